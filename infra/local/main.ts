@@ -1,0 +1,59 @@
+import { devUsers } from './dev-users';
+import { startLocalRuntime } from './runtime';
+import { localSettings } from './settings';
+import { httpRoutes } from '../topology';
+
+/** `npm start`: the whole of Frontdoor on this machine, until Ctrl-C. */
+async function main(): Promise<void> {
+  const settings = localSettings();
+  const runtime = await startLocalRuntime(settings);
+
+  const lines = [
+    '',
+    `Frontdoor is running at ${runtime.url}`,
+    `  health         GET  ${runtime.url}/health`,
+    ...httpRoutes().map(
+      ({ trigger }) =>
+        `  ${trigger.auth === 'jwt' ? 'agent API' : 'public   '}      ${trigger.method.padEnd(4)} ${runtime.url}${trigger.path}`,
+    ),
+    `  events (local) GET  ${runtime.url}/local/events`,
+    '',
+    `Data:      ${settings.dataDir} (delete it to start from scratch)`,
+    `DynamoDB:  ${runtime.dynamoEndpoint} (DynamoDB Local)`,
+    'Webhook secrets (HMAC-SHA256, see README):',
+    ...Object.entries(runtime.webhookSecrets).map(
+      ([source, secret]) => `  ${source.padEnd(12)} FRONTDOOR_WEBHOOK_SECRET_${source.toUpperCase()}=${secret}`,
+    ),
+    'Seeded users (npm run -s token -- <email>):',
+    ...devUsers.map((u) => `  ${u.email.padEnd(22)} ${u.groups.join(', ')}`),
+    'Try:  npm run -s webhook -- demo test/fixtures/webhook-invoice.json',
+    'Ctrl-C stops everything.',
+    '',
+  ];
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping Frontdoor …`);
+    runtime.stop().then(
+      () => {
+        console.log('Stopped.');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  // A bad workflow config, a busy port or a missing Java: one clear message, no stack trace.
+  console.error(`\nFrontdoor could not start:\n${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { JwtVerifier } from 'aws-jwt-verify';
+import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
+import { eventRules, type FunctionSpec, functions, httpRoutes } from '../topology';
+import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
+import { type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoLocal } from './dynamodb-local';
+import { LocalEventBus } from './event-bus';
+import { compileRoute, fromLambdaResult, type LambdaHandler, lambdaContext, toApiGatewayEvent } from './gateway';
+import { type LocalSettings, localWebhookSecret } from './settings';
+import { ensureTable } from './table';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
+const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+export interface LocalRuntime {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  readonly bus: LocalEventBus;
+  readonly webhookSecrets: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+async function assertPortFree(port: number, what: string): Promise<void> {
+  await new Promise<void>((ok, fail) => {
+    const probe = createNetServer();
+    probe.once('error', (e: NodeJS.ErrnoException) =>
+      fail(
+        new Error(
+          e.code === 'EADDRINUSE' ? `port ${port} (${what}) is already in use; stop whatever holds it or set a different port` : e.message,
+        ),
+      ),
+    );
+    probe.listen(port, '0.0.0.0', () => probe.close(() => ok()));
+  });
+}
+
+/** The environment the topology gives the functions, resolved to local resources. */
+function functionEnvironment(settings: LocalSettings): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const fn of functions) {
+    for (const [name, value] of Object.entries(fn.env)) {
+      const v = typeof value === 'string' ? value : value.ref === 'table.name' ? settings.tableName : settings.busName;
+      // All functions share this process, so their variables must agree (they do: say so if not).
+      if (name in resolved && resolved[name] !== v) {
+        throw new Error(`functions disagree on ${name}; the local runtime runs them in one process`);
+      }
+      resolved[name] = v;
+    }
+  }
+  return resolved;
+}
+
+/**
+ * Starts Frontdoor on this machine: DynamoDB Local, the table, the dev token issuer, every function of
+ * the topology behind an API Gateway-shaped HTTP server, and the in-process event bus.
+ */
+export async function startLocalRuntime(
+  settings: LocalSettings,
+  log: (line: string) => void = (l) => console.log(l),
+): Promise<LocalRuntime> {
+  // The workflow config is validated on import; a bad one stops us before anything starts.
+  const { workflowConfig } = await import('../../shared/config');
+
+  await assertPortFree(settings.port, 'PORT');
+  await assertPortFree(settings.dynamoPort, 'DYNAMODB_PORT');
+  log(`Starting DynamoDB Local on port ${settings.dynamoPort} (data in ${resolve(settings.dataDir, 'dynamodb')}) …`);
+  const started = Date.now();
+  const dynamo: DynamoLocal = await startDynamoLocal({ port: settings.dynamoPort, dataDir: settings.dataDir });
+  log(`DynamoDB Local ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const url = `http://127.0.0.1:${settings.port}`;
+  const secrets: Record<string, string> = {};
+  for (const source of Object.keys(workflowConfig.webhookSources)) {
+    secrets[source] = localWebhookSecret(source);
+    process.env[localSecretVariable(source)] = secrets[source];
+  }
+  Object.assign(process.env, {
+    AWS_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    // PutEvents from the handlers comes back to this server (see `x-amz-target` below).
+    AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+    ...functionEnvironment(settings),
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  try {
+    const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const table = await ensureTable(admin, settings.tableName);
+    log(`Table ${settings.tableName}: ${table}`);
+
+    const issuer = await loadDevIssuer(settings.dataDir);
+    const verifier = JwtVerifier.create({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwksUri: `${url}/local/auth/jwks.json` });
+    verifier.cacheJwks(issuer.jwks as Parameters<typeof verifier.cacheJwks>[0]);
+
+    const handlers = new Map<string, LambdaHandler>();
+    for (const fn of functions) {
+      const mod = (await import(pathToFileURL(resolve(ROOT, fn.entry)).href)) as { handler?: LambdaHandler };
+      if (typeof mod.handler !== 'function') throw new Error(`${fn.entry} does not export a handler`);
+      handlers.set(fn.name, mod.handler);
+    }
+    const invoke = async (fn: FunctionSpec, event: unknown): Promise<unknown> => {
+      const handler = handlers.get(fn.name);
+      if (!handler) throw new Error(`no handler for ${fn.name}`);
+      const context = lambdaContext(fn, randomUUID());
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, fail) => {
+        timer = setTimeout(() => fail(new Error(`${fn.name} timed out after ${fn.timeoutSeconds} s`)), fn.timeoutSeconds * 1000);
+      });
+      try {
+        return await Promise.race([handler(event, context), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    };
+
+    const bus = new LocalEventBus(
+      eventRules().map(({ fn, trigger }) => ({
+        name: fn.name,
+        pattern: trigger.pattern,
+        invoke: (event) => invoke(fn, event),
+      })),
+      log,
+    );
+    const routes = httpRoutes().map(({ fn, trigger }) => compileRoute(fn, trigger));
+
+    const server = createServer((req, res) => {
+      void serve(req, res).catch((e: unknown) => {
+        log(`local gateway error: ${e instanceof Error ? e.stack : String(e)}`);
+        if (!res.headersSent) send(res, 500, { message: 'Internal Server Error' });
+        else res.end();
+      });
+    });
+
+    const serve = async (req: IncomingMessage, res: ServerResponse) => {
+      const requestUrl = new URL(req.url ?? '/', url);
+      const method = req.method ?? 'GET';
+      const body = await readBody(req, API_GATEWAY_MAX_BODY);
+      if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
+
+      const target = req.headers['x-amz-target'];
+      if (method === 'POST' && typeof target === 'string' && target.startsWith('AWSEvents.')) {
+        return serveEventBridge(res, target, body);
+      }
+      if (method === 'GET' && requestUrl.pathname === '/health') {
+        const ok = await admin.send(new ListTablesCommand({ Limit: 1 })).then(
+          () => true,
+          () => false,
+        );
+        return send(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', dynamodb: ok ? 'ok' : 'unreachable' });
+      }
+      if (method === 'GET' && requestUrl.pathname === '/local/auth/jwks.json') return send(res, 200, issuer.jwks);
+      if (method === 'GET' && requestUrl.pathname === '/local/events') {
+        return send(res, 200, { events: bus.recent, deadLetters: bus.deadLetters });
+      }
+
+      for (const route of routes) {
+        const params = route.match(method, requestUrl.pathname);
+        if (!params) continue;
+        let claims: Record<string, unknown> | undefined;
+        if (route.trigger.auth === 'jwt') {
+          const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+          try {
+            if (!token) throw new Error('no bearer token');
+            claims = (await verifier.verify(token)) as Record<string, unknown>;
+          } catch {
+            // API Gateway's JWT authorizer answers exactly this, before the function runs.
+            return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
+          }
+        }
+        const event = toApiGatewayEvent({ req, url: requestUrl, body, route, pathParameters: params, claims });
+        let result: unknown;
+        try {
+          result = await invoke(route.fn, event);
+        } catch (e: unknown) {
+          log(`${route.fn.name} failed: ${e instanceof Error ? e.stack : String(e)}`);
+          return send(res, 500, { message: 'Internal Server Error' });
+        }
+        const out = fromLambdaResult(result);
+        res.writeHead(out.statusCode, out.headers);
+        res.end(out.body);
+        return;
+      }
+      return send(res, 404, { message: 'Not Found' });
+    };
+
+    const serveEventBridge = (res: ServerResponse, target: string, body: Buffer) => {
+      if (target !== 'AWSEvents.PutEvents') {
+        return send(res, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
+      }
+      const input = JSON.parse(body.toString('utf8')) as { Entries?: Array<Record<string, string>> };
+      const ids = bus.put(input.Entries ?? []);
+      return send(res, 200, { FailedEntryCount: 0, Entries: ids.map((EventId) => ({ EventId })) }, {
+        'content-type': 'application/x-amz-json-1.1',
+      });
+    };
+
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(settings.port, '0.0.0.0', () => ok());
+    });
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      dynamoEndpoint: dynamo.endpoint,
+      bus,
+      webhookSecrets: secrets,
+      stop: () => {
+        stopping ??= (async () => {
+          server.closeAllConnections();
+          await new Promise<void>((r) => server.close(() => r()));
+          await Promise.race([bus.drain(), new Promise((r) => setTimeout(r, 5000))]);
+          admin.destroy();
+          await dynamo.stop();
+        })();
+        return stopping;
+      },
+    };
+  } catch (e: unknown) {
+    await dynamo.stop();
+    throw e;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,36 @@
+import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
+import { resolve } from 'node:path';
+
+export interface LocalSettings {
+  readonly port: number;
+  readonly smtpPort: number;
+  readonly dynamoPort: number;
+  readonly dataDir: string;
+  readonly tableName: string;
+  readonly busName: string;
+}
+
+function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return n;
+}
+
+/** The local runtime's settings, from the environment (README lists each one). */
+export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  return {
+    port: port(env, 'PORT', 3000),
+    smtpPort: port(env, 'SMTP_PORT', 2525),
+    dynamoPort: port(env, 'DYNAMODB_PORT', 8000),
+    dataDir: resolve(env.DATA_DIR || '.data'),
+    tableName: 'frontdoor-local',
+    busName: 'frontdoor-local',
+  };
+}
+
+/** The local secret of a webhook source: `FRONTDOOR_WEBHOOK_SECRET_<SOURCE>`, or a fixed dev default. */
+export function localWebhookSecret(source: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env[localSecretVariable(source)] || `local-${source}-secret`;
+}

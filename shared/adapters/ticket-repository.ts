@@ -1,0 +1,261 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandOutput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent, Message, Ticket } from '../domain';
+import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema } from '../domain';
+import { tableDesign } from './table-design';
+
+/** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
+export interface DedupeKey {
+  readonly channel: string;
+  readonly key: string;
+  /** Epoch seconds after which DynamoDB may forget the key. */
+  readonly expiresAt: number;
+}
+
+export type CreateOutcome =
+  | { readonly kind: 'created' }
+  | { readonly kind: 'duplicate'; readonly ticketId: string; readonly reference: string };
+
+export interface TicketHistory {
+  readonly ticket: Ticket;
+  readonly messages: Message[];
+  readonly audit: AuditEvent[];
+}
+
+export class ConcurrentUpdateError extends Error {
+  override readonly name = 'ConcurrentUpdateError';
+  readonly code = 'TICKET.STALE_VERSION';
+  constructor(
+    readonly ticketId: string,
+    readonly expectedVersion: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`ticket ${ticketId} is no longer at version ${expectedVersion}`, options);
+  }
+}
+
+const KEY_ATTRIBUTES = new Set<string>([
+  tableDesign.partitionKey,
+  tableDesign.sortKey,
+  tableDesign.timeToLiveAttribute,
+  'entity',
+  ...tableDesign.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+]);
+
+const ticketPk = (id: string) => `TICKET#${id}`;
+const dedupePk = (d: Pick<DedupeKey, 'channel' | 'key'>) => `DEDUPE#${d.channel}#${d.key}`;
+const referencePk = (reference: string) => `REF#${reference}`;
+const COUNTER_PK = 'COUNTER#ticket';
+const MAX_CONFLICT_RETRIES = 3;
+
+function stripKeys(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.has(k)));
+}
+
+export function ticketItem(ticket: Ticket): Record<string, unknown> {
+  return {
+    pk: ticketPk(ticket.id),
+    sk: 'META',
+    entity: 'ticket',
+    ...ticket,
+    gsi1pk: `QUEUE#${ticket.queue}#STATE#${ticket.state}`,
+    gsi1sk: `${priorityRank(ticket.priority)}#${ticket.createdAt}`,
+    gsi2pk: `REQ#${ticket.requester.email}`,
+    gsi2sk: ticket.createdAt,
+    ...(ticket.assignee ? { gsi3pk: `AGENT#${ticket.assignee}`, gsi3sk: `${ticket.state}#${ticket.updatedAt}` } : {}),
+  };
+}
+
+function messageItem(message: Message): Record<string, unknown> {
+  return { pk: ticketPk(message.ticketId), sk: `MSG#${message.createdAt}#${message.id}`, entity: 'message', ...message };
+}
+
+function auditItem(event: AuditEvent): Record<string, unknown> {
+  const seq = String(event.seq).padStart(6, '0');
+  return { pk: ticketPk(event.ticketId), sk: `EVT#${event.at}#${seq}`, entity: 'audit', ...event };
+}
+
+function cancellationCodes(e: unknown): string[] | undefined {
+  if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
+}
+
+/** DynamoDB adapter for tickets: the only code that knows the single-table layout of a ticket. */
+export class TicketRepository {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /** Atomic `FD-<n>` counter. A number taken by a request that then turns out duplicate is skipped, never reused. */
+  async nextReferenceNumber(): Promise<number> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: COUNTER_PK, sk: 'COUNTER' },
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'value' },
+        ExpressionAttributeValues: { ':one': 1 },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    const value = out.Attributes?.value;
+    if (typeof value !== 'number') throw new Error('ticket counter returned no number');
+    return value;
+  }
+
+  async findDuplicate(dedupe: Pick<DedupeKey, 'channel' | 'key'>): Promise<CreateOutcome | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: dedupePk(dedupe), sk: 'DEDUPE' }, ConsistentRead: true }),
+    );
+    const item = out.Item;
+    if (!item) return undefined;
+    return { kind: 'duplicate', ticketId: String(item.ticketId), reference: String(item.reference) };
+  }
+
+  /**
+   * Ticket + first message + audit events + dedupe key + reference, in ONE transaction: either the
+   * whole ticket exists or nothing does. A concurrent delivery of the same channel key loses on the
+   * dedupe condition and is answered as the duplicate it is.
+   */
+  async create(input: {
+    ticket: Ticket;
+    message: Message;
+    audit: readonly AuditEvent[];
+    dedupe: DedupeKey;
+  }): Promise<CreateOutcome> {
+    const { ticket, message, audit, dedupe } = input;
+    const notExists = 'attribute_not_exists(pk)';
+    const items = [
+      { Put: { TableName: this.tableName, Item: ticketItem(ticket), ConditionExpression: notExists } },
+      { Put: { TableName: this.tableName, Item: messageItem(message) } },
+      ...audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: referencePk(ticket.reference),
+            sk: 'REF',
+            entity: 'reference',
+            ticketId: ticket.id,
+          },
+          ConditionExpression: notExists,
+        },
+      },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: dedupePk(dedupe),
+            sk: 'DEDUPE',
+            entity: 'dedupe',
+            ticketId: ticket.id,
+            reference: ticket.reference,
+            createdAt: ticket.createdAt,
+            expiresAt: dedupe.expiresAt,
+          },
+          ConditionExpression: notExists,
+        },
+      },
+    ];
+    const dedupeIndex = items.length - 1;
+
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return { kind: 'created' };
+      } catch (e: unknown) {
+        const codes = cancellationCodes(e);
+        if (!codes) throw e;
+        if (codes[dedupeIndex] === 'ConditionalCheckFailed') {
+          const existing = await this.findDuplicate(dedupe);
+          if (existing) return existing;
+        }
+        // Another transaction touched the same dedupe key at the same moment (real DynamoDB only):
+        // retry, after which the key either exists (duplicate) or we win.
+        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
+          await new Promise((r) => setTimeout(r, 20 * 2 ** attempt + Math.random() * 20));
+          const existing = await this.findDuplicate(dedupe);
+          if (existing) return existing;
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  async ticketIdForReference(reference: string): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: referencePk(reference), sk: 'REF' } }),
+    );
+    return typeof out.Item?.ticketId === 'string' ? out.Item.ticketId : undefined;
+  }
+
+  async get(ticketId: string): Promise<Ticket | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: ticketPk(ticketId), sk: 'META' }, ConsistentRead: true }),
+    );
+    return out.Item ? TicketSchema.parse(stripKeys(out.Item)) : undefined;
+  }
+
+  /** The ticket, its conversation and its audit trail: one partition, one Query (paged). */
+  async history(ticketId: string): Promise<TicketHistory | undefined> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': ticketPk(ticketId) },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+
+    const meta = items.find((i) => i.sk === 'META');
+    if (!meta) return undefined;
+    return {
+      ticket: TicketSchema.parse(stripKeys(meta)),
+      messages: items.filter((i) => i.entity === 'message').map((i) => MessageSchema.parse(stripKeys(i))),
+      audit: items.filter((i) => i.entity === 'audit').map((i) => AuditEventSchema.parse(stripKeys(i))),
+    };
+  }
+
+  /** Optimistic concurrency: the write only lands if nobody changed the ticket since `expectedVersion`. */
+  async update(ticket: Ticket, expectedVersion: number, audit: readonly AuditEvent[]): Promise<void> {
+    try {
+      await this.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: ticketItem(ticket),
+                ConditionExpression: 'version = :expected',
+                ExpressionAttributeValues: { ':expected': expectedVersion },
+              },
+            },
+            ...audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+          ],
+        }),
+      );
+    } catch (e: unknown) {
+      const codes = cancellationCodes(e);
+      if (codes && (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict'))) {
+        throw new ConcurrentUpdateError(ticket.id, expectedVersion, { cause: e });
+      }
+      throw e;
+    }
+  }
+}

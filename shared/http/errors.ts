@@ -1,0 +1,78 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An error that IS an HTTP answer: the error middleware turns it into exactly this response. */
+export class HttpError extends Error {
+  override readonly name: string = 'HttpError';
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export class ValidationFailedError extends HttpError {
+  override readonly name = 'ValidationFailedError';
+  constructor(readonly issues: readonly Issue[]) {
+    super(400, 'validation_failed', issues.map((i) => `${i.path}: ${i.message}`).join('; '), { issues });
+  }
+}
+
+export const unauthorized = (message: string) => new HttpError(401, 'unauthorized', message);
+export const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
+export const notFound = (message: string) => new HttpError(404, 'not_found', message);
+export const payloadTooLarge = (message: string) => new HttpError(413, 'payload_too_large', message);
+
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Turn a zod-style issue path into the dotted form of our 400 answers: `requester.email`, `tags[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    const key = String(part);
+    return acc === '' ? key : `${acc}.${key}`;
+  }, '');
+}
+
+export function toIssues(zodIssues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): Issue[] {
+  return zodIssues.map((i) => ({ path: formatPath(i.path) || '(body)', message: i.message }));
+}
+
+interface ErrorLogger {
+  error(message: string, ...extra: unknown[]): void;
+}
+
+/**
+ * Maps errors to responses. Register it FIRST in `.use(...)` so middy runs its onError LAST.
+ * Known HttpErrors answer themselves; anything else is our fault: logged, answered 500 without details.
+ */
+export function httpErrors(logger: ErrorLogger): MiddlewareObj<APIGatewayProxyEventV2, HttpResult> {
+  return {
+    onError: async (request) => {
+      const error: unknown = request.error;
+      if (error instanceof HttpError) {
+        request.response = json(error.statusCode, { error: error.code, message: error.message, ...error.extra });
+        return;
+      }
+      logger.error('unhandled error', { error });
+      request.response = json(500, { error: 'internal_error', message: 'Something went wrong on our side.' });
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import type { WorkflowConfig } from '../config';
+import { formatReference, newId, openTicket, triage } from '../domain';
+import type { Clock } from '../adapters/clock';
+import type { EventPublisher } from '../adapters/event-publisher';
+import type { TicketRepository } from '../adapters/ticket-repository';
+import type { Issue } from '../http/errors';
+import type { WebhookPayload } from '../http/webhook-payload';
+
+export interface ReceiveWebhookPorts {
+  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly config: WorkflowConfig;
+}
+
+export type ReceiveWebhookResult =
+  | { readonly kind: 'accepted'; readonly ticketId: string; readonly reference: string; readonly duplicate: boolean }
+  | { readonly kind: 'rejected'; readonly issues: readonly Issue[] };
+
+/** How long a `(source, id)` is remembered; webhook senders retry for hours, not months. */
+const DEDUPE_DAYS = 90;
+
+/**
+ * A signed, parsed webhook delivery becomes a ticket.
+ * Primary course:
+ *  1. a `(source, id)` seen before answers with its ticket (no new number, nothing written);
+ *  2. take the next `FD-<n>`;
+ *  3. open the ticket: triage rules, required context (missing → `needs_info`), audit trail;
+ *  4. persist ticket + message + audit + dedupe key in one transaction (a concurrent twin loses here);
+ *  5. publish `ticket.created`.
+ */
+export async function receiveWebhook(
+  input: { source: string; payload: WebhookPayload },
+  ports: ReceiveWebhookPorts,
+): Promise<ReceiveWebhookResult> {
+  const { source, payload } = input;
+  const dedupe = { channel: 'webhook', key: `${source}#${payload.id}` };
+
+  const seen = await ports.tickets.findDuplicate(dedupe);
+  if (seen?.kind === 'duplicate') return { kind: 'accepted', ...pick(seen), duplicate: true };
+
+  const draft = {
+    channel: 'webhook' as const,
+    source,
+    externalId: payload.id,
+    subject: payload.subject,
+    body: payload.body,
+    requester: payload.requester,
+    account: payload.account,
+    requestType: payload.requestType,
+    fields: payload.fields ?? {},
+    tags: payload.tags ?? [],
+  };
+  // Refuse bad context before taking a number: a 400 writes nothing, not even the counter.
+  const triaged = triage(draft, ports.config);
+  if (triaged.invalidFields.length > 0) return { kind: 'rejected', issues: triaged.invalidFields };
+
+  const now = ports.clock.now();
+  const reference = formatReference(await ports.tickets.nextReferenceNumber());
+  const opened = openTicket(draft, {
+    config: ports.config,
+    now,
+    reference,
+    newId: () => newId(now),
+    actor: { kind: 'integration', id: `webhook:${source}` },
+  });
+  if (!opened.ok) return { kind: 'rejected', issues: opened.error.issues };
+
+  const { ticket, message, audit, events } = opened;
+  const outcome = await ports.tickets.create({
+    ticket,
+    message,
+    audit,
+    dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
+  });
+  if (outcome.kind === 'duplicate') return { kind: 'accepted', ...pick(outcome), duplicate: true };
+
+  await ports.events.publish(events);
+  return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
+}
+
+function pick(o: { ticketId: string; reference: string }) {
+  return { ticketId: o.ticketId, reference: o.reference };
+}
