@@ -1,0 +1,241 @@
+// biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
+import type { WorkflowConfigInput } from './schema';
+
+/**
+ * The workflow Frontdoor ships with, modelled on the practice in the design seeds: request types
+ * with their required context, queues by tier, and triage rules a team can read in review.
+ * Edit this file (or replace it) to run your own workflow; it is validated when imported.
+ */
+export const defaultWorkflow = {
+  version: 1,
+  defaultRequestType: 'general_question',
+
+  requestTypes: {
+    billing_dispute: {
+      label: 'Billing dispute',
+      description: 'A charge, invoice or refund the customer disagrees with.',
+      defaultQueue: 'billing',
+      defaultPriority: 'normal',
+      fields: {
+        invoiceId: { label: 'Invoice ID', type: 'string', required: true, maxLength: 64 },
+        customerId: { label: 'Customer ID', type: 'string', required: true, maxLength: 64 },
+        amount: {
+          label: 'Disputed amount',
+          description: 'With currency, e.g. "120.00 EUR".',
+          type: 'string',
+          required: false,
+          maxLength: 64,
+        },
+      },
+    },
+    bug_report: {
+      label: 'Bug report',
+      description: 'Something in the product does not work as documented.',
+      // Support validates a bug before engineering sees it (seed 000).
+      defaultQueue: 'frontline',
+      defaultPriority: 'normal',
+      fields: {
+        reproductionSteps: {
+          label: 'Steps to reproduce',
+          description: 'What you did, what you expected, what happened instead.',
+          type: 'text',
+          required: true,
+        },
+        environment: {
+          label: 'Environment',
+          description: 'Browser or app version, operating system, account region.',
+          type: 'string',
+          required: true,
+          maxLength: 500,
+        },
+        productArea: { label: 'Product area', type: 'string', required: false, maxLength: 100 },
+      },
+    },
+    access_request: {
+      label: 'Access request',
+      description: 'Grant, change or remove access to a system.',
+      defaultQueue: 'specialists',
+      defaultPriority: 'normal',
+      fields: {
+        system: { label: 'System', type: 'string', required: true, maxLength: 200 },
+        riskLevel: {
+          label: 'Risk level',
+          description: 'High-risk access needs security approval and an audit note.',
+          type: 'enum',
+          values: ['low', 'high'],
+          required: true,
+        },
+        justification: { label: 'Justification', type: 'text', required: false, maxLength: 2000 },
+      },
+    },
+    account_change: {
+      label: 'Account change',
+      description: 'Change account details: owner, billing contact, plan, address.',
+      defaultQueue: 'frontline',
+      defaultPriority: 'normal',
+      fields: {
+        change: { label: 'Requested change', type: 'text', required: false, maxLength: 2000 },
+      },
+    },
+    cancellation: {
+      label: 'Cancellation',
+      description: 'The customer wants to end a subscription or contract.',
+      defaultQueue: 'billing',
+      defaultPriority: 'normal',
+      fields: {
+        reason: { label: 'Reason', type: 'text', required: false, maxLength: 2000 },
+      },
+    },
+    general_question: {
+      label: 'General question',
+      description: 'Anything else; triage may route it further.',
+      defaultQueue: 'frontline',
+      defaultPriority: 'normal',
+      fields: {},
+    },
+  },
+
+  priorities: {
+    low: {
+      label: 'Low',
+      description: 'Handled in turn after everything else; never escalated for age alone.',
+    },
+    normal: {
+      label: 'Normal',
+      description: 'The default: worked in arrival order within its queue.',
+    },
+    high: {
+      label: 'High',
+      description: 'Sorted ahead of normal work in its queue; the queue owner is told when it arrives.',
+    },
+    urgent: {
+      label: 'Urgent',
+      description:
+        'Service down or security exposure: top of the queue and escalated to the next tier if unanswered.',
+    },
+  },
+
+  queues: {
+    self_service: {
+      name: 'Self-service',
+      description: 'Answered from the knowledge base; no human owner unless the customer asks for one.',
+      tier: 0,
+      defaultOwner: 'self-service@example.com',
+    },
+    frontline: {
+      name: 'Frontline support',
+      description: 'First human response, validation and routing.',
+      tier: 1,
+      defaultOwner: 'frontline@example.com',
+    },
+    billing: {
+      name: 'Billing',
+      description: 'Invoices, refunds, credits and cancellations; finance approves credits.',
+      tier: 2,
+      defaultOwner: 'billing@example.com',
+    },
+    specialists: {
+      name: 'Specialists',
+      description: 'Product specialists for access, configuration and escalated questions.',
+      tier: 2,
+      defaultOwner: 'specialists@example.com',
+    },
+    security: {
+      name: 'Security',
+      description: 'High-risk access and security reports; every change needs an audit note.',
+      tier: 2,
+      defaultOwner: 'security@example.com',
+    },
+    engineering: {
+      name: 'Engineering',
+      description: 'Validated bugs and incidents.',
+      tier: 3,
+      defaultOwner: 'engineering@example.com',
+    },
+  },
+
+  // Evaluated top to bottom: the first rule naming a requestType decides it (when the sender did
+  // not), every matching rule then applies, later priority/queue win, tags add up.
+  triageRules: [
+    {
+      id: 'billing-keywords',
+      description: 'Money words in the subject make an unclassified request a billing dispute.',
+      when: {
+        any: [
+          { field: 'subject', op: 'contains', value: 'invoice' },
+          { field: 'subject', op: 'contains', value: 'refund' },
+          { field: 'subject', op: 'contains', value: 'charge' },
+        ],
+      },
+      then: { requestType: 'billing_dispute' },
+    },
+    {
+      id: 'cancellation-keywords',
+      description: 'Cancellation requests go to billing and are flagged as churn risk.',
+      when: {
+        any: [
+          { field: 'subject', op: 'contains', value: 'cancel my' },
+          { field: 'subject', op: 'contains', value: 'cancellation' },
+        ],
+      },
+      then: { requestType: 'cancellation', tags: ['churn-risk'] },
+    },
+    {
+      id: 'enterprise-invoice',
+      description:
+        'Invoice questions from enterprise accounts go straight to billing at high priority (seed 003).',
+      when: {
+        all: [
+          { field: 'subject', op: 'contains', value: 'invoice' },
+          { field: 'account.tier', op: 'equals', value: 'enterprise' },
+        ],
+      },
+      then: { priority: 'high', queue: 'billing' },
+    },
+    {
+      id: 'enterprise-account',
+      description: 'Enterprise requests are tagged so reports can split by segment.',
+      when: { all: [{ field: 'account.tier', op: 'equals', value: 'enterprise' }] },
+      then: { tags: ['enterprise'] },
+    },
+    {
+      id: 'high-risk-access',
+      description: 'High-risk access goes to security, which approves it and writes the audit note.',
+      when: {
+        all: [
+          { field: 'requestType', op: 'equals', value: 'access_request' },
+          { field: 'fields.riskLevel', op: 'equals', value: 'high' },
+        ],
+      },
+      then: { queue: 'security', priority: 'high', tags: ['high-risk'] },
+    },
+    {
+      id: 'security-report',
+      description: 'Suspected security problems go to security whatever their request type.',
+      when: {
+        any: [
+          { field: 'subject', op: 'contains', value: 'vulnerability' },
+          { field: 'subject', op: 'contains', value: 'security incident' },
+          { field: 'subject', op: 'contains', value: 'phishing' },
+        ],
+      },
+      then: { queue: 'security', priority: 'high', tags: ['security'] },
+    },
+    {
+      id: 'outage',
+      description: 'Reports of the service being down are urgent wherever they are routed.',
+      when: {
+        any: [
+          { field: 'subject', op: 'contains', value: 'outage' },
+          { field: 'subject', op: 'contains', value: 'is down' },
+          { field: 'subject', op: 'contains', value: 'are down' },
+        ],
+      },
+      then: { priority: 'urgent', tags: ['outage'] },
+    },
+  ],
+
+  webhookSources: {
+    demo: { description: 'Demo source for local development', secretName: 'frontdoor/webhooks/demo' },
+  },
+} satisfies WorkflowConfigInput;

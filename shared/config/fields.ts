@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { FieldSpec, WorkflowConfig } from './schema';
+
+// Long enough for pasted logs in reproduction steps, short enough to keep a ticket item far below
+// DynamoDB's 400 KB.
+const DEFAULT_MAX_LENGTH = 10_000;
+
+const requiredOr = (expected: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : expected;
+
+/** The validator for one field of a request type; values are always text on the wire. */
+export function fieldSchemaFor(spec: FieldSpec): z.ZodType<string> {
+  const meta = {
+    title: spec.label,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    // Lets a form renderer pick a textarea for `text` without a second copy of the config.
+    'x-frontdoor-type': spec.type,
+  };
+  switch (spec.type) {
+    case 'enum': {
+      const values = spec.values ?? [];
+      return z.enum(values, { error: requiredOr(`must be one of: ${values.join(', ')}`) }).meta(meta);
+    }
+    case 'email':
+      return z
+        .email({ error: requiredOr('must be an email address') })
+        .max(spec.maxLength ?? 254)
+        .meta(meta);
+    case 'string':
+    case 'text': {
+      const max = spec.maxLength ?? DEFAULT_MAX_LENGTH;
+      return z
+        .string({ error: requiredOr('must be text') })
+        .trim()
+        .min(1, 'must not be blank')
+        .max(max, `must be at most ${max} characters`)
+        .meta(meta);
+    }
+  }
+}
+
+/**
+ * A zod object for a request type's fields, built from the config: the webhook and form edges
+ * validate with it and `z.toJSONSchema` turns it into the form's schema. `partial` makes every
+ * field optional (for validating what was sent without demanding what was not).
+ * Undefined for an unknown request type: that is the caller's 404/400, not an exception.
+ */
+export function fieldsSchemaFor(
+  config: Pick<WorkflowConfig, 'requestTypes'>,
+  requestType: string,
+  options: { partial: boolean },
+): z.ZodObject<Record<string, z.ZodType<string | undefined>>> | undefined {
+  if (!Object.hasOwn(config.requestTypes, requestType)) return undefined;
+  const spec = config.requestTypes[requestType];
+  if (!spec) return undefined;
+  const shape: Record<string, z.ZodType<string | undefined>> = {};
+  for (const [name, field] of Object.entries(spec.fields)) {
+    const schema = fieldSchemaFor(field);
+    shape[name] = field.required && !options.partial ? schema : schema.optional();
+  }
+  return z.object(shape);
+}

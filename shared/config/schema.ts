@@ -1,0 +1,242 @@
+// biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
+import { z } from 'zod';
+import { Channel, Priority } from '../domain/ticket';
+
+const snakeId = z.string().regex(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, 'must be snake_case, like billing_dispute');
+const kebabId = z
+  .string()
+  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case, like enterprise-invoice');
+// Field names travel in webhook JSON and form posts, where camelCase is what senders already write.
+const fieldName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, like invoiceId');
+const text = z.string().trim().min(1);
+
+export const FieldSpecSchema = z
+  .object({
+    label: text,
+    description: text.optional(),
+    type: z.enum(['string', 'text', 'email', 'enum']),
+    values: z.array(text).min(1).optional(),
+    required: z.boolean(),
+    maxLength: z.int().min(1).max(100_000).optional(),
+  })
+  .superRefine((field, ctx) => {
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['values'], message });
+    if (field.type === 'enum' && field.values === undefined) issue('an enum field needs its values');
+    if (field.type !== 'enum' && field.values !== undefined) issue('only enum fields take values');
+    if (field.values && new Set(field.values).size !== field.values.length) issue('values repeat');
+  });
+export type FieldSpec = z.infer<typeof FieldSpecSchema>;
+
+export const RequestTypeSpecSchema = z.object({
+  label: text,
+  description: text,
+  defaultQueue: z.string(),
+  defaultPriority: Priority,
+  fields: z.record(fieldName, FieldSpecSchema),
+});
+export type RequestTypeSpec = z.infer<typeof RequestTypeSpecSchema>;
+
+export const PrioritySpecSchema = z.object({
+  label: text,
+  /** What this priority changes (ownership, SLA, escalation); a priority that changes nothing is a label. */
+  description: text,
+});
+
+export const QueueSpecSchema = z.object({
+  name: text,
+  description: text,
+  tier: z.literal([0, 1, 2, 3], { error: 'must be 0 (self-service), 1, 2 or 3 (engineering)' }),
+  defaultOwner: text,
+});
+export type QueueSpec = z.infer<typeof QueueSpecSchema>;
+
+export const conditionFieldNames = [
+  'subject',
+  'body',
+  'requestType',
+  'channel',
+  'source',
+  'requester.email',
+  'requester.domain',
+  'account.id',
+  'account.tier',
+  'account.segment',
+  'tags',
+] as const;
+
+export const ConditionField = z.union(
+  [z.enum(conditionFieldNames), z.templateLiteral(['fields.', fieldName])],
+  {
+    error: `must be one of ${conditionFieldNames.join(', ')} or fields.<fieldName>`,
+  },
+);
+export type ConditionField = z.infer<typeof ConditionField>;
+
+// One shape per operator, so `in` cannot be written with a single value or `exists` with one.
+export const ConditionSchema = z.discriminatedUnion('op', [
+  z.object({ field: ConditionField, op: z.literal(['contains', 'equals', 'startsWith']), value: text }),
+  z.object({ field: ConditionField, op: z.literal('in'), value: z.array(text).min(1) }),
+  z.object({ field: ConditionField, op: z.literal('exists') }),
+]);
+export type Condition = z.infer<typeof ConditionSchema>;
+
+export const TriageRuleSchema = z.object({
+  id: kebabId,
+  description: text,
+  when: z
+    .object({
+      all: z.array(ConditionSchema).min(1).optional(),
+      any: z.array(ConditionSchema).min(1).optional(),
+    })
+    .refine((w) => w.all !== undefined || w.any !== undefined, 'needs `all` or `any` conditions'),
+  then: z
+    .object({
+      requestType: z.string().optional(),
+      priority: Priority.optional(),
+      queue: z.string().optional(),
+      tags: z.array(kebabId).min(1).optional(),
+    })
+    .refine(
+      (t) => Object.values(t).some((v) => v !== undefined),
+      'sets nothing; give it a requestType, priority, queue or tags',
+    ),
+  /** Later rules are not evaluated once this one matches. */
+  stop: z.boolean().optional(),
+});
+export type TriageRule = z.infer<typeof TriageRuleSchema>;
+
+export const WebhookSourceSchema = z.object({
+  description: text,
+  // The Secrets Manager name holding the HMAC key; the key itself never lives in config.
+  secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
+  defaultRequestType: z.string().optional(),
+});
+export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
+
+export const WorkflowConfigSchema = z
+  .object({
+    version: z.literal(1),
+    defaultRequestType: z.string(),
+    requestTypes: z.record(snakeId, RequestTypeSpecSchema),
+    priorities: z.record(Priority, PrioritySpecSchema),
+    queues: z.record(snakeId, QueueSpecSchema),
+    triageRules: z.array(TriageRuleSchema),
+    // Source ids appear in the webhook URL path, hence kebab-case.
+    webhookSources: z.record(kebabId, WebhookSourceSchema),
+  })
+  .superRefine((config, ctx) => {
+    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const requestTypes = Object.keys(config.requestTypes);
+    const queues = Object.keys(config.queues);
+    const knownFields = new Set(Object.values(config.requestTypes).flatMap((rt) => Object.keys(rt.fields)));
+    const known = (ids: string[]) => ids.join(', ') || '(none)';
+    const checkRequestType = (path: PropertyKey[], id: string) => {
+      if (!Object.hasOwn(config.requestTypes, id))
+        issue(path, `unknown request type "${id}"; known: ${known(requestTypes)}`);
+    };
+    const checkQueue = (path: PropertyKey[], id: string) => {
+      if (!Object.hasOwn(config.queues, id)) issue(path, `unknown queue "${id}"; known: ${known(queues)}`);
+    };
+
+    checkRequestType(['defaultRequestType'], config.defaultRequestType);
+
+    for (const [rtId, rt] of Object.entries(config.requestTypes)) {
+      checkQueue(['requestTypes', rtId, 'defaultQueue'], rt.defaultQueue);
+    }
+
+    const firstIndex = new Map<string, number>();
+    config.triageRules.forEach((rule, i) => {
+      const seen = firstIndex.get(rule.id);
+      if (seen !== undefined)
+        issue(['triageRules', i, 'id'], `duplicate rule id "${rule.id}" (also triageRules[${seen}])`);
+      else firstIndex.set(rule.id, i);
+
+      if (rule.then.requestType !== undefined)
+        checkRequestType(['triageRules', i, 'then', 'requestType'], rule.then.requestType);
+      if (rule.then.queue !== undefined) checkQueue(['triageRules', i, 'then', 'queue'], rule.then.queue);
+
+      for (const group of ['all', 'any'] as const) {
+        rule.when[group]?.forEach((condition, j) => {
+          const path = ['triageRules', i, 'when', group, j];
+          if (
+            condition.field.startsWith('fields.') &&
+            !knownFields.has(condition.field.slice('fields.'.length))
+          ) {
+            issue(
+              [...path, 'field'],
+              `no request type has a field "${condition.field.slice('fields.'.length)}"`,
+            );
+          }
+          if (condition.op !== 'equals' && condition.op !== 'in') return;
+          const values = typeof condition.value === 'string' ? [condition.value] : condition.value;
+          // Exact comparisons against a closed vocabulary: a typo there would silently never match.
+          const vocabulary =
+            condition.field === 'requestType'
+              ? requestTypes
+              : condition.field === 'channel'
+                ? Channel.options
+                : undefined;
+          const unknown = vocabulary ? values.filter((v) => !vocabulary.includes(v.toLowerCase())) : [];
+          if (vocabulary && unknown.length > 0) {
+            issue(
+              [...path, 'value'],
+              `unknown ${condition.field} ${unknown.map((v) => `"${v}"`).join(', ')}`,
+            );
+          }
+        });
+      }
+    });
+
+    for (const [sourceId, source] of Object.entries(config.webhookSources)) {
+      if (source.defaultRequestType !== undefined)
+        checkRequestType(['webhookSources', sourceId, 'defaultRequestType'], source.defaultRequestType);
+    }
+  });
+
+export type WorkflowConfig = z.output<typeof WorkflowConfigSchema>;
+/** What a config author writes (before defaults and trimming). */
+export type WorkflowConfigInput = z.input<typeof WorkflowConfigSchema>;
+
+export interface ConfigIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+export class WorkflowConfigError extends Error {
+  override readonly name = 'WorkflowConfigError';
+  readonly code = 'CONFIG.INVALID';
+
+  constructor(
+    readonly issues: readonly ConfigIssue[],
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `Invalid workflow config:\n${issues.map((i) => `  - ${i.path}: ${i.message}`).join('\n')}`,
+      options,
+    );
+  }
+}
+
+/** `['triageRules', 0, 'then', 'queue']` → `triageRules[0].then.queue`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (typeof key === 'string' && /^[A-Za-z0-9_$-]+$/.test(key)) out += out === '' ? key : `.${key}`;
+    else out += `[${JSON.stringify(String(key))}]`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  // A bad record key only says "Invalid key in record"; the reason sits one level down.
+  if (issue.code === 'invalid_key') return `invalid key: ${issue.issues.map((i) => i.message).join('; ')}`;
+  return issue.message;
+}
+
+export function parseWorkflowConfig(input: unknown): WorkflowConfig {
+  const parsed = WorkflowConfigSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: describeIssue(i) }));
+  throw new WorkflowConfigError(issues, { cause: parsed.error });
+}

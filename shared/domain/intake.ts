@@ -1,0 +1,146 @@
+import type { WorkflowConfig } from '../config/schema';
+import { type Actor, type AuditEvent, auditEvent } from './audit';
+import { DomainError, type Issue } from './errors';
+import type { DomainEvent } from './events';
+import { blockedOnFor } from './states';
+import type { Message, Ticket, TicketDraft } from './ticket';
+import { triage } from './triage';
+
+export interface OpenTicketContext {
+  readonly config: WorkflowConfig;
+  readonly now: Date;
+  /** `FD-<n>`, taken from the counter by the caller: numbering needs storage, the domain does not. */
+  readonly reference: string;
+  readonly newId: () => string;
+  /** Who brought the request in (the integration, the mail gateway, the form). */
+  readonly actor: Actor;
+}
+
+export class IntakeRejectedError extends DomainError {
+  override readonly name = 'IntakeRejectedError';
+  readonly code = 'INTAKE.REJECTED';
+
+  constructor(readonly issues: readonly Issue[]) {
+    super(`The request was refused: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+}
+
+export type OpenTicketResult =
+  | {
+      readonly ok: true;
+      readonly ticket: Ticket;
+      readonly message: Message;
+      /** In write order, `seq` 1..n. */
+      readonly audit: AuditEvent[];
+      readonly events: DomainEvent[];
+    }
+  | { readonly ok: false; readonly error: IntakeRejectedError };
+
+// Triage is the system's decision, not the sender's, and the audit trail should say so.
+const TRIAGE_ACTOR: Actor = { kind: 'system', id: 'triage' };
+
+/**
+ * A draft from any channel becomes a ticket, its first message and its opening audit trail.
+ * Missing required context puts it straight into `needs_info` (blocked on the customer) rather
+ * than refusing it: the request is real, only incomplete. Values that are wrong are refused.
+ */
+export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTicketResult {
+  const triaged = triage(draft, ctx.config);
+  if (triaged.invalidFields.length > 0)
+    return { ok: false, error: new IntakeRejectedError(triaged.invalidFields) };
+
+  const at = ctx.now.toISOString();
+  const state = triaged.missingFields.length > 0 ? 'needs_info' : 'new';
+  const ticket: Ticket = {
+    id: ctx.newId(),
+    reference: ctx.reference,
+    channel: draft.channel,
+    source: draft.source,
+    ...(draft.externalId !== undefined ? { externalId: draft.externalId } : {}),
+    requester: draft.requester,
+    ...(draft.account !== undefined ? { account: draft.account } : {}),
+    requestType: triaged.requestType,
+    subject: draft.subject,
+    fields: triaged.fields,
+    missingFields: triaged.missingFields,
+    priority: triaged.priority,
+    queue: triaged.queue,
+    assignee: null,
+    tags: triaged.tags,
+    ...(draft.language !== undefined ? { language: draft.language } : {}),
+    state,
+    blockedOn: blockedOnFor(state),
+    slaPolicy: null,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  };
+
+  const message: Message = {
+    id: ctx.newId(),
+    ticketId: ticket.id,
+    direction: 'inbound',
+    visibility: 'public',
+    channel: draft.channel,
+    author: {
+      email: draft.requester.email,
+      ...(draft.requester.name !== undefined ? { name: draft.requester.name } : {}),
+      kind: 'customer',
+    },
+    subject: draft.subject,
+    body: draft.body,
+    createdAt: at,
+  };
+
+  const audit = [
+    auditEvent({
+      newId: ctx.newId,
+      ticketId: ticket.id,
+      seq: 1,
+      at: ctx.now,
+      actor: ctx.actor,
+      action: 'ticket.created',
+      before: null,
+      after: { state, channel: ticket.channel, source: ticket.source, reference: ticket.reference },
+    }),
+    auditEvent({
+      newId: ctx.newId,
+      ticketId: ticket.id,
+      seq: 2,
+      at: ctx.now,
+      actor: TRIAGE_ACTOR,
+      action: 'ticket.triaged',
+      before: null,
+      after: {
+        requestType: ticket.requestType,
+        priority: ticket.priority,
+        queue: ticket.queue,
+        tags: ticket.tags,
+        matchedRules: triaged.matchedRules,
+        missingFields: ticket.missingFields,
+      },
+    }),
+  ];
+
+  const events: DomainEvent[] = [
+    {
+      type: 'ticket.created',
+      detail: {
+        ticketId: ticket.id,
+        version: ticket.version,
+        reference: ticket.reference,
+        channel: ticket.channel,
+        source: ticket.source,
+        state,
+        priority: ticket.priority,
+        queue: ticket.queue,
+        requestType: ticket.requestType,
+        missingFields: ticket.missingFields,
+        requesterEmail: ticket.requester.email,
+        occurredAt: at,
+      },
+    },
+  ];
+
+  return { ok: true, ticket, message, audit, events };
+}

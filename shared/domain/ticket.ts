@@ -1,0 +1,159 @@
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { DomainError } from './errors';
+
+export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
+export type Priority = z.infer<typeof Priority>;
+
+// Urgent sorts first in index keys (`<rank>#<createdAt>`), so a queue view is a plain ascending Query.
+const PRIORITY_RANK: Readonly<Record<Priority, number>> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+export function priorityRank(priority: Priority): number {
+  return PRIORITY_RANK[priority];
+}
+
+export const TicketState = z.enum([
+  'new',
+  'needs_info',
+  'in_progress',
+  'waiting_on_customer',
+  'waiting_on_team',
+  'resolved',
+  'closed',
+]);
+export type TicketState = z.infer<typeof TicketState>;
+
+export const Channel = z.enum(['webhook', 'email', 'form', 'event']);
+export type Channel = z.infer<typeof Channel>;
+
+/** Who a ticket is waiting for; `approval` is set by approval workflows, not by a state. */
+export const BlockedOn = z.enum(['customer', 'team', 'approval']);
+export type BlockedOn = z.infer<typeof BlockedOn>;
+
+// Crockford base32, upper case as `ulid` emits it; the first character is at most 7 because the
+// timestamp is 48 bits.
+const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
+const REFERENCE_PATTERN = /^FD-[1-9]\d*$/;
+
+export const TicketId = z.string().regex(ULID_PATTERN, 'must be a ULID (26 characters, Crockford base32)');
+export type TicketId = z.infer<typeof TicketId>;
+
+export const Reference = z.string().regex(REFERENCE_PATTERN, 'must look like FD-<number>');
+export type Reference = z.infer<typeof Reference>;
+
+export const IsoDateTime = z.iso.datetime();
+
+export class InvalidReferenceError extends DomainError {
+  override readonly name = 'InvalidReferenceError';
+  readonly code = 'TICKET.INVALID_REFERENCE';
+}
+
+export function formatReference(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidReferenceError(`a ticket reference number must be a positive integer, got ${n}`);
+  }
+  return `FD-${n}`;
+}
+
+/** The number inside `FD-<n>`, or undefined when the text is not a reference we could have issued. */
+export function parseReference(s: string): number | undefined {
+  if (!REFERENCE_PATTERN.test(s)) return undefined;
+  const n = Number(s.slice(3));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+export function isTicketId(s: unknown): s is TicketId {
+  return typeof s === 'string' && ULID_PATTERN.test(s);
+}
+
+/** Ids are sortable by creation time; the time comes from the caller's clock so tests can fix it. */
+export function newId(now: Date): string {
+  return ulid(now.getTime());
+}
+
+// Lower-cased so the requester index (`REQ#<email>`) finds one person under one key.
+export const Email = z.email({ error: 'must be an email address' }).max(254).toLowerCase();
+
+export const Requester = z.object({
+  email: Email,
+  name: z.string().trim().min(1).max(200).optional(),
+  accountId: z.string().min(1).max(128).optional(),
+});
+export type Requester = z.infer<typeof Requester>;
+
+export const AccountContext = z.object({
+  id: z.string().min(1).max(128),
+  tier: z.string().max(64).optional(),
+  segment: z.string().max(64).optional(),
+});
+export type AccountContext = z.infer<typeof AccountContext>;
+
+/** The request type's structured context, as text; the workflow config says which keys matter. */
+export const FieldValues = z.record(z.string(), z.string());
+export type FieldValues = z.infer<typeof FieldValues>;
+
+export const TicketSchema = z.object({
+  id: TicketId,
+  reference: Reference,
+  channel: Channel,
+  /** Where inside the channel it came from: a webhook source id, `email`, a form's request type… */
+  source: z.string().min(1).max(128),
+  /** The channel's own id (webhook delivery id, Message-ID), kept for dedupe and support questions. */
+  externalId: z.string().min(1).max(998).optional(),
+  requester: Requester,
+  account: AccountContext.optional(),
+  requestType: z.string().min(1).max(64),
+  // 998: the longest line RFC 5322 allows, so any mail subject fits.
+  subject: z.string().min(1).max(998),
+  fields: FieldValues,
+  missingFields: z.array(z.string()),
+  priority: Priority,
+  queue: z.string().min(1),
+  assignee: z.string().nullable(),
+  tags: z.array(z.string()),
+  language: z.string().min(2).max(35).optional(),
+  state: TicketState,
+  blockedOn: BlockedOn.nullable(),
+  slaPolicy: z.string().nullable(),
+  version: z.int().min(1),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type Ticket = z.infer<typeof TicketSchema>;
+
+/** A request as a channel hands it over, before it has an id, a number or a triage result. */
+export const TicketDraftSchema = z.object({
+  channel: Channel,
+  source: TicketSchema.shape.source,
+  externalId: TicketSchema.shape.externalId,
+  subject: TicketSchema.shape.subject,
+  body: z.string(),
+  requester: Requester,
+  account: AccountContext.optional(),
+  requestType: z.string().min(1).max(64).optional(),
+  fields: FieldValues,
+  tags: z.array(z.string()),
+  language: TicketSchema.shape.language,
+});
+export type TicketDraft = z.infer<typeof TicketDraftSchema>;
+
+export const MessageAuthor = z.object({
+  email: z.string().optional(),
+  name: z.string().optional(),
+  kind: z.enum(['customer', 'agent', 'system', 'integration']),
+});
+export type MessageAuthor = z.infer<typeof MessageAuthor>;
+
+export const MessageSchema = z.object({
+  id: TicketId,
+  ticketId: TicketId,
+  direction: z.enum(['inbound', 'outbound']),
+  visibility: z.enum(['public', 'internal']),
+  channel: Channel,
+  author: MessageAuthor,
+  subject: z.string().optional(),
+  // Empty is legitimate: a mail with only attachments, a webhook carrying only fields.
+  body: z.string(),
+  createdAt: IsoDateTime,
+});
+export type Message = z.infer<typeof MessageSchema>;

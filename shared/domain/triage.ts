@@ -1,0 +1,171 @@
+import { fieldSchemaFor } from '../config/fields';
+import type { Condition, ConditionField, TriageRule, WorkflowConfig } from '../config/schema';
+import { DomainError, type Issue } from './errors';
+import type { FieldValues, Priority, Requester, TicketDraft } from './ticket';
+
+export type TriageInput = Pick<
+  TicketDraft,
+  'channel' | 'source' | 'subject' | 'body' | 'requestType' | 'fields' | 'account' | 'tags'
+> & { readonly requester: Pick<Requester, 'email'> };
+
+export interface TriageResult {
+  readonly requestType: string;
+  readonly priority: Priority;
+  readonly queue: string;
+  /** Deduplicated and sorted, so the same request always carries the same tag list. */
+  readonly tags: string[];
+  /** Required fields of the request type that are absent or blank, in the config's order. */
+  readonly missingFields: string[];
+  /** Values that are present but not acceptable; the request should be refused, not ticketed. */
+  readonly invalidFields: Issue[];
+  readonly matchedRules: string[];
+  /** The input fields with the request type's fields trimmed and blank ones dropped. */
+  readonly fields: FieldValues;
+}
+
+export class UnknownRequestTypeError extends DomainError {
+  override readonly name = 'UnknownRequestTypeError';
+  readonly code = 'CONFIG.UNKNOWN_REQUEST_TYPE';
+}
+
+/** What conditions look at; `requestType` is absent while the request type is being inferred. */
+interface Facts {
+  readonly input: TriageInput;
+  readonly requestType: string | undefined;
+  readonly tags: readonly string[];
+}
+
+/**
+ * Classifies a request with the team's rules. The request type comes first (explicit, else the
+ * first matching rule that names one, else the webhook source's default, else the config's), then
+ * every matching rule in order adjusts priority/queue (last one wins) and adds tags.
+ */
+export function triage(input: TriageInput, config: WorkflowConfig): TriageResult {
+  const invalidFields: Issue[] = [];
+  let requestType = input.requestType;
+  if (requestType !== undefined && !Object.hasOwn(config.requestTypes, requestType)) {
+    invalidFields.push({
+      path: 'requestType',
+      message: `unknown request type "${requestType}"; expected one of: ${Object.keys(config.requestTypes).join(', ')}`,
+    });
+    // Carry on with an inferred type so the caller still gets a complete answer.
+    requestType = undefined;
+  }
+  requestType ??= inferRequestType(input, config);
+  const spec = config.requestTypes[requestType];
+  if (!spec) throw new UnknownRequestTypeError(`the workflow config has no request type "${requestType}"`);
+
+  let priority = spec.defaultPriority;
+  let queue = spec.defaultQueue;
+  const tags = new Set(input.tags);
+  const matchedRules: string[] = [];
+  for (const rule of config.triageRules) {
+    if (!ruleMatches(rule, { input, requestType, tags: [...tags] })) continue;
+    matchedRules.push(rule.id);
+    if (rule.then.priority !== undefined) priority = rule.then.priority;
+    if (rule.then.queue !== undefined) queue = rule.then.queue;
+    for (const tag of rule.then.tags ?? []) tags.add(tag);
+    if (rule.stop) break;
+  }
+
+  const fields: Record<string, string> = { ...input.fields };
+  const missingFields: string[] = [];
+  for (const [name, fieldSpec] of Object.entries(spec.fields)) {
+    const raw = Object.hasOwn(input.fields, name) ? input.fields[name] : undefined;
+    if (raw === undefined || raw.trim() === '') {
+      delete fields[name];
+      if (fieldSpec.required) missingFields.push(name);
+      continue;
+    }
+    const parsed = fieldSchemaFor(fieldSpec).safeParse(raw);
+    if (parsed.success) fields[name] = parsed.data;
+    else
+      invalidFields.push({
+        path: `fields.${name}`,
+        message: parsed.error.issues[0]?.message ?? 'is not valid',
+      });
+  }
+
+  return {
+    requestType,
+    priority,
+    queue,
+    tags: [...tags].sort(),
+    missingFields,
+    invalidFields,
+    matchedRules,
+    fields,
+  };
+}
+
+function inferRequestType(input: TriageInput, config: WorkflowConfig): string {
+  for (const rule of config.triageRules) {
+    if (!ruleMatches(rule, { input, requestType: undefined, tags: input.tags })) continue;
+    const named = rule.then.requestType;
+    if (named !== undefined && Object.hasOwn(config.requestTypes, named)) return named;
+    if (rule.stop) break;
+  }
+  const source =
+    input.channel === 'webhook' && Object.hasOwn(config.webhookSources, input.source)
+      ? config.webhookSources[input.source]
+      : undefined;
+  return source?.defaultRequestType ?? config.defaultRequestType;
+}
+
+function ruleMatches(rule: TriageRule, facts: Facts): boolean {
+  const { all, any } = rule.when;
+  const holds = (c: Condition) => conditionHolds(c, valuesOf(c.field, facts));
+  return (all ?? []).every(holds) && (any === undefined || any.some(holds));
+}
+
+/** A field's values; absent and blank are the same thing, so `exists` means "has something". */
+function valuesOf(field: ConditionField, { input, requestType, tags }: Facts): readonly string[] {
+  const one = (v: string | undefined) => (v === undefined || v.trim() === '' ? [] : [v]);
+  switch (field) {
+    case 'subject':
+      return one(input.subject);
+    case 'body':
+      return one(input.body);
+    case 'requestType':
+      return one(requestType);
+    case 'channel':
+      return one(input.channel);
+    case 'source':
+      return one(input.source);
+    case 'requester.email':
+      return one(input.requester.email);
+    case 'requester.domain':
+      return one(input.requester.email.split('@').pop());
+    case 'account.id':
+      return one(input.account?.id);
+    case 'account.tier':
+      return one(input.account?.tier);
+    case 'account.segment':
+      return one(input.account?.segment);
+    case 'tags':
+      return tags.filter((t) => t.trim() !== '');
+    default: {
+      const name = field.slice('fields.'.length);
+      return one(Object.hasOwn(input.fields, name) ? input.fields[name] : undefined);
+    }
+  }
+}
+
+// Case-insensitive throughout: rule authors write "invoice", customers write "Invoice".
+function conditionHolds(condition: Condition, values: readonly string[]): boolean {
+  const lower = values.map((v) => v.toLowerCase());
+  switch (condition.op) {
+    case 'exists':
+      return lower.length > 0;
+    case 'contains':
+      return lower.some((v) => v.includes(condition.value.toLowerCase()));
+    case 'equals':
+      return lower.some((v) => v === condition.value.toLowerCase());
+    case 'startsWith':
+      return lower.some((v) => v.startsWith(condition.value.toLowerCase()));
+    case 'in': {
+      const wanted = new Set(condition.value.map((v) => v.toLowerCase()));
+      return lower.some((v) => wanted.has(v));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: one run against the local runtime (its own process, fresh data, DynamoDB Local).
+ * Prints webhook intake latency (p50/p95) and tickets/s at concurrency 1 and 16, the handler's overhead
+ * over the bare DynamoDB + EventBridge calls it makes (same endpoints, same run), and the intake
+ * function's bundle size. Figures only; nothing here asserts a time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { functionBundling } from '../../infra/bundling';
+import { functions } from '../../infra/topology';
+import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { workflowConfig } from '../../shared/config';
+import { formatReference, newId, openTicket } from '../../shared/domain';
+import { startRuntimeProcess } from '../support/runtime-process';
+import { postWebhook } from '../support/webhooks';
+
+const WARMUP = 30;
+const N1 = Number(process.env.BENCH_N1 ?? 300);
+const N16 = Number(process.env.BENCH_N16 ?? 1600);
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, i)] ?? Number.NaN;
+}
+
+interface Run {
+  p50: number;
+  p95: number;
+  perSecond: number;
+  n: number;
+}
+
+async function measure(n: number, concurrency: number, op: (i: number) => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  const progress = setInterval(() => process.stderr.write(`\r  … ${done}/${n}`), 1000);
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t0 = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t0);
+        done++;
+      }
+    }),
+  );
+  clearInterval(progress);
+  process.stderr.write('\r');
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: n / seconds, n };
+}
+
+const fmt = (r: Run) =>
+  `p50 ${r.p50.toFixed(1).padStart(6)} ms   p95 ${r.p95.toFixed(1).padStart(6)} ms   ${r.perSecond.toFixed(0).padStart(5)} /s   (n=${r.n})`;
+
+let runId = 0;
+const payload = (i: number) => ({
+  id: `bench-${runId}-${i}`,
+  subject: i % 2 ? 'Question about invoice INV-7' : 'Cannot log in',
+  body: 'Benchmark ticket body. '.repeat(20),
+  requester: { email: `user${i % 97}@bench.example`, name: 'Bench User' },
+  account: { id: `acct-${i % 13}`, tier: i % 3 ? 'enterprise' : 'smb' },
+  requestType: 'billing_dispute',
+  fields: { invoiceId: `INV-${i}`, customerId: `C-${i}` },
+});
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-bench-'));
+  console.log('Frontdoor bench — starting the local runtime (fresh data dir) …');
+  const runtime = await startRuntimeProcess({ dataDir });
+  try {
+    runId = Date.now();
+    const intake = async (i: number) => {
+      const answer = await postWebhook(runtime.url, 'demo', payload(i));
+      if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    };
+    await measure(WARMUP, 4, (i) => intake(1_000_000 + i));
+
+    console.log('\nWebhook intake (HTTP → local gateway → handler → DynamoDB Local + bus), signed, all new tickets:');
+    const c1 = await measure(N1, 1, intake);
+    console.log(`  concurrency  1   ${fmt(c1)}`);
+    const c16 = await measure(N16, 16, (i) => intake(N1 + i));
+    console.log(`  concurrency 16   ${fmt(c16)}`);
+
+    // The same calls the handler makes, made directly against the same endpoints: dedupe GetItem,
+    // counter UpdateItem, the create TransactWriteItems, PutEvents.
+    const db = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${runtime.dynamoPort}`,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+      { marshallOptions: { removeUndefinedValues: true } },
+    );
+    const tickets = new TicketRepository(db, 'frontdoor-local');
+    const events = new EventBridgePublisher(
+      new EventBridgeClient({ endpoint: runtime.url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS }),
+      'frontdoor-local',
+    );
+    const bare = async (i: number) => {
+      const p = payload(5_000_000 + i);
+      const dedupe = { channel: 'webhook', key: `bench-bare#${p.id}` };
+      await tickets.findDuplicate(dedupe);
+      const reference = formatReference(await tickets.nextReferenceNumber());
+      const now = new Date();
+      const opened = openTicket(
+        { channel: 'webhook', source: 'bench', externalId: p.id, subject: p.subject, body: p.body, requester: p.requester, account: p.account, requestType: p.requestType, fields: p.fields, tags: [] },
+        { config: workflowConfig, now, reference, newId: () => newId(now), actor: { kind: 'integration', id: 'bench' } },
+      );
+      if (!opened.ok) throw new Error('bench payload rejected');
+      await tickets.create({ ...opened, dedupe: { ...dedupe, expiresAt: 0 } });
+      await events.publish(opened.events);
+    };
+    await measure(WARMUP, 1, (i) => bare(9_000_000 + i));
+    const b1 = await measure(N1, 1, bare);
+    console.log('\nBare calls the handler makes (GetItem + UpdateItem + TransactWriteItems + PutEvents), same endpoints:');
+    console.log(`  concurrency  1   ${fmt(b1)}`);
+    console.log(`\nHandler overhead at concurrency 1: p50 ${(c1.p50 / b1.p50).toFixed(2)}× the bare calls (${(c1.p50 - b1.p50).toFixed(1)} ms: HTTP hop, gateway event, signature, zod, triage)`);
+
+    console.log('\nBundle size (esbuild, same options as the CDK functions: ESM, minified, node22):');
+    for (const fn of functions) {
+      const out = await build({ ...functionBundling, entryPoints: [fn.entry], write: false, bundle: true, logLevel: 'silent' });
+      const js = out.outputFiles.find((f) => f.path.endsWith('.mjs') || f.path.endsWith('.js'));
+      const bytes = js?.contents.length ?? 0;
+      console.log(`  ${fn.name.padEnd(18)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB   (${(gzipSync(js?.contents ?? new Uint8Array()).length / 1024).toFixed(0)} KiB gzipped)`);
+    }
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

@@ -1,0 +1,65 @@
+import { spawnSync } from 'node:child_process';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { buildApp, InvalidStageError } from '../../infra/build-app';
+import { REPO_ROOT } from '../../infra/constructs/frontdoor-function';
+import { workflowConfig } from '../../shared/config';
+
+/** The repository's own config as plain data, to break one value at a time. */
+function configWith(change: (config: Record<string, unknown>) => void): unknown {
+  const config = JSON.parse(JSON.stringify(workflowConfig)) as Record<string, unknown>;
+  change(config);
+  return config;
+}
+
+/** Skips esbuild: these tests look at names, not bundles. */
+const noBundling = { 'aws:cdk:bundling-stacks': [] };
+
+describe('buildApp', () => {
+  it('refuses a bad workflow config with an error naming the path, before anything is bundled', () => {
+    const broken = configWith((c) => {
+      c.webhookSources = { demo: { description: 'Demo', secretName: 'not a secret name' } };
+    });
+    expect(() => buildApp({ config: broken })).toThrow(
+      expect.objectContaining({
+        name: 'WorkflowConfigError',
+        message: expect.stringContaining('webhookSources.demo.secretName'),
+      }),
+    );
+  });
+
+  it('refuses a stage that cannot be part of resource names', () => {
+    expect(() => buildApp({ stage: 'Prod Stage', nag: false })).toThrow(InvalidStageError);
+    expect(() => buildApp({ appProps: { context: { stage: 'x'.repeat(21) } }, nag: false })).toThrow(
+      /stage "x{21}" is invalid/,
+    );
+  });
+
+  it('names stacks and the bus after the stage from context, defaulting to dev', () => {
+    const dev = buildApp({ appProps: { context: noBundling }, nag: false });
+    expect([dev.stage, dev.stateful.stackName, dev.stateless.stackName]).toEqual([
+      'dev',
+      'frontdoor-dev-stateful',
+      'frontdoor-dev-stateless',
+    ]);
+    const prod = buildApp({ appProps: { context: { ...noBundling, stage: 'prod' } }, nag: false });
+    Template.fromStack(prod.stateful).hasResourceProperties('AWS::Events::EventBus', {
+      Name: 'frontdoor-prod',
+    });
+    expect(prod.stateless.dependencies).toContain(prod.stateful);
+  });
+});
+
+describe('infra/app.ts', () => {
+  it('exits 1 with just the error message when the app cannot be built', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify({ stage: 'Not Valid' }) },
+      encoding: 'utf8',
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      `stage "Not Valid" is invalid: use 1-20 lowercase letters, digits or '-', starting with a letter`,
+    );
+  });
+});

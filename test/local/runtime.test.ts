@@ -1,0 +1,187 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { postWebhook } from '../support/webhooks';
+
+const run = promisify(execFile);
+
+const invoicePayload = (id: string, extra: Record<string, unknown> = {}) => ({
+  id,
+  subject: 'Question about invoice INV-2041',
+  body: 'We were charged twice.',
+  requester: { email: 'dana@bigcorp.example', name: 'Dana' },
+  account: { id: 'acct-bigcorp', tier: 'enterprise' },
+  requestType: 'billing_dispute',
+  fields: { invoiceId: 'INV-2041', customerId: 'CUST-7' },
+  ...extra,
+});
+
+async function token(dataDir: string, email: string): Promise<string> {
+  const { stdout } = await run(resolve(ROOT, 'node_modules/.bin/tsx'), ['infra/local/token-cli.ts', email], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+  });
+  return stdout.trim();
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((r) => {
+    const s = createServer();
+    s.once('error', () => r(false));
+    s.listen(port, '0.0.0.0', () => s.close(() => r(true)));
+  });
+}
+
+describe('npm start (the local runtime, as its own process)', () => {
+  let dataDir: string;
+  let runtime: RuntimeProcess;
+  let agentToken: string;
+
+  const itemCount = async () => {
+    const db = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${runtime.dynamoPort}`,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    const out = await db.send(new ScanCommand({ TableName: 'frontdoor-local', Select: 'COUNT' }));
+    db.destroy();
+    return out.Count ?? 0;
+  };
+  const getTicket = (id: string, bearer?: string) =>
+    fetch(`${runtime.url}/v1/tickets/${id}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-local-'));
+    runtime = await startRuntimeProcess({ dataDir });
+    agentToken = await token(dataDir, 'agent@example.com');
+  });
+
+  afterAll(async () => {
+    await runtime?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers /health once DynamoDB Local is up', async () => {
+    const res = await fetch(`${runtime.url}/health`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', dynamodb: 'ok' });
+  });
+
+  it('turns a signed webhook into a ticket, and a redelivery into the same ticket', async () => {
+    const first = await postWebhook(runtime.url, 'demo', invoicePayload('evt-1'));
+    expect(first.status).toBe(202);
+    expect(first.body).toMatchObject({ duplicate: false, reference: expect.stringMatching(/^FD-\d+$/) });
+
+    const again = await postWebhook(runtime.url, 'demo', invoicePayload('evt-1'));
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...first.body, duplicate: true });
+  });
+
+  it('makes one ticket of three concurrent deliveries of the same (source, id)', async () => {
+    const answers = await Promise.all([1, 2, 3].map(() => postWebhook(runtime.url, 'demo', invoicePayload('evt-race'))));
+    const ids = new Set(answers.map((a) => a.body.ticketId));
+    expect(ids.size).toBe(1);
+    expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 200 && a.body.duplicate === true)).toHaveLength(2);
+  });
+
+  it('refuses bad deliveries with the documented status and writes nothing for any of them', async () => {
+    const before = await itemCount();
+    const forged = await postWebhook(runtime.url, 'demo', invoicePayload('evt-bad-1'), { secret: 'guess' });
+    const stale = await postWebhook(runtime.url, 'demo', invoicePayload('evt-bad-2'), {
+      timestamp: Math.floor(Date.now() / 1000) - 301,
+    });
+    const unknown = await postWebhook(runtime.url, 'nosuchsource', invoicePayload('evt-bad-3'));
+    const invalid = await postWebhook(runtime.url, 'demo', { ...invoicePayload('evt-bad-4'), requester: { email: 'nope' } });
+    const notJson = await postWebhook(runtime.url, 'demo', null, { rawBody: '{"id":' });
+    const huge = await postWebhook(runtime.url, 'demo', invoicePayload('evt-bad-5', { body: 'x'.repeat(300 * 1024) }));
+    const badEnum = await postWebhook(runtime.url, 'demo', {
+      ...invoicePayload('evt-bad-6'),
+      requestType: 'access_request',
+      fields: { system: 'vpn', riskLevel: 'medium' },
+    });
+
+    expect(forged.status).toBe(401);
+    expect(stale.status).toBe(401);
+    expect(unknown.status).toBe(404);
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ error: 'validation_failed' });
+    expect(invalid.body.issues).toEqual([expect.objectContaining({ path: 'requester.email' })]);
+    expect(notJson.status).toBe(400);
+    expect(huge.status).toBe(413);
+    expect(badEnum.status).toBe(400);
+    expect(badEnum.body.issues).toEqual([expect.objectContaining({ path: 'fields.riskLevel' })]);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('shows the triage result and the audit trail to an agent, by id or by reference', async () => {
+    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-triage'));
+    const res = await getTicket(String(created.body.ticketId), agentToken);
+    expect(res.status).toBe(200);
+    const view = (await res.json()) as { ticket: Record<string, unknown>; messages: unknown[]; audit: Array<{ action: string }> };
+    expect(view.ticket).toMatchObject({
+      reference: created.body.reference,
+      state: 'new',
+      priority: 'high',
+      queue: 'billing',
+      missingFields: [],
+    });
+    expect(view.messages).toHaveLength(1);
+    expect(view.audit.map((a) => a.action)).toEqual(['ticket.created', 'ticket.triaged']);
+
+    const byReference = await getTicket(String(created.body.reference), agentToken);
+    expect(((await byReference.json()) as { ticket: { id: string } }).ticket.id).toBe(created.body.ticketId);
+  });
+
+  it('puts a ticket without its required context in needs_info, naming the missing fields', async () => {
+    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-needs-info', { fields: { invoiceId: 'INV-1' } }));
+    const view = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
+      ticket: Record<string, unknown>;
+    };
+    expect(view.ticket).toMatchObject({ state: 'needs_info', missingFields: ['customerId'] });
+  });
+
+  it('publishes ticket.created on the bus', async () => {
+    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-published'));
+    const { events } = (await (await fetch(`${runtime.url}/local/events`)).json()) as {
+      events: Array<{ source: string; 'detail-type': string; detail: { ticketId: string; version: number } }>;
+    };
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        source: 'frontdoor',
+        'detail-type': 'ticket.created',
+        detail: expect.objectContaining({ ticketId: created.body.ticketId, version: 1 }),
+      }),
+    );
+  });
+
+  it('answers 401 without a token, with a forged one, and 404 for an unknown ticket', async () => {
+    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-auth'));
+    expect((await getTicket(String(created.body.ticketId))).status).toBe(401);
+    expect((await getTicket(String(created.body.ticketId), `${agentToken.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect((await getTicket('FD-999999', agentToken)).status).toBe(404);
+    expect((await getTicket('not-an-id', agentToken)).status).toBe(400);
+  });
+
+  it('stops everything on SIGTERM, Java included, and keeps the tickets across a restart', async () => {
+    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-restart'));
+    expect(await runtime.stop('SIGTERM')).toBe(0);
+    expect(await portIsFree(runtime.dynamoPort)).toBe(true);
+    expect(await portIsFree(runtime.port)).toBe(true);
+
+    runtime = await startRuntimeProcess({ dataDir, port: runtime.port, dynamoPort: runtime.dynamoPort });
+    const res = await getTicket(String(created.body.ticketId), agentToken);
+    expect(res.status).toBe(200);
+    // References keep counting after a restart.
+    const next = await postWebhook(runtime.url, 'demo', invoicePayload('evt-after-restart'));
+    const n = (ref: unknown) => Number(String(ref).slice(3));
+    expect(n(next.body.reference)).toBeGreaterThan(n(created.body.reference));
+  });
+});

@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+
+export interface RuntimeProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly dynamoPort: number;
+  readonly dataDir: string;
+  readonly child: ChildProcess;
+  output(): string;
+  /** Sends SIGTERM (what Ctrl-C's SIGINT also does) and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `npm start`'s entry point as its own process, as a user would, on free ports. */
+export async function startRuntimeProcess(opts: {
+  dataDir: string;
+  port?: number;
+  dynamoPort?: number;
+  env?: Record<string, string>;
+}): Promise<RuntimeProcess> {
+  const port = opts.port ?? (await freePort());
+  const dynamoPort = opts.dynamoPort ?? (await freePort());
+  const child = spawn(TSX, ['infra/local/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DATA_DIR: opts.dataDir, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  const deadline = Date.now() + 120_000;
+  while (!out.includes('Frontdoor is running')) {
+    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`npm start did not come up within 120 s:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    dynamoPort,
+    dataDir: opts.dataDir,
+    child,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}

@@ -1,0 +1,28 @@
+import { signWebhook } from '../../shared/http/webhook-signature';
+
+export interface WebhookAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** Posts a payload to a running Frontdoor as a webhook sender would, signed unless told otherwise. */
+export async function postWebhook(
+  baseUrl: string,
+  source: string,
+  payload: unknown,
+  opts: { secret?: string; timestamp?: number; signature?: string; rawBody?: string | Buffer } = {},
+): Promise<WebhookAnswer> {
+  const body = opts.rawBody ?? JSON.stringify(payload);
+  const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+  const res = await fetch(`${baseUrl}/v1/webhooks/${source}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-frontdoor-timestamp': String(timestamp),
+      'x-frontdoor-signature': opts.signature ?? signWebhook(opts.secret ?? `local-${source}-secret`, timestamp, body),
+    },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
