@@ -8,7 +8,7 @@
 export type Grant =
   /** GetItem/Query on the table and its indexes. */
   | 'table:read'
-  /** PutItem/UpdateItem/TransactWriteItems/ConditionCheck on the table. */
+  /** PutItem/UpdateItem/DeleteItem/ConditionCheckItem on the table (transactions are authorised per item). */
   | 'table:write'
   /** PutEvents on the Frontdoor event bus. */
   | 'bus:put'
@@ -94,7 +94,5 @@ export function eventRules(): Array<{ fn: FunctionSpec; trigger: EventTrigger }>
   );
 }
 
-/** Event source of every domain event Frontdoor publishes. */
-export const EVENT_SOURCE = 'frontdoor';
 /** Name of the bus in AWS (prefixed per stage) and locally. */
 export const EVENT_BUS_BASENAME = 'frontdoor';

@@ -28,7 +28,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     const parsed = WebhookPayload.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
 
-    const result = await receiveWebhook({ source: pathParameter(event, 'source'), payload: parsed.data }, ports);
+    const result = await receiveWebhook(
+      { source: pathParameter(event, 'source'), payload: parsed.data },
+      ports,
+    );
     if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
 
     const { ticketId, reference, duplicate } = result;

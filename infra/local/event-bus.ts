@@ -88,7 +88,9 @@ export class LocalEventBus {
         const error = e instanceof Error ? e.message : String(e);
         if (attempt >= MAX_ATTEMPTS) {
           this.deadLetters.push({ target: target.name, event, error, failedAt: new Date().toISOString() });
-          this.log(`event ${event['detail-type']} → ${target.name} failed ${attempt}× and went to the DLQ: ${error}`);
+          this.log(
+            `event ${event['detail-type']} → ${target.name} failed ${attempt}× and went to the DLQ: ${error}`,
+          );
           return;
         }
         await new Promise((r) => setTimeout(r, 100 * 2 ** attempt));

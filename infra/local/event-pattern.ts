@@ -27,7 +27,9 @@ function matchOne(matcher: unknown, value: unknown): boolean {
   if ('prefix' in matcher) return typeof value === 'string' && value.startsWith(String(matcher.prefix));
   if ('suffix' in matcher) return typeof value === 'string' && value.endsWith(String(matcher.suffix));
   if ('equals-ignore-case' in matcher) {
-    return typeof value === 'string' && value.toLowerCase() === String(matcher['equals-ignore-case']).toLowerCase();
+    return (
+      typeof value === 'string' && value.toLowerCase() === String(matcher['equals-ignore-case']).toLowerCase()
+    );
   }
   if ('anything-but' in matcher) {
     const excluded = matcher['anything-but'];

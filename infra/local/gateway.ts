@@ -124,13 +124,20 @@ export interface GatewayResponse {
 export function fromLambdaResult(result: unknown): GatewayResponse {
   const structured =
     typeof result === 'object' && result !== null && 'statusCode' in result
-      ? (result as { statusCode: number; headers?: Record<string, unknown>; body?: string; isBase64Encoded?: boolean })
+      ? (result as {
+          statusCode: number;
+          headers?: Record<string, unknown>;
+          body?: string;
+          isBase64Encoded?: boolean;
+        })
       : undefined;
   if (!structured) {
     const body = typeof result === 'string' ? result : JSON.stringify(result ?? null);
     return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: Buffer.from(body) };
   }
-  const headers = Object.fromEntries(Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)]));
+  const headers = Object.fromEntries(
+    Object.entries(structured.headers ?? {}).map(([k, v]) => [k, String(v)]),
+  );
   const body = Buffer.from(structured.body ?? '', structured.isBase64Encoded ? 'base64' : 'utf8');
   return { statusCode: structured.statusCode, headers, body };
 }

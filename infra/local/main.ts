@@ -1,7 +1,7 @@
+import { httpRoutes } from '../topology';
 import { devUsers } from './dev-users';
 import { startLocalRuntime } from './runtime';
 import { localSettings } from './settings';
-import { httpRoutes } from '../topology';
 
 /** `npm start`: the whole of Frontdoor on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -22,7 +22,8 @@ async function main(): Promise<void> {
     `DynamoDB:  ${runtime.dynamoEndpoint} (DynamoDB Local)`,
     'Webhook secrets (HMAC-SHA256, see README):',
     ...Object.entries(runtime.webhookSecrets).map(
-      ([source, secret]) => `  ${source.padEnd(12)} FRONTDOOR_WEBHOOK_SECRET_${source.toUpperCase()}=${secret}`,
+      ([source, secret]) =>
+        `  ${source.padEnd(12)} FRONTDOOR_WEBHOOK_SECRET_${source.toUpperCase()}=${secret}`,
     ),
     'Seeded users (npm run -s token -- <email>):',
     ...devUsers.map((u) => `  ${u.email.padEnd(22)} ${u.groups.join(', ')}`),

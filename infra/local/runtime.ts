@@ -10,7 +10,13 @@ import { eventRules, type FunctionSpec, functions, httpRoutes } from '../topolog
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
-import { compileRoute, fromLambdaResult, type LambdaHandler, lambdaContext, toApiGatewayEvent } from './gateway';
+import {
+  compileRoute,
+  fromLambdaResult,
+  type LambdaHandler,
+  lambdaContext,
+  toApiGatewayEvent,
+} from './gateway';
 import { type LocalSettings, localWebhookSecret } from './settings';
 import { ensureTable } from './table';
 
@@ -32,7 +38,9 @@ async function assertPortFree(port: number, what: string): Promise<void> {
     probe.once('error', (e: NodeJS.ErrnoException) =>
       fail(
         new Error(
-          e.code === 'EADDRINUSE' ? `port ${port} (${what}) is already in use; stop whatever holds it or set a different port` : e.message,
+          e.code === 'EADDRINUSE'
+            ? `port ${port} (${what}) is already in use; stop whatever holds it or set a different port`
+            : e.message,
         ),
       ),
     );
@@ -45,7 +53,12 @@ function functionEnvironment(settings: LocalSettings): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.env)) {
-      const v = typeof value === 'string' ? value : value.ref === 'table.name' ? settings.tableName : settings.busName;
+      const v =
+        typeof value === 'string'
+          ? value
+          : value.ref === 'table.name'
+            ? settings.tableName
+            : settings.busName;
       // All functions share this process, so their variables must agree (they do: say so if not).
       if (name in resolved && resolved[name] !== v) {
         throw new Error(`functions disagree on ${name}; the local runtime runs them in one process`);
@@ -69,9 +82,14 @@ export async function startLocalRuntime(
 
   await assertPortFree(settings.port, 'PORT');
   await assertPortFree(settings.dynamoPort, 'DYNAMODB_PORT');
-  log(`Starting DynamoDB Local on port ${settings.dynamoPort} (data in ${resolve(settings.dataDir, 'dynamodb')}) …`);
+  log(
+    `Starting DynamoDB Local on port ${settings.dynamoPort} (data in ${resolve(settings.dataDir, 'dynamodb')}) …`,
+  );
   const started = Date.now();
-  const dynamo: DynamoLocal = await startDynamoLocal({ port: settings.dynamoPort, dataDir: settings.dataDir });
+  const dynamo: DynamoLocal = await startDynamoLocal({
+    port: settings.dynamoPort,
+    dataDir: settings.dataDir,
+  });
   log(`DynamoDB Local ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
   const url = `http://127.0.0.1:${settings.port}`;
@@ -93,12 +111,20 @@ export async function startLocalRuntime(
   delete process.env.AWS_PROFILE;
 
   try {
-    const admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+    const admin = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
     const table = await ensureTable(admin, settings.tableName);
     log(`Table ${settings.tableName}: ${table}`);
 
     const issuer = await loadDevIssuer(settings.dataDir);
-    const verifier = JwtVerifier.create({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, jwksUri: `${url}/local/auth/jwks.json` });
+    const verifier = JwtVerifier.create({
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      jwksUri: `${url}/local/auth/jwks.json`,
+    });
     verifier.cacheJwks(issuer.jwks as Parameters<typeof verifier.cacheJwks>[0]);
 
     const handlers = new Map<string, LambdaHandler>();
@@ -113,7 +139,10 @@ export async function startLocalRuntime(
       const context = lambdaContext(fn, randomUUID());
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, fail) => {
-        timer = setTimeout(() => fail(new Error(`${fn.name} timed out after ${fn.timeoutSeconds} s`)), fn.timeoutSeconds * 1000);
+        timer = setTimeout(
+          () => fail(new Error(`${fn.name} timed out after ${fn.timeoutSeconds} s`)),
+          fn.timeoutSeconds * 1000,
+        );
       });
       try {
         return await Promise.race([handler(event, context), timeout]);
@@ -155,9 +184,13 @@ export async function startLocalRuntime(
           () => true,
           () => false,
         );
-        return send(res, ok ? 200 : 503, { status: ok ? 'ok' : 'degraded', dynamodb: ok ? 'ok' : 'unreachable' });
+        return send(res, ok ? 200 : 503, {
+          status: ok ? 'ok' : 'degraded',
+          dynamodb: ok ? 'ok' : 'unreachable',
+        });
       }
-      if (method === 'GET' && requestUrl.pathname === '/local/auth/jwks.json') return send(res, 200, issuer.jwks);
+      if (method === 'GET' && requestUrl.pathname === '/local/auth/jwks.json')
+        return send(res, 200, issuer.jwks);
       if (method === 'GET' && requestUrl.pathname === '/local/events') {
         return send(res, 200, { events: bus.recent, deadLetters: bus.deadLetters });
       }
@@ -176,7 +209,14 @@ export async function startLocalRuntime(
             return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
           }
         }
-        const event = toApiGatewayEvent({ req, url: requestUrl, body, route, pathParameters: params, claims });
+        const event = toApiGatewayEvent({
+          req,
+          url: requestUrl,
+          body,
+          route,
+          pathParameters: params,
+          claims,
+        });
         let result: unknown;
         try {
           result = await invoke(route.fn, event);
@@ -194,13 +234,21 @@ export async function startLocalRuntime(
 
     const serveEventBridge = (res: ServerResponse, target: string, body: Buffer) => {
       if (target !== 'AWSEvents.PutEvents') {
-        return send(res, 400, { __type: 'UnknownOperationException', message: `${target} is not served locally` });
+        return send(res, 400, {
+          __type: 'UnknownOperationException',
+          message: `${target} is not served locally`,
+        });
       }
       const input = JSON.parse(body.toString('utf8')) as { Entries?: Array<Record<string, string>> };
       const ids = bus.put(input.Entries ?? []);
-      return send(res, 200, { FailedEntryCount: 0, Entries: ids.map((EventId) => ({ EventId })) }, {
-        'content-type': 'application/x-amz-json-1.1',
-      });
+      return send(
+        res,
+        200,
+        { FailedEntryCount: 0, Entries: ids.map((EventId) => ({ EventId })) },
+        {
+          'content-type': 'application/x-amz-json-1.1',
+        },
+      );
     };
 
     await new Promise<void>((ok, fail) => {
@@ -231,7 +279,12 @@ export async function startLocalRuntime(
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
   res.end(JSON.stringify(body));
 }

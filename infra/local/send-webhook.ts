@@ -28,6 +28,8 @@ try {
   console.log(await res.text());
   process.exit(res.ok ? 0 : 1);
 } catch (e: unknown) {
-  console.error(`could not reach ${url} (is npm start running?): ${e instanceof Error ? e.message : String(e)}`);
+  console.error(
+    `could not reach ${url} (is npm start running?): ${e instanceof Error ? e.message : String(e)}`,
+  );
   process.exit(1);
 }

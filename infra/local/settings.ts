@@ -1,5 +1,5 @@
-import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import { resolve } from 'node:path';
+import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 
 export interface LocalSettings {
   readonly port: number;
@@ -14,7 +14,8 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, got "${raw}"`);
   return n;
 }
 

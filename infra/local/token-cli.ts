@@ -5,7 +5,9 @@ import { localSettings } from './settings';
 /** `npm run -s token -- <email>`: prints a JWT for a seeded dev user, accepted by `npm start`'s API. */
 const email = process.argv[2];
 if (!email) {
-  console.error(`usage: npm run -s token -- <email>\nseeded users: ${devUsers.map((u) => u.email).join(', ')}`);
+  console.error(
+    `usage: npm run -s token -- <email>\nseeded users: ${devUsers.map((u) => u.email).join(', ')}`,
+  );
   process.exit(2);
 }
 try {

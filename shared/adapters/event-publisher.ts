@@ -35,7 +35,9 @@ export class EventBridgePublisher implements EventPublisher {
       );
       if ((out.FailedEntryCount ?? 0) > 0) {
         const codes = (out.Entries ?? []).map((x) => x.ErrorCode).filter(Boolean);
-        throw new EventPublishError(`${out.FailedEntryCount} event(s) not accepted by the bus: ${codes.join(', ')}`);
+        throw new EventPublishError(
+          `${out.FailedEntryCount} event(s) not accepted by the bus: ${codes.join(', ')}`,
+        );
       }
     }
   }

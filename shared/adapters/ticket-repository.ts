@@ -68,12 +68,19 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
     gsi1sk: `${priorityRank(ticket.priority)}#${ticket.createdAt}`,
     gsi2pk: `REQ#${ticket.requester.email}`,
     gsi2sk: ticket.createdAt,
-    ...(ticket.assignee ? { gsi3pk: `AGENT#${ticket.assignee}`, gsi3sk: `${ticket.state}#${ticket.updatedAt}` } : {}),
+    ...(ticket.assignee
+      ? { gsi3pk: `AGENT#${ticket.assignee}`, gsi3sk: `${ticket.state}#${ticket.updatedAt}` }
+      : {}),
   };
 }
 
 function messageItem(message: Message): Record<string, unknown> {
-  return { pk: ticketPk(message.ticketId), sk: `MSG#${message.createdAt}#${message.id}`, entity: 'message', ...message };
+  return {
+    pk: ticketPk(message.ticketId),
+    sk: `MSG#${message.createdAt}#${message.id}`,
+    entity: 'message',
+    ...message,
+  };
 }
 
 function auditItem(event: AuditEvent): Record<string, unknown> {
@@ -113,7 +120,11 @@ export class TicketRepository {
 
   async findDuplicate(dedupe: Pick<DedupeKey, 'channel' | 'key'>): Promise<CreateOutcome | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: dedupePk(dedupe), sk: 'DEDUPE' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: dedupePk(dedupe), sk: 'DEDUPE' },
+        ConsistentRead: true,
+      }),
     );
     const item = out.Item;
     if (!item) return undefined;
@@ -200,7 +211,11 @@ export class TicketRepository {
 
   async get(ticketId: string): Promise<Ticket | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: ticketPk(ticketId), sk: 'META' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: ticketPk(ticketId), sk: 'META' },
+        ConsistentRead: true,
+      }),
     );
     return out.Item ? TicketSchema.parse(stripKeys(out.Item)) : undefined;
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel, IsoDateTime, Priority, Reference, TicketId, TicketState } from './ticket';
+import { Channel, IsoDateTime, Priority, Reference, type Ticket, TicketId, TicketState } from './ticket';
 
 /** Every event Frontdoor puts on its bus (source `frontdoor`, detail-type = the name). */
 export const eventTypes = [
@@ -55,3 +55,27 @@ export type TicketStateChangedEvent = z.infer<typeof TicketStateChangedEvent>;
 
 export const DomainEventSchema = z.discriminatedUnion('type', [TicketCreatedEvent, TicketStateChangedEvent]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
+
+/**
+ * `ticket.created` for a ticket as it was opened. Also used to announce an untouched ticket again when
+ * its first announcement may have been lost (consumers drop repeats by ticketId + version).
+ */
+export function ticketCreatedEvent(ticket: Ticket): TicketCreatedEvent {
+  return {
+    type: 'ticket.created',
+    detail: {
+      ticketId: ticket.id,
+      version: ticket.version,
+      reference: ticket.reference,
+      channel: ticket.channel,
+      source: ticket.source,
+      state: ticket.state,
+      priority: ticket.priority,
+      queue: ticket.queue,
+      requestType: ticket.requestType,
+      missingFields: ticket.missingFields,
+      requesterEmail: ticket.requester.email,
+      occurredAt: ticket.createdAt,
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { WorkflowConfig } from '../config/schema';
 import { type Actor, type AuditEvent, auditEvent } from './audit';
 import { DomainError, type Issue } from './errors';
-import type { DomainEvent } from './events';
+import { type DomainEvent, ticketCreatedEvent } from './events';
 import { blockedOnFor } from './states';
 import type { Message, Ticket, TicketDraft } from './ticket';
 import { triage } from './triage';
@@ -122,25 +122,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     }),
   ];
 
-  const events: DomainEvent[] = [
-    {
-      type: 'ticket.created',
-      detail: {
-        ticketId: ticket.id,
-        version: ticket.version,
-        reference: ticket.reference,
-        channel: ticket.channel,
-        source: ticket.source,
-        state,
-        priority: ticket.priority,
-        queue: ticket.queue,
-        requestType: ticket.requestType,
-        missingFields: ticket.missingFields,
-        requesterEmail: ticket.requester.email,
-        occurredAt: at,
-      },
-    },
-  ];
+  const events: DomainEvent[] = [ticketCreatedEvent(ticket)];
 
   return { ok: true, ticket, message, audit, events };
 }

@@ -21,13 +21,19 @@ export function callerFrom(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 
   const groups = Array.isArray(raw)
     ? raw.map(String)
     : typeof raw === 'string'
-      ? raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean)
+      ? raw
+          .replace(/^\[|\]$/g, '')
+          .split(/[\s,]+/)
+          .filter(Boolean)
       : [];
   return { sub: claims.sub, email: typeof claims.email === 'string' ? claims.email : undefined, groups };
 }
 
 /** Any support role may read tickets; approvers read the tickets they are asked to decide on. */
 export function requireSupportRole(caller: Caller): void {
-  const allowed = caller.groups.some((g) => (ROLES as readonly string[]).includes(g) || g.startsWith('approver-'));
-  if (!allowed) throw forbidden('reading tickets needs one of the groups agent, lead, admin or approver-<group>');
+  const allowed = caller.groups.some(
+    (g) => (ROLES as readonly string[]).includes(g) || g.startsWith('approver-'),
+  );
+  if (!allowed)
+    throw forbidden('reading tickets needs one of the groups agent, lead, admin or approver-<group>');
 }

@@ -51,7 +51,9 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }, '');
 }
 
-export function toIssues(zodIssues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): Issue[] {
+export function toIssues(
+  zodIssues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
+): Issue[] {
   return zodIssues.map((i) => ({ path: formatPath(i.path) || '(body)', message: i.message }));
 }
 
@@ -68,7 +70,11 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<APIGatewayProxyEv
     onError: async (request) => {
       const error: unknown = request.error;
       if (error instanceof HttpError) {
-        request.response = json(error.statusCode, { error: error.code, message: error.message, ...error.extra });
+        request.response = json(error.statusCode, {
+          error: error.code,
+          message: error.message,
+          ...error.extra,
+        });
         return;
       }
       logger.error('unhandled error', { error });

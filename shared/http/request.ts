@@ -17,7 +17,8 @@ export function header(event: Pick<APIGatewayProxyEventV2, 'headers'>, name: str
 }
 
 export function parseJsonBody(raw: Buffer): unknown {
-  if (raw.length === 0) throw new ValidationFailedError([{ path: '(body)', message: 'request body is empty' }]);
+  if (raw.length === 0)
+    throw new ValidationFailedError([{ path: '(body)', message: 'request body is empty' }]);
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (e: unknown) {

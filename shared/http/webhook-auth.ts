@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Clock } from '../adapters/clock';
 import type { WebhookSecrets } from '../adapters/webhook-secrets';
 import type { WorkflowConfig } from '../config';
-import { type HttpResult, HttpError, notFound, payloadTooLarge, unauthorized } from './errors';
+import { HttpError, type HttpResult, notFound, payloadTooLarge, unauthorized } from './errors';
 import { header, rawBody } from './request';
 import { MAX_WEBHOOK_BYTES } from './webhook-payload';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-signature';
@@ -34,13 +34,19 @@ export function webhookAuthentication(deps: {
 
       const body = rawBody(event);
       if (body.length > MAX_WEBHOOK_BYTES) {
-        throw payloadTooLarge(`body is ${body.length} bytes; the limit is ${MAX_WEBHOOK_BYTES} bytes (256 KiB)`);
+        throw payloadTooLarge(
+          `body is ${body.length} bytes; the limit is ${MAX_WEBHOOK_BYTES} bytes (256 KiB)`,
+        );
       }
 
       const secret = await deps.secrets.secretFor(source, spec.secretName);
       if (!secret) {
         deps.logger.error('webhook source has no secret', { source, secretName: spec.secretName });
-        throw new HttpError(503, 'source_not_ready', `webhook source "${source}" has no secret configured yet`);
+        throw new HttpError(
+          503,
+          'source_not_ready',
+          `webhook source "${source}" has no secret configured yet`,
+        );
       }
       const check = verifyWebhookSignature({
         secret,

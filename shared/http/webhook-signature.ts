@@ -6,7 +6,11 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300;
 
 export type SignatureCheck =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: 'missing' | 'malformed' | 'stale' | 'mismatch'; readonly message: string };
+  | {
+      readonly ok: false;
+      readonly reason: 'missing' | 'malformed' | 'stale' | 'mismatch';
+      readonly message: string;
+    };
 
 /** `sha256=<hex HMAC-SHA256 of "<timestamp>.<raw body>">`, as documented for webhook senders. */
 export function signWebhook(secret: string, timestamp: number | string, body: Buffer | string): string {
@@ -29,14 +33,22 @@ export function verifyWebhookSignature(input: {
   const { secret, timestamp, signature, body, now } = input;
   const tolerance = input.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS;
   if (!timestamp || !signature) {
-    return { ok: false, reason: 'missing', message: `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required` };
+    return {
+      ok: false,
+      reason: 'missing',
+      message: `${TIMESTAMP_HEADER} and ${SIGNATURE_HEADER} are required`,
+    };
   }
   if (!/^\d{1,12}$/.test(timestamp)) {
     return { ok: false, reason: 'malformed', message: `${TIMESTAMP_HEADER} must be unix seconds` };
   }
   const age = Math.abs(now.getTime() / 1000 - Number(timestamp));
   if (age > tolerance) {
-    return { ok: false, reason: 'stale', message: `${TIMESTAMP_HEADER} is more than ${tolerance} s from now` };
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `${TIMESTAMP_HEADER} is more than ${tolerance} s from now`,
+    };
   }
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(signature.trim());
   if (!match?.[1]) {

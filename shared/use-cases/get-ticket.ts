@@ -16,7 +16,8 @@ export async function getTicket(
 ): Promise<GetTicketResult> {
   let id: string | undefined;
   if (isTicketId(idOrReference)) id = idOrReference;
-  else if (parseReference(idOrReference) !== undefined) id = await ports.tickets.ticketIdForReference(idOrReference);
+  else if (parseReference(idOrReference) !== undefined)
+    id = await ports.tickets.ticketIdForReference(idOrReference);
   else return { kind: 'invalid_id' };
 
   const history = id ? await ports.tickets.history(id) : undefined;

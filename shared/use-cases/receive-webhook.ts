@@ -1,20 +1,25 @@
-import type { WorkflowConfig } from '../config';
-import { formatReference, newId, openTicket, triage } from '../domain';
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
+import type { WorkflowConfig } from '../config';
+import { formatReference, newId, openTicket, ticketCreatedEvent, triage } from '../domain';
 import type { Issue } from '../http/errors';
 import type { WebhookPayload } from '../http/webhook-payload';
 
 export interface ReceiveWebhookPorts {
-  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
+  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create' | 'get'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
 
 export type ReceiveWebhookResult =
-  | { readonly kind: 'accepted'; readonly ticketId: string; readonly reference: string; readonly duplicate: boolean }
+  | {
+      readonly kind: 'accepted';
+      readonly ticketId: string;
+      readonly reference: string;
+      readonly duplicate: boolean;
+    }
   | { readonly kind: 'rejected'; readonly issues: readonly Issue[] };
 
 /** How long a `(source, id)` is remembered; webhook senders retry for hours, not months. */
@@ -23,9 +28,9 @@ const DEDUPE_DAYS = 90;
 /**
  * A signed, parsed webhook delivery becomes a ticket.
  * Primary course:
- *  1. a `(source, id)` seen before answers with its ticket (no new number, nothing written);
- *  2. take the next `FD-<n>`;
- *  3. open the ticket: triage rules, required context (missing → `needs_info`), audit trail;
+ *  1. refuse values the workflow does not allow (unknown request type, a value outside a field's enum);
+ *  2. a `(source, id)` seen before answers with its ticket (no new number, nothing written);
+ *  3. take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
  *  4. persist ticket + message + audit + dedupe key in one transaction (a concurrent twin loses here);
  *  5. publish `ticket.created`.
  */
@@ -35,9 +40,6 @@ export async function receiveWebhook(
 ): Promise<ReceiveWebhookResult> {
   const { source, payload } = input;
   const dedupe = { channel: 'webhook', key: `${source}#${payload.id}` };
-
-  const seen = await ports.tickets.findDuplicate(dedupe);
-  if (seen?.kind === 'duplicate') return { kind: 'accepted', ...pick(seen), duplicate: true };
 
   const draft = {
     channel: 'webhook' as const,
@@ -51,9 +53,12 @@ export async function receiveWebhook(
     fields: payload.fields ?? {},
     tags: payload.tags ?? [],
   };
-  // Refuse bad context before taking a number: a 400 writes nothing, not even the counter.
+  // Refuse bad context before any I/O: a 400 reads and writes nothing, not even the counter.
   const triaged = triage(draft, ports.config);
   if (triaged.invalidFields.length > 0) return { kind: 'rejected', issues: triaged.invalidFields };
+
+  const seen = await ports.tickets.findDuplicate(dedupe);
+  if (seen?.kind === 'duplicate') return answerDuplicate(seen, ports);
 
   const now = ports.clock.now();
   const reference = formatReference(await ports.tickets.nextReferenceNumber());
@@ -73,12 +78,22 @@ export async function receiveWebhook(
     audit,
     dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
   });
-  if (outcome.kind === 'duplicate') return { kind: 'accepted', ...pick(outcome), duplicate: true };
+  if (outcome.kind === 'duplicate') return answerDuplicate(outcome, ports);
 
   await ports.events.publish(events);
   return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
 }
 
-function pick(o: { ticketId: string; reference: string }) {
-  return { ticketId: o.ticketId, reference: o.reference };
+/**
+ * A redelivery answers with the ticket it already made. If that ticket is still untouched (version 1),
+ * `ticket.created` is announced again: when the bus refused it on the first delivery, that delivery
+ * answered 5xx, and this retry is what makes the event reach the bus at least once.
+ */
+async function answerDuplicate(
+  seen: { ticketId: string; reference: string },
+  ports: ReceiveWebhookPorts,
+): Promise<ReceiveWebhookResult> {
+  const ticket = await ports.tickets.get(seen.ticketId);
+  if (ticket?.version === 1) await ports.events.publish([ticketCreatedEvent(ticket)]);
+  return { kind: 'accepted', ticketId: seen.ticketId, reference: seen.reference, duplicate: true };
 }

@@ -12,8 +12,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { functionBundling } from '../../infra/bundling';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { functions } from '../../infra/topology';
 import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
@@ -85,11 +85,14 @@ async function main(): Promise<void> {
     runId = Date.now();
     const intake = async (i: number) => {
       const answer = await postWebhook(runtime.url, 'demo', payload(i));
-      if (answer.status !== 202) throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+      if (answer.status !== 202)
+        throw new Error(`webhook answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     };
     await measure(WARMUP, 4, (i) => intake(1_000_000 + i));
 
-    console.log('\nWebhook intake (HTTP → local gateway → handler → DynamoDB Local + bus), signed, all new tickets:');
+    console.log(
+      '\nWebhook intake (HTTP → local gateway → handler → DynamoDB Local + bus), signed, all new tickets:',
+    );
     const c1 = await measure(N1, 1, intake);
     console.log(`  concurrency  1   ${fmt(c1)}`);
     const c16 = await measure(N16, 16, (i) => intake(N1 + i));
@@ -117,8 +120,25 @@ async function main(): Promise<void> {
       const reference = formatReference(await tickets.nextReferenceNumber());
       const now = new Date();
       const opened = openTicket(
-        { channel: 'webhook', source: 'bench', externalId: p.id, subject: p.subject, body: p.body, requester: p.requester, account: p.account, requestType: p.requestType, fields: p.fields, tags: [] },
-        { config: workflowConfig, now, reference, newId: () => newId(now), actor: { kind: 'integration', id: 'bench' } },
+        {
+          channel: 'webhook',
+          source: 'bench',
+          externalId: p.id,
+          subject: p.subject,
+          body: p.body,
+          requester: p.requester,
+          account: p.account,
+          requestType: p.requestType,
+          fields: p.fields,
+          tags: [],
+        },
+        {
+          config: workflowConfig,
+          now,
+          reference,
+          newId: () => newId(now),
+          actor: { kind: 'integration', id: 'bench' },
+        },
       );
       if (!opened.ok) throw new Error('bench payload rejected');
       await tickets.create({ ...opened, dedupe: { ...dedupe, expiresAt: 0 } });
@@ -126,16 +146,28 @@ async function main(): Promise<void> {
     };
     await measure(WARMUP, 1, (i) => bare(9_000_000 + i));
     const b1 = await measure(N1, 1, bare);
-    console.log('\nBare calls the handler makes (GetItem + UpdateItem + TransactWriteItems + PutEvents), same endpoints:');
+    console.log(
+      '\nBare calls the handler makes (GetItem + UpdateItem + TransactWriteItems + PutEvents), same endpoints:',
+    );
     console.log(`  concurrency  1   ${fmt(b1)}`);
-    console.log(`\nHandler overhead at concurrency 1: p50 ${(c1.p50 / b1.p50).toFixed(2)}× the bare calls (${(c1.p50 - b1.p50).toFixed(1)} ms: HTTP hop, gateway event, signature, zod, triage)`);
+    console.log(
+      `\nHandler overhead at concurrency 1: p50 ${(c1.p50 / b1.p50).toFixed(2)}× the bare calls (${(c1.p50 - b1.p50).toFixed(1)} ms: HTTP hop, gateway event, signature, zod, triage)`,
+    );
 
     console.log('\nBundle size (esbuild, same options as the CDK functions: ESM, minified, node22):');
     for (const fn of functions) {
-      const out = await build({ ...functionBundling, entryPoints: [fn.entry], write: false, bundle: true, logLevel: 'silent' });
-      const js = out.outputFiles.find((f) => f.path.endsWith('.mjs') || f.path.endsWith('.js'));
-      const bytes = js?.contents.length ?? 0;
-      console.log(`  ${fn.name.padEnd(18)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB   (${(gzipSync(js?.contents ?? new Uint8Array()).length / 1024).toFixed(0)} KiB gzipped)`);
+      const out = await build({
+        ...functionBundling,
+        entryPoints: [fn.entry],
+        write: false,
+        bundle: true,
+        logLevel: 'silent',
+      });
+      const js = out.outputFiles?.[0]?.contents ?? new Uint8Array();
+      const kib = (n: number) => (n / 1024).toFixed(0).padStart(5);
+      console.log(
+        `  ${fn.name.padEnd(18)} ${kib(js.length)} KiB   (${kib(gzipSync(js).length)} KiB gzipped)`,
+      );
     }
   } finally {
     await runtime.stop();

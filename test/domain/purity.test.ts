@@ -19,7 +19,7 @@ const FORBIDDEN_TOKENS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\bMath\s*\.\s*random\s*\(/g, 'calls Math.random( (ids and choices must be reproducible)'],
 ];
 
-export interface Violation {
+interface Violation {
   readonly file: string;
   readonly line: number;
   readonly problem: string;
@@ -75,7 +75,7 @@ function resolveRelative(fromFile: string, specifier: string): string | undefine
  * Problems in one source file, and the local files it imports (to be checked in turn).
  * `file` is only used to name the file and resolve relative imports.
  */
-export function inspect(file: string, source: string): { violations: Violation[]; imports: string[] } {
+function inspect(file: string, source: string): { violations: Violation[]; imports: string[] } {
   const name = relative(ROOT, file).split(sep).join('/');
   const violations: Violation[] = [];
   const imports: string[] = [];

@@ -52,7 +52,9 @@ describe('webhook signatures', () => {
     expect(verifyWebhookSignature({ secret, timestamp: ts, signature: 'md5=abc', body, now })).toMatchObject({
       reason: 'malformed',
     });
-    expect(verifyWebhookSignature({ secret, timestamp: ts, signature: 'sha256=abcd', body, now })).toMatchObject({
+    expect(
+      verifyWebhookSignature({ secret, timestamp: ts, signature: 'sha256=abcd', body, now }),
+    ).toMatchObject({
       reason: 'malformed',
     });
   });

@@ -9,7 +9,9 @@ const event = {
 
 describe('the local bus event-pattern matcher', () => {
   it('matches exact values at the top level and nested in detail', () => {
-    expect(matchesPattern({ source: ['frontdoor'], detail: { queue: ['billing', 'frontline'] } }, event)).toBe(true);
+    expect(
+      matchesPattern({ source: ['frontdoor'], detail: { queue: ['billing', 'frontline'] } }, event),
+    ).toBe(true);
     expect(matchesPattern({ source: ['billing'] }, event)).toBe(false);
   });
 
@@ -21,7 +23,9 @@ describe('the local bus event-pattern matcher', () => {
   it('supports prefix, suffix, anything-but, exists and equals-ignore-case', () => {
     expect(matchesPattern({ 'detail-type': [{ prefix: 'ticket.' }] }, event)).toBe(true);
     expect(matchesPattern({ 'detail-type': [{ suffix: '.created' }] }, event)).toBe(true);
-    expect(matchesPattern({ detail: { priority: [{ 'anything-but': ['low', 'normal'] }] } }, event)).toBe(true);
+    expect(matchesPattern({ detail: { priority: [{ 'anything-but': ['low', 'normal'] }] } }, event)).toBe(
+      true,
+    );
     expect(matchesPattern({ detail: { priority: [{ 'anything-but': 'high' }] } }, event)).toBe(false);
     expect(matchesPattern({ detail: { assignee: [{ exists: false }] } }, event)).toBe(true);
     expect(matchesPattern({ detail: { assignee: [{ exists: true }] } }, event)).toBe(false);

@@ -55,7 +55,9 @@ describe('npm start (the local runtime, as its own process)', () => {
     return out.Count ?? 0;
   };
   const getTicket = (id: string, bearer?: string) =>
-    fetch(`${runtime.url}/v1/tickets/${id}`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+    fetch(`${runtime.url}/v1/tickets/${id}`, {
+      headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+    });
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-local-'));
@@ -85,7 +87,9 @@ describe('npm start (the local runtime, as its own process)', () => {
   });
 
   it('makes one ticket of three concurrent deliveries of the same (source, id)', async () => {
-    const answers = await Promise.all([1, 2, 3].map(() => postWebhook(runtime.url, 'demo', invoicePayload('evt-race'))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => postWebhook(runtime.url, 'demo', invoicePayload('evt-race'))),
+    );
     const ids = new Set(answers.map((a) => a.body.ticketId));
     expect(ids.size).toBe(1);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
@@ -99,9 +103,16 @@ describe('npm start (the local runtime, as its own process)', () => {
       timestamp: Math.floor(Date.now() / 1000) - 301,
     });
     const unknown = await postWebhook(runtime.url, 'nosuchsource', invoicePayload('evt-bad-3'));
-    const invalid = await postWebhook(runtime.url, 'demo', { ...invoicePayload('evt-bad-4'), requester: { email: 'nope' } });
+    const invalid = await postWebhook(runtime.url, 'demo', {
+      ...invoicePayload('evt-bad-4'),
+      requester: { email: 'nope' },
+    });
     const notJson = await postWebhook(runtime.url, 'demo', null, { rawBody: '{"id":' });
-    const huge = await postWebhook(runtime.url, 'demo', invoicePayload('evt-bad-5', { body: 'x'.repeat(300 * 1024) }));
+    const huge = await postWebhook(
+      runtime.url,
+      'demo',
+      invoicePayload('evt-bad-5', { body: 'x'.repeat(300 * 1024) }),
+    );
     const badEnum = await postWebhook(runtime.url, 'demo', {
       ...invoicePayload('evt-bad-6'),
       requestType: 'access_request',
@@ -125,7 +136,11 @@ describe('npm start (the local runtime, as its own process)', () => {
     const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-triage'));
     const res = await getTicket(String(created.body.ticketId), agentToken);
     expect(res.status).toBe(200);
-    const view = (await res.json()) as { ticket: Record<string, unknown>; messages: unknown[]; audit: Array<{ action: string }> };
+    const view = (await res.json()) as {
+      ticket: Record<string, unknown>;
+      messages: unknown[];
+      audit: Array<{ action: string }>;
+    };
     expect(view.ticket).toMatchObject({
       reference: created.body.reference,
       state: 'new',
@@ -141,7 +156,11 @@ describe('npm start (the local runtime, as its own process)', () => {
   });
 
   it('puts a ticket without its required context in needs_info, naming the missing fields', async () => {
-    const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-needs-info', { fields: { invoiceId: 'INV-1' } }));
+    const created = await postWebhook(
+      runtime.url,
+      'demo',
+      invoicePayload('evt-needs-info', { fields: { invoiceId: 'INV-1' } }),
+    );
     const view = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
       ticket: Record<string, unknown>;
     };
@@ -165,7 +184,9 @@ describe('npm start (the local runtime, as its own process)', () => {
   it('answers 401 without a token, with a forged one, and 404 for an unknown ticket', async () => {
     const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-auth'));
     expect((await getTicket(String(created.body.ticketId))).status).toBe(401);
-    expect((await getTicket(String(created.body.ticketId), `${agentToken.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect((await getTicket(String(created.body.ticketId), `${agentToken.slice(0, -4)}AAAA`)).status).toBe(
+      401,
+    );
     expect((await getTicket('FD-999999', agentToken)).status).toBe(404);
     expect((await getTicket('not-an-id', agentToken)).status).toBe(400);
   });

@@ -6,8 +6,16 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-loca
 import { ensureTable } from '../../infra/local/table';
 
 /** A fresh table (same design as in AWS) in the run's DynamoDB Local, and a document client on it. */
-export async function freshTable(): Promise<{ db: DynamoDBDocumentClient; tableName: string; drop(): Promise<void> }> {
-  const client = new DynamoDBClient({ endpoint: inject('dynamoEndpoint'), region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+export async function freshTable(): Promise<{
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  drop(): Promise<void>;
+}> {
+  const client = new DynamoDBClient({
+    endpoint: inject('dynamoEndpoint'),
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+  });
   const tableName = `test-${randomUUID()}`;
   await ensureTable(client, tableName);
   const db = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });

@@ -28,7 +28,13 @@ export async function startRuntimeProcess(opts: {
   const dynamoPort = opts.dynamoPort ?? (await freePort());
   const child = spawn(TSX, ['infra/local/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DATA_DIR: opts.dataDir, ...opts.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DYNAMODB_PORT: String(dynamoPort),
+      DATA_DIR: opts.dataDir,
+      ...opts.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

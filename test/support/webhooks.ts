@@ -19,7 +19,8 @@ export async function postWebhook(
     headers: {
       'content-type': 'application/json',
       'x-frontdoor-timestamp': String(timestamp),
-      'x-frontdoor-signature': opts.signature ?? signWebhook(opts.secret ?? `local-${source}-secret`, timestamp, body),
+      'x-frontdoor-signature':
+        opts.signature ?? signWebhook(opts.secret ?? `local-${source}-secret`, timestamp, body),
     },
     body,
   });
