@@ -1,10 +1,9 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { formatPath } from '../config/schema';
+import type { Issue } from '../domain/errors';
 
-export interface Issue {
-  readonly path: string;
-  readonly message: string;
-}
+export type { Issue };
 
 /** An error that IS an HTTP answer: the error middleware turns it into exactly this response. */
 export class HttpError extends Error {
@@ -42,19 +41,10 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-/** Turn a zod-style issue path into the dotted form of our 400 answers: `requester.email`, `tags[0]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, part) => {
-    if (typeof part === 'number') return `${acc}[${part}]`;
-    const key = String(part);
-    return acc === '' ? key : `${acc}.${key}`;
-  }, '');
-}
-
 export function toIssues(
   zodIssues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
 ): Issue[] {
-  return zodIssues.map((i) => ({ path: formatPath(i.path) || '(body)', message: i.message }));
+  return zodIssues.map((i) => ({ path: i.path.length ? formatPath(i.path) : '(body)', message: i.message }));
 }
 
 interface ErrorLogger {
