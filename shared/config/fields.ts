@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../domain/zod';
 import type { FieldSpec, WorkflowConfig } from './schema';
 
 // Long enough for pasted logs in reproduction steps, short enough to keep a ticket item far below
@@ -9,7 +9,7 @@ const requiredOr = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : expected;
 
 /** The validator for one field of a request type; values are always text on the wire. */
-export function fieldSchemaFor(spec: FieldSpec): z.ZodType<string> {
+export function fieldSchemaFor(spec: FieldSpec): z.ZodMiniType<string> {
   const meta = {
     title: spec.label,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
@@ -19,22 +19,26 @@ export function fieldSchemaFor(spec: FieldSpec): z.ZodType<string> {
   switch (spec.type) {
     case 'enum': {
       const values = spec.values ?? [];
-      return z.enum(values, { error: requiredOr(`must be one of: ${values.join(', ')}`) }).meta(meta);
+      return z
+        .enum(values, { error: requiredOr(`must be one of: ${values.join(', ')}`) })
+        .register(z.globalRegistry, meta);
     }
     case 'email':
       return z
         .email({ error: requiredOr('must be an email address') })
-        .max(spec.maxLength ?? 254)
-        .meta(meta);
+        .check(z.maxLength(spec.maxLength ?? 254))
+        .register(z.globalRegistry, meta);
     case 'string':
     case 'text': {
       const max = spec.maxLength ?? DEFAULT_MAX_LENGTH;
       return z
         .string({ error: requiredOr('must be text') })
-        .trim()
-        .min(1, 'must not be blank')
-        .max(max, `must be at most ${max} characters`)
-        .meta(meta);
+        .check(
+          z.trim(),
+          z.minLength(1, 'must not be blank'),
+          z.maxLength(max, `must be at most ${max} characters`),
+        )
+        .register(z.globalRegistry, meta);
     }
   }
 }
@@ -49,14 +53,14 @@ export function fieldsSchemaFor(
   config: Pick<WorkflowConfig, 'requestTypes'>,
   requestType: string,
   options: { partial: boolean },
-): z.ZodObject<Record<string, z.ZodType<string | undefined>>> | undefined {
+): z.ZodMiniObject<Record<string, z.ZodMiniType<string | undefined>>> | undefined {
   if (!Object.hasOwn(config.requestTypes, requestType)) return undefined;
   const spec = config.requestTypes[requestType];
   if (!spec) return undefined;
-  const shape: Record<string, z.ZodType<string | undefined>> = {};
+  const shape: Record<string, z.ZodMiniType<string | undefined>> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
     const schema = fieldSchemaFor(field);
-    shape[name] = field.required && !options.partial ? schema : schema.optional();
+    shape[name] = field.required && !options.partial ? schema : z.optional(schema);
   }
   return z.object(shape);
 }

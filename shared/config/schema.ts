@@ -1,30 +1,34 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
-import { z } from 'zod';
 import { Channel, Priority } from '../domain/ticket';
+import * as z from '../domain/zod';
 
-const snakeId = z.string().regex(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, 'must be snake_case, like billing_dispute');
+const snakeId = z
+  .string()
+  .check(z.regex(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, 'must be snake_case, like billing_dispute'));
 const kebabId = z
   .string()
-  .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case, like enterprise-invoice');
+  .check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case, like enterprise-invoice'));
 // Field names travel in webhook JSON and form posts, where camelCase is what senders already write.
-const fieldName = z.string().regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, like invoiceId');
-const text = z.string().trim().min(1);
+const fieldName = z.string().check(z.regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, like invoiceId'));
+const text = z.string().check(z.trim(), z.minLength(1));
 
 export const FieldSpecSchema = z
   .object({
     label: text,
-    description: text.optional(),
+    description: z.optional(text),
     type: z.enum(['string', 'text', 'email', 'enum']),
-    values: z.array(text).min(1).optional(),
+    values: z.optional(z.array(text).check(z.minLength(1))),
     required: z.boolean(),
-    maxLength: z.int().min(1).max(100_000).optional(),
+    maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
   })
-  .superRefine((field, ctx) => {
-    const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['values'], message });
-    if (field.type === 'enum' && field.values === undefined) issue('an enum field needs its values');
-    if (field.type !== 'enum' && field.values !== undefined) issue('only enum fields take values');
-    if (field.values && new Set(field.values).size !== field.values.length) issue('values repeat');
-  });
+  .check(
+    z.superRefine((field, ctx) => {
+      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['values'], message });
+      if (field.type === 'enum' && field.values === undefined) issue('an enum field needs its values');
+      if (field.type !== 'enum' && field.values !== undefined) issue('only enum fields take values');
+      if (field.values && new Set(field.values).size !== field.values.length) issue('values repeat');
+    }),
+  );
 export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
 export const RequestTypeSpecSchema = z.object({
@@ -75,7 +79,7 @@ export type ConditionField = z.infer<typeof ConditionField>;
 // One shape per operator, so `in` cannot be written with a single value or `exists` with one.
 export const ConditionSchema = z.discriminatedUnion('op', [
   z.object({ field: ConditionField, op: z.literal(['contains', 'equals', 'startsWith']), value: text }),
-  z.object({ field: ConditionField, op: z.literal('in'), value: z.array(text).min(1) }),
+  z.object({ field: ConditionField, op: z.literal('in'), value: z.array(text).check(z.minLength(1)) }),
   z.object({ field: ConditionField, op: z.literal('exists') }),
 ]);
 export type Condition = z.infer<typeof ConditionSchema>;
@@ -85,31 +89,35 @@ export const TriageRuleSchema = z.object({
   description: text,
   when: z
     .object({
-      all: z.array(ConditionSchema).min(1).optional(),
-      any: z.array(ConditionSchema).min(1).optional(),
+      all: z.optional(z.array(ConditionSchema).check(z.minLength(1))),
+      any: z.optional(z.array(ConditionSchema).check(z.minLength(1))),
     })
-    .refine((w) => w.all !== undefined || w.any !== undefined, 'needs `all` or `any` conditions'),
+    .check(z.refine((w) => w.all !== undefined || w.any !== undefined, 'needs `all` or `any` conditions')),
   then: z
     .object({
-      requestType: z.string().optional(),
-      priority: Priority.optional(),
-      queue: z.string().optional(),
-      tags: z.array(kebabId).min(1).optional(),
+      requestType: z.optional(z.string()),
+      priority: z.optional(Priority),
+      queue: z.optional(z.string()),
+      tags: z.optional(z.array(kebabId).check(z.minLength(1))),
     })
-    .refine(
-      (t) => Object.values(t).some((v) => v !== undefined),
-      'sets nothing; give it a requestType, priority, queue or tags',
+    .check(
+      z.refine(
+        (t) => Object.values(t).some((v) => v !== undefined),
+        'sets nothing; give it a requestType, priority, queue or tags',
+      ),
     ),
   /** Later rules are not evaluated once this one matches. */
-  stop: z.boolean().optional(),
+  stop: z.optional(z.boolean()),
 });
 export type TriageRule = z.infer<typeof TriageRuleSchema>;
 
 export const WebhookSourceSchema = z.object({
   description: text,
   // The Secrets Manager name holding the HMAC key; the key itself never lives in config.
-  secretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name'),
-  defaultRequestType: z.string().optional(),
+  secretName: z
+    .string()
+    .check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
+  defaultRequestType: z.optional(z.string()),
 });
 export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
 
@@ -124,74 +132,76 @@ export const WorkflowConfigSchema = z
     // Source ids appear in the webhook URL path, hence kebab-case.
     webhookSources: z.record(kebabId, WebhookSourceSchema),
   })
-  .superRefine((config, ctx) => {
-    const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const requestTypes = Object.keys(config.requestTypes);
-    const queues = Object.keys(config.queues);
-    const knownFields = new Set(Object.values(config.requestTypes).flatMap((rt) => Object.keys(rt.fields)));
-    const known = (ids: string[]) => ids.join(', ') || '(none)';
-    const checkRequestType = (path: PropertyKey[], id: string) => {
-      if (!Object.hasOwn(config.requestTypes, id))
-        issue(path, `unknown request type "${id}"; known: ${known(requestTypes)}`);
-    };
-    const checkQueue = (path: PropertyKey[], id: string) => {
-      if (!Object.hasOwn(config.queues, id)) issue(path, `unknown queue "${id}"; known: ${known(queues)}`);
-    };
+  .check(
+    z.superRefine((config, ctx) => {
+      const issue = (path: PropertyKey[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      const requestTypes = Object.keys(config.requestTypes);
+      const queues = Object.keys(config.queues);
+      const knownFields = new Set(Object.values(config.requestTypes).flatMap((rt) => Object.keys(rt.fields)));
+      const known = (ids: string[]) => ids.join(', ') || '(none)';
+      const checkRequestType = (path: PropertyKey[], id: string) => {
+        if (!Object.hasOwn(config.requestTypes, id))
+          issue(path, `unknown request type "${id}"; known: ${known(requestTypes)}`);
+      };
+      const checkQueue = (path: PropertyKey[], id: string) => {
+        if (!Object.hasOwn(config.queues, id)) issue(path, `unknown queue "${id}"; known: ${known(queues)}`);
+      };
 
-    checkRequestType(['defaultRequestType'], config.defaultRequestType);
+      checkRequestType(['defaultRequestType'], config.defaultRequestType);
 
-    for (const [rtId, rt] of Object.entries(config.requestTypes)) {
-      checkQueue(['requestTypes', rtId, 'defaultQueue'], rt.defaultQueue);
-    }
-
-    const firstIndex = new Map<string, number>();
-    config.triageRules.forEach((rule, i) => {
-      const seen = firstIndex.get(rule.id);
-      if (seen !== undefined)
-        issue(['triageRules', i, 'id'], `duplicate rule id "${rule.id}" (also triageRules[${seen}])`);
-      else firstIndex.set(rule.id, i);
-
-      if (rule.then.requestType !== undefined)
-        checkRequestType(['triageRules', i, 'then', 'requestType'], rule.then.requestType);
-      if (rule.then.queue !== undefined) checkQueue(['triageRules', i, 'then', 'queue'], rule.then.queue);
-
-      for (const group of ['all', 'any'] as const) {
-        rule.when[group]?.forEach((condition, j) => {
-          const path = ['triageRules', i, 'when', group, j];
-          if (
-            condition.field.startsWith('fields.') &&
-            !knownFields.has(condition.field.slice('fields.'.length))
-          ) {
-            issue(
-              [...path, 'field'],
-              `no request type has a field "${condition.field.slice('fields.'.length)}"`,
-            );
-          }
-          if (condition.op !== 'equals' && condition.op !== 'in') return;
-          const values = typeof condition.value === 'string' ? [condition.value] : condition.value;
-          // Exact comparisons against a closed vocabulary: a typo there would silently never match.
-          const vocabulary =
-            condition.field === 'requestType'
-              ? requestTypes
-              : condition.field === 'channel'
-                ? Channel.options
-                : undefined;
-          const unknown = vocabulary ? values.filter((v) => !vocabulary.includes(v.toLowerCase())) : [];
-          if (vocabulary && unknown.length > 0) {
-            issue(
-              [...path, 'value'],
-              `unknown ${condition.field} ${unknown.map((v) => `"${v}"`).join(', ')}`,
-            );
-          }
-        });
+      for (const [rtId, rt] of Object.entries(config.requestTypes)) {
+        checkQueue(['requestTypes', rtId, 'defaultQueue'], rt.defaultQueue);
       }
-    });
 
-    for (const [sourceId, source] of Object.entries(config.webhookSources)) {
-      if (source.defaultRequestType !== undefined)
-        checkRequestType(['webhookSources', sourceId, 'defaultRequestType'], source.defaultRequestType);
-    }
-  });
+      const firstIndex = new Map<string, number>();
+      config.triageRules.forEach((rule, i) => {
+        const seen = firstIndex.get(rule.id);
+        if (seen !== undefined)
+          issue(['triageRules', i, 'id'], `duplicate rule id "${rule.id}" (also triageRules[${seen}])`);
+        else firstIndex.set(rule.id, i);
+
+        if (rule.then.requestType !== undefined)
+          checkRequestType(['triageRules', i, 'then', 'requestType'], rule.then.requestType);
+        if (rule.then.queue !== undefined) checkQueue(['triageRules', i, 'then', 'queue'], rule.then.queue);
+
+        for (const group of ['all', 'any'] as const) {
+          rule.when[group]?.forEach((condition, j) => {
+            const path = ['triageRules', i, 'when', group, j];
+            if (
+              condition.field.startsWith('fields.') &&
+              !knownFields.has(condition.field.slice('fields.'.length))
+            ) {
+              issue(
+                [...path, 'field'],
+                `no request type has a field "${condition.field.slice('fields.'.length)}"`,
+              );
+            }
+            if (condition.op !== 'equals' && condition.op !== 'in') return;
+            const values = typeof condition.value === 'string' ? [condition.value] : condition.value;
+            // Exact comparisons against a closed vocabulary: a typo there would silently never match.
+            const vocabulary =
+              condition.field === 'requestType'
+                ? requestTypes
+                : condition.field === 'channel'
+                  ? Channel.options
+                  : undefined;
+            const unknown = vocabulary ? values.filter((v) => !vocabulary.includes(v.toLowerCase())) : [];
+            if (vocabulary && unknown.length > 0) {
+              issue(
+                [...path, 'value'],
+                `unknown ${condition.field} ${unknown.map((v) => `"${v}"`).join(', ')}`,
+              );
+            }
+          });
+        }
+      });
+
+      for (const [sourceId, source] of Object.entries(config.webhookSources)) {
+        if (source.defaultRequestType !== undefined)
+          checkRequestType(['webhookSources', sourceId, 'defaultRequestType'], source.defaultRequestType);
+      }
+    }),
+  );
 
 export type WorkflowConfig = z.output<typeof WorkflowConfigSchema>;
 /** What a config author writes (before defaults and trimming). */

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { Channel, IsoDateTime, Priority, Reference, type Ticket, TicketId, TicketState } from './ticket';
+import * as z from './zod';
 
 /** Every event Frontdoor puts on its bus (source `frontdoor`, detail-type = the name). */
 export const eventTypes = [
@@ -22,7 +22,7 @@ export type EventType = z.infer<typeof EventType>;
 // Consumers are at-least-once: `ticketId` + `version` let them drop stale or repeated deliveries.
 const eventDetail = {
   ticketId: TicketId,
-  version: z.int().min(1),
+  version: z.int().check(z.minimum(1)),
   occurredAt: IsoDateTime,
 };
 

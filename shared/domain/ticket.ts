@@ -1,6 +1,6 @@
 import { ulid } from 'ulid';
-import { z } from 'zod';
 import { DomainError } from './errors';
+import * as z from './zod';
 
 export const Priority = z.enum(['low', 'normal', 'high', 'urgent']);
 export type Priority = z.infer<typeof Priority>;
@@ -35,10 +35,12 @@ export type BlockedOn = z.infer<typeof BlockedOn>;
 const ULID_PATTERN = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 const REFERENCE_PATTERN = /^FD-[1-9]\d*$/;
 
-export const TicketId = z.string().regex(ULID_PATTERN, 'must be a ULID (26 characters, Crockford base32)');
+export const TicketId = z
+  .string()
+  .check(z.regex(ULID_PATTERN, 'must be a ULID (26 characters, Crockford base32)'));
 export type TicketId = z.infer<typeof TicketId>;
 
-export const Reference = z.string().regex(REFERENCE_PATTERN, 'must look like FD-<number>');
+export const Reference = z.string().check(z.regex(REFERENCE_PATTERN, 'must look like FD-<number>'));
 export type Reference = z.infer<typeof Reference>;
 
 export const IsoDateTime = z.iso.datetime();
@@ -72,19 +74,19 @@ export function newId(now: Date): string {
 }
 
 // Lower-cased so the requester index (`REQ#<email>`) finds one person under one key.
-export const Email = z.email({ error: 'must be an email address' }).max(254).toLowerCase();
+export const Email = z.email({ error: 'must be an email address' }).check(z.maxLength(254), z.toLowerCase());
 
 export const Requester = z.object({
   email: Email,
-  name: z.string().trim().min(1).max(200).optional(),
-  accountId: z.string().min(1).max(128).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+  accountId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 });
 export type Requester = z.infer<typeof Requester>;
 
 export const AccountContext = z.object({
-  id: z.string().min(1).max(128),
-  tier: z.string().max(64).optional(),
-  segment: z.string().max(64).optional(),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
+  tier: z.optional(z.string().check(z.maxLength(64))),
+  segment: z.optional(z.string().check(z.maxLength(64))),
 });
 export type AccountContext = z.infer<typeof AccountContext>;
 
@@ -97,25 +99,25 @@ export const TicketSchema = z.object({
   reference: Reference,
   channel: Channel,
   /** Where inside the channel it came from: a webhook source id, `email`, a form's request type… */
-  source: z.string().min(1).max(128),
+  source: z.string().check(z.minLength(1), z.maxLength(128)),
   /** The channel's own id (webhook delivery id, Message-ID), kept for dedupe and support questions. */
-  externalId: z.string().min(1).max(998).optional(),
+  externalId: z.optional(z.string().check(z.minLength(1), z.maxLength(998))),
   requester: Requester,
-  account: AccountContext.optional(),
-  requestType: z.string().min(1).max(64),
+  account: z.optional(AccountContext),
+  requestType: z.string().check(z.minLength(1), z.maxLength(64)),
   // 998: the longest line RFC 5322 allows, so any mail subject fits.
-  subject: z.string().min(1).max(998),
+  subject: z.string().check(z.minLength(1), z.maxLength(998)),
   fields: FieldValues,
   missingFields: z.array(z.string()),
   priority: Priority,
-  queue: z.string().min(1),
-  assignee: z.string().nullable(),
+  queue: z.string().check(z.minLength(1)),
+  assignee: z.nullable(z.string()),
   tags: z.array(z.string()),
-  language: z.string().min(2).max(35).optional(),
+  language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
   state: TicketState,
-  blockedOn: BlockedOn.nullable(),
-  slaPolicy: z.string().nullable(),
-  version: z.int().min(1),
+  blockedOn: z.nullable(BlockedOn),
+  slaPolicy: z.nullable(z.string()),
+  version: z.int().check(z.minimum(1)),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
@@ -129,8 +131,8 @@ export const TicketDraftSchema = z.object({
   subject: TicketSchema.shape.subject,
   body: z.string(),
   requester: Requester,
-  account: AccountContext.optional(),
-  requestType: z.string().min(1).max(64).optional(),
+  account: z.optional(AccountContext),
+  requestType: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   fields: FieldValues,
   tags: z.array(z.string()),
   language: TicketSchema.shape.language,
@@ -138,8 +140,8 @@ export const TicketDraftSchema = z.object({
 export type TicketDraft = z.infer<typeof TicketDraftSchema>;
 
 export const MessageAuthor = z.object({
-  email: z.string().optional(),
-  name: z.string().optional(),
+  email: z.optional(z.string()),
+  name: z.optional(z.string()),
   kind: z.enum(['customer', 'agent', 'system', 'integration']),
 });
 export type MessageAuthor = z.infer<typeof MessageAuthor>;
@@ -151,7 +153,7 @@ export const MessageSchema = z.object({
   visibility: z.enum(['public', 'internal']),
   channel: Channel,
   author: MessageAuthor,
-  subject: z.string().optional(),
+  subject: z.optional(z.string()),
   // Empty is legitimate: a mail with only attachments, a webhook carrying only fields.
   body: z.string(),
   createdAt: IsoDateTime,

@@ -1,16 +1,18 @@
-import { z } from 'zod';
 import { AccountContext, FieldValues, Requester } from '../domain';
+import * as z from '../domain/zod';
 
 /** The public webhook body (DESIGN.md "Public contracts"). Unknown top-level keys are ignored. */
 export const WebhookPayload = z.object({
-  id: z.string().trim().min(1).max(200),
-  subject: z.string().trim().min(1).max(998),
-  body: z.string().max(200_000),
+  id: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(998)),
+  body: z.string().check(z.maxLength(200_000)),
   requester: Requester,
-  account: AccountContext.optional(),
-  requestType: z.string().min(1).max(64).optional(),
-  fields: FieldValues.optional(),
-  tags: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
+  account: z.optional(AccountContext),
+  requestType: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  fields: z.optional(FieldValues),
+  tags: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.maxLength(50)),
+  ),
 });
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 

@@ -44,7 +44,13 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
   let next = 0;
   let done = 0;
   const started = performance.now();
-  const progress = setInterval(() => process.stderr.write(`\r  … ${done}/${n}`), 1000);
+  // Progress for long runs: a live counter on a terminal, a line per quarter otherwise (CI logs).
+  let reported = 0;
+  const progress = setInterval(() => {
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  … ${done}/${n}`);
+    else if (done >= ((reported + 1) * n) / 4)
+      process.stderr.write(`  … ${done}/${n} (${++reported * 25}%)\n`);
+  }, 1000);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < n) {
@@ -57,7 +63,7 @@ async function measure(n: number, concurrency: number, op: (i: number) => Promis
     }),
   );
   clearInterval(progress);
-  process.stderr.write('\r');
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { p50: percentile(latencies, 50), p95: percentile(latencies, 95), perSecond: n / seconds, n };

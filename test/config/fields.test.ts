@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { fieldsSchemaFor, workflowConfig } from '../../shared/config';
 
 function schemaFor(requestType: string, partial = false) {
@@ -8,7 +8,7 @@ function schemaFor(requestType: string, partial = false) {
   return schema;
 }
 
-const problems = (result: z.ZodSafeParseResult<unknown>) =>
+const problems = (result: z.core.util.SafeParseResult<unknown>) =>
   result.error?.issues.map((i) => [i.path.join('.'), i.message]) ?? [];
 
 describe("a request type's field schema", () => {

@@ -27,7 +27,10 @@ describe('a broken workflow config', () => {
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
     const file = join(dir, 'shared/config/default-workflow.ts');
     const source = readFileSync(file, 'utf8');
-    const broken = source.replace("then: { priority: 'high', queue: 'billing' }", "then: { priority: 'high', queue: 'bilinq' }");
+    const broken = source.replace(
+      "then: { priority: 'high', queue: 'billing' }",
+      "then: { priority: 'high', queue: 'bilinq' }",
+    );
     expect(broken).not.toBe(source);
     writeFileSync(file, broken);
   });
