@@ -151,14 +151,21 @@ async function main(): Promise<void> {
       await events.publish(opened.events);
     };
     await measure(WARMUP, 1, (i) => bare(9_000_000 + i));
-    const b1 = await measure(N1, 1, bare);
     console.log(
       '\nBare calls the handler makes (GetItem + UpdateItem + TransactWriteItems + PutEvents), same endpoints:',
     );
+    const b1 = await measure(N1, 1, bare);
     console.log(`  concurrency  1   ${fmt(b1)}`);
+    const b16 = await measure(N16, 16, (i) => bare(N1 + i));
+    console.log(`  concurrency 16   ${fmt(b16)}`);
+
+    const ratio = (a: Run, b: Run) =>
+      `p50 ${(a.p50 / b.p50).toFixed(2)}×   p95 ${(a.p95 / b.p95).toFixed(2)}×`;
     console.log(
-      `\nHandler overhead at concurrency 1: p50 ${(c1.p50 / b1.p50).toFixed(2)}× the bare calls (${(c1.p50 - b1.p50).toFixed(1)} ms: HTTP hop, gateway event, signature, zod, triage)`,
+      '\nHandler overhead over the bare calls (HTTP hop, API Gateway event, signature, zod, triage):',
     );
+    console.log(`  concurrency  1   ${ratio(c1, b1)}   (+${(c1.p50 - b1.p50).toFixed(1)} ms at p50)`);
+    console.log(`  concurrency 16   ${ratio(c16, b16)}`);
 
     console.log('\nBundle size (esbuild, same options as the CDK functions: ESM, minified, node22):');
     for (const fn of functions) {
