@@ -1,4 +1,13 @@
-import { Channel, IsoDateTime, Priority, Reference, type Ticket, TicketId, TicketState } from './ticket';
+import {
+  Channel,
+  IsoDateTime,
+  type Message,
+  Priority,
+  Reference,
+  type Ticket,
+  TicketId,
+  TicketState,
+} from './ticket';
 import * as z from './zod';
 
 /** Every event Frontdoor puts on its bus (source `frontdoor`, detail-type = the name). */
@@ -39,6 +48,8 @@ export const TicketCreatedEvent = z.object({
     requestType: z.string(),
     missingFields: z.array(z.string()),
     requesterEmail: z.string(),
+    suppressAutoMail: z.boolean(),
+    followUpOf: z.optional(TicketId),
   }),
 });
 export type TicketCreatedEvent = z.infer<typeof TicketCreatedEvent>;
@@ -53,7 +64,26 @@ export const TicketStateChangedEvent = z.object({
 });
 export type TicketStateChangedEvent = z.infer<typeof TicketStateChangedEvent>;
 
-export const DomainEventSchema = z.discriminatedUnion('type', [TicketCreatedEvent, TicketStateChangedEvent]);
+export const TicketMessageAddedEvent = z.object({
+  type: z.literal('ticket.message_added'),
+  detail: z.object({
+    ...eventDetail,
+    messageId: TicketId,
+    direction: z.enum(['inbound', 'outbound']),
+    visibility: z.enum(['public', 'internal']),
+    channel: Channel,
+    authorKind: z.enum(['customer', 'agent', 'system', 'integration']),
+    /** For outbound mail the notifier still has to send (an agent's public reply). */
+    deliver: z.boolean(),
+  }),
+});
+export type TicketMessageAddedEvent = z.infer<typeof TicketMessageAddedEvent>;
+
+export const DomainEventSchema = z.discriminatedUnion('type', [
+  TicketCreatedEvent,
+  TicketStateChangedEvent,
+  TicketMessageAddedEvent,
+]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 
 /**
@@ -75,7 +105,30 @@ export function ticketCreatedEvent(ticket: Ticket): TicketCreatedEvent {
       requestType: ticket.requestType,
       missingFields: ticket.missingFields,
       requesterEmail: ticket.requester.email,
+      suppressAutoMail: ticket.suppressAutoMail,
+      ...(ticket.followUpOf ? { followUpOf: ticket.followUpOf } : {}),
       occurredAt: ticket.createdAt,
+    },
+  };
+}
+
+export function messageAddedEvent(
+  ticket: Ticket,
+  message: Message,
+  deliver = false,
+): TicketMessageAddedEvent {
+  return {
+    type: 'ticket.message_added',
+    detail: {
+      ticketId: ticket.id,
+      version: ticket.version,
+      messageId: message.id,
+      direction: message.direction,
+      visibility: message.visibility,
+      channel: message.channel,
+      authorKind: message.author.kind,
+      deliver,
+      occurredAt: message.createdAt,
     },
   };
 }

@@ -70,7 +70,13 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     ...(draft.language !== undefined ? { language: draft.language } : {}),
     state,
     blockedOn: blockedOnFor(state),
+    blockedSince: blockedOnFor(state) ? at : null,
+    timeBlockedSeconds: {},
     slaPolicy: null,
+    suppressAutoMail: draft.suppressAutoMail ?? false,
+    ...(draft.followUpOf !== undefined ? { followUpOf: draft.followUpOf } : {}),
+    // The opening audit trail below takes seq 1 and 2.
+    auditSeq: 2,
     version: 1,
     createdAt: at,
     updatedAt: at,
@@ -89,6 +95,9 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     },
     subject: draft.subject,
     body: draft.body,
+    ...(draft.firstMessage?.messageId !== undefined ? { messageId: draft.firstMessage.messageId } : {}),
+    attachments: draft.firstMessage?.attachments ?? [],
+    ...(draft.firstMessage?.mailClass !== undefined ? { mailClass: draft.firstMessage.mailClass } : {}),
     createdAt: at,
   };
 
@@ -101,7 +110,14 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
       actor: ctx.actor,
       action: 'ticket.created',
       before: null,
-      after: { state, channel: ticket.channel, source: ticket.source, reference: ticket.reference },
+      after: {
+        state,
+        channel: ticket.channel,
+        source: ticket.source,
+        reference: ticket.reference,
+        ...(ticket.suppressAutoMail ? { suppressAutoMail: true } : {}),
+        ...(ticket.followUpOf ? { followUpOf: ticket.followUpOf } : {}),
+      },
     }),
     auditEvent({
       newId: ctx.newId,

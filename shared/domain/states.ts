@@ -141,7 +141,14 @@ export function transition(ticket: Ticket, to: TicketState, ctx: TransitionConte
   const version = ticket.version + 1;
   return {
     ok: true,
-    ticket: { ...ticket, state: to, blockedOn: blockedOnFor(to), version, updatedAt: at },
+    ticket: {
+      ...ticket,
+      ...blockClock(ticket, blockedOnFor(to), ctx.at),
+      state: to,
+      version,
+      updatedAt: at,
+      auditSeq: ctx.nextSeq,
+    },
     audit: auditEvent({
       newId: ctx.newId,
       ticketId: ticket.id,
@@ -158,4 +165,27 @@ export function transition(ticket: Ticket, to: TicketState, ctx: TransitionConte
       detail: { ticketId: ticket.id, version, from, to, occurredAt: at },
     },
   };
+}
+
+/**
+ * Keeps the time a ticket spends blocked, per kind of block, for the flow metrics: a block that ends
+ * adds its duration to `timeBlockedSeconds`; a block that begins starts `blockedSince`.
+ */
+export function blockClock(
+  ticket: Pick<Ticket, 'blockedOn' | 'blockedSince' | 'timeBlockedSeconds'>,
+  next: BlockedOn | null,
+  at: Date,
+): Pick<Ticket, 'blockedOn' | 'blockedSince' | 'timeBlockedSeconds'> {
+  if (ticket.blockedOn === next)
+    return {
+      blockedOn: next,
+      blockedSince: ticket.blockedSince,
+      timeBlockedSeconds: ticket.timeBlockedSeconds,
+    };
+  const timeBlockedSeconds = { ...ticket.timeBlockedSeconds };
+  if (ticket.blockedOn && ticket.blockedSince) {
+    const seconds = Math.max(0, Math.round((at.getTime() - Date.parse(ticket.blockedSince)) / 1000));
+    timeBlockedSeconds[ticket.blockedOn] = (timeBlockedSeconds[ticket.blockedOn] ?? 0) + seconds;
+  }
+  return { blockedOn: next, blockedSince: next ? at.toISOString() : null, timeBlockedSeconds };
 }

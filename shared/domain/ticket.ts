@@ -117,11 +117,30 @@ export const TicketSchema = z.object({
   state: TicketState,
   blockedOn: z.nullable(BlockedOn),
   slaPolicy: z.nullable(z.string()),
+  /** Set for tickets opened by auto-replies, list mail or bounces: they never get an automatic mail. */
+  suppressAutoMail: z._default(z.boolean(), false),
+  /** The closed ticket this one follows up (a customer replied to it after it was closed). */
+  followUpOf: z.optional(TicketId),
+  /** When the current block began (null when not blocked); closed blocks add up in timeBlockedSeconds. */
+  blockedSince: z._default(z.nullable(IsoDateTime), null),
+  timeBlockedSeconds: z._default(z.partialRecord(BlockedOn, z.number()), {}),
+  /** The last audit sequence number used; the next audit event takes auditSeq + 1. */
+  auditSeq: z._default(z.int().check(z.minimum(0)), 0),
   version: z.int().check(z.minimum(1)),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });
 export type Ticket = z.infer<typeof TicketSchema>;
+
+/** A file that came with a message; the bytes live in the object store under `key`. */
+export const Attachment = z.object({
+  filename: z.string(),
+  contentType: z.string(),
+  size: z.int().check(z.minimum(0)),
+  key: z.string(),
+  risk: z.optional(z.enum(['archive', 'executable'])),
+});
+export type Attachment = z.infer<typeof Attachment>;
 
 /** A request as a channel hands it over, before it has an id, a number or a triage result. */
 export const TicketDraftSchema = z.object({
@@ -136,6 +155,16 @@ export const TicketDraftSchema = z.object({
   fields: FieldValues,
   tags: z.array(z.string()),
   language: TicketSchema.shape.language,
+  suppressAutoMail: z.optional(z.boolean()),
+  followUpOf: z.optional(TicketId),
+  /** Channel details kept on the first message (a mail's Message-ID, its attachments). */
+  firstMessage: z.optional(
+    z.object({
+      messageId: z.optional(z.string()),
+      attachments: z.optional(z.array(Attachment)),
+      mailClass: z.optional(z.string()),
+    }),
+  ),
 });
 export type TicketDraft = z.infer<typeof TicketDraftSchema>;
 
@@ -156,6 +185,15 @@ export const MessageSchema = z.object({
   subject: z.optional(z.string()),
   // Empty is legitimate: a mail with only attachments, a webhook carrying only fields.
   body: z.string(),
+  /** RFC 5322 Message-ID (no angle brackets) of a mail received or sent, for threading. */
+  messageId: z.optional(z.string()),
+  /** Recipients of an outbound mail. */
+  to: z.optional(z.array(z.string())),
+  attachments: z._default(z.array(Attachment), []),
+  /** How an inbound mail was classified for loop safety: human, auto_reply, list, bounce. */
+  mailClass: z.optional(z.string()),
+  /** The notification template an outbound mail was rendered from. */
+  template: z.optional(z.string()),
   createdAt: IsoDateTime,
 });
 export type Message = z.infer<typeof MessageSchema>;

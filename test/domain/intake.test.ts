@@ -134,6 +134,7 @@ describe('opening a ticket', () => {
         requestType: 'billing_dispute',
         missingFields: [],
         requesterEmail: 'dana@bigcorp.example',
+        suppressAutoMail: false,
         occurredAt: T0.toISOString(),
       },
     });
