@@ -13,10 +13,30 @@ export type Grant =
   /** PutEvents on the Frontdoor event bus. */
   | 'bus:put'
   /** GetSecretValue on the webhook sources' secrets named in the workflow config. */
-  | 'secrets:webhooks';
+  | 'secrets:webhooks'
+  /** GetSecretValue on the secret that signs needs-info links. */
+  | 'secrets:links'
+  /** GetObject on the mail bucket (raw inbound mail, attachments). */
+  | 'objects:read'
+  /** PutObject on the mail bucket (attachments taken out of inbound mail). */
+  | 'objects:write'
+  /** ses:SendEmail from the support address. */
+  | 'mail:send';
 
 /** Values the deployment (CDK) or the local runtime supplies for an environment variable. */
-export type EnvRef = { readonly ref: 'table.name' | 'bus.name' };
+export type EnvRef = {
+  readonly ref:
+    | 'table.name'
+    | 'bus.name'
+    /** The bucket SES writes inbound mail to; attachments go there too. */
+    | 'bucket.name'
+    /** The address customers write to; the From of every mail Frontdoor sends. */
+    | 'mail.supportAddress'
+    /** Base URL of the public API and hosted forms (links in mail point there). */
+    | 'api.url'
+    /** Name of the Secrets Manager secret that signs needs-info links. */
+    | 'secret.links';
+};
 export type EnvValue = string | EnvRef;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -36,7 +56,33 @@ export interface EventTrigger {
   readonly pattern: Readonly<Record<string, unknown>>;
 }
 
-export type Trigger = HttpTrigger | EventTrigger;
+/** Messages from one of the topology's queues, in batches, with partial-batch failure reporting. */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: string;
+  readonly batchSize: number;
+}
+
+/** Mail to the support address: SES receipt rule → raw MIME in the bucket → this function (SES event). */
+export interface InboundMailTrigger {
+  readonly kind: 'inbound-mail';
+}
+
+export type Trigger = HttpTrigger | EventTrigger | QueueTrigger | InboundMailTrigger;
+
+/** An SQS queue (with its DLQ) fed by EventBridge rules on the Frontdoor bus. */
+export interface QueueSpec {
+  readonly name: string;
+  readonly description: string;
+  /** At least 6× the consumer's timeout, as AWS advises for Lambda event sources. */
+  readonly visibilityTimeoutSeconds: number;
+  /** Deliveries before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  /** EventBridge patterns whose events are put on the queue. */
+  readonly subscriptions: ReadonlyArray<Readonly<Record<string, unknown>>>;
+}
+
+export { INBOUND_MAIL_PREFIX } from '../shared/adapters/object-store';
 
 export interface FunctionSpec {
   /** kebab-case, verb-noun; also the CDK construct id (never change it once deployed). */
@@ -56,6 +102,23 @@ const common = {
   EVENT_BUS_NAME: { ref: 'bus.name' },
   POWERTOOLS_SERVICE_NAME: 'frontdoor',
 } as const satisfies Record<string, EnvValue>;
+
+const publicUrl = { PUBLIC_BASE_URL: { ref: 'api.url' } } as const satisfies Record<string, EnvValue>;
+
+export const queues: readonly QueueSpec[] = [
+  {
+    name: 'notifications',
+    description: 'Domain events that may ask for a mail to the requester',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    subscriptions: [
+      {
+        source: ['frontdoor'],
+        'detail-type': ['ticket.created', 'ticket.state_changed', 'ticket.message_added'],
+      },
+    ],
+  },
+];
 
 export const functions: readonly FunctionSpec[] = [
   {
@@ -78,6 +141,90 @@ export const functions: readonly FunctionSpec[] = [
     env: common,
     grants: ['table:read'],
   },
+  {
+    name: 'list-tickets',
+    description: "Agent API: a requester's tickets, newest first (requester index)",
+    entry: 'functions/list-tickets/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'GET', path: '/v1/tickets', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'receive-email',
+    description: 'Inbound mail: parse, classify (loop safety), thread or open a ticket, keep attachments',
+    entry: 'functions/receive-email/handler.ts',
+    memoryMb: 1024,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'inbound-mail' }],
+    env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' }, SUPPORT_ADDRESS: { ref: 'mail.supportAddress' } },
+    grants: ['table:read', 'table:write', 'bus:put', 'objects:read', 'objects:write'],
+  },
+  {
+    name: 'send-notification',
+    description: 'Mails the requester what a domain event asks for (SES), once per event and template',
+    entry: 'functions/send-notification/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
+    env: {
+      ...common,
+      ...publicUrl,
+      SUPPORT_ADDRESS: { ref: 'mail.supportAddress' },
+      LINK_SECRET_NAME: { ref: 'secret.links' },
+    },
+    grants: ['table:read', 'table:write', 'mail:send', 'secrets:links'],
+  },
+  {
+    name: 'list-forms',
+    description: 'Hosted forms: the request types a customer can choose from',
+    entry: 'functions/list-forms/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/v1/forms', auth: 'none' },
+      { kind: 'http', method: 'GET', path: '/forms', auth: 'none' },
+    ],
+    env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
+    grants: [],
+  },
+  {
+    name: 'describe-form',
+    description: "Hosted forms: a request type's JSON Schema, or its accessible HTML form",
+    entry: 'functions/describe-form/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/v1/forms/{requestType}', auth: 'none' },
+      { kind: 'http', method: 'GET', path: '/forms/{requestType}', auth: 'none' },
+    ],
+    env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
+    grants: [],
+  },
+  {
+    name: 'submit-form',
+    description: 'Hosted forms: a submission becomes a ticket (required context enforced)',
+    entry: 'functions/submit-form/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/forms/{requestType}', auth: 'none' }],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'supply-context',
+    description: 'Needs-info link: the page asking only for the missing fields, and its submission',
+    entry: 'functions/supply-context/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/forms/context/{token}', auth: 'none' },
+      { kind: 'http', method: 'POST', path: '/v1/context/{token}', auth: 'none' },
+    ],
+    env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
+    grants: ['table:read', 'table:write', 'bus:put', 'secrets:links'],
+  },
 ];
 
 /** Every HTTP route in the topology, for the API (CDK) and the local gateway. */
@@ -85,6 +232,24 @@ export function httpRoutes(): Array<{ fn: FunctionSpec; trigger: HttpTrigger }> 
   return functions.flatMap((fn) =>
     fn.triggers.filter((t): t is HttpTrigger => t.kind === 'http').map((trigger) => ({ fn, trigger })),
   );
+}
+
+/** Every queue consumer in the topology, for SQS event sources (CDK) and the local queues. */
+export function queueConsumers(): Array<{ fn: FunctionSpec; trigger: QueueTrigger; queue: QueueSpec }> {
+  return functions.flatMap((fn) =>
+    fn.triggers
+      .filter((t): t is QueueTrigger => t.kind === 'queue')
+      .map((trigger) => {
+        const queue = queues.find((q) => q.name === trigger.queue);
+        if (!queue) throw new Error(`${fn.name} consumes unknown queue "${trigger.queue}"`);
+        return { fn, trigger, queue };
+      }),
+  );
+}
+
+/** The function receiving mail to the support address. */
+export function inboundMailConsumer(): FunctionSpec | undefined {
+  return functions.find((fn) => fn.triggers.some((t) => t.kind === 'inbound-mail'));
 }
 
 /** Every event rule in the topology, for EventBridge rules (CDK) and the in-process bus. */

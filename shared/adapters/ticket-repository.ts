@@ -1,6 +1,7 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  PutCommand,
   QueryCommand,
   type QueryCommandOutput,
   TransactWriteCommand,
@@ -141,6 +142,8 @@ export class TicketRepository {
     message: Message;
     audit: readonly AuditEvent[];
     dedupe: DedupeKey;
+    /** Mail Message-IDs that thread to this ticket (the first mail's own id). */
+    threadIds?: readonly string[];
   }): Promise<CreateOutcome> {
     const { ticket, message, audit, dedupe } = input;
     const notExists = 'attribute_not_exists(pk)';
@@ -148,6 +151,7 @@ export class TicketRepository {
       { Put: { TableName: this.tableName, Item: ticketItem(ticket), ConditionExpression: notExists } },
       { Put: { TableName: this.tableName, Item: messageItem(message) } },
       ...audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+      ...this.threadPuts(ticket.id, input.threadIds ?? []),
       {
         Put: {
           TableName: this.tableName,
@@ -247,30 +251,159 @@ export class TicketRepository {
     };
   }
 
-  /** Optimistic concurrency: the write only lands if nobody changed the ticket since `expectedVersion`. */
-  async update(ticket: Ticket, expectedVersion: number, audit: readonly AuditEvent[]): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
+  /**
+   * A change to an existing ticket: the new ticket item, messages, audit events, thread ids and an
+   * optional dedupe key, in one transaction. Optimistic concurrency: it only lands if nobody changed
+   * the ticket since `expectedVersion` (ConcurrentUpdateError otherwise); a dedupe key that already
+   * exists makes it a duplicate instead (nothing written).
+   */
+  async append(input: {
+    ticket: Ticket;
+    expectedVersion: number;
+    messages?: readonly Message[];
+    audit: readonly AuditEvent[];
+    dedupe?: DedupeKey;
+    threadIds?: readonly string[];
+  }): Promise<CreateOutcome | { readonly kind: 'appended' }> {
+    const { ticket, dedupe } = input;
+    const items = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: ticketItem(ticket),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': input.expectedVersion },
+        },
+      },
+      ...(input.messages ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: messageItem(m) } })),
+      ...input.audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+      ...this.threadPuts(ticket.id, input.threadIds ?? []),
+      ...(dedupe
+        ? [
             {
               Put: {
                 TableName: this.tableName,
-                Item: ticketItem(ticket),
-                ConditionExpression: 'version = :expected',
-                ExpressionAttributeValues: { ':expected': expectedVersion },
+                Item: {
+                  pk: dedupePk(dedupe),
+                  sk: 'DEDUPE',
+                  entity: 'dedupe',
+                  ticketId: ticket.id,
+                  reference: ticket.reference,
+                  createdAt: ticket.updatedAt,
+                  expiresAt: dedupe.expiresAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
-          ],
-        }),
-      );
+          ]
+        : []),
+    ];
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+      return { kind: 'appended' };
     } catch (e: unknown) {
       const codes = cancellationCodes(e);
-      if (codes && (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict'))) {
-        throw new ConcurrentUpdateError(ticket.id, expectedVersion, { cause: e });
+      if (!codes) throw e;
+      if (dedupe && codes[items.length - 1] === 'ConditionalCheckFailed') {
+        const existing = await this.findDuplicate(dedupe);
+        if (existing) return existing;
+      }
+      if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) {
+        throw new ConcurrentUpdateError(ticket.id, input.expectedVersion, { cause: e });
       }
       throw e;
     }
   }
+
+  /** Which ticket a mail Message-ID (one we received or sent) belongs to. */
+  async ticketIdForMessageId(messageId: string): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: threadPk(messageId), sk: 'MSGID' } }),
+    );
+    return typeof out.Item?.ticketId === 'string' ? out.Item.ticketId : undefined;
+  }
+
+  /** A requester's tickets, newest first, through the requester index (never a Scan). */
+  async listByRequester(
+    email: string,
+    opts: { limit: number; cursor?: string | undefined },
+  ): Promise<{ tickets: Ticket[]; cursor?: string }> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: 'gsi2-requester',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': `REQ#${email.toLowerCase()}` },
+        ScanIndexForward: false,
+        Limit: opts.limit,
+        ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
+      }),
+    );
+    const tickets = (out.Items ?? []).map((i) => TicketSchema.parse(stripKeys(i)));
+    return { tickets, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  /** Every inbound mail leaves a line here, whatever became of it: nothing received is silently lost. */
+  async recordMail(entry: MailLogEntry): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `MAILLOG#${entry.receivedAt.slice(0, 10)}`, sk: `${entry.receivedAt}#${entry.receiptId}`, entity: 'mail-log', ...entry },
+      }),
+    );
+  }
+
+  async mailLog(day: string): Promise<MailLogEntry[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `MAILLOG#${day}` },
+        ScanIndexForward: false,
+      }),
+    );
+    return (out.Items ?? []).map((i) => stripKeys(i) as unknown as MailLogEntry);
+  }
+
+  private threadPuts(ticketId: string, messageIds: readonly string[]) {
+    return [...new Set(messageIds)].map((id) => ({
+      Put: { TableName: this.tableName, Item: { pk: threadPk(id), sk: 'MSGID', entity: 'thread', ticketId } },
+    }));
+  }
+}
+
+/** What became of one inbound mail. */
+export interface MailLogEntry {
+  /** The SES message id (the object key's last part). */
+  readonly receiptId: string;
+  readonly receivedAt: string;
+  readonly objectKey: string;
+  readonly outcome:
+    | 'ticket_created'
+    | 'appended'
+    | 'follow_up_created'
+    | 'bounce_attached'
+    | 'duplicate'
+    | 'kept_unprocessed';
+  readonly ticketId?: string;
+  readonly reference?: string;
+  readonly mailClass?: string;
+  /** Why, in words (e.g. "no sender address", "bounce of a mail we did not send"). */
+  readonly reason?: string;
+  readonly problems?: readonly string[];
+}
+
+const threadPk = (messageId: string) => `MSGID#${messageId}`;
+const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+const decodeCursor = (cursor: string): Record<string, unknown> => {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+  } catch {
+    throw new InvalidCursorError('the cursor is not one this API issued');
+  }
+};
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+  readonly code = 'API.INVALID_CURSOR';
 }

@@ -238,4 +238,53 @@ export const defaultWorkflow = {
   webhookSources: {
     demo: { description: 'Demo source for local development', secretName: 'frontdoor/webhooks/demo' },
   },
+
+  // Every mail Frontdoor sends carries [{{reference}}] in its subject (added if a template omits it).
+  notifications: {
+    acknowledgement: {
+      channels: ['email', 'form', 'webhook'],
+      subject: 'We received your request: {{subject}} [{{reference}}]',
+      text: [
+        'Hello {{requesterName}},',
+        '',
+        'Thank you for contacting us. Your request "{{subject}}" is ticket {{reference}}.',
+        'Reply to this mail to add anything; keep {{reference}} in the subject.',
+        '',
+        'The support team',
+      ].join('\n'),
+    },
+    needsInfo: {
+      subject: 'We need a little more to help you [{{reference}}]',
+      text: [
+        'Hello {{requesterName}},',
+        '',
+        'To work on "{{subject}}" ({{reference}}) we need:',
+        '',
+        '{{missingFields}}',
+        '',
+        'Please fill them in here (the link works until {{linkExpiresAt}}):',
+        '{{link}}',
+        '',
+        'Or reply to this mail with one line per item, for example "Invoice ID: INV-1234".',
+        '',
+        'The support team',
+      ].join('\n'),
+    },
+    agentReply: {
+      subject: 'Re: {{subject}} [{{reference}}]',
+      text: '{{body}}\n\n--\nTicket {{reference}}. Reply to this mail to answer.',
+    },
+    resolution: {
+      subject: 'Resolved: {{subject}} [{{reference}}]',
+      text: [
+        'Hello {{requesterName}},',
+        '',
+        'We have resolved your request "{{subject}}" ({{reference}}).',
+        'If something is still not right, reply to this mail and the ticket reopens.',
+        '',
+        'The support team',
+      ].join('\n'),
+    },
+    needsInfoLinkDays: 14,
+  },
 } satisfies WorkflowConfigInput;

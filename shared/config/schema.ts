@@ -121,6 +121,38 @@ export const WebhookSourceSchema = z.object({
 });
 export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
 
+/** The placeholders a notification template may use; anything else is a config error. */
+export const templateVariables = [
+  'reference',
+  'subject',
+  'requesterName',
+  'requestTypeLabel',
+  'missingFields',
+  'link',
+  'linkExpiresAt',
+  'body',
+] as const;
+
+export const TemplateSchema = z.object({
+  subject: z.string().check(z.minLength(1), z.maxLength(400)),
+  text: z.string().check(z.minLength(1), z.maxLength(20_000)),
+});
+export type Template = z.infer<typeof TemplateSchema>;
+
+export const NotificationsSchema = z.object({
+  /** Sent when a ticket is opened, unless it came from an auto-reply, list mail or a bounce. */
+  acknowledgement: z.extend(TemplateSchema, { channels: z.array(Channel) }),
+  /** Sent when a ticket lacks required context: names the fields and links to a form asking only for them. */
+  needsInfo: TemplateSchema,
+  /** Wraps an agent's public reply. */
+  agentReply: TemplateSchema,
+  /** Sent when a ticket is resolved. */
+  resolution: TemplateSchema,
+  /** How long the signed needs-info link works. */
+  needsInfoLinkDays: z.int().check(z.minimum(1), z.maximum(90)),
+});
+export type Notifications = z.infer<typeof NotificationsSchema>;
+
 export const WorkflowConfigSchema = z
   .object({
     version: z.literal(1),
@@ -131,6 +163,7 @@ export const WorkflowConfigSchema = z
     triageRules: z.array(TriageRuleSchema),
     // Source ids appear in the webhook URL path, hence kebab-case.
     webhookSources: z.record(kebabId, WebhookSourceSchema),
+    notifications: NotificationsSchema,
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -195,6 +228,21 @@ export const WorkflowConfigSchema = z
           });
         }
       });
+
+      for (const [name, template] of Object.entries(config.notifications)) {
+        if (typeof template !== 'object' || template === null || !('text' in template)) continue;
+        for (const part of ['subject', 'text'] as const) {
+          for (const match of template[part].matchAll(/\{\{\s*([^}\s]*)\s*\}\}/g)) {
+            const variable = match[1] ?? '';
+            if (!(templateVariables as readonly string[]).includes(variable)) {
+              issue(
+                ['notifications', name, part],
+                `unknown placeholder {{${variable}}}; known: ${templateVariables.join(', ')}`,
+              );
+            }
+          }
+        }
+      }
 
       for (const [sourceId, source] of Object.entries(config.webhookSources)) {
         if (source.defaultRequestType !== undefined)

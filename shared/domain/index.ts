@@ -5,3 +5,5 @@ export * from './intake';
 export * from './states';
 export * from './ticket';
 export * from './triage';
+export * from './conversation';
+export * from './notifications';

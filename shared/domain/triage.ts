@@ -1,5 +1,5 @@
 import { fieldSchemaFor } from '../config/fields';
-import type { Condition, ConditionField, TriageRule, WorkflowConfig } from '../config/schema';
+import type { Condition, ConditionField, RequestTypeSpec, TriageRule, WorkflowConfig } from '../config/schema';
 import { DomainError, type Issue } from './errors';
 import type { FieldValues, Priority, Requester, TicketDraft } from './ticket';
 
@@ -68,23 +68,9 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
     if (rule.stop) break;
   }
 
-  const fields: Record<string, string> = { ...input.fields };
-  const missingFields: string[] = [];
-  for (const [name, fieldSpec] of Object.entries(spec.fields)) {
-    const raw = Object.hasOwn(input.fields, name) ? input.fields[name] : undefined;
-    if (raw === undefined || raw.trim() === '') {
-      delete fields[name];
-      if (fieldSpec.required) missingFields.push(name);
-      continue;
-    }
-    const parsed = fieldSchemaFor(fieldSpec).safeParse(raw);
-    if (parsed.success) fields[name] = parsed.data;
-    else
-      invalidFields.push({
-        path: `fields.${name}`,
-        message: parsed.error.issues[0]?.message ?? 'is not valid',
-      });
-  }
+  const checked = checkFields(spec, input.fields);
+  invalidFields.push(...checked.invalidFields);
+  const { fields, missingFields } = checked;
 
   return {
     requestType,
@@ -168,4 +154,30 @@ function conditionHolds(condition: Condition, values: readonly string[]): boolea
       return lower.some((v) => wanted.has(v));
     }
   }
+}
+
+/**
+ * A request type's fields as supplied: valid values normalised (trimmed), blank ones dropped, required
+ * ones absent listed as missing, wrong ones (an enum value not offered) reported with their path.
+ * Keys the request type does not define are kept as they came.
+ */
+export function checkFields(
+  spec: RequestTypeSpec,
+  supplied: Readonly<Record<string, string>>,
+): { fields: Record<string, string>; missingFields: string[]; invalidFields: Issue[] } {
+  const fields: Record<string, string> = { ...supplied };
+  const missingFields: string[] = [];
+  const invalidFields: Issue[] = [];
+  for (const [name, fieldSpec] of Object.entries(spec.fields)) {
+    const raw = Object.hasOwn(supplied, name) ? supplied[name] : undefined;
+    if (raw === undefined || raw.trim() === '') {
+      delete fields[name];
+      if (fieldSpec.required) missingFields.push(name);
+      continue;
+    }
+    const parsed = fieldSchemaFor(fieldSpec).safeParse(raw);
+    if (parsed.success) fields[name] = parsed.data;
+    else invalidFields.push({ path: `fields.${name}`, message: parsed.error.issues[0]?.message ?? 'is not valid' });
+  }
+  return { fields, missingFields, invalidFields };
 }

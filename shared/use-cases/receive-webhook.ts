@@ -1,99 +1,32 @@
-import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
-import type { TicketRepository } from '../adapters/ticket-repository';
-import type { WorkflowConfig } from '../config';
-import { formatReference, newId, openTicket, ticketCreatedEvent, triage } from '../domain';
-import type { Issue } from '../http/errors';
 import type { WebhookPayload } from '../http/webhook-payload';
+import { type IntakePorts, type IntakeResult, intakeRequest } from './intake';
 
-export interface ReceiveWebhookPorts {
-  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create' | 'get'>;
-  readonly events: EventPublisher;
-  readonly clock: Clock;
-  readonly config: WorkflowConfig;
-}
+export type ReceiveWebhookPorts = IntakePorts;
+export type ReceiveWebhookResult = IntakeResult;
 
-export type ReceiveWebhookResult =
-  | {
-      readonly kind: 'accepted';
-      readonly ticketId: string;
-      readonly reference: string;
-      readonly duplicate: boolean;
-    }
-  | { readonly kind: 'rejected'; readonly issues: readonly Issue[] };
-
-/** How long a `(source, id)` is remembered; webhook senders retry for hours, not months. */
-const DEDUPE_DAYS = 90;
-
-/**
- * A signed, parsed webhook delivery becomes a ticket.
- * Primary course:
- *  1. refuse values the workflow does not allow (unknown request type, a value outside a field's enum);
- *  2. a `(source, id)` seen before answers with its ticket (no new number, nothing written);
- *  3. take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
- *  4. persist ticket + message + audit + dedupe key in one transaction (a concurrent twin loses here);
- *  5. publish `ticket.created`.
- */
-export async function receiveWebhook(
+/** A signed, parsed webhook delivery becomes a ticket; `(source, id)` is its dedupe key. */
+export function receiveWebhook(
   input: { source: string; payload: WebhookPayload },
   ports: ReceiveWebhookPorts,
 ): Promise<ReceiveWebhookResult> {
   const { source, payload } = input;
-  const dedupe = { channel: 'webhook', key: `${source}#${payload.id}` };
-
-  const draft = {
-    channel: 'webhook' as const,
-    source,
-    externalId: payload.id,
-    subject: payload.subject,
-    body: payload.body,
-    requester: payload.requester,
-    account: payload.account,
-    requestType: payload.requestType,
-    fields: payload.fields ?? {},
-    tags: payload.tags ?? [],
-  };
-  // Refuse bad context before any I/O: a 400 reads and writes nothing, not even the counter.
-  const triaged = triage(draft, ports.config);
-  if (triaged.invalidFields.length > 0) return { kind: 'rejected', issues: triaged.invalidFields };
-
-  const seen = await ports.tickets.findDuplicate(dedupe);
-  if (seen?.kind === 'duplicate') return answerDuplicate(seen, ports);
-
-  const now = ports.clock.now();
-  const reference = formatReference(await ports.tickets.nextReferenceNumber());
-  const opened = openTicket(draft, {
-    config: ports.config,
-    now,
-    reference,
-    newId: () => newId(now),
-    actor: { kind: 'integration', id: `webhook:${source}` },
-  });
-  if (!opened.ok) return { kind: 'rejected', issues: opened.error.issues };
-
-  const { ticket, message, audit, events } = opened;
-  const outcome = await ports.tickets.create({
-    ticket,
-    message,
-    audit,
-    dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
-  });
-  if (outcome.kind === 'duplicate') return answerDuplicate(outcome, ports);
-
-  await ports.events.publish(events);
-  return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
-}
-
-/**
- * A redelivery answers with the ticket it already made. If that ticket is still untouched (version 1),
- * `ticket.created` is announced again: when the bus refused it on the first delivery, that delivery
- * answered 5xx, and this retry is what makes the event reach the bus at least once.
- */
-async function answerDuplicate(
-  seen: { ticketId: string; reference: string },
-  ports: ReceiveWebhookPorts,
-): Promise<ReceiveWebhookResult> {
-  const ticket = await ports.tickets.get(seen.ticketId);
-  if (ticket?.version === 1) await ports.events.publish([ticketCreatedEvent(ticket)]);
-  return { kind: 'accepted', ticketId: seen.ticketId, reference: seen.reference, duplicate: true };
+  return intakeRequest(
+    {
+      draft: {
+        channel: 'webhook',
+        source,
+        externalId: payload.id,
+        subject: payload.subject,
+        body: payload.body,
+        requester: payload.requester,
+        account: payload.account,
+        requestType: payload.requestType,
+        fields: payload.fields ?? {},
+        tags: payload.tags ?? [],
+      },
+      dedupe: { channel: 'webhook', key: `${source}#${payload.id}` },
+      actor: { kind: 'integration', id: `webhook:${source}` },
+    },
+    ports,
+  );
 }

@@ -106,9 +106,9 @@ describe('TicketRepository against DynamoDB Local', () => {
       newId: () => newId(now),
     });
     if (!moved.ok) throw moved.error;
-    await repo.update(moved.ticket, 1, [moved.audit]);
+    await repo.append({ ticket: moved.ticket, expectedVersion: 1, audit: [moved.audit] });
     expect((await repo.get(t.ticket.id))?.state).toBe('in_progress');
-    await expect(repo.update(moved.ticket, 1, [moved.audit])).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(repo.append({ ticket: moved.ticket, expectedVersion: 1, audit: [moved.audit] })).rejects.toBeInstanceOf(ConcurrentUpdateError);
     const history = await repo.history(t.ticket.id);
     expect(history?.ticket.version).toBe(2);
     expect(history?.audit.map((a) => a.action)).toEqual([

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
+import { systemClock } from '../../shared/adapters/clock';
+import { requiredEnv } from '../../shared/adapters/env';
+import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
+import { linkSecret } from '../../shared/adapters/link-secret';
+import { logger } from '../../shared/adapters/logger';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { workflowConfig } from '../../shared/config';
+import { HttpError, type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
+import { contextJsonSchema } from '../../shared/http/form-contract';
+import { formPageHeaders, renderFormPage, renderMessagePage } from '../../shared/http/form-page';
+import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { type LinkCheck, verifyLink } from '../../shared/http/signed-link';
+import { supplyContextFromLink } from '../../shared/use-cases/supply-context';
+
+const ports = {
+  tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
+  events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
+  clock: systemClock,
+  config: workflowConfig,
+};
+
+const refusal: Record<Exclude<LinkCheck, { ok: true }>['reason'], [number, string]> = {
+  malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],
+  forged: [403, 'This link is not valid. Please use the link from our mail.'],
+  expired: [410, 'This link has expired. Reply to our mail with the details instead, and we will pick them up.'],
+};
+
+/**
+ * The needs-info link: `GET /forms/context/{token}` renders a form asking ONLY for the missing fields;
+ * `POST /v1/context/{token}` takes the answer and moves the ticket on.
+ */
+export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const token = pathParameter(event, 'token');
+    const check = verifyLink(await linkSecret(), token, systemClock.now());
+    const isPage = event.routeKey.startsWith('GET ');
+    if (!check.ok) {
+      const [status, message] = refusal[check.reason];
+      if (!isPage) throw new HttpError(status, `link_${check.reason}`, message);
+      return { statusCode: status, headers: formPageHeaders(nonce()), body: renderMessagePage({ title: 'Link not usable', message, status: 'error' }) };
+    }
+
+    if (isPage) {
+      const ticket = await ports.tickets.get(check.link.ticketId);
+      if (!ticket) throw notFound('ticket not found');
+      const stillMissing = check.link.fields.filter((f) => ticket.missingFields.includes(f));
+      if (stillMissing.length === 0) {
+        return {
+          statusCode: 200,
+          headers: formPageHeaders(nonce()),
+          body: renderMessagePage({ title: `Thank you — ${ticket.reference}`, message: 'We already have everything we asked for.', status: 'info' }),
+        };
+      }
+      const schema = contextJsonSchema(workflowConfig, ticket.requestType, stillMissing) ?? {};
+      const n = nonce();
+      return {
+        statusCode: 200,
+        headers: formPageHeaders(n),
+        body: renderFormPage({
+          title: `A few details for ${ticket.reference}`,
+          intro: `To work on "${ticket.subject}" we need the following.`,
+          schema,
+          submitUrl: `/v1/context/${token}`,
+          submitLabel: 'Send details',
+          successMessage: 'Thank you. Your request is moving again.',
+          nonce: n,
+        }),
+      };
+    }
+
+    const body = parseJsonBody(rawBody(event)) as { fields?: unknown };
+    const fields = body && typeof body === 'object' && body.fields && typeof body.fields === 'object' ? body.fields : null;
+    if (!fields) throw new ValidationFailedError([{ path: 'fields', message: 'an object of field values is required' }]);
+    const values = Object.fromEntries(
+      Object.entries(fields as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : String(v ?? '')]),
+    );
+    const result = await supplyContextFromLink({ link: check.link, values }, ports);
+    if (result.kind === 'not_found') throw notFound('ticket not found');
+    if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
+    const { ticket } = result;
+    return json(200, { ticketId: ticket.id, reference: ticket.reference, state: ticket.state, missingFields: ticket.missingFields });
+  });
+
+function nonce(): string {
+  return randomBytes(16).toString('base64');
+}

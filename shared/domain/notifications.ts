@@ -1,0 +1,65 @@
+import type { Template, WorkflowConfig } from '../config/schema';
+import type { DomainEvent } from './events';
+import type { Ticket } from './ticket';
+
+export type TemplateName = 'acknowledgement' | 'needsInfo' | 'agentReply' | 'resolution';
+
+export interface PlannedMail {
+  readonly template: TemplateName;
+  readonly to: string;
+  /** Automatic mails carry `Auto-Submitted: auto-replied` (RFC 3834); an agent's reply does not. */
+  readonly automatic: boolean;
+  /** Same event redelivered, or announced again, yields the same key: a mail is sent once. */
+  readonly idempotencyKey: string;
+}
+
+export type Plan = { readonly mail: PlannedMail } | { readonly skip: string };
+
+/**
+ * Which mail, if any, a domain event asks for. Loop safety lives here: a ticket opened by an
+ * auto-reply, list mail or bounce never receives an automatic mail.
+ */
+export function planNotification(event: DomainEvent, ticket: Ticket, config: Pick<WorkflowConfig, 'notifications'>): Plan {
+  const to = ticket.requester.email;
+  const key = (template: TemplateName) => `${ticket.id}:${event.type}:${event.detail.version}:${template}`;
+  const automatic = (template: TemplateName): Plan =>
+    ticket.suppressAutoMail
+      ? { skip: 'the ticket came from an auto-reply, list mail or bounce: no automatic mail' }
+      : { mail: { template, to, automatic: true, idempotencyKey: key(template) } };
+
+  switch (event.type) {
+    case 'ticket.created': {
+      if (event.detail.state === 'needs_info') {
+        return ticket.state === 'needs_info' ? automatic('needsInfo') : { skip: 'context already supplied' };
+      }
+      if (!config.notifications.acknowledgement.channels.includes(ticket.channel)) {
+        return { skip: `no acknowledgement for the ${ticket.channel} channel` };
+      }
+      return automatic('acknowledgement');
+    }
+    case 'ticket.state_changed': {
+      if (event.detail.to === 'needs_info' && ticket.state === 'needs_info') return automatic('needsInfo');
+      if (event.detail.to === 'resolved') return automatic('resolution');
+      return { skip: `no mail for ${event.detail.from} → ${event.detail.to}` };
+    }
+    case 'ticket.message_added': {
+      const d = event.detail;
+      if (d.deliver && d.direction === 'outbound' && d.visibility === 'public' && d.authorKind === 'agent') {
+        return { mail: { template: 'agentReply', to, automatic: false, idempotencyKey: key('agentReply') } };
+      }
+      return { skip: 'not an outbound public reply' };
+    }
+  }
+}
+
+/** `{{name}}` placeholders filled from `vars`; the subject always carries `[FD-<n>]` for threading. */
+export function renderTemplate(
+  template: Pick<Template, 'subject' | 'text'>,
+  vars: Readonly<Record<string, string>>,
+  reference: string,
+): { subject: string; text: string } {
+  const fill = (s: string) => s.replace(/\{\{\s*([^}\s]*)\s*\}\}/g, (_, name: string) => vars[name] ?? '');
+  const subject = fill(template.subject).replace(/\s+/g, ' ').trim();
+  const tagged = subject.includes(`[${reference}]`) ? subject : `${subject} [${reference}]`;
+  return { subject: tagged, text: fill(template.text) };
+}

@@ -1,0 +1,60 @@
+import { fieldsSchemaFor, type WorkflowConfig } from '../config';
+import { Email } from '../domain';
+import * as z from '../domain/zod';
+
+const meta = (title: string, extra: Record<string, unknown> = {}) => ({ title, ...extra });
+
+/**
+ * The body of `POST /v1/forms/{requestType}`, built from the workflow config: who asks, what about, and
+ * the request type's fields with their required context. Its JSON Schema is what `GET /v1/forms/{type}`
+ * serves and what the hosted HTML form is rendered from, so the three cannot disagree.
+ */
+export function formSubmissionSchema(config: Pick<WorkflowConfig, 'requestTypes'>, requestType: string) {
+  const fields = fieldsSchemaFor(config, requestType, { partial: false });
+  if (!fields) return undefined;
+  return z.object({
+    submissionId: z.optional(
+      z.uuid().register(z.globalRegistry, meta('Submission id', { description: 'One per form page; repeats are answered with the same ticket.' })),
+    ),
+    requester: z
+      .object({
+        // A clone: registering metadata on the shared Email schema would label it everywhere.
+        email: Email.clone().register(z.globalRegistry, meta('Your email')),
+        name: z.optional(z.string().check(z.trim(), z.maxLength(200)).register(z.globalRegistry, meta('Your name'))),
+      })
+      .register(z.globalRegistry, meta('About you')),
+    subject: z
+      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+      .check(z.trim(), z.minLength(1, 'must not be blank'), z.maxLength(200, 'must be at most 200 characters'))
+      .register(z.globalRegistry, meta('Subject')),
+    description: z
+      .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
+      .check(z.trim(), z.minLength(1, 'must not be blank'), z.maxLength(20_000, 'must be at most 20000 characters'))
+      .register(z.globalRegistry, meta('Describe your request', { 'x-frontdoor-type': 'text' })),
+    fields: fields.register(z.globalRegistry, meta(config.requestTypes[requestType]?.label ?? 'Details')),
+  });
+}
+export type FormSubmission = z.infer<NonNullable<ReturnType<typeof formSubmissionSchema>>>;
+
+/** The schema of a form as JSON Schema (draft 2020-12), describing what a client sends. */
+export function formJsonSchema(config: Pick<WorkflowConfig, 'requestTypes'>, requestType: string) {
+  const schema = formSubmissionSchema(config, requestType);
+  if (!schema) return undefined;
+  const spec = config.requestTypes[requestType];
+  return {
+    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    title: spec?.label ?? requestType,
+    ...(spec?.description ? { description: spec.description } : {}),
+  } as Record<string, unknown>;
+}
+
+/** The JSON Schema of only some of a request type's fields (the needs-info page asks for just those). */
+export function contextJsonSchema(config: Pick<WorkflowConfig, 'requestTypes'>, requestType: string, names: readonly string[]) {
+  const spec = config.requestTypes[requestType];
+  if (!spec) return undefined;
+  const full = fieldsSchemaFor(config, requestType, { partial: false });
+  if (!full) return undefined;
+  const picked = Object.fromEntries(Object.entries(full.shape).filter(([name]) => names.includes(name)));
+  const schema = z.object({ fields: z.object(picked).register(z.globalRegistry, meta(spec.label)) });
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

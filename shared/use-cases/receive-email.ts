@@ -1,0 +1,326 @@
+import type { Clock } from '../adapters/clock';
+import type { EventPublisher } from '../adapters/event-publisher';
+import type { InboundMail } from '../adapters/mail-parser';
+import type { ObjectStore } from '../adapters/object-store';
+import { ConcurrentUpdateError, type MailLogEntry, type TicketRepository } from '../adapters/ticket-repository';
+import type { WorkflowConfig } from '../config';
+import {
+  type Attachment,
+  type DomainEvent,
+  Email,
+  formatReference,
+  type Message,
+  messageAddedEvent,
+  newId,
+  noteOnTicket,
+  openTicket,
+  parseFieldLines,
+  receiveCustomerMessage,
+  referenceInSubject,
+  stripQuotedReply,
+  type Ticket,
+  triage,
+} from '../domain';
+
+export interface ReceiveEmailPorts {
+  readonly tickets: Pick<
+    TicketRepository,
+    | 'findDuplicate'
+    | 'nextReferenceNumber'
+    | 'create'
+    | 'append'
+    | 'get'
+    | 'ticketIdForReference'
+    | 'ticketIdForMessageId'
+    | 'recordMail'
+  >;
+  readonly events: EventPublisher;
+  readonly objects: ObjectStore;
+  readonly parse: (raw: Buffer) => Promise<InboundMail>;
+  readonly clock: Clock;
+  readonly config: WorkflowConfig;
+}
+
+export interface ReceivedMail {
+  /** SES's id for the delivery; the raw MIME is at `objectKey`. */
+  readonly receiptId: string;
+  readonly objectKey: string;
+}
+
+/** Kept in the message item; the whole mail stays in the bucket (DynamoDB items stop at 400 KB). */
+const MAX_STORED_BODY = 50_000;
+const DEDUPE_DAYS = 365;
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * One inbound mail, whatever it is, ends in exactly one mail-log line and at most one ticket change.
+ * Primary course:
+ *  1. read the raw MIME from the bucket and parse it (broken mail still yields what could be read);
+ *  2. a Message-ID seen before is a duplicate: nothing more happens;
+ *  3. a bounce of a mail we sent is attached to its ticket and flags the failed delivery;
+ *  4. `[FD-<n>]` in the subject or In-Reply-To/References naming a known Message-ID threads the mail
+ *     onto its ticket (reopens a resolved one, fills missing context from `Field: value` lines);
+ *     a reply to a closed ticket opens a linked follow-up;
+ *  5. otherwise a new ticket; auto-replies, list mail and bounces never get an automatic answer.
+ */
+export async function receiveEmail(input: ReceivedMail, ports: ReceiveEmailPorts): Promise<MailLogEntry> {
+  const now = ports.clock.now();
+  const receivedAt = now.toISOString();
+  const mail = await ports.parse(await ports.objects.get(input.objectKey));
+  const base = {
+    receiptId: input.receiptId,
+    receivedAt,
+    objectKey: input.objectKey,
+    mailClass: mail.classification.kind,
+    ...(mail.problems.length ? { problems: mail.problems.slice(0, 20) } : {}),
+  };
+  const log = async (entry: Omit<MailLogEntry, keyof typeof base>) => {
+    const line: MailLogEntry = { ...base, ...entry };
+    await ports.tickets.recordMail(line);
+    return line;
+  };
+
+  const dedupe = {
+    channel: 'email',
+    key: mail.messageId ?? `ses:${input.receiptId}`,
+    expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400,
+  };
+  const seen = await ports.tickets.findDuplicate(dedupe);
+  if (seen?.kind === 'duplicate') {
+    return log({ outcome: 'duplicate', ticketId: seen.ticketId, reference: seen.reference, reason: 'Message-ID already received' });
+  }
+
+  const attachments = await storeAttachments(mail, input.receiptId, ports.objects);
+  const body = truncate(mail.text);
+
+  if (mail.classification.kind === 'bounce') {
+    const original = mail.bounce?.originalMessageId;
+    const ticketId = original ? await ports.tickets.ticketIdForMessageId(original) : undefined;
+    if (!ticketId) {
+      return log({ outcome: 'kept_unprocessed', reason: 'bounce of a mail Frontdoor did not send (kept, no ticket)' });
+    }
+    const result = await changeTicket(ticketId, ports, (ticket) => {
+      const message = inboundMessage(ticket, mail, body, attachments, now, { visibility: 'internal', kind: 'system' });
+      const noted = noteOnTicket(
+        ticket,
+        'mail.delivery_failed',
+        {
+          originalMessageId: original,
+          recipients: mail.bounce?.recipients ?? [],
+          ...(mail.bounce?.status ? { status: mail.bounce.status } : {}),
+          ...(mail.bounce?.diagnostic ? { diagnostic: mail.bounce.diagnostic.slice(0, 500) } : {}),
+        },
+        { actor: { kind: 'system', id: 'mail' }, at: now, newId: () => newId(now) },
+        { tags: [...new Set([...ticket.tags, 'delivery-failed'])].sort() },
+      );
+      return { ...noted, messages: [message], events: [messageAddedEvent(noted.ticket, message)] };
+    }, { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] });
+    return log(outcomeOf(result, 'bounce_attached'));
+  }
+
+  const sender = Email.safeParse(mail.from?.address ?? '');
+  if (!sender.success) {
+    return log({ outcome: 'kept_unprocessed', reason: mail.from ? 'sender address is not valid' : 'no sender address' });
+  }
+  const requester = { email: sender.data, ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}) };
+
+  const existing = await findThread(mail, ports);
+  if (existing) {
+    const result = await changeTicket(existing, ports, (ticket) => {
+      const message = inboundMessage(ticket, mail, body, attachments, now, { visibility: 'public', kind: 'customer' });
+      const spec = ports.config.requestTypes[ticket.requestType];
+      const wanted = (spec ? Object.entries(spec.fields) : [])
+        .filter(([name]) => ticket.missingFields.includes(name))
+        .map(([name, f]) => ({ name, label: f.label }));
+      const supplied = wanted.length ? parseFieldLines(stripQuotedReply(mail.text), wanted) : {};
+      const effect = receiveCustomerMessage(ticket, message, supplied, ports.config, {
+        actor: { kind: 'customer', id: requester.email },
+        at: now,
+        newId: () => newId(now),
+      });
+      if (effect.kind === 'follow_up') return 'follow_up';
+      return { ...effect, messages: [message] };
+    }, { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] });
+    if (result.kind !== 'follow_up') return log(outcomeOf(result, 'appended'));
+    return log(await openFromMail(mail, requester, body, attachments, dedupe, ports, now, existing));
+  }
+  return log(await openFromMail(mail, requester, body, attachments, dedupe, ports, now, undefined));
+}
+
+async function openFromMail(
+  mail: InboundMail,
+  requester: { email: string; name?: string },
+  body: string,
+  attachments: Attachment[],
+  dedupe: { channel: string; key: string; expiresAt: number },
+  ports: ReceiveEmailPorts,
+  now: Date,
+  followUpOf: string | undefined,
+): Promise<Omit<MailLogEntry, 'receiptId' | 'receivedAt' | 'objectKey'>> {
+  const subject = (mail.subject.trim() || '(no subject)').slice(0, 998);
+  const draft = {
+    channel: 'email' as const,
+    source: 'email',
+    ...(mail.messageId ? { externalId: mail.messageId.slice(0, 998) } : {}),
+    subject,
+    body,
+    requester,
+    fields: {} as Record<string, string>,
+    tags: mail.classification.kind === 'human' ? [] : [mail.classification.kind.replace('_', '-')],
+    suppressAutoMail: mail.classification.kind !== 'human',
+    ...(followUpOf ? { followUpOf } : {}),
+    firstMessage: {
+      ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      attachments,
+      mailClass: mail.classification.kind,
+    },
+  };
+  // A first mail can already carry its context ("Invoice ID: INV-1"): read it for the inferred type.
+  const requestType = triage(draft, ports.config).requestType;
+  const spec = ports.config.requestTypes[requestType];
+  if (spec) {
+    const wanted = Object.entries(spec.fields).map(([name, f]) => ({ name, label: f.label }));
+    const lines = parseFieldLines(mail.text, wanted);
+    const checked = triage({ ...draft, fields: lines }, ports.config);
+    // Values that fail their field's check are left out rather than refusing a customer's mail.
+    const bad = new Set(checked.invalidFields.map((i) => i.path.slice('fields.'.length)));
+    draft.fields = Object.fromEntries(Object.entries(lines).filter(([name]) => !bad.has(name)));
+  }
+
+  const reference = formatReference(await ports.tickets.nextReferenceNumber());
+  const opened = openTicket(draft, {
+    config: ports.config,
+    now,
+    reference,
+    newId: () => newId(now),
+    actor: { kind: 'customer', id: requester.email },
+  });
+  if (!opened.ok) {
+    return { outcome: 'kept_unprocessed', reason: opened.error.message };
+  }
+  const created = await ports.tickets.create({
+    ticket: opened.ticket,
+    message: opened.message,
+    audit: opened.audit,
+    dedupe,
+    threadIds: mail.messageId ? [mail.messageId] : [],
+  });
+  if (created.kind === 'duplicate') {
+    return { outcome: 'duplicate', ticketId: created.ticketId, reference: created.reference, reason: 'Message-ID already received' };
+  }
+  await ports.events.publish(opened.events);
+  return {
+    outcome: followUpOf ? 'follow_up_created' : 'ticket_created',
+    ticketId: opened.ticket.id,
+    reference,
+    ...(followUpOf ? { reason: `reply to closed ticket ${followUpOf}` } : {}),
+  };
+}
+
+/** The ticket a mail answers: `[FD-<n>]` in its subject first, then the Message-IDs it replies to. */
+async function findThread(mail: InboundMail, ports: ReceiveEmailPorts): Promise<string | undefined> {
+  const reference = referenceInSubject(mail.subject);
+  if (reference) {
+    const id = await ports.tickets.ticketIdForReference(reference);
+    if (id) return id;
+  }
+  for (const messageId of [...mail.inReplyTo, ...[...mail.references].reverse()].slice(0, 20)) {
+    const id = await ports.tickets.ticketIdForMessageId(messageId);
+    if (id) return id;
+  }
+  return undefined;
+}
+
+type Change = { ticket: Ticket; audit: import('../domain').AuditEvent[]; events: DomainEvent[]; messages: Message[] };
+type ChangeResult =
+  | { kind: 'appended'; ticket: Ticket }
+  | { kind: 'duplicate'; ticketId: string; reference: string }
+  | { kind: 'follow_up' };
+
+/** Read, change, write with optimistic concurrency; a concurrent change makes us re-read and re-apply. */
+async function changeTicket(
+  ticketId: string,
+  ports: ReceiveEmailPorts,
+  apply: (ticket: Ticket) => Change | 'follow_up',
+  extra: { dedupe: { channel: string; key: string; expiresAt: number }; threadIds: string[] },
+): Promise<ChangeResult> {
+  for (let attempt = 0; ; attempt++) {
+    const ticket = await ports.tickets.get(ticketId);
+    if (!ticket) throw new Error(`ticket ${ticketId} is indexed but missing`);
+    const change = apply(ticket);
+    if (change === 'follow_up') return { kind: 'follow_up' };
+    try {
+      const written = await ports.tickets.append({
+        ticket: change.ticket,
+        expectedVersion: ticket.version,
+        messages: change.messages,
+        audit: change.audit,
+        dedupe: extra.dedupe,
+        threadIds: extra.threadIds,
+      });
+      if (written.kind === 'duplicate') return written;
+      await ports.events.publish(change.events);
+      return { kind: 'appended', ticket: change.ticket };
+    } catch (e: unknown) {
+      if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+    }
+  }
+}
+
+function outcomeOf(result: ChangeResult, outcome: 'appended' | 'bounce_attached') {
+  if (result.kind === 'duplicate') {
+    return { outcome: 'duplicate' as const, ticketId: result.ticketId, reference: result.reference };
+  }
+  if (result.kind === 'follow_up') return { outcome: 'kept_unprocessed' as const, reason: 'unexpected follow-up' };
+  return { outcome, ticketId: result.ticket.id, reference: result.ticket.reference };
+}
+
+function inboundMessage(
+  ticket: Ticket,
+  mail: InboundMail,
+  body: string,
+  attachments: Attachment[],
+  now: Date,
+  who: { visibility: 'public' | 'internal'; kind: 'customer' | 'system' },
+): Message {
+  return {
+    id: newId(now),
+    ticketId: ticket.id,
+    direction: 'inbound',
+    visibility: who.visibility,
+    channel: 'email',
+    author: {
+      kind: who.kind,
+      ...(mail.from?.address ? { email: mail.from.address } : {}),
+      ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}),
+    },
+    subject: mail.subject.slice(0, 998),
+    body,
+    ...(mail.messageId ? { messageId: mail.messageId } : {}),
+    attachments,
+    mailClass: mail.classification.kind,
+    createdAt: now.toISOString(),
+  };
+}
+
+async function storeAttachments(mail: InboundMail, receiptId: string, objects: ObjectStore): Promise<Attachment[]> {
+  const stored: Attachment[] = [];
+  for (const [i, a] of mail.attachments.entries()) {
+    const safeName = (a.filename || `attachment-${i + 1}`).replace(/[^\w.@+-]+/g, '_').slice(0, 120);
+    const key = `attachments/${receiptId}/${i + 1}-${safeName}`;
+    await objects.put(key, a.content, a.contentType || 'application/octet-stream');
+    stored.push({
+      filename: a.filename || safeName,
+      contentType: a.contentType || 'application/octet-stream',
+      size: a.size,
+      key,
+      ...(a.risk ? { risk: a.risk } : {}),
+    });
+  }
+  return stored;
+}
+
+function truncate(text: string): string {
+  if (text.length <= MAX_STORED_BODY) return text;
+  return `${text.slice(0, MAX_STORED_BODY)}\n\n[… cut at ${MAX_STORED_BODY} characters; the whole mail is kept in the mail bucket]`;
+}

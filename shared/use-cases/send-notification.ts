@@ -1,0 +1,163 @@
+import type { Clock } from '../adapters/clock';
+import type { Mailer, OutgoingMail } from '../adapters/mailer';
+import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
+import type { WorkflowConfig } from '../config';
+import {
+  type AuditEvent,
+  auditEvent,
+  type DomainEvent,
+  type Message,
+  newId,
+  planNotification,
+  renderTemplate,
+  type Ticket,
+} from '../domain';
+import { signLink } from '../http/signed-link';
+
+export interface SendNotificationPorts {
+  readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
+  readonly mailer: Mailer;
+  /** Runs `send` at most once per key (Powertools idempotency in the handler), answering its Message-ID. */
+  readonly once: (key: string, send: () => Promise<string>) => Promise<string>;
+  readonly linkSecret: () => Promise<string>;
+  readonly clock: Clock;
+  readonly config: WorkflowConfig;
+  readonly supportAddress: string;
+  readonly publicBaseUrl: string;
+}
+
+export type NotificationResult =
+  | { readonly kind: 'sent'; readonly template: string; readonly messageId: string }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+const MAX_CONFLICT_RETRIES = 3;
+
+/**
+ * A domain event may ask for a mail to the requester.
+ * Primary course:
+ *  1. read the ticket and its conversation;
+ *  2. plan: which template, if any (loop safety: no automatic mail for auto-submitted/list/bounce tickets);
+ *  3. render it ([FD-<n>] in the subject; needs-info mails carry a signed, expiring link);
+ *  4. send it at most once per (ticket, event, version, template), threaded to the customer's mail;
+ *  5. record the outbound message and its Message-ID, so replies thread back to this ticket.
+ */
+export async function sendNotification(event: DomainEvent, ports: SendNotificationPorts): Promise<NotificationResult> {
+  const history = await ports.tickets.history(event.detail.ticketId);
+  if (!history) return { kind: 'skipped', reason: `ticket ${event.detail.ticketId} not found` };
+  const plan = planNotification(event, history.ticket, ports.config);
+  if ('skip' in plan) return { kind: 'skipped', reason: plan.skip };
+  const { mail: planned } = plan;
+  const { ticket, messages } = history;
+
+  const now = ports.clock.now();
+  const vars = await variables(event, ticket, messages, ports, now);
+  const template = ports.config.notifications[planned.template];
+  const rendered = renderTemplate(template, vars, ticket.reference);
+
+  // Thread onto the customer's own mail: the newest inbound Message-ID, plus the whole chain.
+  const threadIds = messages.flatMap((m) => (m.messageId ? [m.messageId] : []));
+  const lastInbound = [...messages].reverse().find((m) => m.direction === 'inbound' && m.messageId)?.messageId;
+  const outgoing: OutgoingMail = {
+    from: ports.supportAddress,
+    to: planned.to,
+    subject: rendered.subject,
+    text: rendered.text,
+    inReplyTo: lastInbound,
+    references: threadIds.slice(-20),
+    autoSubmitted: planned.automatic,
+  };
+  const messageId = await ports.once(planned.idempotencyKey, () => ports.mailer.send(outgoing));
+  await record(ticket.id, planned.template, outgoing, messageId, event, ports);
+  return { kind: 'sent', template: planned.template, messageId };
+}
+
+async function variables(
+  event: DomainEvent,
+  ticket: Ticket,
+  messages: readonly Message[],
+  ports: SendNotificationPorts,
+  now: Date,
+): Promise<Record<string, string>> {
+  const spec = ports.config.requestTypes[ticket.requestType];
+  const labels = ticket.missingFields.map((name) => spec?.fields[name]?.label ?? name);
+  const vars: Record<string, string> = {
+    reference: ticket.reference,
+    subject: ticket.subject,
+    requesterName: ticket.requester.name ?? 'there',
+    requestTypeLabel: spec?.label ?? ticket.requestType,
+    missingFields: labels.map((l) => `  - ${l}`).join('\n'),
+    link: '',
+    linkExpiresAt: '',
+    body: '',
+  };
+  if (ticket.missingFields.length > 0) {
+    const expiresAt = Math.floor(now.getTime() / 1000) + ports.config.notifications.needsInfoLinkDays * 86_400;
+    const token = signLink(await ports.linkSecret(), { ticketId: ticket.id, fields: ticket.missingFields, expiresAt });
+    vars.link = `${ports.publicBaseUrl.replace(/\/$/, '')}/forms/context/${token}`;
+    vars.linkExpiresAt = new Date(expiresAt * 1000).toUTCString();
+  }
+  if (event.type === 'ticket.message_added') {
+    vars.body = messages.find((m) => m.id === event.detail.messageId)?.body ?? '';
+  }
+  return vars;
+}
+
+/** The mail as an outbound message on the ticket, its Message-ID threaded, and an audit line. */
+async function record(
+  ticketId: string,
+  template: string,
+  mail: OutgoingMail,
+  messageId: string,
+  event: DomainEvent,
+  ports: SendNotificationPorts,
+): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const history = await ports.tickets.history(ticketId);
+    if (!history) return;
+    const { ticket } = history;
+    // Already recorded by an earlier delivery of this event (the send itself was deduplicated).
+    if (history.messages.some((m) => m.messageId === messageId)) return;
+    const now = ports.clock.now();
+    const at = now.toISOString();
+    const next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: at, auditSeq: ticket.auditSeq + 1 };
+    // An agent's reply already is a message; an automatic mail becomes one.
+    const messages: Message[] =
+      event.type === 'ticket.message_added'
+        ? []
+        : [
+            {
+              id: newId(now),
+              ticketId,
+              direction: 'outbound',
+              visibility: 'public',
+              channel: 'email',
+              author: { kind: 'system', email: mail.from },
+              subject: mail.subject,
+              body: mail.text,
+              messageId,
+              to: [mail.to],
+              attachments: [],
+              template,
+              createdAt: at,
+            },
+          ];
+    const audit: AuditEvent[] = [
+      auditEvent({
+        newId: () => newId(now),
+        ticketId,
+        seq: next.auditSeq,
+        at: now,
+        actor: { kind: 'system', id: 'notifications' },
+        action: 'mail.sent',
+        before: null,
+        after: { template, messageId, cause: `${event.type}@${event.detail.version}` },
+      }),
+    ];
+    try {
+      await ports.tickets.append({ ticket: next, expectedVersion: ticket.version, messages, audit, threadIds: [messageId] });
+      return;
+    } catch (e: unknown) {
+      if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
+    }
+  }
+}
