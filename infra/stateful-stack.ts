@@ -1,13 +1,27 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Archive, EventBus } from 'aws-cdk-lib/aws-events';
+import { Archive, EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../shared/adapters/table-design';
-import { EVENT_BUS_BASENAME } from './topology';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
+import { QueueRuleTarget } from './constructs/queue-rule-target';
+import {
+  EVENT_BUS_BASENAME,
+  INBOUND_MAIL_PREFIX,
+  type QueueSpec,
+  queues as topologyQueues,
+} from './topology';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
 export interface WebhookSourceSecret {
@@ -21,12 +35,21 @@ export interface StatefulStackProps extends StackProps {
   readonly stage: string;
   /** The workflow config's webhook sources, keyed by source id; one secret each. */
   readonly webhookSources: Readonly<Record<string, WebhookSourceSecret>>;
+  /**
+   * The queues to create, each with its DLQ and its EventBridge subscriptions.
+   * @default - every queue of `infra/topology.ts`
+   */
+  readonly queues?: readonly QueueSpec[];
 }
+
+/** How long SES's raw inbound mail (`inbound/…`) is kept; tickets keep what was taken out of it. */
+export const INBOUND_MAIL_RETENTION = Duration.days(365);
 
 /**
  * Everything that holds data and outlives a deployment: the KMS key, the single table, the event bus
- * (with its archive) and the webhook secrets. Functions live in the stateless stack and reach these
- * resources through the readonly properties below.
+ * (with its archive), the queues fed by the bus (messages in flight are data too), the mail bucket and the
+ * secrets. Functions live in the stateless stack and reach these resources through the readonly properties
+ * below; nothing here refers to the stateless stack.
  */
 export class StatefulStack extends Stack {
   /** Customer-managed key for the table, the bus, its archive, the secrets and the log groups. */
@@ -37,14 +60,25 @@ export class StatefulStack extends Stack {
   public readonly bus: EventBus;
   /** One secret per webhook source, keyed by source id. */
   public readonly webhookSecrets: Readonly<Record<string, Secret>>;
+  /** `frontdoor/<stage>/links`: the generated key that signs needs-info links. */
+  public readonly linksSecret: Secret;
+  /** SES writes inbound mail here (under `inbound/`); receive-email puts attachments next to it. */
+  public readonly mailBucket: Bucket;
+  /** The mail bucket's server access logs. */
+  public readonly accessLogsBucket: Bucket;
+  /** The topology's queues by name (each has a redrive DLQ; its rules have a DLQ of their own). */
+  public readonly queues: ReadonlyMap<string, Queue>;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
+    // Server access logs are delivered under a bucket policy for logging.s3.amazonaws.com, not an ACL
+    // (the logs bucket enforces bucket-owner object ownership, so ACLs are off).
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
     const { stage } = props;
 
     this.key = new Key(this, 'Key', {
       alias: `alias/frontdoor-${stage}`,
-      description: `Frontdoor ${stage}: table, event bus, webhook secrets and logs`,
+      description: `Frontdoor ${stage}: table, event bus, queues, mail, secrets and logs`,
       enableKeyRotation: true,
       pendingWindow: Duration.days(30),
       removalPolicy: RemovalPolicy.RETAIN,
@@ -74,10 +108,8 @@ export class StatefulStack extends Stack {
     const busName = `${EVENT_BUS_BASENAME}-${stage}`;
     const busArn = this.formatArn({ service: 'events', resource: 'event-bus', resourceName: busName });
     // Events the bus cannot encrypt or decrypt with the key land here instead of being dropped.
-    const busDeadLetters = new Queue(this, 'BusDeadLetterQueue', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    const busDeadLetters = deadLetterQueue(this, 'BusDeadLetterQueue', {
+      holds: `events ${busName} could not encrypt or decrypt`,
     });
     busDeadLetters.addToResourcePolicy(
       new iam.PolicyStatement({
@@ -89,10 +121,6 @@ export class StatefulStack extends Stack {
         },
       }),
     );
-    Validations.of(busDeadLetters).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter queue (the event bus DLQ); it needs no DLQ of its own.',
-    });
 
     this.bus = new EventBus(this, 'Bus', {
       eventBusName: busName,
@@ -130,6 +158,157 @@ export class StatefulStack extends Stack {
       webhookSecrets[source] = secret;
     }
     this.webhookSecrets = webhookSecrets;
+
+    this.linksSecret = new Secret(this, 'LinksSecret', {
+      secretName: `frontdoor/${stage}/links`,
+      description: `Frontdoor ${stage}: HMAC key that signs needs-info links mailed to requesters`,
+      encryptionKey: this.key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      // Replacing it would invalidate every link already sent.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.linksSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Signs needs-info links already sitting in customers’ mailboxes: a scheduled rotation would silently break every outstanding link, so rotation is a deliberate operator step (links carry an expiry and the handlers re-read the secret every 5 minutes).',
+    });
+
+    this.queues = this.createQueues(stage, props.queues ?? topologyQueues);
+    ({ mailBucket: this.mailBucket, accessLogsBucket: this.accessLogsBucket } = this.createMailBuckets(stage));
+  }
+
+  /**
+   * One KMS-encrypted queue per spec with a redrive DLQ, and one rule per subscription on the bus that puts
+   * matching events on it (retries, then a DLQ of the rules' own). Physical names are fixed so that the key
+   * policy can name the queues without referring to them (the queues refer to the key: that would be a cycle).
+   */
+  private createQueues(stage: string, specs: readonly QueueSpec[]): ReadonlyMap<string, Queue> {
+    const queues = new Map<string, Queue>();
+    const prefix = `frontdoor-${stage}-`;
+    for (const spec of specs) {
+      const redriveDlq = deadLetterQueue(this, `${spec.name}-dlq`, {
+        queueName: `${prefix}${spec.name}-dlq`,
+        encryptionKey: this.key,
+        holds: `messages of the ${spec.name} queue its consumer failed ${spec.maxReceiveCount} times`,
+      });
+      const queue = new Queue(this, `${spec.name}-queue`, {
+        queueName: `${prefix}${spec.name}`,
+        encryption: QueueEncryption.KMS,
+        encryptionMasterKey: this.key,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(4),
+        deadLetterQueue: { queue: redriveDlq, maxReceiveCount: spec.maxReceiveCount },
+      });
+      const rulesDlq = deadLetterQueue(this, `${spec.name}-rules-dlq`, {
+        queueName: `${prefix}${spec.name}-rules-dlq`,
+        encryptionKey: this.key,
+        holds: `events the ${spec.name} rules could not put on the queue`,
+      });
+      spec.subscriptions.forEach((pattern, index) => {
+        new Rule(this, `${spec.name}-rule-${index}`, {
+          eventBus: this.bus,
+          description: `Puts matching events on the ${spec.name} queue (${spec.description})`,
+          // The topology pattern is EventBridge JSON already (`detail-type`, …); CDK passes keys through.
+          eventPattern: pattern as EventPattern,
+          targets: [new QueueRuleTarget(queue, { deadLetterQueue: rulesDlq })],
+        });
+      });
+      queues.set(spec.name, queue);
+    }
+    if (specs.length > 0) {
+      // EventBridge (delivering to a queue or its rules' DLQ) needs the key through SQS for these queues only.
+      this.key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowEventBridgeToUseTheKeyForFrontdoorQueues',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: ['*'],
+          conditions: {
+            StringEquals: { 'kms:ViaService': `sqs.${this.region}.${this.urlSuffix}` },
+            ArnLike: {
+              'kms:EncryptionContext:aws:sqs:arn': this.formatArn({
+                service: 'sqs',
+                resource: `${prefix}*`,
+                arnFormat: ArnFormat.NO_RESOURCE_NAME,
+              }),
+            },
+          },
+        }),
+      );
+    }
+    return queues;
+  }
+
+  /**
+   * The mail bucket (SSE-KMS with the key, versioned, TLS only, no public access, raw mail expiring after a
+   * year) and the bucket its server access logs go to. SES's write permission (a bucket-policy statement for
+   * `ses.amazonaws.com` on `inbound/*`, conditioned on this account) is added by the receipt rule's S3 action
+   * in the stateless stack; the key-policy statement SES needs for SSE-KMS is here.
+   */
+  private createMailBuckets(stage: string): { mailBucket: Bucket; accessLogsBucket: Bucket } {
+    const accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {
+      // Server access logs cannot be delivered to an SSE-KMS bucket.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(365) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket is the server access log destination of the mail bucket; logging access to the log bucket itself would only log the log delivery.',
+    });
+
+    // A fixed name, so that the key policy below can name the bucket without a reference to it (the bucket
+    // refers to the key: that would be a cycle). Account and region keep it globally unique.
+    const bucketName = `frontdoor-${stage}-mail-${this.account}-${this.region}`;
+    const mailBucket = new Bucket(this, 'MailBucket', {
+      bucketName,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'mail/',
+      lifecycleRules: [
+        {
+          id: 'expire-raw-inbound-mail',
+          prefix: INBOUND_MAIL_PREFIX,
+          expiration: INBOUND_MAIL_RETENTION,
+        },
+        {
+          id: 'tidy-versions-and-uploads',
+          noncurrentVersionExpiration: Duration.days(30),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // SES's PutObject is encrypted by S3 with the key on SES's behalf: SES needs the key, through S3, for
+    // this bucket only (with an S3 Bucket Key the encryption context is the bucket ARN, else the object ARN).
+    const bucketArn = `arn:${this.partition}:s3:::${bucketName}`;
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToStoreInboundMailInTheMailBucket',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${this.region}.${this.urlSuffix}` },
+          StringLike: {
+            'kms:EncryptionContext:aws:s3:arn': [bucketArn, `${bucketArn}/${INBOUND_MAIL_PREFIX}*`],
+          },
+        },
+      }),
+    );
+    return { mailBucket, accessLogsBucket };
   }
 
   /** Lets CloudWatch Logs encrypt this account's and region's log groups with the key. */

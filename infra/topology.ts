@@ -162,6 +162,16 @@ export const functions: readonly FunctionSpec[] = [
     grants: ['table:read', 'table:write', 'bus:put', 'objects:read', 'objects:write'],
   },
   {
+    name: 'list-mail-log',
+    description: 'Agent API: what became of each inbound mail on a day (nothing received is silently lost)',
+    entry: 'functions/list-mail-log/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'GET', path: '/v1/mail/log', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
     name: 'send-notification',
     description: 'Mails the requester what a domain event asks for (SES), once per event and template',
     entry: 'functions/send-notification/handler.ts',

@@ -9,27 +9,41 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../../shared/adapters/table-design';
 import { functionBundling } from '../bundling';
-import type { EnvValue, FunctionSpec, Grant } from '../topology';
+import { type EnvValue, type FunctionSpec, type Grant, INBOUND_MAIL_PREFIX } from '../topology';
+
+/** Where receive-email puts the attachments it takes out of inbound mail (`objects:write` is limited to it). */
+export const ATTACHMENTS_PREFIX = 'attachments/';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const FUNCTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
-/** The stateful resources a function can be granted access to (see `Grant` in the topology). */
+/** The resources and settings a function can be granted access to or given (see `Grant` and `EnvRef`). */
 export interface FrontdoorResources {
   /** The single table, built from `tableDesign`. */
   readonly table: ITable;
-  /** The customer-managed key that encrypts the table (callers need it to read and write items). */
-  readonly tableKey: IKey;
+  /** The customer-managed key that encrypts the table and the mail bucket (callers need it for both). */
+  readonly key: IKey;
   /** The Frontdoor event bus. */
   readonly bus: IEventBus;
   /** One secret per webhook source in the workflow config. */
   readonly webhookSecrets: readonly ISecret[];
+  /** The secret that signs needs-info links. */
+  readonly linksSecret: ISecret;
+  /** Name of `linksSecret` (a plain string: it is known before deployment). */
+  readonly linksSecretName: string;
+  /** The bucket SES writes inbound mail to (SSE-KMS with `key`). */
+  readonly mailBucket: IBucket;
+  /** The support address: mail to it comes in, mail from it goes out. */
+  readonly supportAddress: string;
+  /** Base URL of the public API and hosted forms (may be a token). */
+  readonly publicBaseUrl: string;
 }
 
 export interface FrontdoorFunctionProps {
@@ -141,7 +155,7 @@ export class FrontdoorFunction extends NodejsFunction {
    * policy, which lives in the stateful stack — a cross-stack cycle. The key policy already trusts the
    * account's IAM policies, so the identity policy alone is enough.
    */
-  private grantWebhookSecrets(secrets: readonly ISecret[]): void {
+  private grantSecrets(secrets: readonly ISecret[]): void {
     if (secrets.length === 0) return;
     this.addToRolePolicy(
       new iam.PolicyStatement({
@@ -164,8 +178,48 @@ export class FrontdoorFunction extends NodejsFunction {
     );
   }
 
+  /**
+   * SendEmail (SESv2; SendRawEmail for SESv1 clients) from the support address and nothing else: on the
+   * address's identity or its domain's (whichever the operator verified), and only with that From address.
+   */
+  private grantSendMail(supportAddress: string): void {
+    const stack = Stack.of(this);
+    const domain = supportAddress.slice(supportAddress.lastIndexOf('@') + 1);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+        resources: [supportAddress, domain].map((identity) =>
+          stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+        ),
+        conditions: { StringEquals: { 'ses:FromAddress': supportAddress } },
+      }),
+    );
+  }
+
+  /** cdk-nag flags object-level wildcards; a per-object grant under a fixed prefix is what S3 offers. */
+  private acknowledgeObjectWildcards(purpose: string): void {
+    Validations.of(this.executionRole).acknowledge({
+      id: 'AwsSolutions-IAM5',
+      reason: `Objects under a fixed key prefix of the mail bucket, to ${purpose}; object keys are only known at run time.`,
+    });
+  }
+
+  /** The key of the mail bucket, usable only through S3 (and so only for S3 objects encrypted with it). */
+  private grantKeyViaS3(key: IKey, ...actions: string[]): void {
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}` },
+        },
+      }),
+    );
+  }
+
   /** Maps one topology grant to least-privilege IAM on the execution role. */
-  private applyGrant(grant: Grant, { table, tableKey, bus, webhookSecrets }: FrontdoorResources): void {
+  private applyGrant(grant: Grant, resources: FrontdoorResources): void {
+    const { table, key: tableKey, bus, webhookSecrets, mailBucket } = resources;
     switch (grant) {
       case 'table:read': {
         // Query on the named indexes only (not `index/*`): the indexes come from the same `tableDesign`.
@@ -201,7 +255,39 @@ export class FrontdoorFunction extends NodejsFunction {
         bus.grantPutEventsTo(this);
         return;
       case 'secrets:webhooks':
-        this.grantWebhookSecrets(webhookSecrets);
+        this.grantSecrets(webhookSecrets);
+        return;
+      case 'secrets:links':
+        this.grantSecrets([resources.linksSecret]);
+        return;
+      case 'objects:read':
+        // Raw inbound mail and the attachments taken out of it; both are written by SES or Frontdoor only.
+        this.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [
+              mailBucket.arnForObjects(`${INBOUND_MAIL_PREFIX}*`),
+              mailBucket.arnForObjects(`${ATTACHMENTS_PREFIX}*`),
+            ],
+          }),
+        );
+        this.grantKeyViaS3(resources.key, 'kms:Decrypt');
+        this.acknowledgeObjectWildcards('read the raw mail SES stored under `inbound/<message id>` and the attachments');
+        return;
+      case 'objects:write':
+        // Attachments only: raw inbound mail under `inbound/` is SES's, and stays as SES wrote it.
+        this.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:PutObject'],
+            resources: [mailBucket.arnForObjects(`${ATTACHMENTS_PREFIX}*`)],
+          }),
+        );
+        // GenerateDataKey for SSE-KMS; Decrypt for the multipart uploads of large attachments.
+        this.grantKeyViaS3(resources.key, 'kms:GenerateDataKey', 'kms:Decrypt');
+        this.acknowledgeObjectWildcards('write one object per attachment under `attachments/<receipt id>/`');
+        return;
+      case 'mail:send':
+        this.grantSendMail(resources.supportAddress);
         return;
       default:
         assertNever(grant);
@@ -211,7 +297,7 @@ export class FrontdoorFunction extends NodejsFunction {
 
 function resolveEnvironment(
   env: Readonly<Record<string, EnvValue>>,
-  { table, bus }: FrontdoorResources,
+  { table, bus, mailBucket, supportAddress, publicBaseUrl, linksSecretName }: FrontdoorResources,
 ): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
@@ -225,6 +311,18 @@ function resolveEnvironment(
         break;
       case 'bus.name':
         resolved[name] = bus.eventBusName;
+        break;
+      case 'bucket.name':
+        resolved[name] = mailBucket.bucketName;
+        break;
+      case 'mail.supportAddress':
+        resolved[name] = supportAddress;
+        break;
+      case 'api.url':
+        resolved[name] = publicBaseUrl;
+        break;
+      case 'secret.links':
+        resolved[name] = linksSecretName;
         break;
       default:
         assertNever(value.ref);

@@ -4,9 +4,19 @@ import { createServer as createNetServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import type { SESEvent } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
-import { eventRules, type FunctionSpec, functions, httpRoutes } from '../topology';
+import {
+  type EnvRef,
+  eventRules,
+  type FunctionSpec,
+  functions,
+  httpRoutes,
+  inboundMailConsumer,
+  queueConsumers,
+  queues,
+} from '../topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoLocal } from './dynamodb-local';
 import { LocalEventBus } from './event-bus';
@@ -18,6 +28,10 @@ import {
   toApiGatewayEvent,
 } from './gateway';
 import { type LocalSettings, localWebhookSecret } from './settings';
+import { LocalObjectStore } from './object-store';
+import { LocalOutbox } from './outbox';
+import { type DeadMessage, LocalQueue } from './queues';
+import { startSmtp } from './smtp';
 import { ensureTable } from './table';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,6 +43,7 @@ export interface LocalRuntime {
   readonly dynamoEndpoint: string;
   readonly bus: LocalEventBus;
   readonly webhookSecrets: Readonly<Record<string, string>>;
+  readonly smtpPort: number;
   stop(): Promise<void>;
 }
 
@@ -48,17 +63,30 @@ async function assertPortFree(port: number, what: string): Promise<void> {
   });
 }
 
+/** What each topology reference means on this machine. */
+function localRef(ref: EnvRef['ref'], settings: LocalSettings): string {
+  switch (ref) {
+    case 'table.name':
+      return settings.tableName;
+    case 'bus.name':
+      return settings.busName;
+    case 'bucket.name':
+      return settings.mailBucket;
+    case 'mail.supportAddress':
+      return settings.supportAddress;
+    case 'api.url':
+      return settings.publicBaseUrl;
+    case 'secret.links':
+      return 'frontdoor/local/links';
+  }
+}
+
 /** The environment the topology gives the functions, resolved to local resources. */
 function functionEnvironment(settings: LocalSettings): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const fn of functions) {
     for (const [name, value] of Object.entries(fn.env)) {
-      const v =
-        typeof value === 'string'
-          ? value
-          : value.ref === 'table.name'
-            ? settings.tableName
-            : settings.busName;
+      const v = typeof value === 'string' ? value : localRef(value.ref, settings);
       // All functions share this process, so their variables must agree (they do: say so if not).
       if (name in resolved && resolved[name] !== v) {
         throw new Error(`functions disagree on ${name}; the local runtime runs them in one process`);
@@ -82,6 +110,7 @@ export async function startLocalRuntime(
 
   await assertPortFree(settings.port, 'PORT');
   await assertPortFree(settings.dynamoPort, 'DYNAMODB_PORT');
+  await assertPortFree(settings.smtpPort, 'SMTP_PORT');
   log(
     `Starting DynamoDB Local on port ${settings.dynamoPort} (data in ${resolve(settings.dataDir, 'dynamodb')}) …`,
   );
@@ -98,13 +127,16 @@ export async function startLocalRuntime(
     secrets[source] = localWebhookSecret(source);
     process.env[localSecretVariable(source)] = secrets[source];
   }
+  process.env.FRONTDOOR_LINK_SECRET ||= 'local-link-secret';
   Object.assign(process.env, {
     AWS_REGION: LOCAL_REGION,
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    // PutEvents from the handlers comes back to this server (see `x-amz-target` below).
+    // PutEvents, S3 and SES v2 calls from the handlers come back to this server (see serve() below).
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+    AWS_ENDPOINT_URL_S3: `${url}/local/s3`,
+    AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
     ...functionEnvironment(settings),
   });
   delete process.env.AWS_SESSION_TOKEN;
@@ -151,14 +183,77 @@ export async function startLocalRuntime(
       }
     };
 
+    const objects = new LocalObjectStore(settings.dataDir);
+    const outbox = new LocalOutbox(resolve(settings.dataDir, 'outbox.jsonl'), LOCAL_REGION);
+    const queueDeadLetters: DeadMessage[] = [];
+    const localQueues = new Map(
+      queues.map((spec) => {
+        const consumer = queueConsumers().find((c) => c.queue.name === spec.name);
+        const queue = new LocalQueue(
+          spec,
+          consumer ? (event) => invoke(consumer.fn, event) : undefined,
+          consumer?.trigger.batchSize ?? 10,
+          queueDeadLetters,
+          log,
+        );
+        return [spec.name, queue] as const;
+      }),
+    );
     const bus = new LocalEventBus(
-      eventRules().map(({ fn, trigger }) => ({
-        name: fn.name,
-        pattern: trigger.pattern,
-        invoke: (event) => invoke(fn, event),
-      })),
+      [
+        ...eventRules().map(({ fn, trigger }) => ({
+          name: fn.name,
+          pattern: trigger.pattern,
+          invoke: (event: unknown) => invoke(fn, event),
+        })),
+        ...queues.flatMap((spec) =>
+          spec.subscriptions.map((pattern) => ({
+            name: `queue:${spec.name}`,
+            pattern,
+            // EventBridge → SQS target: the message body is the whole event.
+            invoke: async (event: unknown) => {
+              localQueues.get(spec.name)?.send(JSON.stringify(event));
+            },
+          })),
+        ),
+      ],
       log,
     );
+    for (const q of localQueues.values()) q.start();
+
+    // SES invokes the inbound-mail function asynchronously: two retries, then its DLQ.
+    const mailFn = inboundMailConsumer();
+    const mailDeadLetters: Array<{ event: SESEvent; error: string }> = [];
+    const inFlightMail = new Set<Promise<void>>();
+    const deliverMail = (event: SESEvent) => {
+      if (!mailFn) return;
+      const run = (async () => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await invoke(mailFn, event);
+            return;
+          } catch (e: unknown) {
+            const error = e instanceof Error ? e.message : String(e);
+            if (attempt >= 3) {
+              mailDeadLetters.push({ event, error });
+              log(`inbound mail ${event.Records[0]?.ses.mail.messageId} failed 3× and went to the DLQ: ${error}`);
+              return;
+            }
+            await new Promise((r) => setTimeout(r, 500 * attempt));
+          }
+        }
+      })();
+      inFlightMail.add(run);
+      void run.finally(() => inFlightMail.delete(run));
+    };
+    const smtp = await startSmtp({
+      port: settings.smtpPort,
+      supportAddress: settings.supportAddress,
+      bucket: settings.mailBucket,
+      objects,
+      deliver: deliverMail,
+      log,
+    });
     const routes = httpRoutes().map(({ fn, trigger }) => compileRoute(fn, trigger));
 
     const server = createServer((req, res) => {
@@ -172,9 +267,37 @@ export async function startLocalRuntime(
     const serve = async (req: IncomingMessage, res: ServerResponse) => {
       const requestUrl = new URL(req.url ?? '/', url);
       const method = req.method ?? 'GET';
-      const body = await readBody(req, API_GATEWAY_MAX_BODY);
+      // The API Gateway limit applies to the API; the local S3 stand-in takes attachments up to SES's 40 MB.
+      const limit = requestUrl.pathname.startsWith('/local/s3/') ? 64 * 1024 * 1024 : API_GATEWAY_MAX_BODY;
+      const body = await readBody(req, limit);
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
 
+      if (requestUrl.pathname.startsWith('/local/s3/')) {
+        return objects.serve(method, requestUrl.pathname.slice('/local/s3/'.length), body, req.headers, res);
+      }
+      if (method === 'POST' && requestUrl.pathname === '/local/ses/v2/email/outbound-emails') {
+        const sent = outbox.send(JSON.parse(body.toString('utf8')));
+        if ('error' in sent) return send(res, 400, { message: sent.error });
+        return send(res, 200, sent);
+      }
+      if (method === 'GET' && requestUrl.pathname === '/local/outbox') return send(res, 200, outbox.list());
+      if (method === 'GET' && requestUrl.pathname === '/local/outbox.html') {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(outbox.html());
+        return;
+      }
+      if (method === 'GET' && requestUrl.pathname === '/local/dead-letters') {
+        return send(res, 200, { events: bus.deadLetters, queues: queueDeadLetters, mail: mailDeadLetters });
+      }
+      if (method === 'POST' && requestUrl.pathname === '/local/drain') {
+        // Tests and scripts: wait until every event, queue message and inbound mail has been handled.
+        for (let i = 0; i < 3; i++) {
+          await Promise.allSettled([...inFlightMail]);
+          await bus.drain();
+          for (const q of localQueues.values()) await q.drain();
+        }
+        return send(res, 200, { drained: true });
+      }
       const target = req.headers['x-amz-target'];
       if (method === 'POST' && typeof target === 'string' && target.startsWith('AWSEvents.')) {
         return serveEventBridge(res, target, body);
@@ -262,11 +385,14 @@ export async function startLocalRuntime(
       dynamoEndpoint: dynamo.endpoint,
       bus,
       webhookSecrets: secrets,
+      smtpPort: smtp.port,
       stop: () => {
         stopping ??= (async () => {
+          await smtp.stop();
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
           await Promise.race([bus.drain(), new Promise((r) => setTimeout(r, 5000))]);
+          for (const q of localQueues.values()) await q.stop();
           admin.destroy();
           await dynamo.stop();
         })();

@@ -8,6 +8,10 @@ export interface LocalSettings {
   readonly dataDir: string;
   readonly tableName: string;
   readonly busName: string;
+  readonly mailBucket: string;
+  readonly supportAddress: string;
+  /** Where links in mail point: this runtime's own URL unless PUBLIC_BASE_URL says otherwise. */
+  readonly publicBaseUrl: string;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -28,6 +32,9 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     dataDir: resolve(env.DATA_DIR || '.data'),
     tableName: 'frontdoor-local',
     busName: 'frontdoor-local',
+    mailBucket: 'frontdoor-local-mail',
+    supportAddress: (env.SUPPORT_ADDRESS || 'support@example.com').toLowerCase(),
+    publicBaseUrl: env.PUBLIC_BASE_URL || `http://localhost:${port(env, 'PORT', 3000)}`,
   };
 }
 

@@ -197,7 +197,12 @@ describe('npm start (the local runtime, as its own process)', () => {
     expect(await portIsFree(runtime.dynamoPort)).toBe(true);
     expect(await portIsFree(runtime.port)).toBe(true);
 
-    runtime = await startRuntimeProcess({ dataDir, port: runtime.port, dynamoPort: runtime.dynamoPort });
+    runtime = await startRuntimeProcess({
+      dataDir,
+      port: runtime.port,
+      dynamoPort: runtime.dynamoPort,
+      smtpPort: runtime.smtpPort,
+    });
     const res = await getTicket(String(created.body.ticketId), agentToken);
     expect(res.status).toBe(200);
     // References keep counting after a restart.

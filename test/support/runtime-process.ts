@@ -10,6 +10,7 @@ export interface RuntimeProcess {
   readonly url: string;
   readonly port: number;
   readonly dynamoPort: number;
+  readonly smtpPort: number;
   readonly dataDir: string;
   readonly child: ChildProcess;
   output(): string;
@@ -22,10 +23,12 @@ export async function startRuntimeProcess(opts: {
   dataDir: string;
   port?: number;
   dynamoPort?: number;
+  smtpPort?: number;
   env?: Record<string, string>;
 }): Promise<RuntimeProcess> {
   const port = opts.port ?? (await freePort());
   const dynamoPort = opts.dynamoPort ?? (await freePort());
+  const smtpPort = opts.smtpPort ?? (await freePort());
   const child = spawn(TSX, ['infra/local/main.ts'], {
     cwd: ROOT,
     env: {
@@ -59,6 +62,7 @@ export async function startRuntimeProcess(opts: {
     url: `http://127.0.0.1:${port}`,
     port,
     dynamoPort,
+    smtpPort,
     dataDir: opts.dataDir,
     child,
     output: () => out,

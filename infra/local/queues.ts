@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { QueueSpec } from '../topology';
+
+interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  visibleAt: number;
+}
+
+export interface DeadMessage {
+  readonly queue: string;
+  readonly messageId: string;
+  readonly body: string;
+  readonly receiveCount: number;
+  readonly error: string;
+}
+
+/**
+ * An SQS queue with a redrive policy, in process: messages are handed to the consumer in batches,
+ * hidden while in flight, retried when the consumer reports them failed (partial batch response) or
+ * throws, and moved to the dead-letter list after `maxReceiveCount` deliveries. Retries come after
+ * `retryDelayMs` rather than the full visibility timeout, so local feedback stays quick.
+ */
+export class LocalQueue {
+  private readonly messages: QueuedMessage[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private busy = false;
+
+  constructor(
+    readonly spec: QueueSpec,
+    private readonly consumer: ((event: SQSEvent) => Promise<unknown>) | undefined,
+    private readonly batchSize: number,
+    private readonly deadLetters: DeadMessage[],
+    private readonly log: (line: string) => void,
+    private readonly retryDelayMs = 1000,
+  ) {}
+
+  send(body: string): string {
+    const messageId = randomUUID();
+    this.messages.push({ messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    return messageId;
+  }
+
+  get depth(): number {
+    return this.messages.length;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.poll(), 50);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  /** Resolves once nothing is waiting or in flight (tests). */
+  async drain(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.messages.length > 0 || this.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+  }
+
+  private async poll(): Promise<void> {
+    if (this.busy || !this.consumer) return;
+    const now = Date.now();
+    const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.batchSize);
+    if (batch.length === 0) return;
+    this.busy = true;
+    for (const m of batch) {
+      m.receiveCount++;
+      m.visibleAt = now + this.spec.visibilityTimeoutSeconds * 1000;
+    }
+    let failed: Set<string>;
+    let error = '';
+    try {
+      const result = (await this.consumer(this.event(batch))) as SQSBatchResponse | undefined;
+      failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      if (failed.size) error = 'reported as failed by the consumer';
+    } catch (e: unknown) {
+      failed = new Set(batch.map((m) => m.messageId));
+      error = e instanceof Error ? e.message : String(e);
+    }
+    for (const m of batch) {
+      if (!failed.has(m.messageId)) {
+        this.remove(m);
+      } else if (m.receiveCount >= this.spec.maxReceiveCount) {
+        this.remove(m);
+        this.deadLetters.push({ queue: this.spec.name, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, error });
+        this.log(`queue ${this.spec.name}: message ${m.messageId} failed ${m.receiveCount}× and went to the DLQ (${error})`);
+      } else {
+        m.visibleAt = Date.now() + this.retryDelayMs * m.receiveCount;
+      }
+    }
+    this.busy = false;
+  }
+
+  private remove(m: QueuedMessage): void {
+    const i = this.messages.indexOf(m);
+    if (i >= 0) this.messages.splice(i, 1);
+  }
+
+  private event(batch: QueuedMessage[]): SQSEvent {
+    return {
+      Records: batch.map((m) => ({
+        messageId: m.messageId,
+        receiptHandle: `${m.messageId}#${m.receiveCount}`,
+        body: m.body,
+        attributes: {
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAt),
+          SenderId: 'events.amazonaws.com',
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:local:000000000000:${this.spec.name}`,
+        awsRegion: 'local',
+      })),
+    };
+  }
+}
