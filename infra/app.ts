@@ -7,7 +7,7 @@
  */
 export {};
 
-const USER_ERRORS = new Set(['WorkflowConfigError', 'InvalidStageError']);
+const USER_ERRORS = new Set(['WorkflowConfigError', 'InvalidStageError', 'InvalidContextError']);
 
 try {
   const { buildApp } = await import('./build-app');

@@ -1,14 +1,9 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Archive, EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
@@ -42,6 +37,18 @@ export interface StatefulStackProps extends StackProps {
   readonly queues?: readonly QueueSpec[];
 }
 
+/**
+ * The mail bucket's fixed name: account and region keep it globally unique. Fixed so that policies can name
+ * the bucket without referring to it (the key policy here; the functions' roles in the stateless stack).
+ */
+export function mailBucketName(
+  stage: string,
+  account: string = Aws.ACCOUNT_ID,
+  region: string = Aws.REGION,
+): string {
+  return `frontdoor-${stage}-mail-${account}-${region}`;
+}
+
 /** How long SES's raw inbound mail (`inbound/…`) is kept; tickets keep what was taken out of it. */
 export const INBOUND_MAIL_RETENTION = Duration.days(365);
 
@@ -62,6 +69,8 @@ export class StatefulStack extends Stack {
   public readonly webhookSecrets: Readonly<Record<string, Secret>>;
   /** `frontdoor/<stage>/links`: the generated key that signs needs-info links. */
   public readonly linksSecret: Secret;
+  /** The links secret's name, as a plain string (the handlers look the secret up by name). */
+  public readonly linksSecretName: string;
   /** SES writes inbound mail here (under `inbound/`); receive-email puts attachments next to it. */
   public readonly mailBucket: Bucket;
   /** The mail bucket's server access logs. */
@@ -159,8 +168,9 @@ export class StatefulStack extends Stack {
     }
     this.webhookSecrets = webhookSecrets;
 
+    this.linksSecretName = `frontdoor/${stage}/links`;
     this.linksSecret = new Secret(this, 'LinksSecret', {
-      secretName: `frontdoor/${stage}/links`,
+      secretName: this.linksSecretName,
       description: `Frontdoor ${stage}: HMAC key that signs needs-info links mailed to requesters`,
       encryptionKey: this.key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
@@ -174,7 +184,8 @@ export class StatefulStack extends Stack {
     });
 
     this.queues = this.createQueues(stage, props.queues ?? topologyQueues);
-    ({ mailBucket: this.mailBucket, accessLogsBucket: this.accessLogsBucket } = this.createMailBuckets(stage));
+    ({ mailBucket: this.mailBucket, accessLogsBucket: this.accessLogsBucket } =
+      this.createMailBuckets(stage));
   }
 
   /**
@@ -262,9 +273,8 @@ export class StatefulStack extends Stack {
         'This bucket is the server access log destination of the mail bucket; logging access to the log bucket itself would only log the log delivery.',
     });
 
-    // A fixed name, so that the key policy below can name the bucket without a reference to it (the bucket
-    // refers to the key: that would be a cycle). Account and region keep it globally unique.
-    const bucketName = `frontdoor-${stage}-mail-${this.account}-${this.region}`;
+    // The key policy below names the bucket by its fixed name: a reference would be a cycle (bucket → key).
+    const bucketName = mailBucketName(stage, this.account, this.region);
     const mailBucket = new Bucket(this, 'MailBucket', {
       bucketName,
       encryption: BucketEncryption.KMS,

@@ -32,12 +32,25 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
+import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { FrontdoorFunction } from './constructs/frontdoor-function';
-import { type FunctionSpec, functions as topologyFunctions } from './topology';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
+import { FrontdoorFunction, type FrontdoorResources } from './constructs/frontdoor-function';
+import { mailBucketName } from './stateful-stack';
+import {
+  type FunctionSpec,
+  type HttpTrigger,
+  INBOUND_MAIL_PREFIX,
+  type QueueTrigger,
+  functions as topologyFunctions,
+} from './topology';
 
 /** Cognito groups are the agent API's roles (DESIGN.md "Public contracts"). */
 export const SUPPORT_GROUPS = ['agent', 'lead', 'approver-finance', 'approver-security', 'admin'] as const;
@@ -49,10 +62,24 @@ export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   /** The stateful stack's event bus. */
   readonly bus: IEventBus;
-  /** The stateful stack's key (table encryption, log groups). */
+  /** The stateful stack's key (table, mail bucket, secrets, log groups). */
   readonly key: IKey;
   /** The stateful stack's webhook secrets. */
   readonly webhookSecrets: readonly ISecret[];
+  /** The stateful stack's needs-info links secret, and its name. */
+  readonly linksSecret: ISecret;
+  readonly linksSecretName: string;
+  /** The stateful stack's mail bucket (SSE-KMS with `key`). */
+  readonly mailBucket: IBucket;
+  /** The stateful stack's queues by topology name; queue triggers consume them. */
+  readonly queues: ReadonlyMap<string, IQueue>;
+  /** The address customers write to; the receipt rule's recipient and the From of outgoing mail. */
+  readonly supportAddress: string;
+  /**
+   * Base URL of the public API and hosted forms, as links in mail should show it (a custom domain).
+   * @default - the HTTP API's execute-api URL
+   */
+  readonly publicBaseUrl?: string;
   /**
    * The functions to deploy.
    * @default - every function of `infra/topology.ts`
@@ -61,8 +88,39 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
+ * Why an unauthenticated route is acceptable, by path. A new public route without an entry here fails the
+ * synthesis instead of being waved through by a blanket cdk-nag suppression.
+ */
+const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
+  readonly matches: (t: HttpTrigger) => boolean;
+  readonly reason: string;
+}> = [
+  {
+    matches: (t) => t.path.startsWith('/v1/webhooks/'),
+    reason:
+      'is called by external systems, not agents: the handler authenticates every request by its HMAC-SHA256 signature over timestamp and body (constant-time compare, 300 s replay window) before reading it.',
+  },
+  {
+    matches: (t) => t.path.startsWith('/forms/context/') || t.path.startsWith('/v1/context/'),
+    reason:
+      'is a needs-info link mailed to a requester, who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write.',
+  },
+  {
+    matches: (t) => t.method === 'GET' && (t.path.startsWith('/forms') || t.path.startsWith('/v1/forms')),
+    reason:
+      'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',
+  },
+  {
+    matches: (t) => t.method === 'POST' && t.path.startsWith('/v1/forms/'),
+    reason:
+      'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',
+  },
+];
+
+/**
  * Everything that can be replaced without losing data: the agents' user pool, the HTTP API and its JWT
- * authorizer, one Lambda function per topology entry, its routes and its event rules.
+ * authorizer, one Lambda function per topology entry with its routes, event rules and queue event sources,
+ * and the SES receipt rule set that hands inbound mail to its function.
  */
 export class StatelessStack extends Stack {
   public readonly userPool: UserPool;
@@ -71,13 +129,15 @@ export class StatelessStack extends Stack {
   public readonly apiStage: HttpStage;
   /** The topology's functions by name. */
   public readonly functions: ReadonlyMap<string, FrontdoorFunction>;
+  /** `frontdoor-<stage>`: SES receipt rules (only when a function takes inbound mail). Activate it once. */
+  public readonly receiptRuleSet?: ReceiptRuleSet;
 
   public constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     // Strong references (Export/ImportValue), chosen on purpose: CloudFormation then refuses to remove the
     // stateful stack's table, bus, key or secrets while this stack still uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { stage, table, bus, key, webhookSecrets } = props;
+    const { stage, table, bus, key } = props;
 
     this.userPool = new UserPool(this, 'UserPool', {
       userPoolName: `frontdoor-${stage}-agents`,
@@ -172,29 +232,118 @@ export class StatelessStack extends Stack {
       },
     );
 
-    const resources = { table, tableKey: key, bus, webhookSecrets };
+    // The functions' PUBLIC_BASE_URL refers to the API (its id), never the other way round: no cycle.
+    const resources: FrontdoorResources = {
+      table,
+      key,
+      bus,
+      webhookSecrets: props.webhookSecrets,
+      linksSecret: props.linksSecret,
+      linksSecretName: props.linksSecretName,
+      mailBucket: props.mailBucket,
+      mailBucketArn: `arn:${Aws.PARTITION}:s3:::${mailBucketName(stage)}`,
+      supportAddress: props.supportAddress,
+      publicBaseUrl: props.publicBaseUrl ?? this.apiStage.url,
+    };
+    const specs = props.functions ?? topologyFunctions;
     const functions = new Map<string, FrontdoorFunction>();
-    for (const spec of props.functions ?? topologyFunctions) {
+    for (const spec of specs) {
       const fn = new FrontdoorFunction(this, { spec, stage, resources, logKey: key });
       functions.set(spec.name, fn);
-      this.addTriggers(fn, jwtAuthorizer, bus);
+      this.addTriggers(fn, jwtAuthorizer, bus, props.queues);
     }
     this.functions = functions;
 
+    const mailConsumers = specs.filter((spec) => spec.triggers.some((t) => t.kind === 'inbound-mail'));
+    if (mailConsumers.length > 1) {
+      throw new Error(
+        `Only one function can take inbound mail; found ${mailConsumers.map((s) => s.name).join(', ')}`,
+      );
+    }
+    const mailConsumer = mailConsumers[0] && functions.get(mailConsumers[0].name);
+    if (mailConsumer) {
+      this.receiptRuleSet = this.receiveMail(stage, mailConsumer, props.mailBucket, props.supportAddress);
+    }
+
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicBaseUrl', {
+      value: resources.publicBaseUrl,
+      description: 'Base URL that links in mail point to (context publicBaseUrl, else the API URL)',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
+    new CfnOutput(this, 'MailBucketName', { value: props.mailBucket.bucketName });
+    new CfnOutput(this, 'SupportAddress', {
+      value: props.supportAddress,
+      description:
+        'Receives customer mail and sends every Frontdoor mail: verify its domain in SES, point MX at SES',
+    });
   }
 
-  /** One route per HTTP trigger, one rule (with retries and a DLQ) per event trigger. */
-  private addTriggers(fn: FrontdoorFunction, jwtAuthorizer: IHttpRouteAuthorizer, bus: IEventBus): void {
+  /**
+   * SES → S3 (`inbound/<message id>`) → the inbound-mail function, invoked asynchronously: Lambda retries
+   * twice, then sends the invocation to a DLQ. SES has no CloudFormation property for the *active* rule set,
+   * so the set is created inactive and activated once by the operator (see the output).
+   */
+  private receiveMail(
+    stage: string,
+    fn: FrontdoorFunction,
+    bucket: IBucket,
+    supportAddress: string,
+  ): ReceiptRuleSet {
+    const failed = deadLetterQueue(this, `${fn.spec.name}-dlq`, {
+      holds: `SES deliveries ${fn.spec.name} failed three times (the message id locates the raw mail in the bucket)`,
+    });
+    fn.configureAsyncInvoke({
+      onFailure: new SqsDestination(failed),
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+    });
+
+    const ruleSetName = `frontdoor-${stage}`;
+    const ruleSet = new ReceiptRuleSet(this, 'MailRuleSet', { receiptRuleSetName: ruleSetName });
+    ruleSet.addRule('SupportAddress', {
+      receiptRuleName: `frontdoor-${stage}-support`,
+      recipients: [supportAddress],
+      // Spam and virus verdicts reach the function in the SES event (receipt.spamVerdict, …).
+      scanEnabled: true,
+      actions: [
+        // Adds the mail bucket's policy statement for ses.amazonaws.com on inbound/* (aws:SourceAccount).
+        // No kmsKey here: that would be SES client-side encryption; the bucket's SSE-KMS default applies.
+        new S3Action({ bucket, objectKeyPrefix: INBOUND_MAIL_PREFIX }),
+        // Adds the function's resource policy for ses.amazonaws.com (aws:SourceAccount).
+        new LambdaAction({ function: fn, invocationType: LambdaInvocationType.EVENT }),
+      ],
+    });
+    new CfnOutput(this, 'ReceiptRuleSetName', {
+      value: ruleSetName,
+      description: `Inactive until activated once: aws ses set-active-receipt-rule-set --rule-set-name ${ruleSetName}`,
+    });
+    return ruleSet;
+  }
+
+  /**
+   * One route per HTTP trigger, one rule (with retries and a DLQ) per event trigger, one SQS event source
+   * (partial batch failures) per queue trigger. Inbound-mail triggers are wired by `receiveMail`.
+   */
+  private addTriggers(
+    fn: FrontdoorFunction,
+    jwtAuthorizer: IHttpRouteAuthorizer,
+    bus: IEventBus,
+    queues: ReadonlyMap<string, IQueue>,
+  ): void {
     const { spec } = fn;
     let integration: HttpLambdaIntegration | undefined;
     let deadLetters: Queue | undefined;
 
     spec.triggers.forEach((trigger, index) => {
+      if (trigger.kind === 'inbound-mail') return;
+      if (trigger.kind === 'queue') {
+        this.consumeQueue(fn, trigger, queues);
+        return;
+      }
       if (trigger.kind === 'http') {
         integration ??= new HttpLambdaIntegration(`${spec.name}-integration`, fn);
         const routes = this.api.addRoutes({
@@ -204,16 +353,24 @@ export class StatelessStack extends Stack {
           authorizer: trigger.auth === 'jwt' ? jwtAuthorizer : new HttpNoneAuthorizer(),
         });
         if (trigger.auth === 'none') {
+          const reason = PUBLIC_ROUTE_REASONS.find((r) => r.matches(trigger))?.reason;
+          if (!reason) {
+            throw new Error(
+              `${trigger.method} ${trigger.path} (${spec.name}) has auth "none" but no reason in PUBLIC_ROUTE_REASONS`,
+            );
+          }
           for (const route of routes) {
             Validations.of(route).acknowledge({
               id: 'AwsSolutions-APIG4',
-              reason: `${trigger.method} ${trigger.path} is called by external systems, not agents: the handler authenticates every request by its HMAC-SHA256 signature over timestamp and body (constant-time compare, 300 s replay window) before reading it.`,
+              reason: `${trigger.method} ${trigger.path} ${reason}`,
             });
           }
         }
         return;
       }
-      deadLetters ??= this.deadLetterQueueFor(spec);
+      deadLetters ??= deadLetterQueue(this, `${spec.name}-dlq`, {
+        holds: `events ${spec.name}'s event rules could not deliver`,
+      });
       new Rule(this, `${spec.name}-rule-${index}`, {
         eventBus: bus,
         description: `Delivers matching events to ${spec.name}`,
@@ -230,16 +387,20 @@ export class StatelessStack extends Stack {
     });
   }
 
-  private deadLetterQueueFor(spec: FunctionSpec): Queue {
-    const queue = new Queue(this, `${spec.name}-dlq`, {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself the dead-letter queue of ${spec.name}'s event rules; it needs no DLQ of its own.`,
-    });
-    return queue;
+  /** Batches from a stateful queue; failed items go back one by one and, after maxReceiveCount, to its DLQ. */
+  private consumeQueue(
+    fn: FrontdoorFunction,
+    trigger: QueueTrigger,
+    queues: ReadonlyMap<string, IQueue>,
+  ): void {
+    const queue = queues.get(trigger.queue);
+    if (!queue)
+      throw new Error(`${fn.spec.name} consumes queue "${trigger.queue}", which the stack was not given`);
+    fn.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: trigger.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
   }
 }

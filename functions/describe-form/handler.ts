@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { randomBytes } from 'node:crypto';
 import { logger } from '../../shared/adapters/logger';
 import { workflowConfig } from '../../shared/config';
 import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
@@ -16,7 +16,9 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     const schema = formJsonSchema(workflowConfig, requestType);
     const spec = workflowConfig.requestTypes[requestType];
     if (!schema || !spec) {
-      throw notFound(`no form "${requestType}"; forms: ${Object.keys(workflowConfig.requestTypes).join(', ')}`);
+      throw notFound(
+        `no form "${requestType}"; forms: ${Object.keys(workflowConfig.requestTypes).join(', ')}`,
+      );
     }
     if (event.routeKey.startsWith('GET /v1/')) return json(200, schema);
     const nonce = randomBytes(16).toString('base64');

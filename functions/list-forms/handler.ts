@@ -1,6 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { randomBytes } from 'node:crypto';
 import { logger } from '../../shared/adapters/logger';
 import { workflowConfig } from '../../shared/config';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';

@@ -16,6 +16,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     requireSupportRole(callerFrom(event));
     const day = event.queryStringParameters?.day ?? systemClock.now().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new ValidationFailedError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+      throw new ValidationFailedError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
     return json(200, { day, mail: await tickets.mailLog(day) });
   });

@@ -20,14 +20,20 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const limit = Number(query.limit ?? 25);
     const issues = [
       ...(requester.success ? [] : [{ path: 'requester', message: 'a requester email address is required' }]),
-      ...(Number.isInteger(limit) && limit >= 1 && limit <= 100 ? [] : [{ path: 'limit', message: 'must be 1-100' }]),
+      ...(Number.isInteger(limit) && limit >= 1 && limit <= 100
+        ? []
+        : [{ path: 'limit', message: 'must be 1-100' }]),
     ];
     if (!requester.success || issues.length > 0) throw new ValidationFailedError(issues);
     try {
-      const page = await listRequesterTickets({ requester: requester.data, limit, cursor: query.cursor }, { tickets });
+      const page = await listRequesterTickets(
+        { requester: requester.data, limit, cursor: query.cursor },
+        { tickets },
+      );
       return json(200, page);
     } catch (e: unknown) {
-      if (e instanceof InvalidCursorError) throw new ValidationFailedError([{ path: 'cursor', message: e.message }]);
+      if (e instanceof InvalidCursorError)
+        throw new ValidationFailedError([{ path: 'cursor', message: e.message }]);
       throw e;
     }
   });

@@ -37,7 +37,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     const schema = formSubmissionSchema(workflowConfig, requestType);
     if (!schema) throw notFound(`no form "${requestType}"`);
     const body = rawBody(event);
-    if (body.length > MAX_FORM_BYTES) throw payloadTooLarge(`a form submission is limited to ${MAX_FORM_BYTES} bytes`);
+    if (body.length > MAX_FORM_BYTES)
+      throw payloadTooLarge(`a form submission is limited to ${MAX_FORM_BYTES} bytes`);
     const parsed = schema.safeParse(parseJsonBody(body));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
 

@@ -9,7 +9,14 @@ import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
-import { HttpError, type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
+import {
+  HttpError,
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  ValidationFailedError,
+} from '../../shared/http/errors';
 import { contextJsonSchema } from '../../shared/http/form-contract';
 import { formPageHeaders, renderFormPage, renderMessagePage } from '../../shared/http/form-page';
 import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
@@ -26,7 +33,10 @@ const ports = {
 const refusal: Record<Exclude<LinkCheck, { ok: true }>['reason'], [number, string]> = {
   malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],
   forged: [403, 'This link is not valid. Please use the link from our mail.'],
-  expired: [410, 'This link has expired. Reply to our mail with the details instead, and we will pick them up.'],
+  expired: [
+    410,
+    'This link has expired. Reply to our mail with the details instead, and we will pick them up.',
+  ],
 };
 
 /**
@@ -42,7 +52,11 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     if (!check.ok) {
       const [status, message] = refusal[check.reason];
       if (!isPage) throw new HttpError(status, `link_${check.reason}`, message);
-      return { statusCode: status, headers: formPageHeaders(nonce()), body: renderMessagePage({ title: 'Link not usable', message, status: 'error' }) };
+      return {
+        statusCode: status,
+        headers: formPageHeaders(nonce()),
+        body: renderMessagePage({ title: 'Link not usable', message, status: 'error' }),
+      };
     }
 
     if (isPage) {
@@ -53,7 +67,11 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
         return {
           statusCode: 200,
           headers: formPageHeaders(nonce()),
-          body: renderMessagePage({ title: `Thank you — ${ticket.reference}`, message: 'We already have everything we asked for.', status: 'info' }),
+          body: renderMessagePage({
+            title: `Thank you — ${ticket.reference}`,
+            message: 'We already have everything we asked for.',
+            status: 'info',
+          }),
         };
       }
       const schema = contextJsonSchema(workflowConfig, ticket.requestType, stillMissing) ?? {};
@@ -74,16 +92,26 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     }
 
     const body = parseJsonBody(rawBody(event)) as { fields?: unknown };
-    const fields = body && typeof body === 'object' && body.fields && typeof body.fields === 'object' ? body.fields : null;
-    if (!fields) throw new ValidationFailedError([{ path: 'fields', message: 'an object of field values is required' }]);
+    const fields =
+      body && typeof body === 'object' && body.fields && typeof body.fields === 'object' ? body.fields : null;
+    if (!fields)
+      throw new ValidationFailedError([{ path: 'fields', message: 'an object of field values is required' }]);
     const values = Object.fromEntries(
-      Object.entries(fields as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : String(v ?? '')]),
+      Object.entries(fields as Record<string, unknown>).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? v : String(v ?? ''),
+      ]),
     );
     const result = await supplyContextFromLink({ link: check.link, values }, ports);
     if (result.kind === 'not_found') throw notFound('ticket not found');
     if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
     const { ticket } = result;
-    return json(200, { ticketId: ticket.id, reference: ticket.reference, state: ticket.state, missingFields: ticket.missingFields });
+    return json(200, {
+      ticketId: ticket.id,
+      reference: ticket.reference,
+      state: ticket.state,
+      missingFields: ticket.missingFields,
+    });
   });
 
 function nonce(): string {

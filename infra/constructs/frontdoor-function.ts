@@ -12,12 +12,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
 import { tableDesign } from '../../shared/adapters/table-design';
 import { functionBundling } from '../bundling';
 import { type EnvValue, type FunctionSpec, type Grant, INBOUND_MAIL_PREFIX } from '../topology';
-
-/** Where receive-email puts the attachments it takes out of inbound mail (`objects:write` is limited to it). */
-export const ATTACHMENTS_PREFIX = 'attachments/';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,6 +38,11 @@ export interface FrontdoorResources {
   readonly linksSecretName: string;
   /** The bucket SES writes inbound mail to (SSE-KMS with `key`). */
   readonly mailBucket: IBucket;
+  /**
+   * The mail bucket's ARN built from its fixed name, for IAM: not a cross-stack reference, so the object
+   * grants (and their cdk-nag acknowledgments) read the same in every stage.
+   */
+  readonly mailBucketArn: string;
   /** The support address: mail to it comes in, mail from it goes out. */
   readonly supportAddress: string;
   /** Base URL of the public API and hosted forms (may be a token). */
@@ -196,11 +199,11 @@ export class FrontdoorFunction extends NodejsFunction {
     );
   }
 
-  /** cdk-nag flags object-level wildcards; a per-object grant under a fixed prefix is what S3 offers. */
-  private acknowledgeObjectWildcards(purpose: string): void {
+  /** cdk-nag flags object-level wildcards; objects under one fixed key prefix is as narrow as S3 grants go. */
+  private acknowledgeObjectWildcard(objectsArn: string, purpose: string): void {
     Validations.of(this.executionRole).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: `Objects under a fixed key prefix of the mail bucket, to ${purpose}; object keys are only known at run time.`,
+      id: `AwsSolutions-IAM5[Resource::${nagFlatten(Stack.of(this).resolve(objectsArn))}]`,
+      reason: `Objects under one fixed key prefix of the mail bucket, to ${purpose}; the keys are only known at run time.`,
     });
   }
 
@@ -219,7 +222,9 @@ export class FrontdoorFunction extends NodejsFunction {
 
   /** Maps one topology grant to least-privilege IAM on the execution role. */
   private applyGrant(grant: Grant, resources: FrontdoorResources): void {
-    const { table, key: tableKey, bus, webhookSecrets, mailBucket } = resources;
+    const { table, key: tableKey, bus, webhookSecrets, mailBucketArn } = resources;
+    const inbound = `${mailBucketArn}/${INBOUND_MAIL_PREFIX}*`;
+    const attachments = `${mailBucketArn}/${ATTACHMENTS_PREFIX}*`;
     switch (grant) {
       case 'table:read': {
         // Query on the named indexes only (not `index/*`): the indexes come from the same `tableDesign`.
@@ -265,26 +270,33 @@ export class FrontdoorFunction extends NodejsFunction {
         this.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['s3:GetObject'],
-            resources: [
-              mailBucket.arnForObjects(`${INBOUND_MAIL_PREFIX}*`),
-              mailBucket.arnForObjects(`${ATTACHMENTS_PREFIX}*`),
-            ],
+            resources: [inbound, attachments],
           }),
         );
         this.grantKeyViaS3(resources.key, 'kms:Decrypt');
-        this.acknowledgeObjectWildcards('read the raw mail SES stored under `inbound/<message id>` and the attachments');
+        this.acknowledgeObjectWildcard(
+          inbound,
+          'read the raw mail SES stored under `inbound/<SES message id>`',
+        );
+        this.acknowledgeObjectWildcard(
+          attachments,
+          'read the attachments Frontdoor took out of inbound mail',
+        );
         return;
       case 'objects:write':
         // Attachments only: raw inbound mail under `inbound/` is SES's, and stays as SES wrote it.
         this.addToRolePolicy(
           new iam.PolicyStatement({
             actions: ['s3:PutObject'],
-            resources: [mailBucket.arnForObjects(`${ATTACHMENTS_PREFIX}*`)],
+            resources: [attachments],
           }),
         );
         // GenerateDataKey for SSE-KMS; Decrypt for the multipart uploads of large attachments.
         this.grantKeyViaS3(resources.key, 'kms:GenerateDataKey', 'kms:Decrypt');
-        this.acknowledgeObjectWildcards('write one object per attachment under `attachments/<receipt id>/`');
+        this.acknowledgeObjectWildcard(
+          attachments,
+          'write one object per attachment under `attachments/<receipt id>/`',
+        );
         return;
       case 'mail:send':
         this.grantSendMail(resources.supportAddress);
@@ -329,6 +341,19 @@ function resolveEnvironment(
     }
   }
   return resolved;
+}
+
+/** A resolved CloudFormation value as cdk-nag writes it in a finding id (`Fn::Join` joined, `Ref` as `<Name>`). */
+function nagFlatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    if ('Fn::Join' in value) {
+      const [delimiter, parts] = value['Fn::Join'] as [string, unknown[]];
+      return parts.map(nagFlatten).join(delimiter);
+    }
+    if ('Ref' in value) return `<${String(value.Ref)}>`;
+  }
+  throw new Error(`Cannot name a cdk-nag finding after ${JSON.stringify(value)}`);
 }
 
 function assertValidSpec(spec: FunctionSpec): void {

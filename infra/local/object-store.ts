@@ -39,7 +39,8 @@ export class LocalObjectStore {
       const body = readFileSync(file);
       let contentType = 'application/octet-stream';
       try {
-        contentType = (JSON.parse(readFileSync(`${file}.__meta.json`, 'utf8')) as { contentType: string }).contentType;
+        contentType = (JSON.parse(readFileSync(`${file}.__meta.json`, 'utf8')) as { contentType: string })
+          .contentType;
       } catch {
         // Written by hand or by an older runtime: octet-stream it is.
       }
@@ -50,7 +51,13 @@ export class LocalObjectStore {
   }
 
   /** Serves `/local/s3/<bucket>/<key>` for GET, HEAD and PUT. */
-  serve(method: string, path: string, body: Buffer, headers: Record<string, unknown>, res: ServerResponse): void {
+  serve(
+    method: string,
+    path: string,
+    body: Buffer,
+    headers: Record<string, unknown>,
+    res: ServerResponse,
+  ): void {
     // `path` is what follows `/local/s3/`: `<bucket>/<key…>`, the key URL-encoded per segment.
     const [bucket = '', ...rest] = path.split('/');
     const key = rest.map((segment) => decodeURIComponent(segment)).join('/');

@@ -46,7 +46,8 @@ export class LocalOutbox {
     const simple = input.Content?.Simple;
     if (!simple) return { error: 'only Simple content is supported locally (Raw sends are not captured)' };
     const to = [...(input.Destination?.ToAddresses ?? []), ...(input.Destination?.CcAddresses ?? [])];
-    if (!input.FromEmailAddress || to.length === 0) return { error: 'FromEmailAddress and a destination are required' };
+    if (!input.FromEmailAddress || to.length === 0)
+      return { error: 'FromEmailAddress and a destination are required' };
     // SES's own shape: `<SES message id>@<region>.amazonses.com` becomes the mail's Message-ID.
     const sesId = `0100${Date.now().toString(16)}-${randomUUID()}-000000`;
     const messageId = `${sesId}@${this.region}.amazonses.com`;
@@ -85,7 +86,11 @@ export class LocalOutbox {
       .map(
         (m) => `<article><h2>${esc(m.subject)}</h2>
 <p><strong>To</strong> ${esc(m.to.join(', '))} · <strong>From</strong> ${esc(m.from)} · <time>${esc(m.sentAt)}</time></p>
-<details><summary>Headers</summary><pre>${esc(Object.entries(m.headers).map(([k, v]) => `${k}: ${v}`).join('\n'))}</pre></details>
+<details><summary>Headers</summary><pre>${esc(
+          Object.entries(m.headers)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n'),
+        )}</pre></details>
 <pre>${esc(m.text)}</pre></article>`,
       )
       .join('\n');

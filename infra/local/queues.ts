@@ -61,7 +61,8 @@ export class LocalQueue {
   /** Resolves once nothing is waiting or in flight (tests). */
   async drain(timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while ((this.messages.length > 0 || this.busy) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+    while ((this.messages.length > 0 || this.busy) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 25));
   }
 
   private async poll(): Promise<void> {
@@ -89,8 +90,16 @@ export class LocalQueue {
         this.remove(m);
       } else if (m.receiveCount >= this.spec.maxReceiveCount) {
         this.remove(m);
-        this.deadLetters.push({ queue: this.spec.name, messageId: m.messageId, body: m.body, receiveCount: m.receiveCount, error });
-        this.log(`queue ${this.spec.name}: message ${m.messageId} failed ${m.receiveCount}× and went to the DLQ (${error})`);
+        this.deadLetters.push({
+          queue: this.spec.name,
+          messageId: m.messageId,
+          body: m.body,
+          receiveCount: m.receiveCount,
+          error,
+        });
+        this.log(
+          `queue ${this.spec.name}: message ${m.messageId} failed ${m.receiveCount}× and went to the DLQ (${error})`,
+        );
       } else {
         m.visibleAt = Date.now() + this.retryDelayMs * m.receiveCount;
       }

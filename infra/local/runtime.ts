@@ -4,8 +4,8 @@ import { createServer as createNetServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import type { SESEvent } from 'aws-lambda';
 import { JwtVerifier } from 'aws-jwt-verify';
+import type { SESEvent } from 'aws-lambda';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import {
   type EnvRef,
@@ -27,10 +27,10 @@ import {
   lambdaContext,
   toApiGatewayEvent,
 } from './gateway';
-import { type LocalSettings, localWebhookSecret } from './settings';
 import { LocalObjectStore } from './object-store';
 import { LocalOutbox } from './outbox';
 import { type DeadMessage, LocalQueue } from './queues';
+import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
 import { ensureTable } from './table';
 
@@ -236,7 +236,9 @@ export async function startLocalRuntime(
             const error = e instanceof Error ? e.message : String(e);
             if (attempt >= 3) {
               mailDeadLetters.push({ event, error });
-              log(`inbound mail ${event.Records[0]?.ses.mail.messageId} failed 3× and went to the DLQ: ${error}`);
+              log(
+                `inbound mail ${event.Records[0]?.ses.mail.messageId} failed 3× and went to the DLQ: ${error}`,
+              );
               return;
             }
             await new Promise((r) => setTimeout(r, 500 * attempt));

@@ -35,7 +35,9 @@ export async function startSmtp(opts: {
     logger: false,
     onRcptTo(address, _session, callback) {
       if (address.address.toLowerCase() !== support) {
-        const err = new Error(`550 5.1.1 <${address.address}>: this server only accepts mail for ${opts.supportAddress}`);
+        const err = new Error(
+          `550 5.1.1 <${address.address}>: this server only accepts mail for ${opts.supportAddress}`,
+        );
         (err as Error & { responseCode: number }).responseCode = 550;
         return callback(err);
       }
@@ -78,7 +80,11 @@ export async function startSmtp(opts: {
 
 /** The event a receipt rule's Lambda action delivers (the function reads the raw mail from the bucket). */
 function sesEvent(messageId: string, raw: Buffer, source: string, recipients: string[]): SESEvent {
-  const headerBlock = raw.subarray(0, Math.min(raw.length, 64 * 1024)).toString('latin1').split(/\r?\n\r?\n/)[0] ?? '';
+  const headerBlock =
+    raw
+      .subarray(0, Math.min(raw.length, 64 * 1024))
+      .toString('latin1')
+      .split(/\r?\n\r?\n/)[0] ?? '';
   const headers = headerBlock
     .replace(/\r?\n[ \t]+/g, ' ')
     .split(/\r?\n/)

@@ -39,7 +39,9 @@ export class SesMailer implements Mailer {
       // Exchange's own loop-suppression header: no out-of-office answers to our automatic mails.
       ...(mail.autoSubmitted ? [{ Name: 'X-Auto-Response-Suppress', Value: 'All' }] : []),
       ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${mail.inReplyTo}>` }] : []),
-      ...(mail.references?.length ? [{ Name: 'References', Value: mail.references.map((r) => `<${r}>`).join(' ') }] : []),
+      ...(mail.references?.length
+        ? [{ Name: 'References', Value: mail.references.map((r) => `<${r}>`).join(' ') }]
+        : []),
     ];
     const out = await this.ses.send(
       new SendEmailCommand({

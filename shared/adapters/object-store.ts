@@ -3,6 +3,9 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 /** Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`. */
 export const INBOUND_MAIL_PREFIX = 'inbound/';
 
+/** Key prefix of attachments taken out of inbound mail: `<prefix><receipt id>/<n>-<file name>`. */
+export const ATTACHMENTS_PREFIX = 'attachments/';
+
 export interface ObjectStore {
   get(key: string): Promise<Buffer>;
   put(key: string, body: Buffer, contentType: string): Promise<void>;
@@ -30,6 +33,8 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }));
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   }
 }

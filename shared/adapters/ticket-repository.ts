@@ -348,7 +348,12 @@ export class TicketRepository {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: `MAILLOG#${entry.receivedAt.slice(0, 10)}`, sk: `${entry.receivedAt}#${entry.receiptId}`, entity: 'mail-log', ...entry },
+        Item: {
+          pk: `MAILLOG#${entry.receivedAt.slice(0, 10)}`,
+          sk: `${entry.receivedAt}#${entry.receiptId}`,
+          entity: 'mail-log',
+          ...entry,
+        },
       }),
     );
   }

@@ -30,7 +30,11 @@ export function supplyContext(
   ctx: ChangeContext,
 ): ({ ok: true; supplied: string[] } & TicketChange) | { ok: false; issues: Issue[] } {
   const spec = config.requestTypes[ticket.requestType];
-  if (!spec) return { ok: false, issues: [{ path: 'requestType', message: `unknown request type ${ticket.requestType}` }] };
+  if (!spec)
+    return {
+      ok: false,
+      issues: [{ path: 'requestType', message: `unknown request type ${ticket.requestType}` }],
+    };
 
   const known = Object.fromEntries(
     Object.entries(values).filter(([name, v]) => Object.hasOwn(spec.fields, name) && v.trim() !== ''),
@@ -100,7 +104,12 @@ export function receiveCustomerMessage(
 ): InboundEffect {
   if (ticket.state === 'closed') return { kind: 'follow_up' };
 
-  let next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: ctx.at.toISOString(), auditSeq: ticket.auditSeq + 1 };
+  let next: Ticket = {
+    ...ticket,
+    version: ticket.version + 1,
+    updatedAt: ctx.at.toISOString(),
+    auditSeq: ticket.auditSeq + 1,
+  };
   const audit: AuditEvent[] = [
     auditEvent({
       newId: ctx.newId,
@@ -159,7 +168,16 @@ export function noteOnTicket(
     auditSeq: ticket.auditSeq + 1,
   };
   const audit = [
-    auditEvent({ newId: ctx.newId, ticketId: ticket.id, seq: next.auditSeq, at: ctx.at, actor: ctx.actor, action, before: null, after }),
+    auditEvent({
+      newId: ctx.newId,
+      ticketId: ticket.id,
+      seq: next.auditSeq,
+      at: ctx.at,
+      actor: ctx.actor,
+      action,
+      before: null,
+      after,
+    }),
   ];
   return { ticket: next, audit, events: [] };
 }

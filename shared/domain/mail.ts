@@ -246,13 +246,15 @@ const ATTRIBUTION_START = /^(On|Le|Am|El|Op|Il giorno)\b/i;
 const ORIGINAL_MESSAGE =
   /^-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original|Oorspronkelijk bericht|Messaggio originale)\s*-{2,}$/i;
 const OUTLOOK_FROM = /^\*{0,2}(From|De|Von|Van|Da)\s*:\*{0,2}\s*\S/i;
-const OUTLOOK_SENT = /^\*{0,2}(Sent|Date|Envoyé|Gesendet|Datum|Verzonden|Inviato|Enviado|Fecha)\s*:\*{0,2}\s*\S/i;
+const OUTLOOK_SENT =
+  /^\*{0,2}(Sent|Date|Envoyé|Gesendet|Datum|Verzonden|Inviato|Enviado|Fecha)\s*:\*{0,2}\s*\S/i;
 const UNDERSCORE_RULE = /^_{10,}$/;
 // A forwarded message is content the customer chose to send, not a quote: nothing below it is cut.
 const FORWARD_MARKER =
   /^(-{2,}\s*(Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-*|Begin forwarded message\s*:)$/i;
 const SIGNATURE_SEPARATOR = /^-- ?$/;
-const MOBILE_SIGNATURE = /^(Sent from my \S+|Sent from (Mail|Outlook) for \S+|Get Outlook for (iOS|Android))\b/i;
+const MOBILE_SIGNATURE =
+  /^(Sent from my \S+|Sent from (Mail|Outlook) for \S+|Get Outlook for (iOS|Android))\b/i;
 
 /** Index of the line where the quoted original starts, or -1. */
 function quoteStart(lines: readonly string[]): number {

@@ -19,7 +19,11 @@ export type Plan = { readonly mail: PlannedMail } | { readonly skip: string };
  * Which mail, if any, a domain event asks for. Loop safety lives here: a ticket opened by an
  * auto-reply, list mail or bounce never receives an automatic mail.
  */
-export function planNotification(event: DomainEvent, ticket: Ticket, config: Pick<WorkflowConfig, 'notifications'>): Plan {
+export function planNotification(
+  event: DomainEvent,
+  ticket: Ticket,
+  config: Pick<WorkflowConfig, 'notifications'>,
+): Plan {
   const to = ticket.requester.email;
   const key = (template: TemplateName) => `${ticket.id}:${event.type}:${event.detail.version}:${template}`;
   const automatic = (template: TemplateName): Plan =>

@@ -1,5 +1,11 @@
 import { fieldSchemaFor } from '../config/fields';
-import type { Condition, ConditionField, RequestTypeSpec, TriageRule, WorkflowConfig } from '../config/schema';
+import type {
+  Condition,
+  ConditionField,
+  RequestTypeSpec,
+  TriageRule,
+  WorkflowConfig,
+} from '../config/schema';
 import { DomainError, type Issue } from './errors';
 import type { FieldValues, Priority, Requester, TicketDraft } from './ticket';
 
@@ -177,7 +183,11 @@ export function checkFields(
     }
     const parsed = fieldSchemaFor(fieldSpec).safeParse(raw);
     if (parsed.success) fields[name] = parsed.data;
-    else invalidFields.push({ path: `fields.${name}`, message: parsed.error.issues[0]?.message ?? 'is not valid' });
+    else
+      invalidFields.push({
+        path: `fields.${name}`,
+        message: parsed.error.issues[0]?.message ?? 'is not valid',
+      });
   }
   return { fields, missingFields, invalidFields };
 }

@@ -14,22 +14,37 @@ export function formSubmissionSchema(config: Pick<WorkflowConfig, 'requestTypes'
   if (!fields) return undefined;
   return z.object({
     submissionId: z.optional(
-      z.uuid().register(z.globalRegistry, meta('Submission id', { description: 'One per form page; repeats are answered with the same ticket.' })),
+      z.uuid().register(
+        z.globalRegistry,
+        meta('Submission id', {
+          description: 'One per form page; repeats are answered with the same ticket.',
+        }),
+      ),
     ),
     requester: z
       .object({
         // A clone: registering metadata on the shared Email schema would label it everywhere.
         email: Email.clone().register(z.globalRegistry, meta('Your email')),
-        name: z.optional(z.string().check(z.trim(), z.maxLength(200)).register(z.globalRegistry, meta('Your name'))),
+        name: z.optional(
+          z.string().check(z.trim(), z.maxLength(200)).register(z.globalRegistry, meta('Your name')),
+        ),
       })
       .register(z.globalRegistry, meta('About you')),
     subject: z
       .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
-      .check(z.trim(), z.minLength(1, 'must not be blank'), z.maxLength(200, 'must be at most 200 characters'))
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be blank'),
+        z.maxLength(200, 'must be at most 200 characters'),
+      )
       .register(z.globalRegistry, meta('Subject')),
     description: z
       .string({ error: (i) => (i.input === undefined ? 'is required' : 'must be text') })
-      .check(z.trim(), z.minLength(1, 'must not be blank'), z.maxLength(20_000, 'must be at most 20000 characters'))
+      .check(
+        z.trim(),
+        z.minLength(1, 'must not be blank'),
+        z.maxLength(20_000, 'must be at most 20000 characters'),
+      )
       .register(z.globalRegistry, meta('Describe your request', { 'x-frontdoor-type': 'text' })),
     fields: fields.register(z.globalRegistry, meta(config.requestTypes[requestType]?.label ?? 'Details')),
   });
@@ -49,7 +64,11 @@ export function formJsonSchema(config: Pick<WorkflowConfig, 'requestTypes'>, req
 }
 
 /** The JSON Schema of only some of a request type's fields (the needs-info page asks for just those). */
-export function contextJsonSchema(config: Pick<WorkflowConfig, 'requestTypes'>, requestType: string, names: readonly string[]) {
+export function contextJsonSchema(
+  config: Pick<WorkflowConfig, 'requestTypes'>,
+  requestType: string,
+  names: readonly string[],
+) {
   const spec = config.requestTypes[requestType];
   if (!spec) return undefined;
   const full = fieldsSchemaFor(config, requestType, { partial: false });

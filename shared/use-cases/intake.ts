@@ -2,7 +2,15 @@ import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
-import { type Actor, formatReference, newId, openTicket, type TicketDraft, ticketCreatedEvent, triage } from '../domain';
+import {
+  type Actor,
+  formatReference,
+  newId,
+  openTicket,
+  type TicketDraft,
+  ticketCreatedEvent,
+  triage,
+} from '../domain';
 import type { Issue } from '../http/errors';
 
 export interface IntakePorts {
@@ -13,7 +21,12 @@ export interface IntakePorts {
 }
 
 export type IntakeResult =
-  | { readonly kind: 'accepted'; readonly ticketId: string; readonly reference: string; readonly duplicate: boolean }
+  | {
+      readonly kind: 'accepted';
+      readonly ticketId: string;
+      readonly reference: string;
+      readonly duplicate: boolean;
+    }
   | { readonly kind: 'rejected'; readonly issues: readonly Issue[] };
 
 /** How long a channel key (webhook id, form submission id) is remembered. */

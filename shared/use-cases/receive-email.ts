@@ -1,8 +1,12 @@
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { InboundMail } from '../adapters/mail-parser';
-import type { ObjectStore } from '../adapters/object-store';
-import { ConcurrentUpdateError, type MailLogEntry, type TicketRepository } from '../adapters/ticket-repository';
+import { ATTACHMENTS_PREFIX, type ObjectStore } from '../adapters/object-store';
+import {
+  ConcurrentUpdateError,
+  type MailLogEntry,
+  type TicketRepository,
+} from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Attachment,
@@ -87,7 +91,12 @@ export async function receiveEmail(input: ReceivedMail, ports: ReceiveEmailPorts
   };
   const seen = await ports.tickets.findDuplicate(dedupe);
   if (seen?.kind === 'duplicate') {
-    return log({ outcome: 'duplicate', ticketId: seen.ticketId, reference: seen.reference, reason: 'Message-ID already received' });
+    return log({
+      outcome: 'duplicate',
+      ticketId: seen.ticketId,
+      reference: seen.reference,
+      reason: 'Message-ID already received',
+    });
   }
 
   const attachments = await storeAttachments(mail, input.receiptId, ports.objects);
@@ -97,50 +106,75 @@ export async function receiveEmail(input: ReceivedMail, ports: ReceiveEmailPorts
     const original = mail.bounce?.originalMessageId;
     const ticketId = original ? await ports.tickets.ticketIdForMessageId(original) : undefined;
     if (!ticketId) {
-      return log({ outcome: 'kept_unprocessed', reason: 'bounce of a mail Frontdoor did not send (kept, no ticket)' });
+      return log({
+        outcome: 'kept_unprocessed',
+        reason: 'bounce of a mail Frontdoor did not send (kept, no ticket)',
+      });
     }
-    const result = await changeTicket(ticketId, ports, (ticket) => {
-      const message = inboundMessage(ticket, mail, body, attachments, now, { visibility: 'internal', kind: 'system' });
-      const noted = noteOnTicket(
-        ticket,
-        'mail.delivery_failed',
-        {
-          originalMessageId: original,
-          recipients: mail.bounce?.recipients ?? [],
-          ...(mail.bounce?.status ? { status: mail.bounce.status } : {}),
-          ...(mail.bounce?.diagnostic ? { diagnostic: mail.bounce.diagnostic.slice(0, 500) } : {}),
-        },
-        { actor: { kind: 'system', id: 'mail' }, at: now, newId: () => newId(now) },
-        { tags: [...new Set([...ticket.tags, 'delivery-failed'])].sort() },
-      );
-      return { ...noted, messages: [message], events: [messageAddedEvent(noted.ticket, message)] };
-    }, { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] });
+    const result = await changeTicket(
+      ticketId,
+      ports,
+      (ticket) => {
+        const message = inboundMessage(ticket, mail, body, attachments, now, {
+          visibility: 'internal',
+          kind: 'system',
+        });
+        const noted = noteOnTicket(
+          ticket,
+          'mail.delivery_failed',
+          {
+            originalMessageId: original,
+            recipients: mail.bounce?.recipients ?? [],
+            ...(mail.bounce?.status ? { status: mail.bounce.status } : {}),
+            ...(mail.bounce?.diagnostic ? { diagnostic: mail.bounce.diagnostic.slice(0, 500) } : {}),
+          },
+          { actor: { kind: 'system', id: 'mail' }, at: now, newId: () => newId(now) },
+          { tags: [...new Set([...ticket.tags, 'delivery-failed'])].sort() },
+        );
+        return { ...noted, messages: [message], events: [messageAddedEvent(noted.ticket, message)] };
+      },
+      { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] },
+    );
     return log(outcomeOf(result, 'bounce_attached'));
   }
 
   const sender = Email.safeParse(mail.from?.address ?? '');
   if (!sender.success) {
-    return log({ outcome: 'kept_unprocessed', reason: mail.from ? 'sender address is not valid' : 'no sender address' });
+    return log({
+      outcome: 'kept_unprocessed',
+      reason: mail.from ? 'sender address is not valid' : 'no sender address',
+    });
   }
-  const requester = { email: sender.data, ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}) };
+  const requester = {
+    email: sender.data,
+    ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}),
+  };
 
   const existing = await findThread(mail, ports);
   if (existing) {
-    const result = await changeTicket(existing, ports, (ticket) => {
-      const message = inboundMessage(ticket, mail, body, attachments, now, { visibility: 'public', kind: 'customer' });
-      const spec = ports.config.requestTypes[ticket.requestType];
-      const wanted = (spec ? Object.entries(spec.fields) : [])
-        .filter(([name]) => ticket.missingFields.includes(name))
-        .map(([name, f]) => ({ name, label: f.label }));
-      const supplied = wanted.length ? parseFieldLines(stripQuotedReply(mail.text), wanted) : {};
-      const effect = receiveCustomerMessage(ticket, message, supplied, ports.config, {
-        actor: { kind: 'customer', id: requester.email },
-        at: now,
-        newId: () => newId(now),
-      });
-      if (effect.kind === 'follow_up') return 'follow_up';
-      return { ...effect, messages: [message] };
-    }, { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] });
+    const result = await changeTicket(
+      existing,
+      ports,
+      (ticket) => {
+        const message = inboundMessage(ticket, mail, body, attachments, now, {
+          visibility: 'public',
+          kind: 'customer',
+        });
+        const spec = ports.config.requestTypes[ticket.requestType];
+        const wanted = (spec ? Object.entries(spec.fields) : [])
+          .filter(([name]) => ticket.missingFields.includes(name))
+          .map(([name, f]) => ({ name, label: f.label }));
+        const supplied = wanted.length ? parseFieldLines(stripQuotedReply(mail.text), wanted) : {};
+        const effect = receiveCustomerMessage(ticket, message, supplied, ports.config, {
+          actor: { kind: 'customer', id: requester.email },
+          at: now,
+          newId: () => newId(now),
+        });
+        if (effect.kind === 'follow_up') return 'follow_up';
+        return { ...effect, messages: [message] };
+      },
+      { dedupe, threadIds: mail.messageId ? [mail.messageId] : [] },
+    );
     if (result.kind !== 'follow_up') return log(outcomeOf(result, 'appended'));
     return log(await openFromMail(mail, requester, body, attachments, dedupe, ports, now, existing));
   }
@@ -206,7 +240,12 @@ async function openFromMail(
     threadIds: mail.messageId ? [mail.messageId] : [],
   });
   if (created.kind === 'duplicate') {
-    return { outcome: 'duplicate', ticketId: created.ticketId, reference: created.reference, reason: 'Message-ID already received' };
+    return {
+      outcome: 'duplicate',
+      ticketId: created.ticketId,
+      reference: created.reference,
+      reason: 'Message-ID already received',
+    };
   }
   await ports.events.publish(opened.events);
   return {
@@ -231,7 +270,12 @@ async function findThread(mail: InboundMail, ports: ReceiveEmailPorts): Promise<
   return undefined;
 }
 
-type Change = { ticket: Ticket; audit: import('../domain').AuditEvent[]; events: DomainEvent[]; messages: Message[] };
+type Change = {
+  ticket: Ticket;
+  audit: import('../domain').AuditEvent[];
+  events: DomainEvent[];
+  messages: Message[];
+};
 type ChangeResult =
   | { kind: 'appended'; ticket: Ticket }
   | { kind: 'duplicate'; ticketId: string; reference: string }
@@ -271,7 +315,8 @@ function outcomeOf(result: ChangeResult, outcome: 'appended' | 'bounce_attached'
   if (result.kind === 'duplicate') {
     return { outcome: 'duplicate' as const, ticketId: result.ticketId, reference: result.reference };
   }
-  if (result.kind === 'follow_up') return { outcome: 'kept_unprocessed' as const, reason: 'unexpected follow-up' };
+  if (result.kind === 'follow_up')
+    return { outcome: 'kept_unprocessed' as const, reason: 'unexpected follow-up' };
   return { outcome, ticketId: result.ticket.id, reference: result.ticket.reference };
 }
 
@@ -303,11 +348,15 @@ function inboundMessage(
   };
 }
 
-async function storeAttachments(mail: InboundMail, receiptId: string, objects: ObjectStore): Promise<Attachment[]> {
+async function storeAttachments(
+  mail: InboundMail,
+  receiptId: string,
+  objects: ObjectStore,
+): Promise<Attachment[]> {
   const stored: Attachment[] = [];
   for (const [i, a] of mail.attachments.entries()) {
     const safeName = (a.filename || `attachment-${i + 1}`).replace(/[^\w.@+-]+/g, '_').slice(0, 120);
-    const key = `attachments/${receiptId}/${i + 1}-${safeName}`;
+    const key = `${ATTACHMENTS_PREFIX}${receiptId}/${i + 1}-${safeName}`;
     await objects.put(key, a.content, a.contentType || 'application/octet-stream');
     stored.push({
       filename: a.filename || safeName,

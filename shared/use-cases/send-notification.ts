@@ -41,7 +41,10 @@ const MAX_CONFLICT_RETRIES = 3;
  *  4. send it at most once per (ticket, event, version, template), threaded to the customer's mail;
  *  5. record the outbound message and its Message-ID, so replies thread back to this ticket.
  */
-export async function sendNotification(event: DomainEvent, ports: SendNotificationPorts): Promise<NotificationResult> {
+export async function sendNotification(
+  event: DomainEvent,
+  ports: SendNotificationPorts,
+): Promise<NotificationResult> {
   const history = await ports.tickets.history(event.detail.ticketId);
   if (!history) return { kind: 'skipped', reason: `ticket ${event.detail.ticketId} not found` };
   const plan = planNotification(event, history.ticket, ports.config);
@@ -56,7 +59,9 @@ export async function sendNotification(event: DomainEvent, ports: SendNotificati
 
   // Thread onto the customer's own mail: the newest inbound Message-ID, plus the whole chain.
   const threadIds = messages.flatMap((m) => (m.messageId ? [m.messageId] : []));
-  const lastInbound = [...messages].reverse().find((m) => m.direction === 'inbound' && m.messageId)?.messageId;
+  const lastInbound = [...messages]
+    .reverse()
+    .find((m) => m.direction === 'inbound' && m.messageId)?.messageId;
   const outgoing: OutgoingMail = {
     from: ports.supportAddress,
     to: planned.to,
@@ -91,8 +96,13 @@ async function variables(
     body: '',
   };
   if (ticket.missingFields.length > 0) {
-    const expiresAt = Math.floor(now.getTime() / 1000) + ports.config.notifications.needsInfoLinkDays * 86_400;
-    const token = signLink(await ports.linkSecret(), { ticketId: ticket.id, fields: ticket.missingFields, expiresAt });
+    const expiresAt =
+      Math.floor(now.getTime() / 1000) + ports.config.notifications.needsInfoLinkDays * 86_400;
+    const token = signLink(await ports.linkSecret(), {
+      ticketId: ticket.id,
+      fields: ticket.missingFields,
+      expiresAt,
+    });
     vars.link = `${ports.publicBaseUrl.replace(/\/$/, '')}/forms/context/${token}`;
     vars.linkExpiresAt = new Date(expiresAt * 1000).toUTCString();
   }
@@ -119,7 +129,12 @@ async function record(
     if (history.messages.some((m) => m.messageId === messageId)) return;
     const now = ports.clock.now();
     const at = now.toISOString();
-    const next: Ticket = { ...ticket, version: ticket.version + 1, updatedAt: at, auditSeq: ticket.auditSeq + 1 };
+    const next: Ticket = {
+      ...ticket,
+      version: ticket.version + 1,
+      updatedAt: at,
+      auditSeq: ticket.auditSeq + 1,
+    };
     // An agent's reply already is a message; an automatic mail becomes one.
     const messages: Message[] =
       event.type === 'ticket.message_added'
@@ -154,7 +169,13 @@ async function record(
       }),
     ];
     try {
-      await ports.tickets.append({ ticket: next, expectedVersion: ticket.version, messages, audit, threadIds: [messageId] });
+      await ports.tickets.append({
+        ticket: next,
+        expectedVersion: ticket.version,
+        messages,
+        audit,
+        threadIds: [messageId],
+      });
       return;
     } catch (e: unknown) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;

@@ -2,7 +2,7 @@ import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
-import { type Issue, newId, supplyContext as applyContext, type Ticket } from '../domain';
+import { supplyContext as applyContext, type Issue, newId, type Ticket } from '../domain';
 import type { ContextLink } from '../http/signed-link';
 
 export interface SupplyContextPorts {
@@ -53,7 +53,11 @@ export async function supplyContextFromLink(
     if (!result.ok) return { kind: 'rejected', issues: result.issues };
     if (result.audit.length === 0) return { kind: 'updated', ticket, supplied: [] };
     try {
-      await ports.tickets.append({ ticket: result.ticket, expectedVersion: ticket.version, audit: result.audit });
+      await ports.tickets.append({
+        ticket: result.ticket,
+        expectedVersion: ticket.version,
+        audit: result.audit,
+      });
     } catch (e: unknown) {
       if (e instanceof ConcurrentUpdateError && attempt < MAX_CONFLICT_RETRIES) continue;
       throw e;

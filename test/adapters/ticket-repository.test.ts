@@ -108,7 +108,9 @@ describe('TicketRepository against DynamoDB Local', () => {
     if (!moved.ok) throw moved.error;
     await repo.append({ ticket: moved.ticket, expectedVersion: 1, audit: [moved.audit] });
     expect((await repo.get(t.ticket.id))?.state).toBe('in_progress');
-    await expect(repo.append({ ticket: moved.ticket, expectedVersion: 1, audit: [moved.audit] })).rejects.toBeInstanceOf(ConcurrentUpdateError);
+    await expect(
+      repo.append({ ticket: moved.ticket, expectedVersion: 1, audit: [moved.audit] }),
+    ).rejects.toBeInstanceOf(ConcurrentUpdateError);
     const history = await repo.history(t.ticket.id);
     expect(history?.ticket.version).toBe(2);
     expect(history?.audit.map((a) => a.action)).toEqual([

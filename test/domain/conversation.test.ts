@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { workflowConfig } from '../../shared/config';
-import { type Message, newId, receiveCustomerMessage, supplyContext, type Ticket, transition } from '../../shared/domain';
+import {
+  type Message,
+  newId,
+  receiveCustomerMessage,
+  supplyContext,
+  type Ticket,
+  transition,
+} from '../../shared/domain';
 import { aTicket, T0 } from './builders';
 
-const ctx = { actor: { kind: 'customer' as const, id: 'dana@bigcorp.example' }, at: new Date(T0.getTime() + 3_600_000), newId: () => newId(T0) };
+const ctx = {
+  actor: { kind: 'customer' as const, id: 'dana@bigcorp.example' },
+  at: new Date(T0.getTime() + 3_600_000),
+  newId: () => newId(T0),
+};
 const billing = (overrides: Partial<Ticket> = {}) =>
   aTicket({
     requestType: 'billing_dispute',
@@ -32,12 +43,21 @@ describe('supplying required context', () => {
   it('fills the missing field and moves a needs_info ticket to in_progress by itself', () => {
     const r = supplyContext(billing(), { customerId: 'C-9' }, workflowConfig, ctx);
     if (!r.ok) throw new Error('refused');
-    expect(r.ticket).toMatchObject({ state: 'in_progress', missingFields: [], fields: { invoiceId: 'INV-1', customerId: 'C-9' } });
+    expect(r.ticket).toMatchObject({
+      state: 'in_progress',
+      missingFields: [],
+      fields: { invoiceId: 'INV-1', customerId: 'C-9' },
+    });
     expect(r.audit.map((a) => [a.action, a.seq])).toEqual([
       ['ticket.context_supplied', 3],
       ['ticket.state_changed', 4],
     ]);
-    expect(r.events).toEqual([expect.objectContaining({ type: 'ticket.state_changed', detail: expect.objectContaining({ from: 'needs_info', to: 'in_progress' }) })]);
+    expect(r.events).toEqual([
+      expect.objectContaining({
+        type: 'ticket.state_changed',
+        detail: expect.objectContaining({ from: 'needs_info', to: 'in_progress' }),
+      }),
+    ]);
   });
 
   it('records the hour spent waiting on the customer', () => {
@@ -48,13 +68,23 @@ describe('supplying required context', () => {
   });
 
   it('stays in needs_info while other required fields are still missing', () => {
-    const r = supplyContext(billing({ fields: {}, missingFields: ['invoiceId', 'customerId'] }), { customerId: 'C-9' }, workflowConfig, ctx);
+    const r = supplyContext(
+      billing({ fields: {}, missingFields: ['invoiceId', 'customerId'] }),
+      { customerId: 'C-9' },
+      workflowConfig,
+      ctx,
+    );
     if (!r.ok) throw new Error('refused');
     expect(r.ticket).toMatchObject({ state: 'needs_info', missingFields: ['invoiceId'] });
   });
 
-  it('refuses a value outside a field\'s allowed values, naming the field', () => {
-    const access = aTicket({ requestType: 'access_request', state: 'needs_info', missingFields: ['riskLevel'], fields: { system: 'vpn' } });
+  it("refuses a value outside a field's allowed values, naming the field", () => {
+    const access = aTicket({
+      requestType: 'access_request',
+      state: 'needs_info',
+      missingFields: ['riskLevel'],
+      fields: { system: 'vpn' },
+    });
     const r = supplyContext(access, { riskLevel: 'medium' }, workflowConfig, ctx);
     expect(r).toEqual({ ok: false, issues: [expect.objectContaining({ path: 'fields.riskLevel' })] });
   });
@@ -79,7 +109,11 @@ describe('a customer message on an existing ticket', () => {
   });
 
   it('hands a waiting_on_customer ticket back to the team', () => {
-    const t = aTicket({ state: 'waiting_on_customer', blockedOn: 'customer', blockedSince: T0.toISOString() });
+    const t = aTicket({
+      state: 'waiting_on_customer',
+      blockedOn: 'customer',
+      blockedSince: T0.toISOString(),
+    });
     const r = receiveCustomerMessage(t, reply(t), {}, workflowConfig, ctx);
     expect(r.kind === 'appended' && r.ticket.state).toBe('in_progress');
   });
@@ -107,7 +141,12 @@ describe('the blocked-time clock across transitions', () => {
   it('adds up time per kind of block', () => {
     let t = aTicket({ state: 'in_progress' });
     const step = (to: Ticket['state'], minutes: number) => {
-      const r = transition(t, to, { ...ctx, actor: { kind: 'agent', id: 'a' }, at: new Date(T0.getTime() + minutes * 60_000), nextSeq: t.auditSeq + 1 });
+      const r = transition(t, to, {
+        ...ctx,
+        actor: { kind: 'agent', id: 'a' },
+        at: new Date(T0.getTime() + minutes * 60_000),
+        nextSeq: t.auditSeq + 1,
+      });
       if (!r.ok) throw r.error;
       t = r.ticket;
     };

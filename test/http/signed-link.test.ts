@@ -16,7 +16,9 @@ describe('signed needs-info links', () => {
     expect(verifyLink('k', widened, now)).toMatchObject({ ok: false, reason: 'forged' });
   });
   it('refuses an expired or malformed link', () => {
-    expect(verifyLink('k', signLink('k', { ...link, expiresAt: 1 }), now)).toMatchObject({ reason: 'expired' });
+    expect(verifyLink('k', signLink('k', { ...link, expiresAt: 1 }), now)).toMatchObject({
+      reason: 'expired',
+    });
     expect(verifyLink('k', 'garbage', now)).toMatchObject({ reason: 'malformed' });
   });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { buildApp, InvalidStageError } from '../../infra/build-app';
+import { buildApp, InvalidContextError, InvalidStageError } from '../../infra/build-app';
 import { REPO_ROOT } from '../../infra/constructs/frontdoor-function';
 import { workflowConfig } from '../../shared/config';
 
@@ -47,6 +47,44 @@ describe('buildApp', () => {
       Name: 'frontdoor-prod',
     });
     expect(prod.stateless.dependencies).toContain(prod.stateful);
+  });
+
+  it('takes the support address and the public base URL from context', () => {
+    const built = buildApp({
+      appProps: {
+        context: {
+          ...noBundling,
+          supportAddress: 'help@acme.test',
+          publicBaseUrl: 'https://support.acme.test',
+        },
+      },
+      nag: false,
+    });
+    const stateless = Template.fromStack(built.stateless);
+    stateless.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Recipients: ['help@acme.test'] }),
+    });
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'frontdoor-dev-send-notification',
+      Environment: {
+        Variables: Match.objectLike({
+          SUPPORT_ADDRESS: 'help@acme.test',
+          PUBLIC_BASE_URL: 'https://support.acme.test',
+        }),
+      },
+    });
+  });
+
+  it('refuses a support address or public base URL that cannot be deployed', () => {
+    expect(() =>
+      buildApp({ appProps: { context: { ...noBundling, supportAddress: 'Support <s@x.io>' } }, nag: false }),
+    ).toThrow(InvalidContextError);
+    expect(() =>
+      buildApp({
+        appProps: { context: { ...noBundling, publicBaseUrl: 'http://plain.example' } },
+        nag: false,
+      }),
+    ).toThrow(/publicBaseUrl "http:\/\/plain.example" is invalid/);
   });
 });
 

@@ -23,6 +23,28 @@ const onTicketCreated: FunctionSpec = {
   grants: ['bus:put'],
 };
 
+/** A queue consumer and an inbound-mail function, on the stand-in handler. */
+const consumer: FunctionSpec = {
+  name: 'consume-notifications',
+  description: 'Test: consumes the notifications queue',
+  entry: 'test/infra/fixtures/handler.ts',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 5 }],
+  env: { PUBLIC_BASE_URL: { ref: 'api.url' }, FROM: { ref: 'mail.supportAddress' } },
+  grants: ['mail:send'],
+};
+const mailbox: FunctionSpec = {
+  name: 'take-mail',
+  description: 'Test: receives mail',
+  entry: 'test/infra/fixtures/handler.ts',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  triggers: [{ kind: 'inbound-mail' }],
+  env: { MAIL_BUCKET: { ref: 'bucket.name' } },
+  grants: ['objects:read'],
+};
+
 let outdir: string;
 
 function stacks(specs: readonly FunctionSpec[]): { stateful: StatefulStack; stateless: StatelessStack } {
@@ -37,6 +59,11 @@ function stacks(specs: readonly FunctionSpec[]): { stateful: StatefulStack; stat
     bus: stateful.bus,
     key: stateful.key,
     webhookSecrets: Object.values(stateful.webhookSecrets),
+    linksSecret: stateful.linksSecret,
+    linksSecretName: stateful.linksSecretName,
+    mailBucket: stateful.mailBucket,
+    queues: stateful.queues,
+    supportAddress: 'help@example.org',
     functions: specs,
   });
   return { stateful, stateless };
@@ -100,7 +127,80 @@ describe('event triggers', () => {
   });
 });
 
+describe('queue and inbound-mail triggers', () => {
+  let template: Template;
+  let stateless: StatelessStack;
+  let stateful: StatefulStack;
+
+  beforeAll(() => {
+    ({ stateful, stateless } = stacks([consumer, mailbox]));
+    template = Template.fromStack(stateless);
+  });
+
+  it('turns a queue trigger into an SQS event source with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: stateless.resolve(stateful.queues.get('notifications')?.queueArn),
+      FunctionName: { Ref: logicalIdAt(stateless, 'consume-notifications') },
+      BatchSize: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('sends mail from the support address it was given and points links at the API', () => {
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['ses:SendEmail', 'ses:SendRawEmail'],
+            Condition: { StringEquals: { 'ses:FromAddress': 'help@example.org' } },
+          }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          FROM: 'help@example.org',
+          PUBLIC_BASE_URL: stateless.resolve(stateless.apiStage.url),
+        }),
+      },
+    });
+  });
+
+  it('creates the receipt rule set for the inbound-mail function, with its async DLQ', () => {
+    template.hasResourceProperties('AWS::SES::ReceiptRule', {
+      Rule: Match.objectLike({ Recipients: ['help@example.org'] }),
+    });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdAt(stateless, 'take-mail') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('creates no receipt rule set when no function takes inbound mail', () => {
+    expect(stacks([consumer]).stateless.receiptRuleSet).toBeUndefined();
+  });
+});
+
 describe('function specs', () => {
+  it('rejects a queue trigger on a queue the stack does not have', () => {
+    expect(() =>
+      stacks([{ ...consumer, triggers: [{ kind: 'queue', queue: 'nowhere', batchSize: 1 }] }]),
+    ).toThrow(/consumes queue "nowhere"/);
+  });
+
+  it('rejects an unauthenticated route nobody gave a reason for', () => {
+    expect(() =>
+      stacks([
+        {
+          ...onTicketCreated,
+          triggers: [{ kind: 'http', method: 'DELETE', path: '/v1/everything', auth: 'none' }],
+        },
+      ]),
+    ).toThrow(/DELETE \/v1\/everything \(notify-requester\) has auth "none" but no reason/);
+  });
+
   it('rejects a spec whose name is not kebab-case before anything is bundled', () => {
     expect(() => stacks([{ ...onTicketCreated, name: 'NotifyRequester' }])).toThrow(
       /Invalid function spec "NotifyRequester": name must be kebab-case/,

@@ -9,12 +9,26 @@ import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type FrontdoorApp } from '../../infra/build-app';
 import { SUPPORT_GROUPS } from '../../infra/stateless-stack';
-import { functions, httpRoutes } from '../../infra/topology';
+import {
+  functions,
+  httpRoutes,
+  INBOUND_MAIL_PREFIX,
+  inboundMailConsumer,
+  queueConsumers,
+  queues,
+} from '../../infra/topology';
 import { tableDesign } from '../../shared/adapters/table-design';
 
 /** Only resource types that always have Properties are read through this type. */
 type Resource = { Type: string; Properties: Record<string, unknown> };
-type PolicyStatement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+type PolicyStatement = {
+  Effect?: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+  Sid?: string;
+};
 
 let outdir: string;
 let built: FrontdoorApp;
@@ -56,6 +70,31 @@ function actionsOf(statements: readonly PolicyStatement[]): string[] {
 function statementsOfFunction(name: string): PolicyStatement[] {
   const roleId = logicalIdAt(built.stateless, `${name}-role`);
   return statementsOfRole(stateless, roleId);
+}
+
+/** The statements of the stateful stack's key policy. */
+function keyPolicyStatements(): PolicyStatement[] {
+  const keys = Object.values(stateful.findResources('AWS::KMS::Key')) as Resource[];
+  expect(keys).toHaveLength(1);
+  return keys.flatMap((key) => (key.Properties.KeyPolicy as { Statement: PolicyStatement[] }).Statement);
+}
+
+/** Logical ids behind `{ 'Fn::GetAtt': [id, …] }` values. */
+function getAttIds(values: unknown[]): string[] {
+  return values.map((v) => (v as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+}
+
+/** A CloudFormation string value, `Fn::Join` joined and `Ref`s written `<Name>`. */
+function flatten(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(flatten).join(node['Fn::Join'][0]);
+  if (node.Ref) return `<${node.Ref}>`;
+  return JSON.stringify(value);
+}
+
+function resourcesOf(template: Template, type: string): Resource[] {
+  return Object.values(template.findResources(type)) as Resource[];
 }
 
 describe('stateful stack', () => {
@@ -126,7 +165,8 @@ describe('stateful stack', () => {
 
   it('creates one KMS-encrypted, retained secret per configured webhook source, named as configured', () => {
     const sources = Object.values(built.config.webhookSources);
-    stateful.resourceCountIs('AWS::SecretsManager::Secret', sources.length);
+    // … and the links secret.
+    stateful.resourceCountIs('AWS::SecretsManager::Secret', sources.length + 1);
     for (const { secretName } of sources) {
       stateful.hasResource('AWS::SecretsManager::Secret', {
         Properties: Match.objectLike({
@@ -165,13 +205,20 @@ describe('stateless stack', () => {
     }
   });
 
-  it('resolves env references to the stateful table and bus names', () => {
-    const table = built.stateless.resolve(built.stateful.table.tableName);
-    const bus = built.stateless.resolve(built.stateful.bus.eventBusName);
+  it('resolves env references: stateful names, the support address, the API URL, the links secret name', () => {
+    const refs: Record<string, unknown> = {
+      'table.name': built.stateless.resolve(built.stateful.table.tableName),
+      'bus.name': built.stateless.resolve(built.stateful.bus.eventBusName),
+      'bucket.name': built.stateless.resolve(built.stateful.mailBucket.bucketName),
+      'mail.supportAddress': 'support@example.com',
+      'api.url': built.stateless.resolve(built.stateless.apiStage.url),
+      'secret.links': 'frontdoor/test/links',
+    };
     for (const spec of functions) {
       const expected: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(spec.env)) {
-        expected[name] = typeof value === 'string' ? value : value.ref === 'table.name' ? table : bus;
+        expected[name] = typeof value === 'string' ? value : refs[value.ref];
+        expect(expected[name], `${spec.name} ${name}`).toBeDefined();
       }
       stateless.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `frontdoor-test-${spec.name}`,
@@ -281,10 +328,334 @@ describe('stateless stack', () => {
     expect(SUPPORT_GROUPS).toEqual(['agent', 'lead', 'approver-finance', 'approver-security', 'admin']);
   });
 
-  it('outputs the API URL, user pool, client, table and bus', () => {
-    for (const output of ['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'TableName', 'EventBusName']) {
+  it('outputs the API URL, user pool, client, table, bus, mail bucket, support address and rule set', () => {
+    for (const output of [
+      'ApiUrl',
+      'PublicBaseUrl',
+      'UserPoolId',
+      'UserPoolClientId',
+      'TableName',
+      'EventBusName',
+      'MailBucketName',
+      'SupportAddress',
+    ]) {
       stateless.hasOutput(output, {});
     }
+    stateless.hasOutput('ReceiptRuleSetName', {
+      Value: 'frontdoor-test',
+      Description: Match.stringLikeRegexp(
+        'aws ses set-active-receipt-rule-set --rule-set-name frontdoor-test',
+      ),
+    });
+  });
+
+  it('gives each kind of unauthenticated route its own reason for the APIG4 acknowledgment', () => {
+    const reasons = new Map<string, string>();
+    for (const route of built.stateless.api.node.findAll()) {
+      for (const m of route.node.metadata.filter(
+        (m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY,
+      )) {
+        const reason = Object.entries(m.data as Record<string, string>).find(([id]) =>
+          id.endsWith('AwsSolutions-APIG4'),
+        )?.[1];
+        if (reason) reasons.set(reason.split(' ').slice(0, 2).join(' '), reason);
+      }
+    }
+    const none = httpRoutes().filter(({ trigger }) => trigger.auth === 'none');
+    expect([...reasons.keys()].sort()).toEqual(
+      none.map(({ trigger }) => `${trigger.method} ${trigger.path}`).sort(),
+    );
+    expect(reasons.get('POST /v1/webhooks/{source}')).toMatch(/HMAC-SHA256 signature/);
+    expect(reasons.get('POST /v1/context/{token}')).toMatch(/signed, expiring token/);
+    expect(reasons.get('GET /forms/context/{token}')).toMatch(/signed, expiring token/);
+    expect(reasons.get('POST /v1/forms/{requestType}')).toMatch(/hosted form submission/);
+    expect(reasons.get('GET /forms')).toMatch(/no customer data/);
+  });
+});
+
+describe('queues', () => {
+  it('creates each topology queue KMS-encrypted with the key, with a redrive DLQ after maxReceiveCount', () => {
+    const keyArn = { 'Fn::GetAtt': [logicalIdAt(built.stateful, 'Key'), 'Arn'] };
+    for (const spec of queues) {
+      stateful.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `frontdoor-test-${spec.name}`,
+        KmsMasterKeyId: keyArn,
+        VisibilityTimeout: spec.visibilityTimeoutSeconds,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdAt(built.stateful, `${spec.name}-dlq`), 'Arn'] },
+          maxReceiveCount: spec.maxReceiveCount,
+        },
+      });
+      stateful.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `frontdoor-test-${spec.name}-dlq`,
+        KmsMasterKeyId: keyArn,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+    }
+    expect(queues.find((q) => q.name === 'notifications')?.maxReceiveCount).toBe(5);
+    stateful.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: 'frontdoor-test-notifications',
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }),
+    });
+  });
+
+  it('puts the events of each subscription on its queue through a rule with retries and a DLQ', () => {
+    for (const spec of queues) {
+      const queueId = logicalIdAt(built.stateful, `${spec.name}-queue`);
+      const rulesDlqId = logicalIdAt(built.stateful, `${spec.name}-rules-dlq`);
+      spec.subscriptions.forEach((pattern, index) => {
+        const ruleId = logicalIdAt(built.stateful, `${spec.name}-rule-${index}`);
+        stateful.hasResourceProperties('AWS::Events::Rule', {
+          EventBusName: { Ref: logicalIdAt(built.stateful, 'Bus') },
+          EventPattern: pattern,
+          Targets: [
+            {
+              Id: Match.anyValue(),
+              Arn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+              DeadLetterConfig: { Arn: { 'Fn::GetAtt': [rulesDlqId, 'Arn'] } },
+              RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 6 * 3600 },
+            },
+          ],
+        });
+        // EventBridge may send to the queue and to the rules' DLQ for this rule only.
+        for (const id of [queueId, rulesDlqId]) {
+          stateful.hasResourceProperties('AWS::SQS::QueuePolicy', {
+            Queues: [{ Ref: id }],
+            PolicyDocument: {
+              Statement: Match.arrayWith([
+                Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+                Match.objectLike({
+                  Effect: 'Allow',
+                  Action: 'sqs:SendMessage',
+                  Principal: { Service: 'events.amazonaws.com' },
+                  Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+                }),
+              ]),
+            },
+          });
+        }
+      });
+    }
+    expect(queues.find((q) => q.name === 'notifications')?.subscriptions).toContainEqual(
+      expect.objectContaining({ 'detail-type': expect.arrayContaining(['ticket.created']) }),
+    );
+  });
+
+  it('lets EventBridge use the key through SQS for Frontdoor’s queues only', () => {
+    const statement = keyPolicyStatements().find(
+      (s) => s.Sid === 'AllowEventBridgeToUseTheKeyForFrontdoorQueues',
+    );
+    expect(statement).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    });
+    expect(statement?.Condition?.StringEquals).toHaveProperty('kms:ViaService');
+    expect(JSON.stringify(statement?.Condition?.ArnLike)).toContain(':frontdoor-test-*');
+  });
+
+  it('feeds each queue trigger to its function in batches, reporting partial batch failures', () => {
+    expect(queueConsumers().length).toBeGreaterThan(0);
+    for (const { fn, trigger, queue } of queueConsumers()) {
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: built.stateless.resolve(built.stateful.queues.get(queue.name)?.queueArn),
+        FunctionName: { Ref: logicalIdAt(built.stateless, fn.name) },
+        BatchSize: trigger.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+    stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', queueConsumers().length);
+  });
+});
+
+describe('inbound mail', () => {
+  const consumer = inboundMailConsumer();
+
+  it('stores mail in a KMS-encrypted, versioned, private, TLS-only bucket with access logs, expiring raw mail', () => {
+    const keyId = logicalIdAt(built.stateful, 'Key');
+    stateful.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        BucketName: Match.anyValue(),
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+              },
+              BucketKeyEnabled: true,
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: logicalIdAt(built.stateful, 'AccessLogsBucket') },
+          LogFilePrefix: 'mail/',
+        },
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectLike({ Prefix: INBOUND_MAIL_PREFIX, ExpirationInDays: 365, Status: 'Enabled' }),
+          ]),
+        },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('lets SES (this account only) put objects under inbound/ and use the key for this bucket through S3', () => {
+    const bucketId = logicalIdAt(built.stateful, 'MailBucket');
+    stateful.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          {
+            Effect: 'Allow',
+            Principal: { Service: 'ses.amazonaws.com' },
+            Action: 's3:PutObject',
+            Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${INBOUND_MAIL_PREFIX}*`]] },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      },
+    });
+    const ses = keyPolicyStatements().filter((s) =>
+      JSON.stringify(s.Principal).includes('ses.amazonaws.com'),
+    );
+    expect(ses).toHaveLength(1);
+    expect(ses[0]?.Action).toEqual(['kms:GenerateDataKey', 'kms:Decrypt']);
+    expect(ses[0]?.Condition?.StringEquals).toHaveProperty('kms:ViaService');
+    expect(JSON.stringify(ses[0]?.Condition?.StringLike?.['kms:EncryptionContext:aws:s3:arn'])).toContain(
+      ':s3:::frontdoor-test-mail-',
+    );
+  });
+
+  it('has a receipt rule for the support address: S3 under inbound/, then the function, asynchronously', () => {
+    expect(consumer?.name).toBe('receive-email');
+    const fnId = logicalIdAt(built.stateless, consumer?.name ?? '');
+    stateless.resourceCountIs('AWS::SES::ReceiptRuleSet', 1);
+    stateless.hasResourceProperties('AWS::SES::ReceiptRuleSet', { RuleSetName: 'frontdoor-test' });
+    stateless.hasResourceProperties('AWS::SES::ReceiptRule', {
+      RuleSetName: { Ref: logicalIdAt(built.stateless, 'MailRuleSet') },
+      Rule: {
+        Enabled: true,
+        Recipients: [built.supportAddress],
+        ScanEnabled: true,
+        Actions: [
+          {
+            S3Action: {
+              BucketName: built.stateless.resolve(built.stateful.mailBucket.bucketName),
+              ObjectKeyPrefix: INBOUND_MAIL_PREFIX,
+            },
+          },
+          { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [fnId, 'Arn'] }, InvocationType: 'Event' } },
+        ],
+      },
+    });
+    expect(built.supportAddress).toBe('support@example.com');
+    stateless.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      Principal: 'ses.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+    });
+  });
+
+  it('retries the function twice, then sends the failed invocation to a DLQ', () => {
+    const name = consumer?.name ?? '';
+    stateless.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdAt(built.stateless, name) },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdAt(built.stateless, `${name}-dlq`), 'Arn'] } },
+      },
+    });
+  });
+});
+
+describe('dead letters', () => {
+  /** Every queue something sends its failures to: bus, rule targets, redrive policies, Lambda destinations. */
+  function deadLetterQueueIds(template: Template): string[] {
+    const arns: unknown[] = [];
+    for (const bus of resourcesOf(template, 'AWS::Events::EventBus')) {
+      arns.push((bus.Properties.DeadLetterConfig as { Arn: unknown }).Arn);
+    }
+    for (const rule of resourcesOf(template, 'AWS::Events::Rule')) {
+      for (const target of rule.Properties.Targets as Array<{ DeadLetterConfig?: { Arn: unknown } }>) {
+        expect(target.DeadLetterConfig, 'every rule target has a DLQ').toBeDefined();
+        arns.push(target.DeadLetterConfig?.Arn);
+      }
+    }
+    for (const queue of resourcesOf(template, 'AWS::SQS::Queue')) {
+      const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined;
+      if (redrive) arns.push(redrive.deadLetterTargetArn);
+    }
+    for (const config of resourcesOf(template, 'AWS::Lambda::EventInvokeConfig')) {
+      arns.push(
+        (config.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
+          .Destination,
+      );
+    }
+    return [...new Set(getAttIds(arns))].sort();
+  }
+
+  it('gives every queue that is not a DLQ a redrive policy', () => {
+    for (const template of [stateful, stateless]) {
+      const dlqs = new Set(deadLetterQueueIds(template));
+      for (const [id, queue] of Object.entries(template.findResources('AWS::SQS::Queue'))) {
+        if (!dlqs.has(id)) expect((queue as Resource).Properties.RedrivePolicy, id).toBeDefined();
+      }
+    }
+  });
+
+  it('alarms on the first visible message of every DLQ', () => {
+    for (const template of [stateful, stateless]) {
+      const alarmed = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((alarm) => {
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+        const [dimension] = alarm.Properties.Dimensions as Array<{ Name: string; Value: unknown }>;
+        expect(dimension?.Name).toBe('QueueName');
+        return getAttIds([dimension?.Value])[0];
+      });
+      expect(alarmed.sort()).toEqual(deadLetterQueueIds(template));
+    }
+  });
+});
+
+describe('links secret', () => {
+  it('is generated, KMS-encrypted and retained in the stateful stack', () => {
+    stateful.hasResource('AWS::SecretsManager::Secret', {
+      Properties: Match.objectLike({
+        Name: 'frontdoor/test/links',
+        KmsKeyId: { 'Fn::GetAtt': [logicalIdAt(built.stateful, 'Key'), 'Arn'] },
+        GenerateSecretString: Match.objectLike({ PasswordLength: 64 }),
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('is readable by send-notification and supply-context only', () => {
+    const linksArn = JSON.stringify(built.stateless.resolve(built.stateful.linksSecret.secretArn));
+    const readers = functions
+      .filter((spec) =>
+        statementsOfFunction(spec.name).some(
+          (s) =>
+            actionsOf([s]).includes('secretsmanager:GetSecretValue') &&
+            JSON.stringify(s.Resource).includes(linksArn),
+        ),
+      )
+      .map((spec) => spec.name);
+    expect(readers.sort()).toEqual(['send-notification', 'supply-context']);
   });
 });
 
@@ -318,6 +689,60 @@ describe('least privilege', () => {
       ]),
     );
     expect(actions).not.toContain('dynamodb:Scan');
+  });
+
+  it('lets send-notification send mail only from the support address, and read no objects', () => {
+    const statements = statementsOfFunction('send-notification');
+    const ses = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('ses:')));
+    expect(actionsOf(ses).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+    for (const statement of ses) {
+      expect(statement.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'support@example.com' } });
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toContain(':identity/support@example.com');
+      expect(resources).toContain(':identity/example.com');
+      expect(resources).not.toContain('*');
+    }
+    expect(actionsOf(statements).filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('lets receive-email read inbound mail and attachments and write attachments only, and send no mail', () => {
+    const statements = statementsOfFunction('receive-email');
+    const actions = actionsOf(statements);
+    expect(actions).toEqual(expect.arrayContaining(['s3:GetObject', 's3:PutObject']));
+    expect(actions.filter((a) => a.startsWith('ses:'))).toEqual([]);
+    const puts = JSON.stringify(statements.filter((s) => actionsOf([s]).includes('s3:PutObject')));
+    expect(puts).toContain('/attachments/*');
+    expect(puts).not.toContain(`/${INBOUND_MAIL_PREFIX}`);
+    const gets = JSON.stringify(statements.filter((s) => actionsOf([s]).includes('s3:GetObject')));
+    expect(gets).toContain(`/${INBOUND_MAIL_PREFIX}*`);
+    // The roles name the bucket by its fixed name: the very name the stateful stack gives it.
+    const [bucket] = Object.values(
+      stateful.findResources('AWS::S3::Bucket', {
+        Properties: { VersioningConfiguration: Match.anyValue() },
+      }),
+    ) as Resource[];
+    const objectArns = statements
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+      .map(flatten);
+    expect(objectArns).toContain(
+      `arn:<AWS::Partition>:s3:::${flatten(bucket?.Properties.BucketName)}/${INBOUND_MAIL_PREFIX}*`,
+    );
+    expect(flatten(bucket?.Properties.BucketName)).toBe('frontdoor-test-mail-<AWS::AccountId>-<AWS::Region>');
+  });
+
+  it('gives S3 and SES rights only to functions granted objects or mail', () => {
+    for (const spec of functions) {
+      const actions = actionsOf(statementsOfFunction(spec.name));
+      const objects = spec.grants.some((g) => g.startsWith('objects:'));
+      expect(
+        actions.some((a) => a.startsWith('s3:')),
+        spec.name,
+      ).toBe(objects);
+      expect(
+        actions.some((a) => a.startsWith('ses:')),
+        spec.name,
+      ).toBe(spec.grants.includes('mail:send'));
+    }
   });
 
   it('uses no AWS managed policies and only X-Ray on Resource *', () => {

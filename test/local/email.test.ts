@@ -8,8 +8,22 @@ import { drain, outbox, sendMail, sendRaw, sendWithPython } from '../support/mai
 import { ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 
 interface View {
-  ticket: { id: string; reference: string; state: string; missingFields: string[]; tags: string[]; fields: Record<string, string>; suppressAutoMail: boolean; followUpOf?: string };
-  messages: Array<{ direction: string; messageId?: string; body: string; attachments: Array<{ filename: string; risk?: string }> }>;
+  ticket: {
+    id: string;
+    reference: string;
+    state: string;
+    missingFields: string[];
+    tags: string[];
+    fields: Record<string, string>;
+    suppressAutoMail: boolean;
+    followUpOf?: string;
+  };
+  messages: Array<{
+    direction: string;
+    messageId?: string;
+    body: string;
+    attachments: Array<{ filename: string; risk?: string }>;
+  }>;
   audit: Array<{ action: string; after: Record<string, unknown> | null }>;
 }
 
@@ -30,20 +44,28 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-mail-'));
     runtime = await startRuntimeProcess({ dataDir });
-    const { stdout } = await promisify(execFile)(resolve(ROOT, 'node_modules/.bin/tsx'), ['infra/local/token-cli.ts', 'agent@example.com'], {
-      cwd: ROOT,
-      env: { ...process.env, DATA_DIR: dataDir },
-    });
+    const { stdout } = await promisify(execFile)(
+      resolve(ROOT, 'node_modules/.bin/tsx'),
+      ['infra/local/token-cli.ts', 'agent@example.com'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATA_DIR: dataDir },
+      },
+    );
     token = stdout.trim();
   });
   afterAll(async () => {
-    await runtime?.stop('SIGKILL');
+    await runtime?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('turns a mail into a ticket, acknowledges it, and threads the reply to the acknowledgement', async () => {
     const from = 'ana@customer.example';
-    const first = await sendMail(runtime.smtpPort, { from: `Ana Lima <${from}>`, subject: 'Cannot export my data', text: 'The export button does nothing.' });
+    const first = await sendMail(runtime.smtpPort, {
+      from: `Ana Lima <${from}>`,
+      subject: 'Cannot export my data',
+      text: 'The export button does nothing.',
+    });
     await drain(runtime.url);
     const [ticket] = await ticketsOf(from);
     expect(ticket).toMatchObject({ state: 'new' });
@@ -71,7 +93,12 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     const from = 'dup@customer.example';
     const messageId = 'same-message-1@customer.example';
     for (let i = 0; i < 3; i++) {
-      await sendMail(runtime.smtpPort, { from, subject: 'Printer on fire', text: 'Help', messageId: `<${messageId}>` });
+      await sendMail(runtime.smtpPort, {
+        from,
+        subject: 'Printer on fire',
+        text: 'Help',
+        messageId: `<${messageId}>`,
+      });
     }
     await drain(runtime.url);
     const tickets = await ticketsOf(from);
@@ -90,10 +117,18 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
 
   it('asks for missing context, and a reply with "Field: value" lines moves the ticket on', async () => {
     const from = 'bill@customer.example';
-    await sendMail(runtime.smtpPort, { from, subject: 'Wrong invoice amount', text: 'You charged us twice. Customer ID: C-77' });
+    await sendMail(runtime.smtpPort, {
+      from,
+      subject: 'Wrong invoice amount',
+      text: 'You charged us twice.\nCustomer ID: C-77',
+    });
     await drain(runtime.url);
     const [ticket] = await ticketsOf(from);
-    expect(ticket).toMatchObject({ state: 'needs_info', missingFields: ['invoiceId'], fields: { customerId: 'C-77' } });
+    expect(ticket).toMatchObject({
+      state: 'needs_info',
+      missingFields: ['invoiceId'],
+      fields: { customerId: 'C-77' },
+    });
 
     const ask = (await outbox(runtime.url)).find((m) => m.to.includes(from));
     expect(ask?.subject).toContain(`[${ticket?.reference}]`);
@@ -101,16 +136,31 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     expect(ask?.text).not.toContain('Customer ID');
     expect(ask?.text).toMatch(/\/forms\/context\/[\w-]+\.[\w-]+/);
 
-    await sendMail(runtime.smtpPort, { from, subject: `Re: ${ask?.subject}`, text: 'Invoice ID: INV-9001\n\nThanks', inReplyTo: ask?.messageId });
+    await sendMail(runtime.smtpPort, {
+      from,
+      subject: `Re: ${ask?.subject}`,
+      text: 'Invoice ID: INV-9001\n\nThanks',
+      inReplyTo: ask?.messageId,
+    });
     await drain(runtime.url);
     const after = await view(ticket?.id ?? '');
-    expect(after.ticket).toMatchObject({ state: 'in_progress', missingFields: [], fields: { invoiceId: 'INV-9001', customerId: 'C-77' } });
-    expect(after.audit.map((a) => a.action)).toEqual(expect.arrayContaining(['ticket.context_supplied', 'ticket.state_changed']));
+    expect(after.ticket).toMatchObject({
+      state: 'in_progress',
+      missingFields: [],
+      fields: { invoiceId: 'INV-9001', customerId: 'C-77' },
+    });
+    expect(after.audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['ticket.context_supplied', 'ticket.state_changed']),
+    );
   });
 
   it('attaches a bounce of a mail we sent to its ticket instead of opening a new one', async () => {
     const from = 'gone@customer.example';
-    await sendMail(runtime.smtpPort, { from, subject: 'Account question', text: 'Where is my account page?' });
+    await sendMail(runtime.smtpPort, {
+      from,
+      subject: 'Account question',
+      text: 'Where is my account page?',
+    });
     await drain(runtime.url);
     const ack = (await outbox(runtime.url)).find((m) => m.to.includes(from));
     const dsn = [
@@ -151,12 +201,18 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     expect(thread.ticket.tags).toContain('delivery-failed');
     expect(thread.audit.map((a) => a.action)).toContain('mail.delivery_failed');
     // No answer to a bounce, ever.
-    expect((await outbox(runtime.url)).filter((m) => m.to.some((t) => /mailer-daemon/i.test(t)))).toHaveLength(0);
+    expect(
+      (await outbox(runtime.url)).filter((m) => m.to.some((t) => /mailer-daemon/i.test(t))),
+    ).toHaveLength(0);
   });
 
   it('replays a corpus of real-world mail with zero crashes, zero lost and zero automatic answers to robots', async () => {
     const dir = resolve(ROOT, 'test/fixtures/mail');
-    const corpus = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as Array<{ file: string; kind: string; expect?: { fromAddress?: string } }>;
+    const corpus = JSON.parse(readFileSync(join(dir, 'corpus.json'), 'utf8')) as Array<{
+      file: string;
+      kind: string;
+      expect?: { fromAddress?: string };
+    }>;
     const before = (await outbox(runtime.url)).length;
     const logBefore = (await api<{ mail: unknown[] }>('/v1/mail/log')).mail.length;
     for (const entry of corpus) {
@@ -164,12 +220,18 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     }
     await drain(runtime.url);
 
-    const dead = (await (await fetch(`${runtime.url}/local/dead-letters`)).json()) as Record<string, unknown[]>;
+    const dead = (await (await fetch(`${runtime.url}/local/dead-letters`)).json()) as Record<
+      string,
+      unknown[]
+    >;
     expect(dead).toEqual({ events: [], queues: [], mail: [] });
     const log = (await api<{ mail: Array<{ outcome: string; mailClass: string }> }>('/v1/mail/log')).mail;
     expect(log.length - logBefore).toBe(corpus.length);
 
-    const robots = corpus.filter((c) => c.kind !== 'human').map((c) => c.expect?.fromAddress).filter(Boolean);
+    const robots = corpus
+      .filter((c) => c.kind !== 'human')
+      .map((c) => c.expect?.fromAddress)
+      .filter(Boolean);
     const answered = (await outbox(runtime.url)).slice(0, (await outbox(runtime.url)).length - before);
     for (const address of robots) expect(answered.flatMap((m) => m.to)).not.toContain(address);
   });
@@ -182,7 +244,11 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     const { transition, newId } = await import('../../shared/domain');
     const repo = new TicketRepository(
       DynamoDBDocumentClient.from(
-        new DynamoDBClient({ endpoint: `http://127.0.0.1:${runtime.dynamoPort}`, region: 'us-east-1', credentials: { accessKeyId: 'frontdoorlocal', secretAccessKey: 'frontdoorlocal' } }),
+        new DynamoDBClient({
+          endpoint: `http://127.0.0.1:${runtime.dynamoPort}`,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'frontdoorlocal', secretAccessKey: 'frontdoorlocal' },
+        }),
         { marshallOptions: { removeUndefinedValues: true } },
       ),
       'frontdoor-local',
@@ -190,7 +256,13 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     const move = async (id: string, to: 'in_progress' | 'resolved' | 'closed') => {
       const t = await repo.get(id);
       if (!t) throw new Error('missing');
-      const r = transition(t, to, { actor: { kind: 'agent', id: 'agent@example.com' }, at: new Date(), nextSeq: t.auditSeq + 1, newId: () => newId(new Date()), customerConfirmed: true });
+      const r = transition(t, to, {
+        actor: { kind: 'agent', id: 'agent@example.com' },
+        at: new Date(),
+        nextSeq: t.auditSeq + 1,
+        newId: () => newId(new Date()),
+        customerConfirmed: true,
+      });
       if (!r.ok) throw r.error;
       await repo.append({ ticket: r.ticket, expectedVersion: t.version, audit: [r.audit] });
     };
@@ -202,13 +274,21 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     if (!ticket) throw new Error('no ticket');
     await move(ticket.id, 'in_progress');
     await move(ticket.id, 'resolved');
-    await sendMail(runtime.smtpPort, { from, subject: `Re: VPN drops [${ticket.reference}]`, text: 'Still dropping.' });
+    await sendMail(runtime.smtpPort, {
+      from,
+      subject: `Re: VPN drops [${ticket.reference}]`,
+      text: 'Still dropping.',
+    });
     await drain(runtime.url);
     expect((await view(ticket.id)).ticket.state).toBe('in_progress');
 
     await move(ticket.id, 'resolved');
     await move(ticket.id, 'closed');
-    await sendMail(runtime.smtpPort, { from, subject: `Re: VPN drops [${ticket.reference}]`, text: 'It is back.' });
+    await sendMail(runtime.smtpPort, {
+      from,
+      subject: `Re: VPN drops [${ticket.reference}]`,
+      text: 'It is back.',
+    });
     await drain(runtime.url);
     const all = await ticketsOf(from);
     expect(all).toHaveLength(2);

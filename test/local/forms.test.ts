@@ -25,14 +25,23 @@ describe('hosted forms and the needs-info link (local runtime)', () => {
     runtime = await startRuntimeProcess({ dataDir });
   });
   afterAll(async () => {
-    await runtime?.stop('SIGKILL');
+    await runtime?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('lists the request types and serves each one as JSON Schema and as an HTML page', async () => {
-    const { forms } = (await (await fetch(`${runtime.url}/v1/forms`)).json()) as { forms: Array<{ requestType: string }> };
+    const { forms } = (await (await fetch(`${runtime.url}/v1/forms`)).json()) as {
+      forms: Array<{ requestType: string }>;
+    };
     expect(forms.map((f) => f.requestType)).toEqual(
-      expect.arrayContaining(['billing_dispute', 'bug_report', 'access_request', 'account_change', 'cancellation', 'general_question']),
+      expect.arrayContaining([
+        'billing_dispute',
+        'bug_report',
+        'access_request',
+        'account_change',
+        'cancellation',
+        'general_question',
+      ]),
     );
     const schema = (await (await fetch(`${runtime.url}/v1/forms/billing_dispute`)).json()) as {
       properties: { fields: { required: string[] } };
@@ -53,7 +62,10 @@ describe('hosted forms and the needs-info link (local runtime)', () => {
       fields: { amount: '10 EUR' },
     });
     expect(res.status).toBe(400);
-    expect((res.body.issues as Array<{ path: string }>).map((i) => i.path).sort()).toEqual(['fields.customerId', 'fields.invoiceId']);
+    expect((res.body.issues as Array<{ path: string }>).map((i) => i.path).sort()).toEqual([
+      'fields.customerId',
+      'fields.invoiceId',
+    ]);
   });
 
   it('creates a ticket with 201, and answers a repeated submission id with the same ticket', async () => {
@@ -66,7 +78,10 @@ describe('hosted forms and the needs-info link (local runtime)', () => {
     };
     const first = await post('/v1/forms/billing_dispute', submission);
     expect(first.status).toBe(201);
-    expect(first.body).toEqual({ ticketId: expect.any(String), reference: expect.stringMatching(/^FD-\d+$/) });
+    expect(first.body).toEqual({
+      ticketId: expect.any(String),
+      reference: expect.stringMatching(/^FD-\d+$/),
+    });
     const again = await post('/v1/forms/billing_dispute', submission);
     expect(again).toEqual({ status: 200, body: first.body });
   });
@@ -95,14 +110,27 @@ describe('hosted forms and the needs-info link (local runtime)', () => {
     const answered = await post(`/v1/context/${token}`, { fields: { customerId: 'C-42' } });
     expect(answered).toEqual({
       status: 200,
-      body: { ticketId: created.body.ticketId, reference: created.body.reference, state: 'in_progress', missingFields: [] },
+      body: {
+        ticketId: created.body.ticketId,
+        reference: created.body.reference,
+        state: 'in_progress',
+        missingFields: [],
+      },
     });
     const twice = await post(`/v1/context/${token}`, { fields: { customerId: 'C-42' } });
     expect(twice.body.state).toBe('in_progress');
 
-    const forged = signLink('not-the-secret', { ticketId: String(created.body.ticketId), fields: ['customerId'], expiresAt: 2e9 });
+    const forged = signLink('not-the-secret', {
+      ticketId: String(created.body.ticketId),
+      fields: ['customerId'],
+      expiresAt: 2e9,
+    });
     expect((await post(`/v1/context/${forged}`, { fields: { customerId: 'x' } })).status).toBe(403);
-    const expired = signLink('local-link-secret', { ticketId: String(created.body.ticketId), fields: ['customerId'], expiresAt: 1 });
+    const expired = signLink('local-link-secret', {
+      ticketId: String(created.body.ticketId),
+      fields: ['customerId'],
+      expiresAt: 1,
+    });
     expect((await post(`/v1/context/${expired}`, { fields: { customerId: 'x' } })).status).toBe(410);
     expect((await fetch(`${runtime.url}/forms/context/${expired}`)).status).toBe(410);
   });

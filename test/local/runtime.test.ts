@@ -66,7 +66,7 @@ describe('npm start (the local runtime, as its own process)', () => {
   });
 
   afterAll(async () => {
-    await runtime?.stop('SIGKILL');
+    await runtime?.stop();
     rmSync(dataDir, { recursive: true, force: true });
   });
 

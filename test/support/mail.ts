@@ -19,7 +19,12 @@ export async function sendMail(
     attachments?: Array<{ filename: string; content: Buffer | string; contentType?: string }>;
   },
 ): Promise<string> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtpPort,
+    secure: false,
+    ignoreTLS: true,
+  });
   try {
     const info = await transport.sendMail({ to: 'support@example.com', ...mail });
     return String(info.messageId).replace(/^<|>$/g, '');
@@ -30,7 +35,12 @@ export async function sendMail(
 
 /** Sends raw RFC 5322 bytes as they are (the corpus), with an explicit envelope. */
 export async function sendRaw(smtpPort: number, raw: Buffer, envelopeFrom: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: smtpPort,
+    secure: false,
+    ignoreTLS: true,
+  });
   try {
     await transport.sendMail({ envelope: { from: envelopeFrom, to: ['support@example.com'] }, raw });
   } finally {
@@ -39,7 +49,12 @@ export async function sendRaw(smtpPort: number, raw: Buffer, envelopeFrom: strin
 }
 
 /** Sends with Python's smtplib, a second, independent SMTP client. */
-export async function sendWithPython(smtpPort: number, from: string, subject: string, body: string): Promise<void> {
+export async function sendWithPython(
+  smtpPort: number,
+  from: string,
+  subject: string,
+  body: string,
+): Promise<void> {
   const script = `
 import smtplib, sys
 from email.message import EmailMessage

@@ -4,7 +4,6 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 
 export interface RuntimeProcess {
   readonly url: string;
@@ -29,12 +28,14 @@ export async function startRuntimeProcess(opts: {
   const port = opts.port ?? (await freePort());
   const dynamoPort = opts.dynamoPort ?? (await freePort());
   const smtpPort = opts.smtpPort ?? (await freePort());
-  const child = spawn(TSX, ['infra/local/main.ts'], {
+  // node --import tsx, not the tsx wrapper: a signal (even SIGKILL) reaches the runtime itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
       PORT: String(port),
       DYNAMODB_PORT: String(dynamoPort),
+      SMTP_PORT: String(smtpPort),
       DATA_DIR: opts.dataDir,
       ...opts.env,
     },

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+// Browser tests (system Chromium through playwright-core): `npm run test:e2e`.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});
