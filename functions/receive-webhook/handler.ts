@@ -1,11 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
 import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
-import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
 import { workflowConfig } from '../../shared/config';
 import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
@@ -14,12 +11,7 @@ import { webhookAuthentication } from '../../shared/http/webhook-auth';
 import { WebhookPayload } from '../../shared/http/webhook-payload';
 import { receiveWebhook } from '../../shared/use-cases/receive-webhook';
 
-const ports = {
-  tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
-  events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
-  clock: systemClock,
-  config: workflowConfig,
-};
+const ports = ticketPorts();
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
-import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
 import {
   type HttpResult,
@@ -21,12 +17,7 @@ import { formSubmissionSchema } from '../../shared/http/form-contract';
 import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
 import { submitForm } from '../../shared/use-cases/submit-form';
 
-const ports = {
-  tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
-  events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
-  clock: systemClock,
-  config: workflowConfig,
-};
+const ports = ticketPorts();
 const MAX_FORM_BYTES = 64 * 1024;
 
 /** `POST /v1/forms/{requestType}` → 201 `{ticketId, reference}`; a repeated submissionId → 200, same ticket. */

@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
 import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
-import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
 import {
   HttpError,
@@ -23,12 +20,7 @@ import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request
 import { type LinkCheck, verifyLink } from '../../shared/http/signed-link';
 import { supplyContextFromLink } from '../../shared/use-cases/supply-context';
 
-const ports = {
-  tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
-  events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
-  clock: systemClock,
-  config: workflowConfig,
-};
+const ports = ticketPorts();
 
 const refusal: Record<Exclude<LinkCheck, { ok: true }>['reason'], [number, string]> = {
   malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],

@@ -46,14 +46,10 @@ export function supplyContext(
   const supplied = Object.keys(known).filter((name) => ticket.fields[name] !== checked.fields[name]);
   if (supplied.length === 0) return { ok: true, supplied, ticket, audit: [], events: [] };
 
-  const at = ctx.at.toISOString();
   let next: Ticket = {
-    ...ticket,
+    ...nextRevision(ticket, ctx.at),
     fields: checked.fields,
     missingFields: checked.missingFields,
-    version: ticket.version + 1,
-    updatedAt: at,
-    auditSeq: ticket.auditSeq + 1,
   };
   const audit: AuditEvent[] = [
     auditEvent({
@@ -160,13 +156,7 @@ export function noteOnTicket(
   ctx: ChangeContext,
   changes: Partial<Pick<Ticket, 'tags'>> = {},
 ): TicketChange {
-  const next: Ticket = {
-    ...ticket,
-    ...changes,
-    version: ticket.version + 1,
-    updatedAt: ctx.at.toISOString(),
-    auditSeq: ticket.auditSeq + 1,
-  };
+  const next: Ticket = { ...nextRevision(ticket, ctx.at), ...changes };
   const audit = [
     auditEvent({
       newId: ctx.newId,
@@ -180,4 +170,14 @@ export function noteOnTicket(
     }),
   ];
   return { ticket: next, audit, events: [] };
+}
+
+/** The ticket's next revision: one version up, one audit sequence number taken, stamped `at`. */
+export function nextRevision(ticket: Ticket, at: Date): Ticket {
+  return {
+    ...ticket,
+    version: ticket.version + 1,
+    updatedAt: at.toISOString(),
+    auditSeq: ticket.auditSeq + 1,
+  };
 }

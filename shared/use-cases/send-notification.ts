@@ -8,6 +8,7 @@ import {
   type DomainEvent,
   type Message,
   newId,
+  nextRevision,
   planNotification,
   renderTemplate,
   type Ticket,
@@ -129,12 +130,7 @@ async function record(
     if (history.messages.some((m) => m.messageId === messageId)) return;
     const now = ports.clock.now();
     const at = now.toISOString();
-    const next: Ticket = {
-      ...ticket,
-      version: ticket.version + 1,
-      updatedAt: at,
-      auditSeq: ticket.auditSeq + 1,
-    };
+    const next = nextRevision(ticket, now);
     // An agent's reply already is a message; an automatic mail becomes one.
     const messages: Message[] =
       event.type === 'ticket.message_added'

@@ -1,0 +1,16 @@
+import { workflowConfig } from '../config';
+import { documentClient, eventBridgeClient } from './clients';
+import { systemClock } from './clock';
+import { requiredEnv } from './env';
+import { EventBridgePublisher } from './event-publisher';
+import { TicketRepository } from './ticket-repository';
+
+/** The ports most handlers pass their use case: tickets, events, clock and the workflow config. */
+export function ticketPorts() {
+  return {
+    tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
+    events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
+    clock: systemClock,
+    config: workflowConfig,
+  };
+}
