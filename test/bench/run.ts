@@ -19,6 +19,7 @@ import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import { formatReference, newId, openTicket } from '../../shared/domain';
+import { drain, outbox, sendMail } from '../support/mail';
 import { startRuntimeProcess } from '../support/runtime-process';
 import { postWebhook } from '../support/webhooks';
 
@@ -99,7 +100,11 @@ async function main(): Promise<void> {
     console.log(
       '\nWebhook intake (HTTP → local gateway → handler → DynamoDB Local + bus), signed, all new tickets:',
     );
+    // Each intake also queues an acknowledgement; drain between phases so one phase's background
+    // work (the notifier writing to the same DynamoDB Local) does not weigh on the next one's figures.
+    await drain(runtime.url);
     const c1 = await measure(N1, 1, intake);
+    await drain(runtime.url);
     console.log(`  concurrency  1   ${fmt(c1)}`);
     const c16 = await measure(N16, 16, (i) => intake(N1 + i));
     console.log(`  concurrency 16   ${fmt(c16)}`);
@@ -150,6 +155,7 @@ async function main(): Promise<void> {
       await tickets.create({ ...opened, dedupe: { ...dedupe, expiresAt: 0 } });
       await events.publish(opened.events);
     };
+    await drain(runtime.url);
     await measure(WARMUP, 1, (i) => bare(9_000_000 + i));
     console.log(
       '\nBare calls the handler makes (GetItem + UpdateItem + TransactWriteItems + PutEvents), same endpoints:',
@@ -166,6 +172,28 @@ async function main(): Promise<void> {
     );
     console.log(`  concurrency  1   ${ratio(c1, b1)}   (+${(c1.p50 - b1.p50).toFixed(1)} ms at p50)`);
     console.log(`  concurrency 16   ${ratio(c16, b16)}`);
+
+    // Mail: SMTP (nodemailer) → local SES-shaped event → receive-email → ticket → queue → acknowledgement.
+    const NM = Number(process.env.BENCH_MAILS ?? 200);
+    await drain(runtime.url);
+    const mailStart = performance.now();
+    const smtp = await measure(NM, 4, async (i) => {
+      await sendMail(runtime.smtpPort, {
+        from: `bench${i}@mail.example`,
+        subject: `Bench mail ${i}`,
+        text: 'Hello',
+      });
+    });
+    await drain(runtime.url);
+    const mailSeconds = (performance.now() - mailStart) / 1000;
+    const acks = (await outbox(runtime.url)).filter((m) => m.to[0]?.endsWith('@mail.example')).length;
+    console.log(
+      `\nMail in, end to end (SMTP accept → ticket → acknowledgement in the outbox), ${NM} mails, 4 SMTP clients:`,
+    );
+    console.log(`  SMTP accept      ${fmt(smtp)}`);
+    console.log(
+      `  end to end       ${(NM / mailSeconds).toFixed(1)} mails/s with acknowledgement (${acks}/${NM} acknowledged)`,
+    );
 
     console.log('\nBundle size (esbuild, same options as the CDK functions: ESM, minified, node22):');
     for (const fn of functions) {
