@@ -1,4 +1,5 @@
 import type { SESEvent } from 'aws-lambda';
+import { AccountDirectory } from '../../shared/adapters/account-directory';
 import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
 import { systemClock } from '../../shared/adapters/clock';
 import { requiredEnv } from '../../shared/adapters/env';
@@ -12,6 +13,7 @@ import { receiveEmail } from '../../shared/use-cases/receive-email';
 
 const ports = {
   tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
+  accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
   events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
   objects: new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET')),
   parse: parseMail,

@@ -4,8 +4,10 @@ import { createServer as createNetServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { SESEvent } from 'aws-lambda';
+import { AccountDirectory } from '../../shared/adapters/account-directory';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import {
   type EnvRef,
@@ -30,6 +32,7 @@ import {
 import { LocalObjectStore } from './object-store';
 import { LocalOutbox } from './outbox';
 import { type DeadMessage, LocalQueue } from './queues';
+import { seedAccounts } from './seed-accounts';
 import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
 import { ensureTable } from './table';
@@ -150,6 +153,13 @@ export async function startLocalRuntime(
     });
     const table = await ensureTable(admin, settings.tableName);
     log(`Table ${settings.tableName}: ${table}`);
+    if (table === 'created') {
+      const directory = new AccountDirectory(DynamoDBDocumentClient.from(admin), settings.tableName);
+      for (const account of seedAccounts) await directory.upsert(account, new Date());
+      log(
+        `Seeded ${seedAccounts.length} accounts: ${seedAccounts.map((a) => `${a.id} (${a.domains.join(', ')})`).join(', ')}`,
+      );
+    }
 
     const issuer = await loadDevIssuer(settings.dataDir);
     const verifier = JwtVerifier.create({

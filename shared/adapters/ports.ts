@@ -1,4 +1,5 @@
 import { workflowConfig } from '../config';
+import { AccountDirectory } from './account-directory';
 import { documentClient, eventBridgeClient } from './clients';
 import { systemClock } from './clock';
 import { requiredEnv } from './env';
@@ -9,6 +10,7 @@ import { TicketRepository } from './ticket-repository';
 export function ticketPorts() {
   return {
     tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
+    accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
     events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
     clock: systemClock,
     config: workflowConfig,

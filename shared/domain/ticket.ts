@@ -87,6 +87,9 @@ export const AccountContext = z.object({
   id: z.string().check(z.minLength(1), z.maxLength(128)),
   tier: z.optional(z.string().check(z.maxLength(64))),
   segment: z.optional(z.string().check(z.maxLength(64))),
+  /** From the account directory: active, trial, past_due, suspended, cancelled. */
+  status: z.optional(z.string().check(z.maxLength(32))),
+  name: z.optional(z.string().check(z.maxLength(200))),
 });
 export type AccountContext = z.infer<typeof AccountContext>;
 

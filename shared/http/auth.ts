@@ -37,3 +37,8 @@ export function requireSupportRole(caller: Caller): void {
   if (!allowed)
     throw forbidden('reading tickets needs one of the groups agent, lead, admin or approver-<group>');
 }
+
+/** Only members of `group` may do this; the 403 names the rule. */
+export function requireGroup(caller: Caller, group: string, action: string): void {
+  if (!caller.groups.includes(group)) throw forbidden(`${action} needs the group ${group}`);
+}

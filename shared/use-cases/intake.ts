@@ -1,9 +1,13 @@
+import type { AccountDirectory } from '../adapters/account-directory';
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
+  type Account,
   type Actor,
+  domainOf,
+  enrichAccount,
   formatReference,
   newId,
   openTicket,
@@ -15,6 +19,7 @@ import type { Issue } from '../http/errors';
 
 export interface IntakePorts {
   readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create' | 'get'>;
+  readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
   readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
@@ -37,7 +42,8 @@ const DEDUPE_DAYS = 90;
  * Primary course:
  *  1. refuse values the workflow does not allow (unknown request type, a value outside a field's enum);
  *  2. a channel key seen before answers with its ticket (no new number, nothing written);
- *  3. take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
+ *  3. complete the account context from the directory (account id, else the requester's domain);
+ *     take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
  *  4. persist ticket + message + audit + dedupe key in one transaction (a concurrent twin loses here);
  *  5. publish `ticket.created`.
  */
@@ -53,9 +59,17 @@ export async function intakeRequest(
   const seen = await ports.tickets.findDuplicate(dedupe);
   if (seen?.kind === 'duplicate') return answerDuplicate(seen, ports);
 
+  const account = await findAccount(draft, ports.accounts);
+  const enriched: TicketDraft = { ...draft, account: enrichAccount(draft.account, account) };
   const now = ports.clock.now();
   const reference = formatReference(await ports.tickets.nextReferenceNumber());
-  const opened = openTicket(draft, { config: ports.config, now, reference, newId: () => newId(now), actor });
+  const opened = openTicket(enriched, {
+    config: ports.config,
+    now,
+    reference,
+    newId: () => newId(now),
+    actor,
+  });
   if (!opened.ok) return { kind: 'rejected', issues: opened.error.issues };
 
   const { ticket, message, audit, events } = opened;
@@ -83,4 +97,13 @@ async function answerDuplicate(
   const ticket = await ports.tickets.get(seen.ticketId);
   if (ticket?.version === 1) await ports.events.publish([ticketCreatedEvent(ticket)]);
   return { kind: 'accepted', ticketId: seen.ticketId, reference: seen.reference, duplicate: true };
+}
+
+/** The directory's account for a request: by the account id it names, else by the requester's mail domain. */
+export async function findAccount(
+  draft: Pick<TicketDraft, 'account' | 'requester'>,
+  accounts: Pick<AccountDirectory, 'get' | 'byDomain'>,
+): Promise<Account | undefined> {
+  if (draft.account?.id) return accounts.get(draft.account.id);
+  return accounts.byDomain(domainOf(draft.requester.email));
 }

@@ -1,3 +1,4 @@
+import type { AccountDirectory } from '../adapters/account-directory';
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { InboundMail } from '../adapters/mail-parser';
@@ -12,6 +13,7 @@ import {
   type Attachment,
   type DomainEvent,
   Email,
+  enrichAccount,
   formatReference,
   type Message,
   messageAddedEvent,
@@ -25,6 +27,7 @@ import {
   type Ticket,
   triage,
 } from '../domain';
+import { findAccount } from './intake';
 
 export interface ReceiveEmailPorts {
   readonly tickets: Pick<
@@ -38,6 +41,7 @@ export interface ReceiveEmailPorts {
     | 'ticketIdForMessageId'
     | 'recordMail'
   >;
+  readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
   readonly events: EventPublisher;
   readonly objects: ObjectStore;
   readonly parse: (raw: Buffer) => Promise<InboundMail>;
@@ -209,6 +213,8 @@ async function openFromMail(
       mailClass: mail.classification.kind,
     },
   };
+  const account = enrichAccount(undefined, await findAccount({ requester }, ports.accounts));
+  if (account) Object.assign(draft, { account });
   // A first mail can already carry its context ("Invoice ID: INV-1"): read it for the inferred type.
   const requestType = triage(draft, ports.config).requestType;
   const spec = ports.config.requestTypes[requestType];

@@ -159,6 +159,38 @@ describe('npm start (the local runtime, as its own process)', () => {
     expect(((await byReference.json()) as { ticket: { id: string } }).ticket.id).toBe(created.body.ticketId);
   });
 
+  it('completes the account context from the directory by the requester domain, so the seed rule fires', async () => {
+    const { account: _none, ...withoutAccount } = invoicePayload('evt-directory');
+    const created = await postWebhook(runtime.url, 'demo', withoutAccount);
+    const view = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
+      ticket: Record<string, unknown>;
+    };
+    expect(view.ticket).toMatchObject({
+      account: { id: 'acct-bigcorp', tier: 'enterprise', status: 'active' },
+      priority: 'high',
+      queue: 'billing',
+    });
+  });
+
+  it('lets only admins change accounts (403 naming the rule), and serves them to agents', async () => {
+    const put = (token: string) =>
+      fetch(`${runtime.url}/v1/accounts/acct-new`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'New Co', tier: 'smb', status: 'trial', domains: ['newco.example'] }),
+      });
+    const refused = await put(agentToken);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toMatch(/admin/);
+    expect((await put(await token(dataDir, 'admin@example.com'))).status).toBe(200);
+    const got = await fetch(`${runtime.url}/v1/accounts/acct-new`, {
+      headers: { authorization: `Bearer ${agentToken}` },
+    });
+    expect(((await got.json()) as { account: { domains: string[] } }).account.domains).toEqual([
+      'newco.example',
+    ]);
+  });
+
   it('puts a ticket without its required context in needs_info, naming the missing fields', async () => {
     const created = await postWebhook(
       runtime.url,

@@ -1,0 +1,22 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { documentClient } from '../../shared/adapters/clients';
+import { requiredEnv } from '../../shared/adapters/env';
+import { logger } from '../../shared/adapters/logger';
+import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
+import { pathParameter } from '../../shared/http/request';
+
+const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'));
+
+/** `GET /v1/accounts/{id}`: one account from the directory. */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    requireSupportRole(callerFrom(event));
+    const id = pathParameter(event, 'id');
+    const account = await accounts.get(id);
+    if (!account) throw notFound(`account ${id} not found`);
+    return json(200, { account });
+  });

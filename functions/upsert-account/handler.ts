@@ -1,0 +1,39 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { AccountDirectory, DomainTakenError } from '../../shared/adapters/account-directory';
+import { documentClient } from '../../shared/adapters/clients';
+import { systemClock } from '../../shared/adapters/clock';
+import { requiredEnv } from '../../shared/adapters/env';
+import { logger } from '../../shared/adapters/logger';
+import { AccountSchema } from '../../shared/domain';
+import { callerFrom, requireGroup } from '../../shared/http/auth';
+import {
+  HttpError,
+  type HttpResult,
+  httpErrors,
+  json,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+
+const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'));
+
+/** `PUT /v1/accounts/{id}` (admin): the whole account; its domains route a requester's mail to it. */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    requireGroup(callerFrom(event), 'admin', 'changing accounts');
+    const id = pathParameter(event, 'id');
+    const body = parseJsonBody(rawBody(event));
+    const parsed = AccountSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), id });
+    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+    try {
+      await accounts.upsert(parsed.data, systemClock.now());
+    } catch (e: unknown) {
+      if (e instanceof DomainTakenError)
+        throw new HttpError(409, 'domain_taken', e.message, { domains: e.domains });
+      throw e;
+    }
+    return json(200, { account: parsed.data });
+  });
