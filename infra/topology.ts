@@ -162,6 +162,16 @@ export const functions: readonly FunctionSpec[] = [
     grants: ['table:read', 'table:write', 'bus:put', 'objects:read', 'objects:write'],
   },
   {
+    name: 'hand-off-ticket',
+    description: "Agent API: hand a ticket to another queue, if the target's preconditions hold (If-Match)",
+    entry: 'functions/hand-off-ticket/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/handoff', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
     name: 'upsert-account',
     description: 'Admin API: create or replace an account in the directory (tier, segment, status, domains)',
     entry: 'functions/upsert-account/handler.ts',

@@ -239,6 +239,43 @@ export const defaultWorkflow = {
     demo: { description: 'Demo source for local development', secretName: 'frontdoor/webhooks/demo' },
   },
 
+  // After triage, the first matching routing rule names the owning queue (otherwise triage's queue stands).
+  routingRules: [
+    {
+      id: 'blocked-accounts-to-billing',
+      description: 'Accounts that are past due or suspended are owned by billing, whatever they ask.',
+      when: { all: [{ field: 'account.status', op: 'in', value: ['past_due', 'suspended'] }] },
+      then: { queue: 'billing' },
+    },
+    {
+      id: 'urgent-enterprise-to-specialists',
+      description: 'Urgent requests from enterprise accounts skip the frontline.',
+      when: {
+        all: [
+          { field: 'account.tier', op: 'equals', value: 'enterprise' },
+          { field: 'priority', op: 'equals', value: 'urgent' },
+        ],
+      },
+      then: { queue: 'specialists' },
+    },
+  ],
+
+  // A handoff into a queue needs every precondition of the rules for that queue (seed 000: a bug goes
+  // to engineering only after support validated it).
+  handoffs: [
+    {
+      id: 'engineering-needs-validated-bug',
+      description: 'engineering takes bug reports only after frontline validation',
+      to: 'engineering',
+      requires: [
+        { field: 'requestType', op: 'equals', value: 'bug_report' },
+        { field: 'fields.reproductionSteps', op: 'exists' },
+        { field: 'fields.environment', op: 'exists' },
+        { field: 'tags', op: 'equals', value: 'validated' },
+      ],
+    },
+  ],
+
   // Every mail Frontdoor sends carries [{{reference}}] in its subject (added if a template omits it).
   notifications: {
     acknowledgement: {

@@ -65,6 +65,8 @@ export const conditionFieldNames = [
   'account.id',
   'account.tier',
   'account.segment',
+  'account.status',
+  'priority',
   'tags',
 ] as const;
 
@@ -110,6 +112,26 @@ export const TriageRuleSchema = z.object({
   stop: z.optional(z.boolean()),
 });
 export type TriageRule = z.infer<typeof TriageRuleSchema>;
+
+/** Routing: after triage, the first matching rule names the owning queue. */
+export const RoutingRuleSchema = z.object({
+  id: kebabId,
+  description: text,
+  when: z.object({ all: z.optional(z.array(ConditionSchema)), any: z.optional(z.array(ConditionSchema)) }),
+  then: z.object({ queue: z.string() }),
+});
+export type RoutingRule = z.infer<typeof RoutingRuleSchema>;
+
+/** A handoff into a queue is allowed only when every `requires` condition holds for the ticket. */
+export const HandoffRuleSchema = z.object({
+  id: kebabId,
+  description: text,
+  to: z.string(),
+  /** Queues it applies from; absent = from anywhere. */
+  from: z.optional(z.array(z.string())),
+  requires: z.array(ConditionSchema).check(z.minLength(1)),
+});
+export type HandoffRule = z.infer<typeof HandoffRuleSchema>;
 
 export const WebhookSourceSchema = z.object({
   description: text,
@@ -164,6 +186,8 @@ export const WorkflowConfigSchema = z
     // Source ids appear in the webhook URL path, hence kebab-case.
     webhookSources: z.record(kebabId, WebhookSourceSchema),
     notifications: NotificationsSchema,
+    routingRules: z._default(z.array(RoutingRuleSchema), []),
+    handoffs: z._default(z.array(HandoffRuleSchema), []),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -228,6 +252,14 @@ export const WorkflowConfigSchema = z
           });
         }
       });
+
+      for (const [i, rule] of config.routingRules.entries()) {
+        checkQueue(['routingRules', i, 'then', 'queue'], rule.then.queue);
+      }
+      for (const [i, rule] of config.handoffs.entries()) {
+        checkQueue(['handoffs', i, 'to'], rule.to);
+        for (const [j, q] of (rule.from ?? []).entries()) checkQueue(['handoffs', i, 'from', j], q);
+      }
 
       for (const [name, template] of Object.entries(config.notifications)) {
         if (typeof template !== 'object' || template === null || !('text' in template)) continue;

@@ -3,6 +3,7 @@ export * from './audit';
 export * from './conversation';
 export * from './errors';
 export * from './events';
+export * from './handoff';
 export * from './intake';
 export * from './mail';
 export * from './notifications';

@@ -7,7 +7,7 @@ import type {
   WorkflowConfig,
 } from '../config/schema';
 import { DomainError, type Issue } from './errors';
-import type { FieldValues, Priority, Requester, TicketDraft } from './ticket';
+import type { FieldValues, Priority, Requester, Ticket, TicketDraft } from './ticket';
 
 export type TriageInput = Pick<
   TicketDraft,
@@ -39,6 +39,8 @@ interface Facts {
   readonly input: TriageInput;
   readonly requestType: string | undefined;
   readonly tags: readonly string[];
+  /** The priority decided so far (triage rules see earlier rules' outcome; routing sees the final one). */
+  readonly priority?: string | undefined;
 }
 
 /**
@@ -66,12 +68,20 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
   const tags = new Set(input.tags);
   const matchedRules: string[] = [];
   for (const rule of config.triageRules) {
-    if (!ruleMatches(rule, { input, requestType, tags: [...tags] })) continue;
+    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority })) continue;
     matchedRules.push(rule.id);
     if (rule.then.priority !== undefined) priority = rule.then.priority;
     if (rule.then.queue !== undefined) queue = rule.then.queue;
     for (const tag of rule.then.tags ?? []) tags.add(tag);
     if (rule.stop) break;
+  }
+
+  // Routing decides the owning queue from the outcome: first matching routing rule wins.
+  for (const rule of config.routingRules) {
+    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority })) continue;
+    matchedRules.push(rule.id);
+    queue = rule.then.queue;
+    break;
   }
 
   const checked = checkFields(spec, input.fields);
@@ -104,14 +114,15 @@ function inferRequestType(input: TriageInput, config: WorkflowConfig): string {
   return source?.defaultRequestType ?? config.defaultRequestType;
 }
 
-function ruleMatches(rule: TriageRule, facts: Facts): boolean {
+function ruleMatches(rule: Pick<TriageRule, 'when'>, facts: Facts): boolean {
   const { all, any } = rule.when;
   const holds = (c: Condition) => conditionHolds(c, valuesOf(c.field, facts));
   return (all ?? []).every(holds) && (any === undefined || any.some(holds));
 }
 
 /** A field's values; absent and blank are the same thing, so `exists` means "has something". */
-function valuesOf(field: ConditionField, { input, requestType, tags }: Facts): readonly string[] {
+function valuesOf(field: ConditionField, facts: Facts): readonly string[] {
+  const { input, requestType, tags } = facts;
   const one = (v: string | undefined) => (v === undefined || v.trim() === '' ? [] : [v]);
   switch (field) {
     case 'subject':
@@ -134,6 +145,10 @@ function valuesOf(field: ConditionField, { input, requestType, tags }: Facts): r
       return one(input.account?.tier);
     case 'account.segment':
       return one(input.account?.segment);
+    case 'account.status':
+      return one(input.account?.status);
+    case 'priority':
+      return one(facts.priority);
     case 'tags':
       return tags.filter((t) => t.trim() !== '');
     default: {
@@ -190,4 +205,28 @@ export function checkFields(
       });
   }
   return { fields, missingFields, invalidFields };
+}
+
+/** Whether every condition holds for an existing ticket (handoff preconditions); the first that fails. */
+export function firstFailedCondition(
+  conditions: readonly Condition[],
+  ticket: Ticket,
+): Condition | undefined {
+  const facts: Facts = {
+    input: {
+      channel: ticket.channel,
+      source: ticket.source,
+      subject: ticket.subject,
+      body: '',
+      requestType: ticket.requestType,
+      fields: ticket.fields,
+      account: ticket.account,
+      tags: ticket.tags,
+      requester: ticket.requester,
+    },
+    requestType: ticket.requestType,
+    tags: ticket.tags,
+    priority: ticket.priority,
+  };
+  return conditions.find((c) => !conditionHolds(c, valuesOf(c.field, facts)));
 }

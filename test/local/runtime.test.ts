@@ -191,6 +191,54 @@ describe('npm start (the local runtime, as its own process)', () => {
     ]);
   });
 
+  it('hands off with If-Match, refusing a stale version and a failed precondition by name', async () => {
+    const created = await postWebhook(runtime.url, 'demo', {
+      ...invoicePayload('evt-handoff'),
+      subject: 'Export crashes',
+      requestType: 'bug_report',
+      fields: { reproductionSteps: '1. Export', environment: 'prod' },
+    });
+    const handoff = (to: string, ifMatch?: string) =>
+      fetch(`${runtime.url}/v1/tickets/${created.body.reference}/handoff`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${agentToken}`,
+          'content-type': 'application/json',
+          ...(ifMatch ? { 'if-match': ifMatch } : {}),
+        },
+        body: JSON.stringify({ to, reason: 'needs a code fix' }),
+      });
+    // The acknowledgement mail is recorded on the ticket too (a new version): let it land first.
+    await drain(runtime.url);
+    const { ticket } = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
+      ticket: { version: number };
+    };
+    const v = String(ticket.version);
+    expect((await handoff('engineering')).status).toBe(428);
+    const refused = await handoff('engineering', v);
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({
+      error: 'handoff_refused',
+      rule: 'engineering-needs-validated-bug',
+    });
+    const moved = await handoff('specialists', v);
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('etag')).toBe(`"${ticket.version + 1}"`);
+    const stale = await handoff('frontline', v);
+    expect(stale.status).toBe(409);
+    expect(await stale.json()).toMatchObject({ error: 'stale_version', currentVersion: ticket.version + 1 });
+    const view = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
+      ticket: { queue: string };
+      audit: Array<{ action: string; before: unknown; after: unknown; reason?: string }>;
+    };
+    expect(view.ticket.queue).toBe('specialists');
+    expect(view.audit.at(-1)).toMatchObject({
+      action: 'ticket.handed_off',
+      after: { queue: 'specialists' },
+      reason: 'needs a code fix',
+    });
+  });
+
   it('puts a ticket without its required context in needs_info, naming the missing fields', async () => {
     const created = await postWebhook(
       runtime.url,

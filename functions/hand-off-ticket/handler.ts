@@ -1,0 +1,75 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { systemClock } from '../../shared/adapters/clock';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import { isTicketId, parseReference } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import {
+  HttpError,
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { header, parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { handOffTicket } from '../../shared/use-cases/hand-off';
+
+const ports = ticketPorts();
+const Body = z.object({
+  to: z.string().check(z.minLength(1)),
+  reason: z.string().check(z.trim(), z.minLength(1, 'say why the ticket changes hands'), z.maxLength(1000)),
+});
+
+/** `POST /v1/tickets/{id}/handoff` with `If-Match: <version>`: 200, 409 stale, 422 refused precondition. */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const caller = callerFrom(event);
+    requireSupportRole(caller);
+    const id = pathParameter(event, 'id');
+    const ticketId = isTicketId(id)
+      ? id
+      : parseReference(id)
+        ? await ports.tickets.ticketIdForReference(id)
+        : undefined;
+    if (!ticketId) throw notFound(`ticket ${id} not found`);
+    const ifMatch = header(event, 'If-Match')?.replace(/^W\//, '').replace(/"/g, '');
+    if (!ifMatch || !/^\d+$/.test(ifMatch)) {
+      throw new HttpError(
+        428,
+        'precondition_required',
+        'send If-Match: <ticket version> (from GET /v1/tickets/{id})',
+      );
+    }
+    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+
+    const result = await handOffTicket(
+      {
+        ticketId,
+        ...parsed.data,
+        expectedVersion: Number(ifMatch),
+        actor: { kind: 'agent', id: caller.email ?? caller.sub },
+      },
+      { tickets: ports.tickets, clock: systemClock, config: ports.config },
+    );
+    switch (result.kind) {
+      case 'not_found':
+        throw notFound(`ticket ${id} not found`);
+      case 'stale':
+        throw new HttpError(409, 'stale_version', `the ticket is at version ${result.currentVersion}`, {
+          currentVersion: result.currentVersion,
+        });
+      case 'refused':
+        throw new HttpError(422, 'handoff_refused', result.error.message, {
+          ...(result.error.rule ? { rule: result.error.rule } : {}),
+          ...(result.error.condition ? { condition: result.error.condition } : {}),
+        });
+      case 'handed_off':
+        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
+    }
+  });
