@@ -65,18 +65,7 @@ export function supplyContext(
   ];
   const events: DomainEvent[] = [];
   if (next.state === 'needs_info' && next.missingFields.length === 0) {
-    const moved = transition(next, 'in_progress', {
-      actor: ctx.actor,
-      at: ctx.at,
-      reason: 'required context supplied',
-      nextSeq: next.auditSeq + 1,
-      newId: ctx.newId,
-    });
-    if (moved.ok) {
-      next = moved.ticket;
-      audit.push(moved.audit);
-      events.push(moved.event);
-    }
+    next = moveOn(next, 'required context supplied', ctx, audit, events);
   }
   return { ok: true, supplied, ticket: next, audit, events };
 }
@@ -100,12 +89,7 @@ export function receiveCustomerMessage(
 ): InboundEffect {
   if (ticket.state === 'closed') return { kind: 'follow_up' };
 
-  let next: Ticket = {
-    ...ticket,
-    version: ticket.version + 1,
-    updatedAt: ctx.at.toISOString(),
-    auditSeq: ticket.auditSeq + 1,
-  };
+  let next = nextRevision(ticket, ctx.at);
   const audit: AuditEvent[] = [
     auditEvent({
       newId: ctx.newId,
@@ -132,18 +116,13 @@ export function receiveCustomerMessage(
 
   const reopenFrom = next.state === 'resolved' || next.state === 'waiting_on_customer';
   if (reopenFrom) {
-    const moved = transition(next, 'in_progress', {
-      actor: ctx.actor,
-      at: ctx.at,
-      reason: next.state === 'resolved' ? 'customer replied to a resolved ticket' : 'customer replied',
-      nextSeq: next.auditSeq + 1,
-      newId: ctx.newId,
-    });
-    if (moved.ok) {
-      next = moved.ticket;
-      audit.push(moved.audit);
-      events.push(moved.event);
-    }
+    next = moveOn(
+      next,
+      next.state === 'resolved' ? 'customer replied to a resolved ticket' : 'customer replied',
+      ctx,
+      audit,
+      events,
+    );
   }
   return { kind: 'appended', ticket: next, audit, events };
 }
@@ -180,4 +159,19 @@ export function nextRevision(ticket: Ticket, at: Date): Ticket {
     updatedAt: at.toISOString(),
     auditSeq: ticket.auditSeq + 1,
   };
+}
+
+/** Moves a ticket to in_progress when the table and guards allow it, collecting the audit entry and event. */
+function moveOn(
+  ticket: Ticket,
+  reason: string,
+  ctx: ChangeContext,
+  audit: AuditEvent[],
+  events: DomainEvent[],
+): Ticket {
+  const moved = transition(ticket, 'in_progress', { ...ctx, reason, nextSeq: ticket.auditSeq + 1 });
+  if (!moved.ok) return ticket;
+  audit.push(moved.audit);
+  events.push(moved.event);
+  return moved.ticket;
 }
