@@ -21,7 +21,9 @@ export type Grant =
   /** PutObject on the mail bucket (attachments taken out of inbound mail). */
   | 'objects:write'
   /** ses:SendEmail from the support address. */
-  | 'mail:send';
+  | 'mail:send'
+  /** states:StartExecution on the SLA timer state machine. */
+  | 'timers:start';
 
 /** Values the deployment (CDK) or the local runtime supplies for an environment variable. */
 export type EnvRef = {
@@ -35,7 +37,9 @@ export type EnvRef = {
     /** Base URL of the public API and hosted forms (links in mail point there). */
     | 'api.url'
     /** Name of the Secrets Manager secret that signs needs-info links. */
-    | 'secret.links';
+    | 'secret.links'
+    /** ARN of the SLA timer state machine. */
+    | 'stateMachine.slaTimer';
 };
 export type EnvValue = string | EnvRef;
 
@@ -68,7 +72,38 @@ export interface InboundMailTrigger {
   readonly kind: 'inbound-mail';
 }
 
-export type Trigger = HttpTrigger | EventTrigger | QueueTrigger | InboundMailTrigger;
+/** Invoked by a Task state of one of the topology's state machines (`lambda:invoke`, synchronous). */
+export interface StateMachineTaskTrigger {
+  readonly kind: 'state-machine-task';
+  readonly stateMachine: string;
+}
+
+export type Trigger =
+  | HttpTrigger
+  | EventTrigger
+  | QueueTrigger
+  | InboundMailTrigger
+  | StateMachineTaskTrigger;
+
+/**
+ * A Step Functions state machine whose definition lives in `infra/workflows/*.asl.json`. CDK loads the
+ * file with `definitionSubstitutions`; the local runtime runs the SAME file with `aws-local-stepfunctions`,
+ * binding `lambda:invoke` Task states to the substituted function's handler and `events:putEvents` Task
+ * states to the in-process bus.
+ */
+export interface StateMachineSpec {
+  /** kebab-case; also the CDK construct id. */
+  readonly name: string;
+  readonly description: string;
+  /** Definition file relative to the repository root. */
+  readonly definition: string;
+  /** `${Name}` placeholders in the definition, each a topology function's ARN. */
+  readonly substitutions: Readonly<Record<string, { readonly function: string }>>;
+  /** What the state machine's own role may do besides invoking those functions. */
+  readonly grants: readonly Extract<Grant, 'bus:put'>[];
+  /** The env ref by which functions find this state machine's ARN. */
+  readonly arnRef: EnvRef['ref'];
+}
 
 /** An SQS queue (with its DLQ) fed by EventBridge rules on the Frontdoor bus. */
 export interface QueueSpec {
@@ -81,6 +116,21 @@ export interface QueueSpec {
   /** EventBridge patterns whose events are put on the queue. */
   readonly subscriptions: ReadonlyArray<Readonly<Record<string, unknown>>>;
 }
+
+export const stateMachines: readonly StateMachineSpec[] = [
+  {
+    name: 'sla-timer',
+    description:
+      'One Standard execution per ticket: wait until the next SLA moment, ask the clock, announce warnings, breaches and escalations',
+    definition: 'infra/workflows/sla-timer.asl.json',
+    substitutions: {
+      CheckSlaFunctionArn: { function: 'check-sla' },
+    },
+    // The Announce state puts the entries the clock returns (their EventBusName set by check-sla).
+    grants: ['bus:put'],
+    arnRef: 'stateMachine.slaTimer',
+  },
+];
 
 export { INBOUND_MAIL_PREFIX } from '../shared/adapters/object-store';
 
@@ -114,8 +164,35 @@ export const queues: readonly QueueSpec[] = [
     subscriptions: [
       {
         source: ['frontdoor'],
-        'detail-type': ['ticket.created', 'ticket.state_changed', 'ticket.message_added'],
+        'detail-type': ['ticket.created', 'ticket.state_changed', 'ticket.message_added', 'ticket.escalated'],
       },
+    ],
+  },
+  {
+    name: 'sla-timers',
+    description: 'Ticket changes that may move an SLA due time earlier: (re)start the ticket’s timer',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    subscriptions: [
+      {
+        source: ['frontdoor'],
+        'detail-type': [
+          'ticket.created',
+          'ticket.state_changed',
+          'ticket.message_added',
+          'ticket.priority_changed',
+          'ticket.escalated',
+        ],
+      },
+    ],
+  },
+  {
+    name: 'escalations',
+    description: 'SLA warnings and breaches, and new tickets, matched against the escalation paths’ triggers',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    subscriptions: [
+      { source: ['frontdoor'], 'detail-type': ['sla.warning', 'sla.breached', 'ticket.created'] },
     ],
   },
 ];
@@ -265,6 +342,63 @@ export const functions: readonly FunctionSpec[] = [
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'bus:put', 'secrets:links'],
   },
+  {
+    name: 'check-sla',
+    description:
+      "SLA timer's clock: record warnings, breaches and overdue escalations; say when to look again",
+    entry: 'functions/check-sla/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    triggers: [{ kind: 'state-machine-task', stateMachine: 'sla-timer' }],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'start-sla-timer',
+    description: "Starts a ticket's SLA timer when a change moves its next due moment earlier (idempotent)",
+    entry: 'functions/start-sla-timer/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'queue', queue: 'sla-timers', batchSize: 10 }],
+    env: { ...common, SLA_TIMER_ARN: { ref: 'stateMachine.slaTimer' } },
+    grants: ['table:read', 'table:write', 'timers:start'],
+  },
+  {
+    name: 'apply-escalations',
+    description:
+      "Escalates tickets whose SLA warning, breach or creation matches an escalation path's trigger",
+    entry: 'functions/apply-escalations/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'queue', queue: 'escalations', batchSize: 10 }],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'escalate-ticket',
+    description:
+      'Agent API: escalate a ticket one step along its path, or acknowledge the current step (If-Match)',
+    entry: 'functions/escalate-ticket/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      { kind: 'http', method: 'POST', path: '/v1/tickets/{id}/escalate', auth: 'jwt' },
+      { kind: 'http', method: 'POST', path: '/v1/tickets/{id}/escalation/acknowledge', auth: 'jwt' },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'transition-ticket',
+    description:
+      'Agent API: move a ticket to another state, as the transition table and its guards allow (If-Match)',
+    entry: 'functions/transition-ticket/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/transition', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
 ];
 
 /** Every HTTP route in the topology, for the API (CDK) and the local gateway. */
@@ -301,3 +435,17 @@ export function eventRules(): Array<{ fn: FunctionSpec; trigger: EventTrigger }>
 
 /** Name of the bus in AWS (prefixed per stage) and locally. */
 export const EVENT_BUS_BASENAME = 'frontdoor';
+
+/** The functions a state machine's Task states invoke, by substitution name. */
+export function stateMachineFunctions(
+  spec: StateMachineSpec,
+): Array<{ placeholder: string; fn: FunctionSpec }> {
+  return Object.entries(spec.substitutions).map(([placeholder, value]) => {
+    const fn = functions.find((f) => f.name === value.function);
+    if (!fn)
+      throw new Error(
+        `state machine ${spec.name}: unknown function "${value.function}" for \${${placeholder}}`,
+      );
+    return { placeholder, fn };
+  });
+}

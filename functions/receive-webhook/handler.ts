@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { systemClock } from '../../shared/adapters/clock';
+import { wallClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
@@ -15,7 +15,7 @@ const ports = ticketPorts();
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
-  .use(webhookAuthentication({ config: workflowConfig, secrets: webhookSecrets, clock: systemClock, logger }))
+  .use(webhookAuthentication({ config: workflowConfig, secrets: webhookSecrets, clock: wallClock, logger }))
   .handler(async (event) => {
     const parsed = WebhookPayload.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));

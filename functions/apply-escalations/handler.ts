@@ -1,0 +1,4 @@
+// Being written in this commit series (issue 5).
+export const handler = async (): Promise<never> => {
+  throw new Error('apply-escalations: not implemented yet');
+};

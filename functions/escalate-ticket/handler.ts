@@ -1,0 +1,4 @@
+// Being written in this commit series (issue 5).
+export const handler = async (): Promise<never> => {
+  throw new Error('escalate-ticket: not implemented yet');
+};
