@@ -40,16 +40,28 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
-import { FrontdoorFunction, type FrontdoorResources } from './constructs/frontdoor-function';
+import {
+  FrontdoorFunction,
+  type FrontdoorResources,
+  isStateMachineRef,
+  type StateMachineRef,
+  stateMachinesNeededBy,
+} from './constructs/frontdoor-function';
+import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
 import { mailBucketName } from './stateful-stack';
 import {
   type FunctionSpec,
   type HttpTrigger,
   INBOUND_MAIL_PREFIX,
   type QueueTrigger,
+  type StateMachineSpec,
+  type StateMachineTaskTrigger,
+  stateMachineFunctions,
   functions as topologyFunctions,
+  stateMachines as topologyStateMachines,
 } from './topology';
 
 /** Cognito groups are the agent API's roles (DESIGN.md "Public contracts"). */
@@ -85,6 +97,11 @@ export interface StatelessStackProps extends StackProps {
    * @default - every function of `infra/topology.ts`
    */
   readonly functions?: readonly FunctionSpec[];
+  /**
+   * The state machines to deploy; each one's Task functions must be among `functions`.
+   * @default - every state machine of `infra/topology.ts` whose Task functions are all among `functions`
+   */
+  readonly stateMachines?: readonly StateMachineSpec[];
 }
 
 /**
@@ -120,7 +137,8 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
 /**
  * Everything that can be replaced without losing data: the agents' user pool, the HTTP API and its JWT
  * authorizer, one Lambda function per topology entry with its routes, event rules and queue event sources,
- * and the SES receipt rule set that hands inbound mail to its function.
+ * the state machines that invoke some of them, and the SES receipt rule set that hands inbound mail to its
+ * function.
  */
 export class StatelessStack extends Stack {
   public readonly userPool: UserPool;
@@ -129,6 +147,8 @@ export class StatelessStack extends Stack {
   public readonly apiStage: HttpStage;
   /** The topology's functions by name. */
   public readonly functions: ReadonlyMap<string, FrontdoorFunction>;
+  /** The topology's state machines by name. */
+  public readonly stateMachines: ReadonlyMap<string, FrontdoorStateMachine>;
   /** `frontdoor-<stage>`: SES receipt rules (only when a function takes inbound mail). Activate it once. */
   public readonly receiptRuleSet?: ReceiptRuleSet;
 
@@ -232,6 +252,15 @@ export class StatelessStack extends Stack {
       },
     );
 
+    const specs = props.functions ?? topologyFunctions;
+    const deployed = new Set(specs.map((spec) => spec.name));
+    const machineSpecs =
+      props.stateMachines ??
+      topologyStateMachines.filter((machine) =>
+        stateMachineFunctions(machine).every(({ fn }) => deployed.has(fn.name)),
+      );
+    const stateMachinesByRef = new Map<StateMachineRef, IStateMachine>();
+
     // The functions' PUBLIC_BASE_URL refers to the API (its id), never the other way round: no cycle.
     const resources: FrontdoorResources = {
       table,
@@ -244,15 +273,56 @@ export class StatelessStack extends Stack {
       mailBucketArn: `arn:${Aws.PARTITION}:s3:::${mailBucketName(stage)}`,
       supportAddress: props.supportAddress,
       publicBaseUrl: props.publicBaseUrl ?? this.apiStage.url,
+      stateMachines: stateMachinesByRef,
     };
-    const specs = props.functions ?? topologyFunctions;
+
+    // A state machine refers to its Task functions (their ARNs in its definition), and some functions refer
+    // to a state machine (its ARN in their env, StartExecution on it). So: the functions that need no state
+    // machine, then the state machines, then the functions that need one. A Task function that needs its
+    // own state machine would be a cycle, and is rejected.
+    const built = new Map<string, FrontdoorFunction>();
+    const needsStateMachine = (spec: FunctionSpec): boolean => stateMachinesNeededBy(spec).size > 0;
+    for (const spec of specs.filter((s) => !needsStateMachine(s))) {
+      built.set(spec.name, new FrontdoorFunction(this, { spec, stage, resources, logKey: key }));
+    }
+    const stateMachines = new Map<string, FrontdoorStateMachine>();
+    for (const machineSpec of machineSpecs) {
+      const { arnRef } = machineSpec;
+      if (!isStateMachineRef(arnRef)) {
+        throw new Error(`state machine ${machineSpec.name}: arnRef "${arnRef}" must be a stateMachine.* ref`);
+      }
+      for (const { fn } of stateMachineFunctions(machineSpec)) {
+        const task = specs.find((spec) => spec.name === fn.name);
+        if (task && needsStateMachine(task)) {
+          throw new Error(
+            `state machine ${machineSpec.name} invokes ${fn.name}, which itself needs a state machine: a cycle`,
+          );
+        }
+      }
+      const stateMachine = new FrontdoorStateMachine(this, {
+        spec: machineSpec,
+        stage,
+        functions: built,
+        bus,
+        logKey: key,
+      });
+      stateMachines.set(machineSpec.name, stateMachine);
+      stateMachinesByRef.set(arnRef, stateMachine);
+    }
+    for (const spec of specs.filter(needsStateMachine)) {
+      built.set(spec.name, new FrontdoorFunction(this, { spec, stage, resources, logKey: key }));
+    }
+
+    // In topology order again, so that the map reads like the topology.
     const functions = new Map<string, FrontdoorFunction>();
     for (const spec of specs) {
-      const fn = new FrontdoorFunction(this, { spec, stage, resources, logKey: key });
+      const fn = built.get(spec.name);
+      if (!fn) throw new Error(`${spec.name} was not built`);
       functions.set(spec.name, fn);
-      this.addTriggers(fn, jwtAuthorizer, bus, props.queues);
+      this.addTriggers(fn, jwtAuthorizer, bus, props.queues, stateMachines);
     }
     this.functions = functions;
+    this.stateMachines = stateMachines;
 
     const mailConsumers = specs.filter((spec) => spec.triggers.some((t) => t.kind === 'inbound-mail'));
     if (mailConsumers.length > 1) {
@@ -280,6 +350,12 @@ export class StatelessStack extends Stack {
       description:
         'Receives customer mail and sends every Frontdoor mail: verify its domain in SES, point MX at SES',
     });
+    for (const [name, stateMachine] of stateMachines) {
+      new CfnOutput(this, `${pascalCase(name)}StateMachineArn`, {
+        value: stateMachine.stateMachineArn,
+        description: `ARN of the ${name} state machine (its executions in the Step Functions console)`,
+      });
+    }
   }
 
   /**
@@ -326,13 +402,15 @@ export class StatelessStack extends Stack {
 
   /**
    * One route per HTTP trigger, one rule (with retries and a DLQ) per event trigger, one SQS event source
-   * (partial batch failures) per queue trigger. Inbound-mail triggers are wired by `receiveMail`.
+   * (partial batch failures) per queue trigger. Inbound-mail triggers are wired by `receiveMail`; state
+   * machine Task triggers by the state machine, whose role may invoke the function.
    */
   private addTriggers(
     fn: FrontdoorFunction,
     jwtAuthorizer: IHttpRouteAuthorizer,
     bus: IEventBus,
     queues: ReadonlyMap<string, IQueue>,
+    stateMachines: ReadonlyMap<string, FrontdoorStateMachine>,
   ): void {
     const { spec } = fn;
     let integration: HttpLambdaIntegration | undefined;
@@ -340,6 +418,10 @@ export class StatelessStack extends Stack {
 
     spec.triggers.forEach((trigger, index) => {
       if (trigger.kind === 'inbound-mail') return;
+      if (trigger.kind === 'state-machine-task') {
+        assertInvokedBy(fn, trigger, stateMachines);
+        return;
+      }
       if (trigger.kind === 'queue') {
         this.consumeQueue(fn, trigger, queues);
         return;
@@ -403,4 +485,31 @@ export class StatelessStack extends Stack {
       }),
     );
   }
+}
+
+/** A Task trigger names a deployed state machine that substitutes the function in its definition. */
+function assertInvokedBy(
+  fn: FrontdoorFunction,
+  trigger: StateMachineTaskTrigger,
+  stateMachines: ReadonlyMap<string, FrontdoorStateMachine>,
+): void {
+  const machine = stateMachines.get(trigger.stateMachine);
+  if (!machine) {
+    throw new Error(
+      `${fn.spec.name} is a Task of state machine "${trigger.stateMachine}", which the stack does not deploy`,
+    );
+  }
+  if (!stateMachineFunctions(machine.spec).some((task) => task.fn.name === fn.spec.name)) {
+    throw new Error(
+      `${fn.spec.name} is a Task of state machine "${trigger.stateMachine}", whose substitutions do not name it`,
+    );
+  }
+}
+
+/** `sla-timer` → `SlaTimer`, for output ids. */
+function pascalCase(kebab: string): string {
+  return kebab
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -1,4 +1,69 @@
-// Being written in this commit series (issue 5).
-export const handler = async (): Promise<never> => {
-  throw new Error('escalate-ticket: not implemented yet');
-};
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import * as z from '../../shared/domain/zod';
+import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import {
+  HttpError,
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { parseJsonBody, rawBody } from '../../shared/http/request';
+import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
+import { escalateByAgent } from '../../shared/use-cases/escalation';
+
+const ports = ticketPorts();
+const EscalateBody = z.object({
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'say why the ticket needs escalating'), z.maxLength(1000)),
+});
+
+/**
+ * `POST /v1/tickets/{id}/escalate` `{ reason }`: the next step of the ticket's escalation path.
+ * `POST /v1/tickets/{id}/escalation/acknowledge`: the receiving group takes the current step.
+ * Both with `If-Match: <version>`: 200, 409 stale, 422 when there is nothing to do (naming why).
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const caller = callerFrom(event);
+    requireSupportRole(caller);
+    const ticketId = await ticketIdFrom(event, ports.tickets);
+    const version = expectedVersion(event);
+    const acknowledging = event.rawPath.endsWith('/escalation/acknowledge');
+    let action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' } = { kind: 'acknowledge' };
+    if (!acknowledging) {
+      const parsed = EscalateBody.safeParse(parseJsonBody(rawBody(event)));
+      if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+      action = { kind: 'escalate', reason: parsed.data.reason };
+    }
+    const result = await escalateByAgent(
+      {
+        ticketId,
+        expectedVersion: version,
+        actor: { kind: 'agent', id: caller.email ?? caller.sub },
+        action,
+      },
+      ports,
+    );
+    switch (result.kind) {
+      case 'not_found':
+        throw notFound(`ticket ${ticketId} not found`);
+      case 'stale':
+        throw staleVersion(result.currentVersion);
+      case 'refused':
+        throw new HttpError(
+          422,
+          acknowledging ? 'nothing_to_acknowledge' : 'escalation_refused',
+          result.reason,
+        );
+      case 'done':
+        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
+    }
+  });

@@ -3,7 +3,6 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { isTicketId, parseReference } from '../../shared/domain';
 import * as z from '../../shared/domain/zod';
 import { callerFrom, requireSupportRole } from '../../shared/http/auth';
 import {
@@ -15,7 +14,8 @@ import {
   toIssues,
   ValidationFailedError,
 } from '../../shared/http/errors';
-import { header, parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { parseJsonBody, rawBody } from '../../shared/http/request';
+import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
 import { handOffTicket } from '../../shared/use-cases/hand-off';
 
 const ports = ticketPorts();
@@ -30,21 +30,8 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const caller = callerFrom(event);
     requireSupportRole(caller);
-    const id = pathParameter(event, 'id');
-    const ticketId = isTicketId(id)
-      ? id
-      : parseReference(id)
-        ? await ports.tickets.ticketIdForReference(id)
-        : undefined;
-    if (!ticketId) throw notFound(`ticket ${id} not found`);
-    const ifMatch = header(event, 'If-Match')?.replace(/^W\//, '').replace(/"/g, '');
-    if (!ifMatch || !/^\d+$/.test(ifMatch)) {
-      throw new HttpError(
-        428,
-        'precondition_required',
-        'send If-Match: <ticket version> (from GET /v1/tickets/{id})',
-      );
-    }
+    const ticketId = await ticketIdFrom(event, ports.tickets);
+    const version = expectedVersion(event);
     const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
 
@@ -52,18 +39,16 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       {
         ticketId,
         ...parsed.data,
-        expectedVersion: Number(ifMatch),
+        expectedVersion: version,
         actor: { kind: 'agent', id: caller.email ?? caller.sub },
       },
       { tickets: ports.tickets, clock: systemClock, config: ports.config },
     );
     switch (result.kind) {
       case 'not_found':
-        throw notFound(`ticket ${id} not found`);
+        throw notFound(`ticket ${ticketId} not found`);
       case 'stale':
-        throw new HttpError(409, 'stale_version', `the ticket is at version ${result.currentVersion}`, {
-          currentVersion: result.currentVersion,
-        });
+        throw staleVersion(result.currentVersion);
       case 'refused':
         throw new HttpError(422, 'handoff_refused', result.error.message, {
           ...(result.error.rule ? { rule: result.error.rule } : {}),

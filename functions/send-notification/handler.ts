@@ -11,7 +11,7 @@ import { logger } from '../../shared/adapters/logger';
 import { SesMailer, sesClient } from '../../shared/adapters/mailer';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
-import { DomainEventSchema } from '../../shared/domain';
+import { domainEventOf } from '../../shared/http/sqs-events';
 import { sendNotification } from '../../shared/use-cases/send-notification';
 
 const tableName = requiredEnv('TABLE_NAME');
@@ -45,16 +45,10 @@ const ports = {
 
 const processor = new BatchProcessor(EventType.SQS);
 
-/** One SQS message = one EventBridge event (the rule's target is the queue, body = the whole event). */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const envelope = JSON.parse(record.body) as { 'detail-type'?: unknown; detail?: unknown };
-  const parsed = DomainEventSchema.safeParse({ type: envelope['detail-type'], detail: envelope.detail });
-  if (!parsed.success) {
-    // Not an event we understand: fail the record so it ends in the DLQ for a human, never dropped.
-    throw new Error(`unrecognised event on the notifications queue: ${parsed.error.issues[0]?.message}`);
-  }
-  const result = await sendNotification(parsed.data, ports);
-  logger.info('notification', { ticketId: parsed.data.detail.ticketId, type: parsed.data.type, ...result });
+  const event = domainEventOf(record, 'notifications');
+  const result = await sendNotification(event, ports);
+  logger.info('notification', { ticketId: event.detail.ticketId, type: event.type, ...result });
 }
 
 export const handler = async (event: SQSEvent, context: Context) => {

@@ -1,4 +1,63 @@
-// Being written in this commit series (issue 5).
-export const handler = async (): Promise<never> => {
-  throw new Error('transition-ticket: not implemented yet');
-};
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import { TicketState } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import {
+  HttpError,
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { parseJsonBody, rawBody } from '../../shared/http/request';
+import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
+import { transitionTicket } from '../../shared/use-cases/transition';
+
+const ports = ticketPorts();
+const Body = z.object({
+  to: TicketState,
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+});
+
+/**
+ * `POST /v1/tickets/{id}/transition` `{ to, reason? }` with `If-Match: <version>`: 200 with the ticket,
+ * 409 stale, 422 when the transition table or a guard refuses (naming which and why).
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const caller = callerFrom(event);
+    requireSupportRole(caller);
+    const ticketId = await ticketIdFrom(event, ports.tickets);
+    const version = expectedVersion(event);
+    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+
+    const result = await transitionTicket(
+      {
+        ticketId,
+        ...parsed.data,
+        expectedVersion: version,
+        actor: { kind: 'agent', id: caller.email ?? caller.sub },
+      },
+      ports,
+    );
+    switch (result.kind) {
+      case 'not_found':
+        throw notFound(`ticket ${ticketId} not found`);
+      case 'stale':
+        throw staleVersion(result.currentVersion);
+      case 'refused':
+        throw new HttpError(422, 'transition_refused', result.error.message, {
+          code: result.error.code,
+          ...(result.error.guard ? { guard: result.error.guard } : {}),
+        });
+      case 'moved':
+        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
+    }
+  });

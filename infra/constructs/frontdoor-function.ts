@@ -11,16 +11,47 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
 import { tableDesign } from '../../shared/adapters/table-design';
 import { functionBundling } from '../bundling';
-import { type EnvValue, type FunctionSpec, type Grant, INBOUND_MAIL_PREFIX } from '../topology';
+import { type EnvRef, type FunctionSpec, type Grant, INBOUND_MAIL_PREFIX } from '../topology';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const FUNCTION_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+/** Env refs that name a state machine's ARN (a `StateMachineSpec.arnRef`). */
+export type StateMachineRef = Extract<EnvRef['ref'], `stateMachine.${string}`>;
+
+/** The state machine each state-machine grant is on, by its `arnRef`. */
+const GRANT_STATE_MACHINES = {
+  'timers:start': 'stateMachine.slaTimer',
+} as const satisfies Partial<Record<Grant, StateMachineRef>>;
+
+/**
+ * The state machines a function refers to through its env or its grants. The stack creates them before
+ * the function; a state machine's Task functions must therefore not need it themselves.
+ */
+export function stateMachinesNeededBy(spec: FunctionSpec): Set<StateMachineRef> {
+  const needed = new Set<StateMachineRef>();
+  for (const value of Object.values(spec.env)) {
+    if (typeof value !== 'string' && isStateMachineRef(value.ref)) needed.add(value.ref);
+  }
+  const byGrant: Partial<Record<Grant, StateMachineRef>> = GRANT_STATE_MACHINES;
+  for (const grant of spec.grants) {
+    const ref = byGrant[grant];
+    if (ref) needed.add(ref);
+  }
+  return needed;
+}
+
+/** Whether an env ref names a state machine's ARN. */
+export function isStateMachineRef(ref: EnvRef['ref']): ref is StateMachineRef {
+  return ref.startsWith('stateMachine.');
+}
 
 /** The resources and settings a function can be granted access to or given (see `Grant` and `EnvRef`). */
 export interface FrontdoorResources {
@@ -47,6 +78,12 @@ export interface FrontdoorResources {
   readonly supportAddress: string;
   /** Base URL of the public API and hosted forms (may be a token). */
   readonly publicBaseUrl: string;
+  /**
+   * The state machines by `arnRef`, for env refs to their ARNs and grants on them. A function that needs
+   * one not given here is rejected.
+   * @default - none
+   */
+  readonly stateMachines?: ReadonlyMap<StateMachineRef, IStateMachine>;
 }
 
 export interface FrontdoorFunctionProps {
@@ -113,7 +150,7 @@ export class FrontdoorFunction extends NodejsFunction {
       role: executionRole,
       logGroup: functionLogGroup,
       environment: {
-        ...resolveEnvironment(spec.env, resources),
+        ...resolveEnvironment(spec, resources),
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -301,18 +338,20 @@ export class FrontdoorFunction extends NodejsFunction {
       case 'mail:send':
         this.grantSendMail(resources.supportAddress);
         return;
+      case 'timers:start':
+        // StartExecution only: no StopExecution, DescribeExecution or StartSyncExecution.
+        stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
+        return;
       default:
         assertNever(grant);
     }
   }
 }
 
-function resolveEnvironment(
-  env: Readonly<Record<string, EnvValue>>,
-  { table, bus, mailBucket, supportAddress, publicBaseUrl, linksSecretName }: FrontdoorResources,
-): Record<string, string> {
+function resolveEnvironment(spec: FunctionSpec, resources: FrontdoorResources): Record<string, string> {
+  const { table, bus, mailBucket, supportAddress, publicBaseUrl, linksSecretName } = resources;
   const resolved: Record<string, string> = {};
-  for (const [name, value] of Object.entries(env)) {
+  for (const [name, value] of Object.entries(spec.env)) {
     if (typeof value === 'string') {
       resolved[name] = value;
       continue;
@@ -336,11 +375,26 @@ function resolveEnvironment(
       case 'secret.links':
         resolved[name] = linksSecretName;
         break;
+      case 'stateMachine.slaTimer':
+        resolved[name] = stateMachineFor(spec, resources, value.ref).stateMachineArn;
+        break;
       default:
         assertNever(value.ref);
     }
   }
   return resolved;
+}
+
+function stateMachineFor(
+  spec: FunctionSpec,
+  { stateMachines }: FrontdoorResources,
+  ref: StateMachineRef,
+): IStateMachine {
+  const stateMachine = stateMachines?.get(ref);
+  if (!stateMachine) {
+    throw new Error(`${spec.name} refers to state machine "${ref}", which the stack has not created (yet)`);
+  }
+  return stateMachine;
 }
 
 /** A resolved CloudFormation value as cdk-nag writes it in a finding id (`Fn::Join` joined, `Ref` as `<Name>`). */

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /*
@@ -21,4 +22,12 @@ export function documentClient(): DynamoDBDocumentClient {
 export function eventBridgeClient(): EventBridgeClient {
   eventBridge ??= new EventBridgeClient({});
   return eventBridge;
+}
+
+let stepFunctions: SFNClient | undefined;
+
+/** Step Functions (AWS_ENDPOINT_URL_SFN points it at the local runtime). */
+export function stepFunctionsClient(): SFNClient {
+  stepFunctions ??= new SFNClient({});
+  return stepFunctions;
 }

@@ -146,6 +146,12 @@ export const defaultWorkflow = {
       tier: 2,
       defaultOwner: 'security@example.com',
     },
+    escalation_desk: {
+      name: 'Escalation desk',
+      description: 'Senior agents and the support lead on duty; owns escalated tickets until resolved.',
+      tier: 2,
+      defaultOwner: 'support-leads@example.com',
+    },
     engineering: {
       name: 'Engineering',
       description: 'Validated bugs and incidents.',
@@ -276,6 +282,113 @@ export const defaultWorkflow = {
     },
   ],
 
+  // SLA: the account tier picks the policy, the priority picks its targets (seed 000: priority
+  // changes response expectations). Clocks start when the ticket is opened (triage happens at
+  // intake) and pause while the ticket waits on the customer.
+  sla: {
+    calendars: {
+      'eu-business-hours': {
+        timeZone: 'Europe/Berlin',
+        week: {
+          mon: [{ start: '09:00', end: '17:00' }],
+          tue: [{ start: '09:00', end: '17:00' }],
+          wed: [{ start: '09:00', end: '17:00' }],
+          thu: [{ start: '09:00', end: '17:00' }],
+          fri: [{ start: '09:00', end: '17:00' }],
+          sat: [],
+          sun: [],
+        },
+        holidays: [
+          '2026-12-24',
+          '2026-12-25',
+          '2026-12-26',
+          '2026-12-31',
+          '2027-01-01',
+          '2027-04-02',
+          '2027-04-05',
+        ],
+      },
+    },
+    policies: {
+      enterprise: {
+        description: 'Enterprise accounts: around the clock.',
+        calendar: '24x7',
+        warnAtShare: 0.75,
+        pauseStates: ['waiting_on_customer'],
+        targets: {
+          urgent: { firstResponseMinutes: 30, nextResponseMinutes: 60, resolutionMinutes: 240 },
+          high: { firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 },
+          normal: { firstResponseMinutes: 240, nextResponseMinutes: 480, resolutionMinutes: 1440 },
+          low: { firstResponseMinutes: 480, nextResponseMinutes: 960, resolutionMinutes: 4320 },
+        },
+      },
+      standard: {
+        description: 'Everyone else: business hours in Berlin, public holidays off.',
+        calendar: 'eu-business-hours',
+        warnAtShare: 0.75,
+        pauseStates: ['waiting_on_customer'],
+        targets: {
+          urgent: { firstResponseMinutes: 60, nextResponseMinutes: 120, resolutionMinutes: 480 },
+          high: { firstResponseMinutes: 240, nextResponseMinutes: 480, resolutionMinutes: 960 },
+          normal: { firstResponseMinutes: 480, nextResponseMinutes: 960, resolutionMinutes: 2400 },
+          low: { firstResponseMinutes: 960, resolutionMinutes: 4800 },
+        },
+      },
+    },
+    policyByAccountTier: { enterprise: 'enterprise' },
+    defaultPolicy: 'standard',
+  },
+
+  // Seed 003: tiers 0–3, escalation on breach. A ticket follows the first path whose trigger matches;
+  // each step moves the owning queue, mails the receiving group and, unacknowledged within its
+  // window, goes on to the next step.
+  escalationPaths: {
+    'urgent-enterprise': {
+      description: 'Urgent enterprise tickets escalate at the first warning, not only on a breach.',
+      triggers: [
+        {
+          on: 'sla.warning',
+          when: [
+            { field: 'priority', op: 'equals', value: 'urgent' },
+            { field: 'account.tier', op: 'equals', value: 'enterprise' },
+          ],
+        },
+        {
+          on: 'sla.breached',
+          when: [
+            { field: 'priority', op: 'equals', value: 'urgent' },
+            { field: 'account.tier', op: 'equals', value: 'enterprise' },
+          ],
+        },
+      ],
+      steps: [
+        { queue: 'escalation_desk', acknowledgeWithinMinutes: 15 },
+        { queue: 'engineering', acknowledgeWithinMinutes: 30 },
+      ],
+    },
+    'enterprise-security': {
+      description: 'A security report from an enterprise account brings engineering in at once (a rule).',
+      triggers: [
+        {
+          on: 'ticket.created',
+          when: [
+            { field: 'tags', op: 'equals', value: 'security' },
+            { field: 'account.tier', op: 'equals', value: 'enterprise' },
+          ],
+        },
+      ],
+      steps: [{ queue: 'engineering', acknowledgeWithinMinutes: 60 }],
+    },
+    'sla-breach': {
+      description: 'Any other breached target, or an agent asking for help, goes up through the tiers.',
+      triggers: [{ on: 'sla.breached' }, { on: 'manual' }],
+      steps: [
+        { queue: 'escalation_desk', acknowledgeWithinMinutes: 30 },
+        { queue: 'engineering', acknowledgeWithinMinutes: 60 },
+      ],
+    },
+  },
+
   // Every mail Frontdoor sends carries [{{reference}}] in its subject (added if a template omits it).
   notifications: {
     acknowledgement: {
@@ -320,6 +433,16 @@ export const defaultWorkflow = {
         'If something is still not right, reply to this mail and the ticket reopens.',
         '',
         'The support team',
+      ].join('\n'),
+    },
+    escalation: {
+      subject: 'Escalated to {{queue}}: {{subject}} [{{reference}}]',
+      text: [
+        '{{reference}} ({{priority}}) was escalated to {{queue}}: {{escalationReason}}.',
+        'Escalation path {{escalationPath}}, step {{escalationStep}}.',
+        '',
+        'Acknowledge it before {{acknowledgeBy}} or it escalates again:',
+        'POST /v1/tickets/{{reference}}/escalation/acknowledge',
       ].join('\n'),
     },
     needsInfoLinkDays: 14,

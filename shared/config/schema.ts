@@ -1,5 +1,7 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
-import { Channel, Priority } from '../domain/ticket';
+import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
+import { slaTargets } from '../domain/sla-clock';
+import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import * as z from '../domain/zod';
 
 const snakeId = z
@@ -133,6 +135,74 @@ export const HandoffRuleSchema = z.object({
 });
 export type HandoffRule = z.infer<typeof HandoffRuleSchema>;
 
+const targetMinutes = z.int().check(z.minimum(1, 'must be at least 1 minute'));
+
+/** One priority's targets inside an SLA policy. */
+export const SlaTargetsSchema = z.object({
+  firstResponseMinutes: targetMinutes,
+  /** Answer to a customer's later message; absent = no next-response target. */
+  nextResponseMinutes: z.optional(targetMinutes),
+  resolutionMinutes: targetMinutes,
+});
+export type SlaTargets = z.infer<typeof SlaTargetsSchema>;
+
+/**
+ * An SLA policy for a kind of customer (picked by account tier); each priority has its own targets,
+ * so priority always changes the response expectations (seed 000).
+ */
+export const SlaPolicyConfigSchema = z.object({
+  description: text,
+  /** A calendar of `sla.calendars`, or `24x7`. */
+  calendar: z.string().check(z.minLength(1)),
+  /** Share of a target after which `sla.warning` is published (0.75 = at 75 %). */
+  warnAtShare: z.number().check(z.gt(0), z.lt(1)),
+  /** States in which no clock runs; `resolved` and `closed` stop the clocks anyway. */
+  pauseStates: z._default(z.array(TicketState), ['waiting_on_customer']),
+  targets: z.record(Priority, SlaTargetsSchema),
+});
+export type SlaPolicyConfig = z.infer<typeof SlaPolicyConfigSchema>;
+
+export const SlaConfigSchema = z.object({
+  calendars: z._default(z.record(kebabId, BusinessCalendarSchema), {}),
+  policies: z.record(kebabId, SlaPolicyConfigSchema),
+  /** Account tier → policy; tickets without a listed tier get `defaultPolicy`. */
+  policyByAccountTier: z._default(z.record(z.string().check(z.minLength(1)), kebabId), {}),
+  defaultPolicy: kebabId,
+});
+export type SlaConfig = z.infer<typeof SlaConfigSchema>;
+
+/** What starts or continues an escalation. */
+export const EscalationTriggerSchema = z.discriminatedUnion('on', [
+  z.object({
+    on: z.literal(['sla.warning', 'sla.breached']),
+    /** Which SLA targets count; absent = any. */
+    targets: z.optional(z.array(z.enum(slaTargets)).check(z.minLength(1))),
+    when: z.optional(z.array(ConditionSchema).check(z.minLength(1))),
+  }),
+  // "A rule": a new ticket matching the conditions escalates at once.
+  z.object({ on: z.literal('ticket.created'), when: z.array(ConditionSchema).check(z.minLength(1)) }),
+  // An agent's manual escalation (`POST /v1/tickets/{id}/escalate`).
+  z.object({ on: z.literal('manual'), when: z.optional(z.array(ConditionSchema).check(z.minLength(1))) }),
+]);
+export type EscalationTrigger = z.infer<typeof EscalationTriggerSchema>;
+
+export const EscalationStepSchema = z.object({
+  /** The queue that owns the ticket from this step on (its tier is the step's tier). */
+  queue: z.string(),
+  /** Who is told; defaults to the queue's default owner. */
+  notify: z.optional(Email),
+  /** Not acknowledged within this window → the next step. */
+  acknowledgeWithinMinutes: z.int().check(z.minimum(1), z.maximum(7 * 24 * 60)),
+});
+export type EscalationStep = z.infer<typeof EscalationStepSchema>;
+
+export const EscalationPathSchema = z.object({
+  description: text,
+  triggers: z.array(EscalationTriggerSchema).check(z.minLength(1)),
+  steps: z.array(EscalationStepSchema).check(z.minLength(1)),
+});
+export type EscalationPath = z.infer<typeof EscalationPathSchema>;
+
 export const WebhookSourceSchema = z.object({
   description: text,
   // The Secrets Manager name holding the HMAC key; the key itself never lives in config.
@@ -153,6 +223,13 @@ export const templateVariables = [
   'link',
   'linkExpiresAt',
   'body',
+  // Escalation notices to the receiving group.
+  'queue',
+  'priority',
+  'escalationPath',
+  'escalationStep',
+  'escalationReason',
+  'acknowledgeBy',
 ] as const;
 
 export const TemplateSchema = z.object({
@@ -170,6 +247,8 @@ export const NotificationsSchema = z.object({
   agentReply: TemplateSchema,
   /** Sent when a ticket is resolved. */
   resolution: TemplateSchema,
+  /** Sent to the receiving group when a ticket is escalated to them (internal; never to the customer). */
+  escalation: TemplateSchema,
   /** How long the signed needs-info link works. */
   needsInfoLinkDays: z.int().check(z.minimum(1), z.maximum(90)),
 });
@@ -188,6 +267,9 @@ export const WorkflowConfigSchema = z
     notifications: NotificationsSchema,
     routingRules: z._default(z.array(RoutingRuleSchema), []),
     handoffs: z._default(z.array(HandoffRuleSchema), []),
+    sla: SlaConfigSchema,
+    /** Evaluated in order: the first path with a matching trigger takes a ticket; it stays on it. */
+    escalationPaths: z._default(z.record(kebabId, EscalationPathSchema), {}),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -273,6 +355,64 @@ export const WorkflowConfigSchema = z
               );
             }
           }
+        }
+      }
+
+      const calendars = Object.keys(config.sla.calendars);
+      const policies = Object.keys(config.sla.policies);
+      const checkPolicy = (path: PropertyKey[], id: string) => {
+        if (!Object.hasOwn(config.sla.policies, id))
+          issue(path, `unknown SLA policy "${id}"; known: ${known(policies)}`);
+      };
+      checkPolicy(['sla', 'defaultPolicy'], config.sla.defaultPolicy);
+      for (const [tier, id] of Object.entries(config.sla.policyByAccountTier))
+        checkPolicy(['sla', 'policyByAccountTier', tier], id);
+      for (const [id, policy] of Object.entries(config.sla.policies)) {
+        const path = ['sla', 'policies', id];
+        if (policy.calendar !== ALWAYS_OPEN_CALENDAR && !Object.hasOwn(config.sla.calendars, policy.calendar))
+          issue(
+            [...path, 'calendar'],
+            `unknown calendar "${policy.calendar}"; known: ${known([ALWAYS_OPEN_CALENDAR, ...calendars])}`,
+          );
+        for (const [i, state] of policy.pauseStates.entries()) {
+          if (state === 'resolved' || state === 'closed')
+            issue(
+              [...path, 'pauseStates', i],
+              `${state} stops the clocks already; it cannot be a pause state`,
+            );
+        }
+        // Priorities must change the expectations: a more urgent priority is never slower.
+        const order = Priority.options.toReversed(); // urgent, high, normal, low
+        for (const key of ['firstResponseMinutes', 'resolutionMinutes'] as const) {
+          for (let i = 1; i < order.length; i++) {
+            const faster = order[i - 1];
+            const slower = order[i];
+            if (!faster || !slower) continue;
+            const a = policy.targets[faster]?.[key];
+            const b = policy.targets[slower]?.[key];
+            if (a !== undefined && b !== undefined && a > b)
+              issue(
+                [...path, 'targets', faster, key],
+                `${faster} (${a} min) is slower than ${slower} (${b} min); a higher priority must not wait longer`,
+              );
+          }
+        }
+        const distinct = new Set(Object.values(policy.targets).map((t) => JSON.stringify(t)));
+        if (distinct.size < Object.keys(policy.targets).length)
+          issue(
+            [...path, 'targets'],
+            'two priorities have the same targets; priority must change the expectations',
+          );
+      }
+      for (const [id, escalationPath] of Object.entries(config.escalationPaths)) {
+        for (const [i, step] of escalationPath.steps.entries()) {
+          checkQueue(['escalationPaths', id, 'steps', i, 'queue'], step.queue);
+          const owner = config.queues[step.queue]?.defaultOwner;
+          if (step.notify === undefined && owner !== undefined && !Email.safeParse(owner).success)
+            issue(
+              ['escalationPaths', id, 'steps', i, 'notify'],
+              `queue ${step.queue}'s default owner "${owner}" is not an address; name who to notify`,
+            );
         }
       }
 

@@ -79,10 +79,61 @@ export const TicketMessageAddedEvent = z.object({
 });
 export type TicketMessageAddedEvent = z.infer<typeof TicketMessageAddedEvent>;
 
+const SlaTargetName = z.enum(['firstResponse', 'nextResponse', 'resolution']);
+
+export const SlaWarningEvent = z.object({
+  type: z.literal('sla.warning'),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    policy: z.string(),
+    target: SlaTargetName,
+    dueAt: IsoDateTime,
+    priority: Priority,
+    queue: z.string(),
+  }),
+});
+export type SlaWarningEvent = z.infer<typeof SlaWarningEvent>;
+
+export const SlaBreachedEvent = z.object({
+  type: z.literal('sla.breached'),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    policy: z.string(),
+    target: SlaTargetName,
+    dueAt: IsoDateTime,
+    priority: Priority,
+    queue: z.string(),
+  }),
+});
+export type SlaBreachedEvent = z.infer<typeof SlaBreachedEvent>;
+
+export const TicketEscalatedEvent = z.object({
+  type: z.literal('ticket.escalated'),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    path: z.string(),
+    step: z.int().check(z.minimum(1)),
+    cause: z.string(),
+    fromQueue: z.string(),
+    toQueue: z.string(),
+    tier: z.int(),
+    /** The receiving group's address. */
+    notify: z.optional(z.string()),
+    acknowledgeBy: z.nullable(IsoDateTime),
+  }),
+});
+export type TicketEscalatedEvent = z.infer<typeof TicketEscalatedEvent>;
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
   TicketMessageAddedEvent,
+  SlaWarningEvent,
+  SlaBreachedEvent,
+  TicketEscalatedEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 

@@ -2,6 +2,7 @@ import type { WorkflowConfig } from '../config/schema';
 import { type Actor, type AuditEvent, auditEvent } from './audit';
 import { DomainError, type Issue } from './errors';
 import { type DomainEvent, ticketCreatedEvent } from './events';
+import { openingSla } from './sla';
 import { blockedOnFor } from './states';
 import type { Message, Ticket, TicketDraft } from './ticket';
 import { triage } from './triage';
@@ -51,7 +52,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
 
   const at = ctx.now.toISOString();
   const state = triaged.missingFields.length > 0 ? 'needs_info' : 'new';
-  const ticket: Ticket = {
+  const opened: Ticket = {
     id: ctx.newId(),
     reference: ctx.reference,
     channel: draft.channel,
@@ -84,7 +85,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
 
   const message: Message = {
     id: ctx.newId(),
-    ticketId: ticket.id,
+    ticketId: opened.id,
     direction: 'inbound',
     visibility: 'public',
     channel: draft.channel,
@@ -100,6 +101,9 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     ...(draft.firstMessage?.mailClass !== undefined ? { mailClass: draft.firstMessage.mailClass } : {}),
     createdAt: at,
   };
+
+  // The SLA clocks start at triage, which is now (seed 003).
+  const ticket: Ticket = { ...opened, ...openingSla(opened, [message], ctx.config, ctx.now) };
 
   const audit = [
     auditEvent({
@@ -134,6 +138,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
         tags: ticket.tags,
         matchedRules: triaged.matchedRules,
         missingFields: ticket.missingFields,
+        slaPolicy: ticket.slaPolicy,
       },
     }),
   ];

@@ -2,7 +2,7 @@ import type { Template, WorkflowConfig } from '../config/schema';
 import type { DomainEvent } from './events';
 import type { Ticket } from './ticket';
 
-export type TemplateName = 'acknowledgement' | 'needsInfo' | 'agentReply' | 'resolution';
+export type TemplateName = 'acknowledgement' | 'needsInfo' | 'agentReply' | 'resolution' | 'escalation';
 
 export interface PlannedMail {
   readonly template: TemplateName;
@@ -11,6 +11,8 @@ export interface PlannedMail {
   readonly automatic: boolean;
   /** Same event redelivered, or announced again, yields the same key: a mail is sent once. */
   readonly idempotencyKey: string;
+  /** To the team, not the customer: recorded as an internal message and not threaded to the customer's mail. */
+  readonly internal?: boolean;
 }
 
 export type Plan = { readonly mail: PlannedMail } | { readonly skip: string };
@@ -53,6 +55,23 @@ export function planNotification(
       }
       return { skip: 'not an outbound public reply' };
     }
+    case 'ticket.escalated': {
+      // The receiving group hears about it, whatever the ticket came from (an internal notice).
+      const group = event.detail.notify;
+      if (!group) return { skip: `no address to notify for queue ${event.detail.toQueue}` };
+      return {
+        mail: {
+          template: 'escalation',
+          to: group,
+          automatic: true,
+          internal: true,
+          idempotencyKey: key('escalation'),
+        },
+      };
+    }
+    case 'sla.warning':
+    case 'sla.breached':
+      return { skip: `no mail for ${event.type}` };
   }
 }
 

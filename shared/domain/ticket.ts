@@ -97,6 +97,46 @@ export type AccountContext = z.infer<typeof AccountContext>;
 export const FieldValues = z.record(z.string(), z.string());
 export type FieldValues = z.infer<typeof FieldValues>;
 
+/** Where one SLA target stands, as last recorded on the ticket by the SLA clock. */
+export const TicketSlaTarget = z.object({
+  target: z.enum(['firstResponse', 'nextResponse', 'resolution']),
+  status: z.enum(['running', 'paused', 'met', 'breached', 'warning']),
+  dueAt: z.nullable(IsoDateTime),
+  warnAt: z.nullable(IsoDateTime),
+  /** When `sla.warning` was published for this target (once per target and start). */
+  warnedAt: z.optional(IsoDateTime),
+  breachedAt: z.optional(IsoDateTime),
+  metAt: z.optional(IsoDateTime),
+  /** When this target's clock started (a new customer message restarts next response). */
+  startedAt: z.optional(IsoDateTime),
+});
+export type TicketSlaTarget = z.infer<typeof TicketSlaTarget>;
+
+export const TicketSla = z.object({
+  /** `<policy>/<priority>`, e.g. `enterprise/urgent`. */
+  policy: z.string(),
+  targets: z.array(TicketSlaTarget),
+  evaluatedAt: IsoDateTime,
+});
+export type TicketSla = z.infer<typeof TicketSla>;
+
+/** The escalation a ticket is on: its path, the step reached, and whether the step was acknowledged. */
+export const TicketEscalation = z.object({
+  path: z.string(),
+  /** 1-based step of the path. */
+  step: z.int().check(z.minimum(1)),
+  queue: z.string(),
+  tier: z.int(),
+  escalatedAt: IsoDateTime,
+  /** Unacknowledged by then → the next step; null once acknowledged or at the last step's end. */
+  acknowledgeBy: z.nullable(IsoDateTime),
+  acknowledgedAt: z.optional(IsoDateTime),
+  acknowledgedBy: z.optional(z.string()),
+  /** Every cause that escalated this ticket, so a redelivered trigger escalates only once. */
+  causes: z.array(z.string()),
+});
+export type TicketEscalation = z.infer<typeof TicketEscalation>;
+
 export const TicketSchema = z.object({
   id: TicketId,
   reference: Reference,
@@ -120,6 +160,9 @@ export const TicketSchema = z.object({
   state: TicketState,
   blockedOn: z.nullable(BlockedOn),
   slaPolicy: z.nullable(z.string()),
+  /** The SLA targets as the clock last recorded them (met and breached targets stay). */
+  sla: z.optional(TicketSla),
+  escalation: z.optional(TicketEscalation),
   /** Set for tickets opened by auto-replies, list mail or bounces: they never get an automatic mail. */
   suppressAutoMail: z._default(z.boolean(), false),
   /** The closed ticket this one follows up (a customer replied to it after it was closed). */

@@ -68,12 +68,13 @@ export async function sendNotification(
     to: planned.to,
     subject: rendered.subject,
     text: rendered.text,
-    inReplyTo: lastInbound,
-    references: threadIds.slice(-20),
+    // A notice to the team is its own thread: it must not look like part of the customer's conversation.
+    inReplyTo: planned.internal ? undefined : lastInbound,
+    references: planned.internal ? [] : threadIds.slice(-20),
     autoSubmitted: planned.automatic,
   };
   const messageId = await ports.once(planned.idempotencyKey, () => ports.mailer.send(outgoing));
-  await record(ticket.id, planned.template, outgoing, messageId, event, ports);
+  await record(ticket.id, planned, outgoing, messageId, event, ports);
   return { kind: 'sent', template: planned.template, messageId };
 }
 
@@ -95,7 +96,27 @@ async function variables(
     link: '',
     linkExpiresAt: '',
     body: '',
+    queue: ports.config.queues[ticket.queue]?.name ?? ticket.queue,
+    priority: ticket.priority,
+    escalationPath: '',
+    escalationStep: '',
+    escalationReason: '',
+    acknowledgeBy: '',
   };
+  if (event.type === 'ticket.escalated') {
+    const d = event.detail;
+    vars.queue = ports.config.queues[d.toQueue]?.name ?? d.toQueue;
+    vars.escalationPath = d.path;
+    vars.escalationStep = String(d.step);
+    vars.escalationReason = d.cause.startsWith('manual:')
+      ? 'an agent asked for it'
+      : d.cause.startsWith('unacknowledged:')
+        ? 'the previous step was not acknowledged in time'
+        : d.cause.replace(':', ' on ');
+    vars.acknowledgeBy = d.acknowledgeBy
+      ? new Date(d.acknowledgeBy).toUTCString()
+      : 'no further step (last on the path)';
+  }
   if (ticket.missingFields.length > 0) {
     const expiresAt =
       Math.floor(now.getTime() / 1000) + ports.config.notifications.needsInfoLinkDays * 86_400;
@@ -116,7 +137,7 @@ async function variables(
 /** The mail as an outbound message on the ticket, its Message-ID threaded, and an audit line. */
 async function record(
   ticketId: string,
-  template: string,
+  planned: { template: string; internal?: boolean },
   mail: OutgoingMail,
   messageId: string,
   event: DomainEvent,
@@ -140,7 +161,7 @@ async function record(
               id: newId(now),
               ticketId,
               direction: 'outbound',
-              visibility: 'public',
+              visibility: planned.internal ? 'internal' : 'public',
               channel: 'email',
               author: { kind: 'system', email: mail.from },
               subject: mail.subject,
@@ -148,7 +169,7 @@ async function record(
               messageId,
               to: [mail.to],
               attachments: [],
-              template,
+              template: planned.template,
               createdAt: at,
             },
           ];
@@ -161,7 +182,12 @@ async function record(
         actor: { kind: 'system', id: 'notifications' },
         action: 'mail.sent',
         before: null,
-        after: { template, messageId, cause: `${event.type}@${event.detail.version}` },
+        after: {
+          template: planned.template,
+          to: mail.to,
+          messageId,
+          cause: `${event.type}@${event.detail.version}`,
+        },
       }),
     ];
     try {
@@ -170,7 +196,7 @@ async function record(
         expectedVersion: ticket.version,
         messages,
         audit,
-        threadIds: [messageId],
+        threadIds: planned.internal ? [] : [messageId],
       });
       return;
     } catch (e: unknown) {

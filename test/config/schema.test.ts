@@ -84,7 +84,7 @@ describe('a bad config', () => {
     const i = ruleIndex('enterprise-invoice');
     const error = refusal(withChange(['triageRules', i, 'then', 'queue'], 'billing_queue'));
     expect(error.message).toBe(
-      `Invalid workflow config:\n  - triageRules[${i}].then.queue: unknown queue "billing_queue"; known: self_service, frontline, billing, specialists, security, engineering`,
+      `Invalid workflow config:\n  - triageRules[${i}].then.queue: unknown queue "billing_queue"; known: self_service, frontline, billing, specialists, security, escalation_desk, engineering`,
     );
   });
 

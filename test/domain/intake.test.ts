@@ -42,11 +42,27 @@ describe('opening a ticket', () => {
       blockedOn: null,
       missingFields: [],
       assignee: null,
-      slaPolicy: null,
+      // Enterprise account, high priority (the enterprise-invoice rule): the SLA clocks start now.
+      slaPolicy: 'enterprise/high',
       version: 1,
       createdAt: T0.toISOString(),
       updatedAt: T0.toISOString(),
     });
+    const minutes = (n: number) => new Date(T0.getTime() + n * 60_000).toISOString();
+    expect(ticket.sla?.targets).toEqual([
+      expect.objectContaining({
+        target: 'firstResponse',
+        status: 'running',
+        dueAt: minutes(60),
+        warnAt: minutes(45),
+      }),
+      expect.objectContaining({
+        target: 'resolution',
+        status: 'running',
+        dueAt: minutes(480),
+        warnAt: minutes(360),
+      }),
+    ]);
     expect(TicketSchema.parse(ticket)).toEqual(ticket);
   });
 
@@ -114,6 +130,7 @@ describe('opening a ticket', () => {
       tags: ['enterprise'],
       matchedRules: ['billing-keywords', 'enterprise-invoice', 'enterprise-account'],
       missingFields: ['customerId'],
+      slaPolicy: 'enterprise/high',
     });
   });
 

@@ -8,6 +8,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type FrontdoorApp } from '../../infra/build-app';
+import { REPO_ROOT } from '../../infra/constructs/frontdoor-function';
+import type { FrontdoorStateMachine } from '../../infra/constructs/frontdoor-state-machine';
 import { SUPPORT_GROUPS } from '../../infra/stateless-stack';
 import {
   functions,
@@ -16,6 +18,8 @@ import {
   inboundMailConsumer,
   queueConsumers,
   queues,
+  stateMachineFunctions,
+  stateMachines,
 } from '../../infra/topology';
 import { tableDesign } from '../../shared/adapters/table-design';
 
@@ -95,6 +99,22 @@ function flatten(value: unknown): string {
 
 function resourcesOf(template: Template, type: string): Resource[] {
   return Object.values(template.findResources(type)) as Resource[];
+}
+
+function slaTimer(): FrontdoorStateMachine {
+  const stateMachine = built.stateless.stateMachines.get('sla-timer');
+  if (!stateMachine) throw new Error('the stateless stack has no sla-timer state machine');
+  return stateMachine;
+}
+
+/** The deployed state machine whose physical name is `frontdoor-test-<name>`. */
+function stateMachineResource(name: string): Resource {
+  const [machine, ...others] = resourcesOf(stateless, 'AWS::StepFunctions::StateMachine').filter(
+    (r) => r.Properties.StateMachineName === `frontdoor-test-${name}`,
+  );
+  expect(others).toEqual([]);
+  if (!machine) throw new Error(`no state machine frontdoor-test-${name}`);
+  return machine;
 }
 
 describe('stateful stack', () => {
@@ -213,6 +233,7 @@ describe('stateless stack', () => {
       'mail.supportAddress': 'support@example.com',
       'api.url': built.stateless.resolve(built.stateless.apiStage.url),
       'secret.links': 'frontdoor/test/links',
+      'stateMachine.slaTimer': built.stateless.resolve(slaTimer().stateMachineArn),
     };
     for (const spec of functions) {
       const expected: Record<string, unknown> = {};
@@ -338,6 +359,7 @@ describe('stateless stack', () => {
       'EventBusName',
       'MailBucketName',
       'SupportAddress',
+      'SlaTimerStateMachineArn',
     ]) {
       stateless.hasOutput(output, {});
     }
@@ -465,6 +487,182 @@ describe('queues', () => {
       });
     }
     stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', queueConsumers().length);
+  });
+  it('puts SLA-relevant ticket changes on sla-timers and SLA findings on escalations, each with its consumer', () => {
+    const consumers = { 'sla-timers': 'start-sla-timer', escalations: 'apply-escalations' } as const;
+    for (const [queueName, consumerName] of Object.entries(consumers)) {
+      const spec = queues.find((q) => q.name === queueName);
+      if (!spec) throw new Error(`the topology has no ${queueName} queue`);
+      const queueId = logicalIdAt(built.stateful, `${queueName}-queue`);
+      stateful.hasResourceProperties('AWS::SQS::Queue', {
+        QueueName: `frontdoor-test-${queueName}`,
+        RedrivePolicy: {
+          deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdAt(built.stateful, `${queueName}-dlq`), 'Arn'] },
+          maxReceiveCount: spec.maxReceiveCount,
+        },
+      });
+      stateful.hasResourceProperties('AWS::SQS::Queue', { QueueName: `frontdoor-test-${queueName}-dlq` });
+      for (const pattern of spec.subscriptions) {
+        stateful.hasResourceProperties('AWS::Events::Rule', {
+          EventPattern: pattern,
+          Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } })],
+        });
+      }
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: built.stateless.resolve(built.stateful.queues.get(queueName)?.queueArn),
+        FunctionName: { Ref: logicalIdAt(built.stateless, consumerName) },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    }
+    const detailTypes = (name: string): unknown[] =>
+      queues.find((q) => q.name === name)?.subscriptions.flatMap((p) => p['detail-type'] as unknown[]) ?? [];
+    expect(detailTypes('sla-timers')).toEqual(
+      expect.arrayContaining(['ticket.created', 'ticket.state_changed', 'ticket.priority_changed']),
+    );
+    expect(detailTypes('escalations')).toEqual(expect.arrayContaining(['sla.warning', 'sla.breached']));
+  });
+});
+
+describe('SLA timer state machine', () => {
+  const LOG_DELIVERY = [
+    'logs:CreateLogDelivery',
+    'logs:DeleteLogDelivery',
+    'logs:DescribeLogGroups',
+    'logs:DescribeResourcePolicies',
+    'logs:GetLogDelivery',
+    'logs:ListLogDeliveries',
+    'logs:PutResourcePolicy',
+    'logs:UpdateLogDelivery',
+  ];
+  const TRACING = [
+    'xray:GetSamplingRules',
+    'xray:GetSamplingTargets',
+    'xray:PutTelemetryRecords',
+    'xray:PutTraceSegments',
+  ];
+
+  function roleStatements(): PolicyStatement[] {
+    return statementsOfRole(stateless, logicalIdAt(built.stateless, 'sla-timer/Role'));
+  }
+
+  it('deploys one Standard state machine per topology entry, named after the stage', () => {
+    stateless.resourceCountIs('AWS::StepFunctions::StateMachine', stateMachines.length);
+    for (const spec of stateMachines) {
+      expect(stateMachineResource(spec.name).Properties.StateMachineType).toBe('STANDARD');
+    }
+  });
+
+  it('deploys the ASL file as written, its placeholders bound to the deployed functions’ ARNs', () => {
+    for (const spec of stateMachines) {
+      const { Properties } = stateMachineResource(spec.name);
+      const file = readFileSync(join(REPO_ROOT, spec.definition), 'utf8');
+      expect(JSON.parse(Properties.DefinitionString as string)).toEqual(JSON.parse(file));
+      expect(Properties.DefinitionS3Location).toBeUndefined();
+      expect(Properties.DefinitionSubstitutions).toEqual(
+        Object.fromEntries(
+          stateMachineFunctions(spec).map(({ placeholder, fn }) => [
+            placeholder,
+            { 'Fn::GetAtt': [logicalIdAt(built.stateless, fn.name), 'Arn'] },
+          ]),
+        ),
+      );
+    }
+    const { Properties } = stateMachineResource('sla-timer');
+    expect(Properties.DefinitionString).toContain(`"FunctionName":"\${CheckSlaFunctionArn}"`);
+    expect(Properties.DefinitionSubstitutions).toEqual({
+      CheckSlaFunctionArn: { 'Fn::GetAtt': [logicalIdAt(built.stateless, 'check-sla'), 'Arn'] },
+    });
+  });
+
+  it('logs every execution event, without execution data, to its own KMS-encrypted log group, and traces', () => {
+    const logsId = logicalIdAt(built.stateless, 'sla-timer-logs');
+    expect(stateMachineResource('sla-timer').Properties).toMatchObject({
+      LoggingConfiguration: {
+        Destinations: [{ CloudWatchLogsLogGroup: { LogGroupArn: { 'Fn::GetAtt': [logsId, 'Arn'] } } }],
+        IncludeExecutionData: false,
+        Level: 'ALL',
+      },
+      TracingConfiguration: { Enabled: true },
+    });
+    stateless.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: '/aws/vendedlogs/states/frontdoor-test-sla-timer',
+      RetentionInDays: 30,
+      KmsKeyId: built.stateless.resolve(built.stateful.key.keyArn),
+    });
+  });
+
+  it('is assumed by Step Functions of this account only', () => {
+    stateless.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'states.amazonaws.com' },
+            Condition: {
+              ArnLike: { 'aws:SourceArn': Match.anyValue() },
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            },
+          }),
+        ],
+      },
+    });
+    expect(stateMachineResource('sla-timer').Properties.RoleArn).toEqual({
+      'Fn::GetAtt': [logicalIdAt(built.stateless, 'sla-timer/Role'), 'Arn'],
+    });
+  });
+
+  it('lets its role invoke check-sla (that ARN alone) and put events on the Frontdoor bus, nothing more', () => {
+    const statements = roleStatements();
+    const starred = statements.filter((s) => s.Resource === '*');
+    expect(actionsOf(starred).sort()).toEqual([...LOG_DELIVERY, ...TRACING].sort());
+
+    const scoped = statements.filter((s) => s.Resource !== '*');
+    expect(actionsOf(scoped).sort()).toEqual(['events:PutEvents', 'lambda:InvokeFunction']);
+    for (const statement of scoped) expect(statement.Effect).toBe('Allow');
+    const invoke = scoped.find((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
+    expect(invoke?.Resource).toEqual({ 'Fn::GetAtt': [logicalIdAt(built.stateless, 'check-sla'), 'Arn'] });
+    const put = scoped.find((s) => actionsOf([s]).includes('events:PutEvents'));
+    expect(put?.Resource).toEqual(built.stateless.resolve(built.stateful.bus.eventBusArn));
+  });
+
+  it('gives start-sla-timer the state machine’s ARN and StartExecution on that state machine only', () => {
+    const machineRef = { Ref: logicalIdAt(built.stateless, 'sla-timer') };
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'frontdoor-test-start-sla-timer',
+      Environment: { Variables: Match.objectLike({ SLA_TIMER_ARN: machineRef }) },
+    });
+    const states = statementsOfFunction('start-sla-timer').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('states:')),
+    );
+    expect(states).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: machineRef }]);
+  });
+
+  it('gives Step Functions rights to no function but those granted timers:start', () => {
+    for (const spec of functions) {
+      const actions = actionsOf(statementsOfFunction(spec.name)).filter((a) => a.startsWith('states:'));
+      expect(actions, spec.name).toEqual(
+        spec.grants.includes('timers:start') ? ['states:StartExecution'] : [],
+      );
+    }
+    expect(functions.filter((f) => f.grants.includes('timers:start')).map((f) => f.name)).toEqual([
+      'start-sla-timer',
+    ]);
+  });
+
+  it('leaves check-sla to its state machine: no event source, rule, route, resource policy or states rights', () => {
+    const fnId = logicalIdAt(built.stateless, 'check-sla');
+    const mentions = (type: string): Resource[] =>
+      resourcesOf(stateless, type).filter((r) => JSON.stringify(r.Properties).includes(`"${fnId}"`));
+    expect(mentions('AWS::Lambda::EventSourceMapping')).toEqual([]);
+    expect(mentions('AWS::Lambda::Permission')).toEqual([]);
+    expect(mentions('AWS::Events::Rule')).toEqual([]);
+    expect(mentions('AWS::ApiGatewayV2::Integration')).toEqual([]);
+    expect(actionsOf(statementsOfFunction('check-sla')).filter((a) => a.startsWith('states:'))).toEqual([]);
+  });
+
+  it('outputs the state machine ARN', () => {
+    stateless.hasOutput('SlaTimerStateMachineArn', {
+      Value: { Ref: logicalIdAt(built.stateless, 'sla-timer') },
+    });
   });
 });
 

@@ -1,0 +1,40 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { TicketRepository } from '../adapters/ticket-repository';
+import { isTicketId, parseReference } from '../domain';
+import { HttpError, notFound } from './errors';
+import { header, pathParameter } from './request';
+
+/** The ticket a `/v1/tickets/{id}` route names, by ULID or `FD-<n>`; 404 when there is none. */
+export async function ticketIdFrom(
+  event: Pick<APIGatewayProxyEventV2, 'pathParameters'>,
+  tickets: Pick<TicketRepository, 'ticketIdForReference'>,
+): Promise<string> {
+  const id = pathParameter(event, 'id');
+  const ticketId = isTicketId(id)
+    ? id
+    : parseReference(id)
+      ? await tickets.ticketIdForReference(id)
+      : undefined;
+  if (!ticketId) throw notFound(`ticket ${id} not found`);
+  return ticketId;
+}
+
+/** Writes to a ticket take `If-Match: <version>` (DESIGN.md): 428 when it is missing or not a version. */
+export function expectedVersion(event: Pick<APIGatewayProxyEventV2, 'headers'>): number {
+  const ifMatch = header(event, 'If-Match')?.replace(/^W\//, '').replace(/"/g, '');
+  if (!ifMatch || !/^\d+$/.test(ifMatch)) {
+    throw new HttpError(
+      428,
+      'precondition_required',
+      'send If-Match: <ticket version> (from GET /v1/tickets/{id})',
+    );
+  }
+  return Number(ifMatch);
+}
+
+/** 409 with the version to retry from. */
+export function staleVersion(currentVersion: number): HttpError {
+  return new HttpError(409, 'stale_version', `the ticket is at version ${currentVersion}`, {
+    currentVersion,
+  });
+}

@@ -1,0 +1,110 @@
+import type { Clock } from '../adapters/clock';
+import type { EventPublisher } from '../adapters/event-publisher';
+import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
+import type { WorkflowConfig } from '../config';
+import {
+  type Actor,
+  type AuditEvent,
+  acknowledgeEscalation,
+  type EscalationCause,
+  escalate,
+  newId,
+  type SlaBreachedEvent,
+  type SlaWarningEvent,
+  type Ticket,
+  type TicketCreatedEvent,
+  type TicketEscalatedEvent,
+} from '../domain';
+import { changeTicket } from './ticket-change';
+
+export interface EscalationPorts {
+  readonly tickets: Pick<TicketRepository, 'get' | 'history' | 'append'>;
+  readonly events: EventPublisher;
+  readonly clock: Clock;
+  readonly config: WorkflowConfig;
+}
+
+export type TriggerResult =
+  | { readonly kind: 'escalated'; readonly path: string; readonly step: number; readonly queue: string }
+  | { readonly kind: 'skipped'; readonly reason: string };
+
+const ESCALATION_ACTOR: Actor = { kind: 'system', id: 'escalations' };
+
+/**
+ * An SLA warning or breach, or a new ticket, may match an escalation path's trigger.
+ * Primary course: read the ticket; take the next step of its path for this cause (once per cause, so a
+ * redelivered event changes nothing twice); write it; announce `ticket.escalated` (the receiving group
+ * is mailed by the notifier).
+ */
+export async function applyEscalationTriggers(
+  event: SlaWarningEvent | SlaBreachedEvent | TicketCreatedEvent,
+  ports: EscalationPorts,
+): Promise<TriggerResult> {
+  const cause: EscalationCause =
+    event.type === 'ticket.created'
+      ? { kind: 'ticket.created' }
+      : { kind: event.type, target: event.detail.target };
+  type Decided =
+    | { readonly kind: 'skipped'; readonly reason: string }
+    | { readonly kind: 'escalated'; readonly event: TicketEscalatedEvent };
+  const outcome = await changeTicket<Decided>(event.detail.ticketId, ports.tickets, (history) => {
+    if (!history) return { result: { kind: 'skipped', reason: `ticket ${event.detail.ticketId} not found` } };
+    const now = ports.clock.now();
+    const e = escalate(history.ticket, cause, ports.config, {
+      actor: ESCALATION_ACTOR,
+      at: now,
+      newId: () => newId(now),
+    });
+    if (!e.ok) return { result: { kind: 'skipped', reason: e.reason } };
+    return { write: { ticket: e.ticket, audit: [e.audit] }, result: { kind: 'escalated', event: e.event } };
+  });
+  if (outcome.kind === 'skipped') return outcome;
+  await ports.events.publish([outcome.event]);
+  const d = outcome.event.detail;
+  return { kind: 'escalated', path: d.path, step: d.step, queue: d.toQueue };
+}
+
+export type AgentEscalationResult =
+  | { readonly kind: 'done'; readonly ticket: Ticket }
+  | { readonly kind: 'refused'; readonly reason: string }
+  | { readonly kind: 'stale'; readonly currentVersion: number }
+  | { readonly kind: 'not_found' };
+
+/** An agent escalates a ticket (If-Match), or acknowledges the escalation step their group received. */
+export async function escalateByAgent(
+  input: {
+    ticketId: string;
+    expectedVersion: number;
+    actor: Actor;
+    action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' };
+  },
+  ports: EscalationPorts,
+): Promise<AgentEscalationResult> {
+  const ticket = await ports.tickets.get(input.ticketId);
+  if (!ticket) return { kind: 'not_found' };
+  if (ticket.version !== input.expectedVersion) return { kind: 'stale', currentVersion: ticket.version };
+  const now = ports.clock.now();
+  const ctx = { actor: input.actor, at: now, newId: () => newId(now) };
+  const outcome:
+    | { ok: true; ticket: Ticket; audit: AuditEvent; event?: TicketEscalatedEvent }
+    | { ok: false; reason: string } =
+    input.action.kind === 'escalate'
+      ? escalate(ticket, { kind: 'manual', reason: input.action.reason }, ports.config, ctx)
+      : acknowledgeEscalation(ticket, ctx);
+  if (!outcome.ok) return { kind: 'refused', reason: outcome.reason };
+  try {
+    await ports.tickets.append({
+      ticket: outcome.ticket,
+      expectedVersion: ticket.version,
+      audit: [outcome.audit],
+    });
+  } catch (e: unknown) {
+    if (e instanceof ConcurrentUpdateError) {
+      const current = await ports.tickets.get(input.ticketId);
+      return { kind: 'stale', currentVersion: current?.version ?? ticket.version };
+    }
+    throw e;
+  }
+  if (outcome.event) await ports.events.publish([outcome.event]);
+  return { kind: 'done', ticket: outcome.ticket };
+}
