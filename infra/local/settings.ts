@@ -12,6 +12,27 @@ export interface LocalSettings {
   readonly supportAddress: string;
   /** Where links in mail point: this runtime's own URL unless PUBLIC_BASE_URL says otherwise. */
   readonly publicBaseUrl: string;
+  /** How fast the workflow clock runs (CLOCK_SPEED; 60 = an hour per minute). */
+  readonly clockSpeed: number;
+  /** Where the workflow clock starts (CLOCK_START, ISO 8601); the real time by default. */
+  readonly clockStart: Date | undefined;
+}
+
+function clockSpeed(env: NodeJS.ProcessEnv): number {
+  const raw = env.CLOCK_SPEED;
+  if (raw === undefined || raw === '') return 1;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0 || n > 100_000)
+    throw new Error(`CLOCK_SPEED must be a number above 0 and at most 100000, got "${raw}"`);
+  return n;
+}
+
+function clockStart(env: NodeJS.ProcessEnv): Date | undefined {
+  const raw = env.CLOCK_START;
+  if (raw === undefined || raw === '') return undefined;
+  const at = new Date(raw);
+  if (Number.isNaN(at.getTime())) throw new Error(`CLOCK_START must be an ISO 8601 date-time, got "${raw}"`);
+  return at;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -35,6 +56,8 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettin
     mailBucket: 'frontdoor-local-mail',
     supportAddress: (env.SUPPORT_ADDRESS || 'support@example.com').toLowerCase(),
     publicBaseUrl: env.PUBLIC_BASE_URL || `http://localhost:${port(env, 'PORT', 3000)}`,
+    clockSpeed: clockSpeed(env),
+    clockStart: clockStart(env),
   };
 }
 

@@ -125,8 +125,10 @@ export class VirtualClock {
   private reanchor(virtualNow: number): void {
     this.anchorVirtual = virtualNow;
     this.anchorReal = Date.now();
-    // Every sleeper is re-checked: the due ones wake now, the others re-arm for the new speed.
-    for (const sleeper of [...this.sleepers]) this.check(sleeper);
+    // Every sleeper is re-checked: the due ones wake now, earliest target first (so a jump over several
+    // due moments replays them in order), the others re-arm for the new speed.
+    const byTarget = [...this.sleepers].sort((a, b) => a.target - b.target);
+    for (const sleeper of byTarget) this.check(sleeper);
   }
 
   private check(sleeper: Sleeper): void {

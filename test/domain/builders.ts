@@ -1,6 +1,15 @@
 import type { WorkflowConfigInput } from '../../shared/config';
 import { defaultWorkflow, parseWorkflowConfig, type WorkflowConfig } from '../../shared/config';
-import { newId, type Ticket, type TicketDraft, TicketSchema } from '../../shared/domain';
+import {
+  type AuditEvent,
+  type Message,
+  MessageSchema,
+  newId,
+  type Ticket,
+  type TicketDraft,
+  TicketSchema,
+  type TicketState,
+} from '../../shared/domain';
 
 export const T0 = new Date('2025-03-04T09:30:00.000Z');
 
@@ -33,6 +42,41 @@ export function aTicket(overrides: Partial<Ticket> = {}): Ticket {
     updatedAt: T0.toISOString(),
     ...overrides,
   });
+}
+
+/** A message on a ticket; by default the customer's inbound mail at T0. */
+export function aMessage(overrides: Partial<Message> = {}): Message {
+  return MessageSchema.parse({
+    id: newId(T0),
+    ticketId: newId(T0),
+    direction: 'inbound',
+    visibility: 'public',
+    channel: 'email',
+    author: { kind: 'customer', email: 'dana@bigcorp.example' },
+    body: 'Hello',
+    createdAt: T0.toISOString(),
+    ...overrides,
+  });
+}
+
+/** The audit entry a state transition writes (`ticket.state_changed`, before/after state). */
+export function aStateChange(
+  seq: number,
+  at: Date,
+  before: TicketState,
+  after: TicketState,
+  ticketId: string = newId(T0),
+): AuditEvent {
+  return {
+    id: newId(at),
+    ticketId,
+    seq,
+    at: at.toISOString(),
+    actor: { kind: 'agent', id: 'agent-1' },
+    action: 'ticket.state_changed',
+    before: { state: before },
+    after: { state: after },
+  };
 }
 
 export function aDraft(overrides: Partial<TicketDraft> = {}): TicketDraft {

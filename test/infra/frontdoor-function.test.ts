@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatefulStack } from '../../infra/stateful-stack';
 import { StatelessStack } from '../../infra/stateless-stack';
-import type { FunctionSpec } from '../../infra/topology';
+import { type FunctionSpec, functions } from '../../infra/topology';
 
 /** Specs that exercise what the topology does not have yet, on a stand-in handler. */
 const onTicketCreated: FunctionSpec = {
@@ -204,6 +204,34 @@ describe('function specs', () => {
   it('rejects a spec whose name is not kebab-case before anything is bundled', () => {
     expect(() => stacks([{ ...onTicketCreated, name: 'NotifyRequester' }])).toThrow(
       /Invalid function spec "NotifyRequester": name must be kebab-case/,
+    );
+  });
+
+  it('rejects a function that needs a state machine the stack does not deploy', () => {
+    const starter: FunctionSpec = {
+      ...consumer,
+      env: { SLA_TIMER_ARN: { ref: 'stateMachine.slaTimer' } },
+      grants: ['timers:start'],
+    };
+    // Without check-sla among the functions, the SLA timer is not deployed either.
+    expect(() => stacks([starter])).toThrow(
+      /consume-notifications refers to state machine "stateMachine.slaTimer", which the stack has not created/,
+    );
+  });
+
+  it('rejects a Task function that needs its own state machine (a cycle)', () => {
+    const checkSla = functions.find((f) => f.name === 'check-sla');
+    if (!checkSla) throw new Error('the topology has no check-sla');
+    expect(() => stacks([{ ...checkSla, grants: [...checkSla.grants, 'timers:start'] }])).toThrow(
+      /state machine sla-timer invokes check-sla, which itself needs a state machine: a cycle/,
+    );
+  });
+
+  it('rejects a state machine Task trigger when that state machine is not deployed', () => {
+    expect(() =>
+      stacks([{ ...consumer, triggers: [{ kind: 'state-machine-task', stateMachine: 'sla-timer' }] }]),
+    ).toThrow(
+      /consume-notifications is a Task of state machine "sla-timer", which the stack does not deploy/,
     );
   });
 
