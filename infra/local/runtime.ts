@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { SESEvent } from 'aws-lambda';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { useClockSource } from '../../shared/adapters/clock';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import {
   type EnvRef,
@@ -18,6 +19,7 @@ import {
   inboundMailConsumer,
   queueConsumers,
   queues,
+  stateMachines,
 } from '../topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoLocal } from './dynamodb-local';
@@ -35,11 +37,15 @@ import { type DeadMessage, LocalQueue } from './queues';
 import { seedAccounts } from './seed-accounts';
 import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
+import { LocalStepFunctions } from './step-functions';
 import { ensureTable } from './table';
+import { VirtualClock } from './virtual-clock';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
 const API_GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+/** The account id local ARNs carry (API Gateway events use the same). */
+const LOCAL_ACCOUNT = '000000000000';
 
 export interface LocalRuntime {
   readonly url: string;
@@ -47,6 +53,9 @@ export interface LocalRuntime {
   readonly bus: LocalEventBus;
   readonly webhookSecrets: Readonly<Record<string, string>>;
   readonly smtpPort: number;
+  /** The workflow clock every handler reads (controllable at `/local/clock`). */
+  readonly clock: VirtualClock;
+  readonly stepFunctions: LocalStepFunctions;
   stop(): Promise<void>;
 }
 
@@ -81,6 +90,11 @@ function localRef(ref: EnvRef['ref'], settings: LocalSettings): string {
       return settings.publicBaseUrl;
     case 'secret.links':
       return 'frontdoor/local/links';
+    case 'stateMachine.slaTimer': {
+      const spec = stateMachines.find((m) => m.arnRef === ref);
+      if (!spec) throw new Error(`no state machine in the topology provides ${ref}`);
+      return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${spec.name}`;
+    }
   }
 }
 
@@ -136,8 +150,9 @@ export async function startLocalRuntime(
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    // PutEvents, S3 and SES v2 calls from the handlers come back to this server (see serve() below).
+    // PutEvents, Step Functions, S3 and SES v2 calls from the handlers come back to this server (see serve() below).
     AWS_ENDPOINT_URL_EVENTBRIDGE: url,
+    AWS_ENDPOINT_URL_SFN: url,
     AWS_ENDPOINT_URL_S3: `${url}/local/s3`,
     AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
     ...functionEnvironment(settings),
@@ -231,6 +246,42 @@ export async function startLocalRuntime(
     );
     for (const q of localQueues.values()) q.start();
 
+    // The workflow clock: handlers stamp and decide with it, timers sleep on it. CLOCK_SPEED and
+    // POST /local/clock make SLA warnings, breaches and escalations happen in seconds.
+    const clock = new VirtualClock({
+      speed: settings.clockSpeed,
+      ...(settings.clockStart ? { start: settings.clockStart } : {}),
+    });
+    useClockSource(() => clock.now());
+    if (settings.clockSpeed !== 1 || settings.clockStart) {
+      log(`Workflow clock: ${clock.state().now} at ${settings.clockSpeed}× speed`);
+    }
+    const byName = new Map(functions.map((fn) => [fn.name, fn]));
+    const stepFunctions = new LocalStepFunctions({
+      specs: stateMachines,
+      root: ROOT,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      dataDir: settings.dataDir,
+      clock,
+      invokeFunction: (name, payload) => {
+        const fn = byName.get(name);
+        if (!fn) throw new Error(`no function ${name} in the topology`);
+        return invoke(fn, payload);
+      },
+      // The events:putEvents integration takes Detail as JSON; the bus, like the API, takes text.
+      putEvents: (entries) => {
+        bus.put(
+          entries.map((e) => ({
+            Source: String(e.Source),
+            DetailType: String(e.DetailType),
+            Detail: typeof e.Detail === 'string' ? e.Detail : JSON.stringify(e.Detail ?? {}),
+          })),
+        );
+      },
+      log,
+    });
+
     // SES invokes the inbound-mail function asynchronously: two retries, then its DLQ.
     const mailFn = inboundMailConsumer();
     const mailDeadLetters: Array<{ event: SESEvent; error: string }> = [];
@@ -307,12 +358,35 @@ export async function startLocalRuntime(
           await Promise.allSettled([...inFlightMail]);
           await bus.drain();
           for (const q of localQueues.values()) await q.drain();
+          await stepFunctions.drain();
         }
         return send(res, 200, { drained: true });
       }
       const target = req.headers['x-amz-target'];
       if (method === 'POST' && typeof target === 'string' && target.startsWith('AWSEvents.')) {
         return serveEventBridge(res, target, body);
+      }
+      if (method === 'POST' && typeof target === 'string' && target.startsWith('AWSStepFunctions.')) {
+        const out = stepFunctions.serve(target, body.toString('utf8'));
+        return send(res, out.status, out.body, { 'content-type': 'application/x-amz-json-1.0' });
+      }
+      if (requestUrl.pathname === '/local/clock') {
+        if (method === 'GET') return send(res, 200, clock.state());
+        if (method === 'POST') {
+          const change = controlClock(clock, body);
+          return 'error' in change ? send(res, 400, change) : send(res, 200, clock.state());
+        }
+      }
+      if (method === 'GET' && requestUrl.pathname === '/local/executions') {
+        return send(
+          res,
+          200,
+          stateMachines.flatMap((m) =>
+            stepFunctions
+              .listExecutions(stepFunctions.arnOf(m.name))
+              .map((e) => stepFunctions.describeExecution(e.executionArn)),
+          ),
+        );
       }
       if (method === 'GET' && requestUrl.pathname === '/health') {
         const ok = await admin.send(new ListTablesCommand({ Limit: 1 })).then(
@@ -398,9 +472,12 @@ export async function startLocalRuntime(
       bus,
       webhookSecrets: secrets,
       smtpPort: smtp.port,
+      clock,
+      stepFunctions,
       stop: () => {
         stopping ??= (async () => {
           await smtp.stop();
+          await stepFunctions.stop();
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
           await Promise.race([bus.drain(), new Promise((r) => setTimeout(r, 5000))]);
@@ -415,6 +492,51 @@ export async function startLocalRuntime(
     await dynamo.stop();
     throw e;
   }
+}
+
+/**
+ * `POST /local/clock` `{ advanceMinutes | advanceSeconds | set | speed }`: the workflow clock only moves
+ * forward, so nothing recorded ever lies in the future of a later reading.
+ */
+function controlClock(clock: VirtualClock, body: Buffer): { ok: true } | { error: string; message: string } {
+  let input: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(body.toString('utf8') || '{}');
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    input = parsed as Record<string, unknown>;
+  } catch {
+    return { error: 'validation_failed', message: 'send a JSON object' };
+  }
+  const known = ['advanceMinutes', 'advanceSeconds', 'set', 'speed'];
+  const given = Object.keys(input).filter((k) => known.includes(k));
+  if (given.length === 0 || Object.keys(input).length !== given.length) {
+    return { error: 'validation_failed', message: `send one or more of ${known.join(', ')}` };
+  }
+  try {
+    if (input.set !== undefined) {
+      const at = new Date(String(input.set));
+      if (Number.isNaN(at.getTime())) throw new RangeError('set must be an ISO 8601 date-time');
+      clock.set(at);
+    }
+    for (const [key, unit] of [
+      ['advanceMinutes', 60_000],
+      ['advanceSeconds', 1000],
+    ] as const) {
+      const n = input[key];
+      if (n === undefined) continue;
+      if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+        throw new RangeError(`${key} must be a number ≥ 0`);
+      clock.advance(n * unit);
+    }
+    if (input.speed !== undefined) {
+      if (typeof input.speed !== 'number') throw new RangeError('speed must be a number');
+      clock.setSpeed(input.speed);
+    }
+  } catch (e: unknown) {
+    return { error: 'validation_failed', message: e instanceof Error ? e.message : String(e) };
+  }
+  return { ok: true };
 }
 
 function send(
