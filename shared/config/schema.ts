@@ -383,7 +383,7 @@ export const WorkflowConfigSchema = z
         }
         // Priorities must change the expectations: a more urgent priority is never slower.
         const order = Priority.options.toReversed(); // urgent, high, normal, low
-        for (const key of ['firstResponseMinutes', 'resolutionMinutes'] as const) {
+        for (const key of ['firstResponseMinutes', 'nextResponseMinutes', 'resolutionMinutes'] as const) {
           for (let i = 1; i < order.length; i++) {
             const faster = order[i - 1];
             const slower = order[i];

@@ -69,9 +69,21 @@ export type EscalationOutcome =
       readonly reason: string;
     };
 
-/** The steps after `from` whose queue differs from where the ticket is (a step into its own queue moves nothing). */
-function nextStepIndex(path: EscalationPath, from: number, queue: string): number | undefined {
-  for (let i = from; i < path.steps.length; i++) if (path.steps[i]?.queue !== queue) return i;
+/**
+ * The first step from `from` that moves the ticket up or across: a step into its own queue moves
+ * nothing, and escalation never hands a ticket down to a lower tier than it is at.
+ */
+function nextStepIndex(
+  path: EscalationPath,
+  from: number,
+  queue: string,
+  queues: WorkflowConfig['queues'],
+): number | undefined {
+  const tier = queues[queue]?.tier ?? 0;
+  for (let i = from; i < path.steps.length; i++) {
+    const step = path.steps[i];
+    if (step && step.queue !== queue && (queues[step.queue]?.tier ?? 0) >= tier) return i;
+  }
   return undefined;
 }
 
@@ -110,7 +122,7 @@ export function escalate(
   if (pathId === undefined || !path)
     return { ok: false, code: 'no_path', reason: `no escalation path takes ${describeCause(cause)}` };
 
-  const index = nextStepIndex(path, current?.path === pathId ? current.step : 0, ticket.queue);
+  const index = nextStepIndex(path, current?.path === pathId ? current.step : 0, ticket.queue, config.queues);
   const step = index === undefined ? undefined : path.steps[index];
   if (index === undefined || !step)
     return {
@@ -121,7 +133,7 @@ export function escalate(
 
   const tier = config.queues[step.queue]?.tier ?? 0;
   const fromTier = config.queues[ticket.queue]?.tier ?? 0;
-  const hasNext = nextStepIndex(path, index + 1, step.queue) !== undefined;
+  const hasNext = nextStepIndex(path, index + 1, step.queue, config.queues) !== undefined;
   const acknowledgeBy = hasNext
     ? new Date(ctx.at.getTime() + step.acknowledgeWithinMinutes * 60_000).toISOString()
     : null;

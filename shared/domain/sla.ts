@@ -5,7 +5,7 @@ import { nextRevision } from './conversation';
 import { DomainError } from './errors';
 import type { SlaBreachedEvent, SlaWarningEvent } from './events';
 import { evaluateSla, type SlaPolicy, type SlaStateChange, type SlaTargetResult } from './sla-clock';
-import { type Message, type Ticket, type TicketSlaTarget, TicketState } from './ticket';
+import { type Message, type Ticket, TicketSlaTarget, TicketState } from './ticket';
 
 // The SLA as the workflow sees it: which policy a ticket is on (account tier × priority), its state
 // history from the audit trail, and what the clock's answer means for the ticket — targets to record,
@@ -80,7 +80,13 @@ export function responseMoments(messages: readonly Message[]): {
   const agentReplies = sorted.filter(
     (m) => m.direction === 'outbound' && m.visibility === 'public' && m.author.kind === 'agent',
   );
-  const customer = sorted.filter((m) => m.direction === 'inbound' && m.author.kind === 'customer');
+  // Auto-replies, list mail and bounces are not the customer writing: they start no next-response clock.
+  const customer = sorted.filter(
+    (m) =>
+      m.direction === 'inbound' &&
+      m.author.kind === 'customer' &&
+      (m.mailClass === undefined || m.mailClass === 'human'),
+  );
   const first = agentReplies[0]?.createdAt;
   const lastReply = agentReplies.at(-1)?.createdAt;
   const lastCustomer = customer.at(-1)?.createdAt;
@@ -135,9 +141,8 @@ export function recordSla(input: {
     now,
   });
 
-  const previous = new Map(
-    (ticket.sla?.policy === resolved.id ? ticket.sla.targets : []).map((t) => [t.target, t]),
-  );
+  // Kept across policy changes (a priority change): a recorded warning or breach stays a fact.
+  const previous = new Map((ticket.sla?.targets ?? []).map((t) => [t.target, t]));
   const pending: Array<{ kind: 'warning' | 'breach' | 'met'; target: TicketSlaTarget; at: string }> = [];
   const targets: TicketSlaTarget[] = evaluation.targets.map((result) => {
     const startedAt = startOf(result, ticket, moments);
@@ -172,7 +177,9 @@ export function recordSla(input: {
     return record;
   });
 
-  const strip = (list: readonly TicketSlaTarget[]) => JSON.stringify(list);
+  // In the schema's key order, so a ticket read back from storage compares equal to a fresh record.
+  const strip = (list: readonly TicketSlaTarget[]) =>
+    JSON.stringify(list.map((t) => TicketSlaTarget.parse(t)));
   const changed =
     ticket.sla?.policy !== resolved.id ||
     ticket.slaPolicy !== resolved.id ||

@@ -195,6 +195,17 @@ describe('escalate on the urgent-enterprise path', () => {
   });
 });
 
+describe('escalation never hands a ticket down', () => {
+  it('skips steps below the tier the ticket is at', () => {
+    // In engineering (tier 3): the sla-breach path's desk step (tier 2) would be a step down.
+    const inEngineering = aTicket({ state: 'in_progress', queue: 'engineering', assignee: 'eng-1' });
+    expect(run(inEngineering, { kind: 'sla.breached', target: 'resolution' })).toMatchObject({
+      ok: false,
+      code: 'exhausted',
+    });
+  });
+});
+
 describe('escalate a standard ticket', () => {
   const ticket = aTicket({ state: 'in_progress', assignee: 'agent-2' });
 

@@ -292,6 +292,44 @@ describe('SLA timers and escalations in the local runtime', () => {
     expect(handoff.body.rule).toBe('engineering-needs-validated-bug');
   });
 
+  it('keeps a typical lifecycle to a handful of state transitions (the Step Functions cost line)', async () => {
+    const ref = await create('lifecycle', {
+      subject: 'How do I export my reports?',
+      requester: { email: 'kim@smallshop.example' },
+    });
+    let t = await ticket(ref);
+    const step = async (to: string) => {
+      const out = await api(`/v1/tickets/${ref}/transition`, {
+        method: 'POST',
+        body: { to },
+        ifMatch: t.ticket.version,
+      });
+      expect(out.status).toBe(200);
+      await drain(runtime.url);
+      t = await ticket(ref);
+    };
+    await clock({ advanceMinutes: 10 });
+    await step('in_progress');
+    await clock({ advanceMinutes: 50 });
+    await step('resolved');
+    // Long after: every clock ran out; the timer has looked for the last time and ended.
+    await clock({ advanceMinutes: 7 * 24 * 60 });
+    await drain(runtime.url);
+    const executions = (await (await fetch(`${runtime.url}/local/executions`)).json()) as Array<{
+      name: string;
+      status: string;
+      stateTransitions: number;
+    }>;
+    const mine = executions.filter((e) => e.name.startsWith(t.ticket.id));
+    const transitions = mine.reduce((n, e) => n + e.stateTransitions, 0);
+    console.log(
+      `typical lifecycle (open → in progress → resolved): ${mine.length} execution(s), ${transitions} state transitions`,
+    );
+    expect(mine.every((e) => e.status === 'SUCCEEDED')).toBe(true);
+    expect(transitions).toBeGreaterThanOrEqual(4);
+    expect(transitions).toBeLessThanOrEqual(16);
+  });
+
   it('reports what the timers cost in state transitions', async () => {
     const executions = (await (await fetch(`${runtime.url}/local/executions`)).json()) as Array<{
       name: string;
