@@ -81,32 +81,21 @@ export type TicketMessageAddedEvent = z.infer<typeof TicketMessageAddedEvent>;
 
 const SlaTargetName = z.enum(['firstResponse', 'nextResponse', 'resolution']);
 
-export const SlaWarningEvent = z.object({
-  type: z.literal('sla.warning'),
-  detail: z.object({
-    ...eventDetail,
-    reference: Reference,
-    policy: z.string(),
-    target: SlaTargetName,
-    dueAt: IsoDateTime,
-    priority: Priority,
-    queue: z.string(),
-  }),
+// A warning and a breach say the same things about a target: which, of which policy, due when.
+const slaDetail = z.object({
+  ...eventDetail,
+  reference: Reference,
+  policy: z.string(),
+  target: SlaTargetName,
+  dueAt: IsoDateTime,
+  priority: Priority,
+  queue: z.string(),
 });
+
+export const SlaWarningEvent = z.object({ type: z.literal('sla.warning'), detail: slaDetail });
 export type SlaWarningEvent = z.infer<typeof SlaWarningEvent>;
 
-export const SlaBreachedEvent = z.object({
-  type: z.literal('sla.breached'),
-  detail: z.object({
-    ...eventDetail,
-    reference: Reference,
-    policy: z.string(),
-    target: SlaTargetName,
-    dueAt: IsoDateTime,
-    priority: Priority,
-    queue: z.string(),
-  }),
-});
+export const SlaBreachedEvent = z.object({ type: z.literal('sla.breached'), detail: slaDetail });
 export type SlaBreachedEvent = z.infer<typeof SlaBreachedEvent>;
 
 export const TicketEscalatedEvent = z.object({
