@@ -8,13 +8,11 @@ import {
   HttpError,
   type HttpResult,
   httpErrors,
-  json,
-  notFound,
   toIssues,
   ValidationFailedError,
 } from '../../shared/http/errors';
 import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
+import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { escalateByAgent } from '../../shared/use-cases/escalation';
 
 const ports = ticketPorts();
@@ -52,18 +50,9 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    switch (result.kind) {
-      case 'not_found':
-        throw notFound(`ticket ${ticketId} not found`);
-      case 'stale':
-        throw staleVersion(result.currentVersion);
-      case 'refused':
-        throw new HttpError(
-          422,
-          acknowledging ? 'nothing_to_acknowledge' : 'escalation_refused',
-          result.reason,
-        );
-      case 'done':
-        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
-    }
+    return ticketWriteResponse(
+      result,
+      ticketId,
+      (reason) => new HttpError(422, acknowledging ? 'nothing_to_acknowledge' : 'escalation_refused', reason),
+    );
   });

@@ -9,13 +9,11 @@ import {
   HttpError,
   type HttpResult,
   httpErrors,
-  json,
-  notFound,
   toIssues,
   ValidationFailedError,
 } from '../../shared/http/errors';
 import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
+import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { handOffTicket } from '../../shared/use-cases/hand-off';
 
 const ports = ticketPorts();
@@ -44,17 +42,13 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       { tickets: ports.tickets, clock: systemClock, config: ports.config },
     );
-    switch (result.kind) {
-      case 'not_found':
-        throw notFound(`ticket ${ticketId} not found`);
-      case 'stale':
-        throw staleVersion(result.currentVersion);
-      case 'refused':
-        throw new HttpError(422, 'handoff_refused', result.error.message, {
-          ...(result.error.rule ? { rule: result.error.rule } : {}),
-          ...(result.error.condition ? { condition: result.error.condition } : {}),
-        });
-      case 'handed_off':
-        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
-    }
+    return ticketWriteResponse(
+      result,
+      ticketId,
+      (error) =>
+        new HttpError(422, 'handoff_refused', error.message, {
+          ...(error.rule ? { rule: error.rule } : {}),
+          ...(error.condition ? { condition: error.condition } : {}),
+        }),
+    );
   });

@@ -9,13 +9,11 @@ import {
   HttpError,
   type HttpResult,
   httpErrors,
-  json,
-  notFound,
   toIssues,
   ValidationFailedError,
 } from '../../shared/http/errors';
 import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, staleVersion, ticketIdFrom } from '../../shared/http/ticket-write';
+import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { transitionTicket } from '../../shared/use-cases/transition';
 
 const ports = ticketPorts();
@@ -47,17 +45,13 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    switch (result.kind) {
-      case 'not_found':
-        throw notFound(`ticket ${ticketId} not found`);
-      case 'stale':
-        throw staleVersion(result.currentVersion);
-      case 'refused':
-        throw new HttpError(422, 'transition_refused', result.error.message, {
-          code: result.error.code,
-          ...(result.error.guard ? { guard: result.error.guard } : {}),
-        });
-      case 'moved':
-        return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
-    }
+    return ticketWriteResponse(
+      result,
+      ticketId,
+      (error) =>
+        new HttpError(422, 'transition_refused', error.message, {
+          code: error.code,
+          ...(error.guard ? { guard: error.guard } : {}),
+        }),
+    );
   });

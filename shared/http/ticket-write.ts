@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import { isTicketId, parseReference } from '../domain';
-import { HttpError, notFound } from './errors';
+import type { AgentChangeResult } from '../use-cases/ticket-change';
+import { HttpError, type HttpResult, json, notFound } from './errors';
 import { header, pathParameter } from './request';
 
 /** The ticket a `/v1/tickets/{id}` route names, by ULID or `FD-<n>`; 404 when there is none. */
@@ -37,4 +38,22 @@ export function staleVersion(currentVersion: number): HttpError {
   return new HttpError(409, 'stale_version', `the ticket is at version ${currentVersion}`, {
     currentVersion,
   });
+}
+
+/** An agent's ticket write as the API answers it: 200 with the ticket (ETag = version), 404, 409, or the refusal. */
+export function ticketWriteResponse<E>(
+  result: AgentChangeResult<E>,
+  ticketId: string,
+  refused: (error: E) => HttpError,
+): HttpResult {
+  switch (result.kind) {
+    case 'not_found':
+      throw notFound(`ticket ${ticketId} not found`);
+    case 'stale':
+      throw staleVersion(result.currentVersion);
+    case 'refused':
+      throw refused(result.error);
+    case 'changed':
+      return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
+  }
 }

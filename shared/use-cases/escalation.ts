@@ -1,21 +1,19 @@
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
+import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Actor,
-  type AuditEvent,
   acknowledgeEscalation,
   type EscalationCause,
   escalate,
   newId,
   type SlaBreachedEvent,
   type SlaWarningEvent,
-  type Ticket,
   type TicketCreatedEvent,
   type TicketEscalatedEvent,
 } from '../domain';
-import { changeTicket } from './ticket-change';
+import { type AgentChangeResult, changeTicket, changeTicketAsAgent } from './ticket-change';
 
 export interface EscalationPorts {
   readonly tickets: Pick<TicketRepository, 'get' | 'history' | 'append'>;
@@ -64,14 +62,8 @@ export async function applyEscalationTriggers(
   return { kind: 'escalated', path: d.path, step: d.step, queue: d.toQueue };
 }
 
-export type AgentEscalationResult =
-  | { readonly kind: 'done'; readonly ticket: Ticket }
-  | { readonly kind: 'refused'; readonly reason: string }
-  | { readonly kind: 'stale'; readonly currentVersion: number }
-  | { readonly kind: 'not_found' };
-
 /** An agent escalates a ticket (If-Match), or acknowledges the escalation step their group received. */
-export async function escalateByAgent(
+export function escalateByAgent(
   input: {
     ticketId: string;
     expectedVersion: number;
@@ -79,32 +71,14 @@ export async function escalateByAgent(
     action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' };
   },
   ports: EscalationPorts,
-): Promise<AgentEscalationResult> {
-  const ticket = await ports.tickets.get(input.ticketId);
-  if (!ticket) return { kind: 'not_found' };
-  if (ticket.version !== input.expectedVersion) return { kind: 'stale', currentVersion: ticket.version };
-  const now = ports.clock.now();
-  const ctx = { actor: input.actor, at: now, newId: () => newId(now) };
-  const outcome:
-    | { ok: true; ticket: Ticket; audit: AuditEvent; event?: TicketEscalatedEvent }
-    | { ok: false; reason: string } =
-    input.action.kind === 'escalate'
-      ? escalate(ticket, { kind: 'manual', reason: input.action.reason }, ports.config, ctx)
-      : acknowledgeEscalation(ticket, ctx);
-  if (!outcome.ok) return { kind: 'refused', reason: outcome.reason };
-  try {
-    await ports.tickets.append({
-      ticket: outcome.ticket,
-      expectedVersion: ticket.version,
-      audit: [outcome.audit],
-    });
-  } catch (e: unknown) {
-    if (e instanceof ConcurrentUpdateError) {
-      const current = await ports.tickets.get(input.ticketId);
-      return { kind: 'stale', currentVersion: current?.version ?? ticket.version };
-    }
-    throw e;
-  }
-  if (outcome.event) await ports.events.publish([outcome.event]);
-  return { kind: 'done', ticket: outcome.ticket };
+): Promise<AgentChangeResult<string>> {
+  return changeTicketAsAgent(input, ports, (ticket) => {
+    const now = ports.clock.now();
+    const ctx = { actor: input.actor, at: now, newId: () => newId(now) };
+    const outcome =
+      input.action.kind === 'escalate'
+        ? escalate(ticket, { kind: 'manual', reason: input.action.reason }, ports.config, ctx)
+        : acknowledgeEscalation(ticket, ctx);
+    return outcome.ok ? outcome : { ok: false, error: outcome.reason };
+  });
 }

@@ -1,9 +1,10 @@
+import type { EventPublisher } from '../adapters/event-publisher';
 import {
   ConcurrentUpdateError,
   type TicketHistory,
   type TicketRepository,
 } from '../adapters/ticket-repository';
-import type { AuditEvent, Ticket } from '../domain';
+import type { AuditEvent, DomainEvent, Ticket } from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -36,4 +37,47 @@ export async function changeTicket<R>(
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
     }
   }
+}
+
+/** What an agent's write to a ticket (with `If-Match`) came to. */
+export type AgentChangeResult<E> =
+  | { readonly kind: 'changed'; readonly ticket: Ticket }
+  | { readonly kind: 'refused'; readonly error: E }
+  | { readonly kind: 'stale'; readonly currentVersion: number }
+  | { readonly kind: 'not_found' };
+
+export type AgentDecision<E> =
+  | { readonly ok: true; readonly ticket: Ticket; readonly audit: AuditEvent; readonly event?: DomainEvent }
+  | { readonly ok: false; readonly error: E };
+
+/**
+ * An agent changes a ticket at the version they saw. Primary course: read the ticket; refuse a stale
+ * `If-Match` version; let the domain decide (a refusal says why); write the change with its audit entry
+ * only if nobody changed the ticket meanwhile; then announce its event, if it has one.
+ */
+export async function changeTicketAsAgent<E>(
+  input: { readonly ticketId: string; readonly expectedVersion: number },
+  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events?: EventPublisher },
+  decide: (ticket: Ticket) => AgentDecision<E>,
+): Promise<AgentChangeResult<E>> {
+  const ticket = await ports.tickets.get(input.ticketId);
+  if (!ticket) return { kind: 'not_found' };
+  if (ticket.version !== input.expectedVersion) return { kind: 'stale', currentVersion: ticket.version };
+  const decision = decide(ticket);
+  if (!decision.ok) return { kind: 'refused', error: decision.error };
+  try {
+    await ports.tickets.append({
+      ticket: decision.ticket,
+      expectedVersion: ticket.version,
+      audit: [decision.audit],
+    });
+  } catch (e: unknown) {
+    if (e instanceof ConcurrentUpdateError) {
+      const current = await ports.tickets.get(input.ticketId);
+      return { kind: 'stale', currentVersion: current?.version ?? ticket.version };
+    }
+    throw e;
+  }
+  if (decision.event) await ports.events?.publish([decision.event]);
+  return { kind: 'changed', ticket: decision.ticket };
 }
