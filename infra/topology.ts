@@ -4,6 +4,8 @@
  * so what runs on a laptop is what runs in AWS.
  */
 
+import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from '../shared/domain/external-events';
+
 /** Resources a function can be given access to. Each maps to least-privilege IAM in CDK. */
 export type Grant =
   /** GetItem/Query on the table and its indexes. */
@@ -23,7 +25,11 @@ export type Grant =
   /** ses:SendEmail from the support address. */
   | 'mail:send'
   /** states:StartExecution on the SLA timer state machine. */
-  | 'timers:start';
+  | 'timers:start'
+  /** states:StartExecution on the approval state machine. */
+  | 'approvals:start'
+  /** states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on the approval state machine's task tokens. */
+  | 'approvals:callback';
 
 /** Values the deployment (CDK) or the local runtime supplies for an environment variable. */
 export type EnvRef = {
@@ -39,7 +45,9 @@ export type EnvRef = {
     /** Name of the Secrets Manager secret that signs needs-info links. */
     | 'secret.links'
     /** ARN of the SLA timer state machine. */
-    | 'stateMachine.slaTimer';
+    | 'stateMachine.slaTimer'
+    /** ARN of the approval state machine. */
+    | 'stateMachine.approval';
 };
 export type EnvValue = string | EnvRef;
 
@@ -130,6 +138,18 @@ export const stateMachines: readonly StateMachineSpec[] = [
     grants: ['bus:put'],
     arnRef: 'stateMachine.slaTimer',
   },
+  {
+    name: 'approval',
+    description:
+      'One Standard execution per approval: wait for the decision on a task token, remind, expire as the policy says, announce',
+    definition: 'infra/workflows/approval.asl.json',
+    substitutions: {
+      TrackApprovalFunctionArn: { function: 'track-approval' },
+    },
+    // The Announce state puts approval.reminded / approval.requested (escalated) / approval.decided.
+    grants: ['bus:put'],
+    arnRef: 'stateMachine.approval',
+  },
 ];
 
 export { INBOUND_MAIL_PREFIX } from '../shared/adapters/object-store';
@@ -164,7 +184,14 @@ export const queues: readonly QueueSpec[] = [
     subscriptions: [
       {
         source: ['frontdoor'],
-        'detail-type': ['ticket.created', 'ticket.state_changed', 'ticket.message_added', 'ticket.escalated'],
+        'detail-type': [
+          'ticket.created',
+          'ticket.state_changed',
+          'ticket.message_added',
+          'ticket.escalated',
+          'approval.requested',
+          'approval.decided',
+        ],
       },
     ],
   },
@@ -194,6 +221,20 @@ export const queues: readonly QueueSpec[] = [
     subscriptions: [
       { source: ['frontdoor'], 'detail-type': ['sla.warning', 'sla.breached', 'ticket.created'] },
     ],
+  },
+  {
+    name: 'approvals',
+    description: 'Approval requests: start (once) the approval workflow that waits for the decision',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    subscriptions: [{ source: ['frontdoor'], 'detail-type': ['approval.requested'] }],
+  },
+  {
+    name: 'integrations',
+    description: 'Events from other systems (billing, product …) matched against the integration rules',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    subscriptions: [{ source: [...EXTERNAL_EVENT_SOURCES], 'detail-type': [...EXTERNAL_EVENT_TYPES] }],
   },
 ];
 
@@ -398,6 +439,84 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/transition', auth: 'jwt' }],
     env: common,
     grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'request-approval',
+    description:
+      'Agent API: ask for an approval (credit, refund, cancellation, access, data change) as the policies say (If-Match)',
+    entry: 'functions/request-approval/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/approvals', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'list-approvals',
+    description: "Agent API: approvals waiting for the caller's approver groups (index), or one approval",
+    entry: 'functions/list-approvals/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/v1/approvals', auth: 'jwt' },
+      { kind: 'http', method: 'GET', path: '/v1/approvals/{approvalId}', auth: 'jwt' },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'decide-approval',
+    description:
+      'Agent API: approve or reject with a reason (separation of duties), then hand the decision to the waiting workflow',
+    entry: 'functions/decide-approval/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/approvals/{approvalId}/decision', auth: 'jwt' }],
+    env: common,
+    grants: ['table:read', 'table:write', 'approvals:callback'],
+  },
+  {
+    name: 'start-approval',
+    description: 'Starts the approval workflow for a requested approval, once (execution named after it)',
+    entry: 'functions/start-approval/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'queue', queue: 'approvals', batchSize: 10 }],
+    env: { ...common, APPROVAL_WORKFLOW_ARN: { ref: 'stateMachine.approval' } },
+    grants: ['table:read', 'approvals:start'],
+  },
+  {
+    name: 'track-approval',
+    description:
+      "Approval workflow's steps: keep the task token, remind, expire as the policy says, say what to announce",
+    entry: 'functions/track-approval/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 20,
+    triggers: [{ kind: 'state-machine-task', stateMachine: 'approval' }],
+    env: common,
+    grants: ['table:read', 'table:write', 'approvals:callback'],
+  },
+  {
+    name: 'apply-integrations',
+    description:
+      'Matches events from other systems to integration rules: tag/update the account, open a proactive ticket, mail, link (idempotent)',
+    entry: 'functions/apply-integrations/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'integrations', batchSize: 10 }],
+    env: common,
+    grants: ['table:read', 'table:write', 'bus:put'],
+  },
+  {
+    name: 'receive-event',
+    description:
+      'Signed webhook for other systems: validate an external event against its schema, put it on the bus',
+    entry: 'functions/receive-event/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [{ kind: 'http', method: 'POST', path: '/v1/events/{source}', auth: 'none' }],
+    env: common,
+    grants: ['bus:put', 'secrets:webhooks'],
   },
 ];
 

@@ -29,6 +29,8 @@ export type StateMachineRef = Extract<EnvRef['ref'], `stateMachine.${string}`>;
 /** The state machine each state-machine grant is on, by its `arnRef`. */
 const GRANT_STATE_MACHINES = {
   'timers:start': 'stateMachine.slaTimer',
+  'approvals:start': 'stateMachine.approval',
+  'approvals:callback': 'stateMachine.approval',
 } as const satisfies Partial<Record<Grant, StateMachineRef>>;
 
 /**
@@ -342,6 +344,13 @@ export class FrontdoorFunction extends NodejsFunction {
         // StartExecution only: no StopExecution, DescribeExecution or StartSyncExecution.
         stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
         return;
+      case 'approvals:start':
+        stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
+        return;
+      case 'approvals:callback':
+        // SendTaskSuccess/Failure/Heartbeat on this state machine's tokens, nothing else.
+        stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantTaskResponse(this);
+        return;
       default:
         assertNever(grant);
     }
@@ -376,6 +385,7 @@ function resolveEnvironment(spec: FunctionSpec, resources: FrontdoorResources): 
         resolved[name] = linksSecretName;
         break;
       case 'stateMachine.slaTimer':
+      case 'stateMachine.approval':
         resolved[name] = stateMachineFor(spec, resources, value.ref).stateMachineArn;
         break;
       default:

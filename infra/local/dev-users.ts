@@ -5,4 +5,10 @@ export const devUsers = [
   { email: 'finance@example.com', name: 'Fin Approver', groups: ['approver-finance'] },
   { email: 'security@example.com', name: 'Sec Approver', groups: ['approver-security'] },
   { email: 'admin@example.com', name: 'Ada Admin', groups: ['admin'] },
+  // For separation of duties: an agent who also approves for finance (never their own requests), a second
+  // security approver (access needs two), and the finance leads an expired credit approval escalates to.
+  { email: 'billing-agent@example.com', name: 'Bo Billing', groups: ['agent', 'approver-finance'] },
+  { email: 'security2@example.com', name: 'Sam Second', groups: ['approver-security'] },
+  { email: 'finance-lead@example.com', name: 'Fay Finance', groups: ['approver-finance-leads'] },
+  { email: 'success@example.com', name: 'Sue Success', groups: ['approver-success'] },
 ] as const;

@@ -90,7 +90,8 @@ function localRef(ref: EnvRef['ref'], settings: LocalSettings): string {
       return settings.publicBaseUrl;
     case 'secret.links':
       return 'frontdoor/local/links';
-    case 'stateMachine.slaTimer': {
+    case 'stateMachine.slaTimer':
+    case 'stateMachine.approval': {
       const spec = stateMachines.find((m) => m.arnRef === ref);
       if (!spec) throw new Error(`no state machine in the topology provides ${ref}`);
       return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${spec.name}`;

@@ -445,6 +445,97 @@ export const defaultWorkflow = {
         'POST /v1/tickets/{{reference}}/escalation/acknowledge',
       ].join('\n'),
     },
+    approvalRequest: {
+      subject: 'Approval needed ({{approvalKind}} {{approvalAmount}}): {{subject}} [{{reference}}]',
+      text: [
+        '{{approvalRequestedBy}} asks for approval of a {{approvalKind}} {{approvalAmount}} on {{reference}}:',
+        '{{approvalSummary}}',
+        '',
+        'Policy: {{approvalPolicy}}. Decide before {{approvalExpireAt}}:',
+        'POST /v1/approvals/<approval id>/decision {"decision":"approve"|"reject","reason":"..."}',
+        '(GET /v1/approvals lists what waits for your group.)',
+      ].join('\n'),
+    },
+    approvalReminder: {
+      subject: 'Reminder: approval still needed ({{approvalKind}} {{approvalAmount}}) [{{reference}}]',
+      text: [
+        'Nobody has decided on the {{approvalKind}} {{approvalAmount}} {{approvalRequestedBy}} asked for on {{reference}}:',
+        '{{approvalSummary}}',
+        '',
+        'It expires at {{approvalExpireAt}} (policy {{approvalPolicy}}).',
+      ].join('\n'),
+    },
+    approvalDecision: {
+      subject: 'Approval {{approvalOutcome}}: {{approvalKind}} {{approvalAmount}} [{{reference}}]',
+      text: [
+        'Your request for a {{approvalKind}} {{approvalAmount}} on {{reference}} was {{approvalOutcome}}.',
+        'Reason: {{approvalReason}}',
+        '',
+        'The ticket is no longer waiting on the approval.',
+      ].join('\n'),
+    },
+    proactive: {
+      subject: '{{subject}} [{{reference}}]',
+      text: '{{body}}\n\n--\nReply to this mail if you have questions; it reaches our support team ({{reference}}).',
+    },
     needsInfoLinkDays: 14,
+  },
+
+  // Seed 000: who approves what. Credits and refunds above a threshold go to finance; cancellations to
+  // customer success leads; high-risk access and data changes to security. Nobody approves their own request.
+  approvalPolicies: {
+    'finance-credits': {
+      description: 'Finance approves credits above 500 EUR/USD/GBP (other currencies always).',
+      kind: 'credit',
+      thresholds: { EUR: 500, USD: 500, GBP: 400 },
+      group: 'finance',
+      notify: 'finance@example.com',
+      remindAfterMinutes: 4 * 60,
+      expireAfterMinutes: 24 * 60,
+      onExpiry: {
+        action: 'escalate',
+        group: 'finance-leads',
+        notify: 'finance-leads@example.com',
+        expireAfterMinutes: 24 * 60,
+      },
+    },
+    'finance-refunds': {
+      description: 'Finance approves refunds above 200 EUR/USD/GBP; two approvers above nothing else.',
+      kind: 'refund',
+      thresholds: { EUR: 200, USD: 200, GBP: 150 },
+      group: 'finance',
+      notify: 'finance@example.com',
+      remindAfterMinutes: 4 * 60,
+      expireAfterMinutes: 48 * 60,
+      onExpiry: { action: 'reject' },
+    },
+    'success-cancellations': {
+      description: 'Customer success approves every cancellation made on a customer’s behalf.',
+      kind: 'cancellation',
+      group: 'success',
+      notify: 'success@example.com',
+      remindAfterMinutes: 8 * 60,
+      expireAfterMinutes: 3 * 24 * 60,
+      onExpiry: { action: 'reject' },
+    },
+    'security-access': {
+      description: 'High-risk access needs two security approvers and an audit note (the reason).',
+      kind: 'access',
+      group: 'security',
+      notify: 'security@example.com',
+      approvalsRequired: 2,
+      remindAfterMinutes: 60,
+      expireAfterMinutes: 8 * 60,
+      onExpiry: { action: 'reject' },
+    },
+    'security-data-changes': {
+      description: 'Changes to customer data (ownership, exports, deletion) need security approval.',
+      kind: 'data_change',
+      group: 'security',
+      notify: 'security@example.com',
+      remindAfterMinutes: 4 * 60,
+      expireAfterMinutes: 24 * 60,
+      onExpiry: { action: 'reject' },
+    },
   },
 } satisfies WorkflowConfigInput;

@@ -2,17 +2,12 @@
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
-import * as z from '../domain/zod';
+import { checkIntegrationRules, IntegrationRuleSchema } from './integrations';
+import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
-const snakeId = z
-  .string()
-  .check(z.regex(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/, 'must be snake_case, like billing_dispute'));
-const kebabId = z
-  .string()
-  .check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case, like enterprise-invoice'));
-// Field names travel in webhook JSON and form posts, where camelCase is what senders already write.
-const fieldName = z.string().check(z.regex(/^[a-z][a-zA-Z0-9]*$/, 'must be camelCase, like invoiceId'));
-const text = z.string().check(z.trim(), z.minLength(1));
+export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
+
+import * as z from '../domain/zod';
 
 export const FieldSpecSchema = z
   .object({
@@ -55,38 +50,6 @@ export const QueueSpecSchema = z.object({
   defaultOwner: text,
 });
 export type QueueSpec = z.infer<typeof QueueSpecSchema>;
-
-export const conditionFieldNames = [
-  'subject',
-  'body',
-  'requestType',
-  'channel',
-  'source',
-  'requester.email',
-  'requester.domain',
-  'account.id',
-  'account.tier',
-  'account.segment',
-  'account.status',
-  'priority',
-  'tags',
-] as const;
-
-export const ConditionField = z.union(
-  [z.enum(conditionFieldNames), z.templateLiteral(['fields.', fieldName])],
-  {
-    error: `must be one of ${conditionFieldNames.join(', ')} or fields.<fieldName>`,
-  },
-);
-export type ConditionField = z.infer<typeof ConditionField>;
-
-// One shape per operator, so `in` cannot be written with a single value or `exists` with one.
-export const ConditionSchema = z.discriminatedUnion('op', [
-  z.object({ field: ConditionField, op: z.literal(['contains', 'equals', 'startsWith']), value: text }),
-  z.object({ field: ConditionField, op: z.literal('in'), value: z.array(text).check(z.minLength(1)) }),
-  z.object({ field: ConditionField, op: z.literal('exists') }),
-]);
-export type Condition = z.infer<typeof ConditionSchema>;
 
 export const TriageRuleSchema = z.object({
   id: kebabId,
@@ -213,6 +176,52 @@ export const WebhookSourceSchema = z.object({
 });
 export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
 
+export const approvalKinds = ['credit', 'refund', 'cancellation', 'access', 'data_change'] as const;
+/** ISO 4217 code, upper case. */
+export const CurrencyCode = z
+  .string()
+  .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like EUR'));
+const windowMinutes = z.int().check(z.minimum(1, 'must be at least 1 minute'), z.maximum(90 * 24 * 60));
+
+/** What happens when nobody decides in time: reject, or ask a second group (which then has its own window). */
+export const ApprovalExpirySchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('reject') }),
+  z.object({
+    action: z.literal('escalate'),
+    /** Members of `approver-<group>` decide after the escalation. */
+    group: kebabId,
+    notify: Email,
+    expireAfterMinutes: windowMinutes,
+  }),
+]);
+export type ApprovalExpiry = z.infer<typeof ApprovalExpirySchema>;
+
+/**
+ * Who approves what (seed 000): credits and refunds above a threshold per currency, cancellations,
+ * high-risk access, data changes. The first policy of the request's kind whose `when` holds decides.
+ */
+export const ApprovalPolicySchema = z.object({
+  description: text,
+  kind: z.enum(approvalKinds),
+  /** Conditions on the ticket (same vocabulary as triage); absent = every ticket. */
+  when: z.optional(z.array(ConditionSchema).check(z.minLength(1))),
+  /**
+   * Credits and refunds: amounts ABOVE these, per currency, need approval; at or below, the agent may go
+   * ahead (recorded as not required). A currency not listed always needs approval.
+   */
+  thresholds: z.optional(z.record(CurrencyCode, z.number().check(z.gte(0)))),
+  /** JWT group `approver-<group>` decides. */
+  group: kebabId,
+  /** The group's address: asked and reminded by mail. */
+  notify: Email,
+  /** Distinct approvers needed; one rejection decides. */
+  approvalsRequired: z._default(z.int().check(z.minimum(1), z.maximum(5)), 1),
+  remindAfterMinutes: windowMinutes,
+  expireAfterMinutes: windowMinutes,
+  onExpiry: ApprovalExpirySchema,
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
+
 /** The placeholders a notification template may use; anything else is a config error. */
 export const templateVariables = [
   'reference',
@@ -230,6 +239,15 @@ export const templateVariables = [
   'escalationStep',
   'escalationReason',
   'acknowledgeBy',
+  // Approval requests, reminders and decisions (to the approver group / the agent who asked).
+  'approvalKind',
+  'approvalAmount',
+  'approvalSummary',
+  'approvalPolicy',
+  'approvalRequestedBy',
+  'approvalExpireAt',
+  'approvalOutcome',
+  'approvalReason',
 ] as const;
 
 export const TemplateSchema = z.object({
@@ -249,6 +267,14 @@ export const NotificationsSchema = z.object({
   resolution: TemplateSchema,
   /** Sent to the receiving group when a ticket is escalated to them (internal; never to the customer). */
   escalation: TemplateSchema,
+  /** To the approver group when an approval is asked for (internal). */
+  approvalRequest: TemplateSchema,
+  /** To the approver group when nobody has decided by the reminder window (internal). */
+  approvalReminder: TemplateSchema,
+  /** To the agent who asked, once the approval is decided or expired (internal). */
+  approvalDecision: TemplateSchema,
+  /** Wraps a proactive mail an integration rule writes to a customer (`{{body}}`). */
+  proactive: TemplateSchema,
   /** How long the signed needs-info link works. */
   needsInfoLinkDays: z.int().check(z.minimum(1), z.maximum(90)),
 });
@@ -270,6 +296,10 @@ export const WorkflowConfigSchema = z
     sla: SlaConfigSchema,
     /** Evaluated in order: the first path with a matching trigger takes a ticket; it stays on it. */
     escalationPaths: z._default(z.record(kebabId, EscalationPathSchema), {}),
+    /** Evaluated in order per kind: the first policy whose `when` holds governs a request. */
+    approvalPolicies: z._default(z.record(kebabId, ApprovalPolicySchema), {}),
+    /** External events (`billing.subscription_cancelled` …) matched to actions. */
+    integrationRules: z._default(z.record(kebabId, IntegrationRuleSchema), {}),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -415,6 +445,24 @@ export const WorkflowConfigSchema = z
             );
         }
       }
+
+      for (const [id, policy] of Object.entries(config.approvalPolicies)) {
+        const path = ['approvalPolicies', id];
+        const monetary = policy.kind === 'credit' || policy.kind === 'refund';
+        if (policy.thresholds !== undefined && !monetary)
+          issue(
+            [...path, 'thresholds'],
+            `only credit and refund policies take thresholds, not ${policy.kind}`,
+          );
+        if (policy.remindAfterMinutes >= policy.expireAfterMinutes)
+          issue(
+            [...path, 'remindAfterMinutes'],
+            `the reminder (${policy.remindAfterMinutes} min) must come before expiry (${policy.expireAfterMinutes} min)`,
+          );
+        if (policy.onExpiry.action === 'escalate' && policy.onExpiry.group === policy.group)
+          issue([...path, 'onExpiry', 'group'], 'escalating to the same group asks the same people again');
+      }
+      checkIntegrationRules(config, issue);
 
       for (const [sourceId, source] of Object.entries(config.webhookSources)) {
         if (source.defaultRequestType !== undefined)

@@ -23,6 +23,12 @@ export const AccountSchema = z.object({
   status: AccountStatus,
   /** Mail from these domains is recognised as this account's. */
   domains: z.array(domainName).check(z.maxLength(50)),
+  /** Labels set by people or by integration rules (e.g. `subscription-cancelled`). */
+  tags: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case')))
+      .check(z.maxLength(50)),
+  ),
 });
 export type Account = z.infer<typeof AccountSchema>;
 

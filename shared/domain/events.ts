@@ -116,6 +116,44 @@ export const TicketEscalatedEvent = z.object({
 });
 export type TicketEscalatedEvent = z.infer<typeof TicketEscalatedEvent>;
 
+// What every approval event says: which approval, of what, under which policy, asked of whom, by whom.
+const approvalDetail = {
+  ...eventDetail,
+  reference: Reference,
+  approvalId: TicketId,
+  kind: z.string(),
+  policy: z.string(),
+  /** The approver group (`approver-<group>` decides) and its address. */
+  group: z.string(),
+  notify: z.string(),
+  amount: z.optional(z.object({ value: z.number(), currency: z.string() })),
+  summary: z.string(),
+  requestedBy: z.string(),
+  expireAt: z.nullable(IsoDateTime),
+};
+
+/**
+ * An approval is asked for: first (`initial`), again when nobody decided within the reminder window
+ * (`reminder`), or of the policy's second group when the first let it expire (`escalated`).
+ */
+export const ApprovalRequestedEvent = z.object({
+  type: z.literal('approval.requested'),
+  detail: z.object({ ...approvalDetail, round: z.enum(['initial', 'reminder', 'escalated']) }),
+});
+export type ApprovalRequestedEvent = z.infer<typeof ApprovalRequestedEvent>;
+
+export const ApprovalDecidedEvent = z.object({
+  type: z.literal('approval.decided'),
+  detail: z.object({
+    ...approvalDetail,
+    outcome: z.enum(['approved', 'rejected', 'expired']),
+    /** Who decided (approvers' ids), or `system` for an expiry. */
+    decidedBy: z.array(z.string()),
+    reason: z.string(),
+  }),
+});
+export type ApprovalDecidedEvent = z.infer<typeof ApprovalDecidedEvent>;
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
@@ -123,6 +161,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   SlaWarningEvent,
   SlaBreachedEvent,
   TicketEscalatedEvent,
+  ApprovalRequestedEvent,
+  ApprovalDecidedEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 

@@ -73,6 +73,8 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     blockedOn: blockedOnFor(state),
     blockedSince: blockedOnFor(state) ? at : null,
     timeBlockedSeconds: {},
+    pendingApprovals: [],
+    links: [],
     slaPolicy: null,
     suppressAutoMail: draft.suppressAutoMail ?? false,
     ...(draft.followUpOf !== undefined ? { followUpOf: draft.followUpOf } : {}),

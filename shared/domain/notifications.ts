@@ -2,7 +2,16 @@ import type { Template, WorkflowConfig } from '../config/schema';
 import type { DomainEvent } from './events';
 import type { Ticket } from './ticket';
 
-export type TemplateName = 'acknowledgement' | 'needsInfo' | 'agentReply' | 'resolution' | 'escalation';
+export type TemplateName =
+  | 'acknowledgement'
+  | 'needsInfo'
+  | 'agentReply'
+  | 'resolution'
+  | 'escalation'
+  | 'approvalRequest'
+  | 'approvalReminder'
+  | 'approvalDecision'
+  | 'proactive';
 
 export interface PlannedMail {
   readonly template: TemplateName;
@@ -50,10 +59,13 @@ export function planNotification(
     }
     case 'ticket.message_added': {
       const d = event.detail;
-      if (d.deliver && d.direction === 'outbound' && d.visibility === 'public' && d.authorKind === 'agent') {
+      if (!d.deliver || d.direction !== 'outbound' || d.visibility !== 'public')
+        return { skip: 'not an outbound public reply' };
+      if (d.authorKind === 'agent')
         return { mail: { template: 'agentReply', to, automatic: false, idempotencyKey: key('agentReply') } };
-      }
-      return { skip: 'not an outbound public reply' };
+      // A proactive mail an integration rule wrote (seed 003: subscription cancelled → proactive email).
+      if (d.authorKind === 'integration') return automatic('proactive');
+      return { skip: `no delivery for a ${d.authorKind} message` };
     }
     case 'ticket.escalated': {
       // The receiving group hears about it, whatever the ticket came from (an internal notice).
@@ -66,6 +78,34 @@ export function planNotification(
           automatic: true,
           internal: true,
           idempotencyKey: key('escalation'),
+        },
+      };
+    }
+    case 'approval.requested': {
+      // Internal: the approver group is asked (and reminded), whatever the ticket came from.
+      const d = event.detail;
+      const template = d.round === 'reminder' ? 'approvalReminder' : 'approvalRequest';
+      return {
+        mail: {
+          template,
+          to: d.notify,
+          automatic: true,
+          internal: true,
+          idempotencyKey: `${key(template)}:${d.approvalId}:${d.group}:${d.round}`,
+        },
+      };
+    }
+    case 'approval.decided': {
+      // The agent who asked hears the outcome (an agent id that is not an address gets no mail).
+      const asker = event.detail.requestedBy;
+      if (!asker.includes('@')) return { skip: `requester ${asker} has no address` };
+      return {
+        mail: {
+          template: 'approvalDecision',
+          to: asker,
+          automatic: true,
+          internal: true,
+          idempotencyKey: `${key('approvalDecision')}:${event.detail.approvalId}`,
         },
       };
     }

@@ -35,6 +35,18 @@ export function blockedOnFor(state: TicketState): BlockedOn | null {
   }
 }
 
+/**
+ * What a ticket in `state` waits for: the state's own block first (the customer's or a team's move),
+ * otherwise a pending approval blocks it.
+ */
+export function blockFor(state: TicketState, pendingApprovals: readonly string[]): BlockedOn | null {
+  return blockedOnFor(state) ?? (pendingApprovals.length > 0 && isOpen(state) ? 'approval' : null);
+}
+
+function isOpen(state: TicketState): boolean {
+  return state !== 'resolved' && state !== 'closed';
+}
+
 export interface TransitionContext {
   readonly actor: Actor;
   readonly at: Date;
@@ -69,6 +81,12 @@ export const guards: readonly Guard[] = [
     description: 'a ticket enters needs_info only while required fields are missing',
     applies: (_from, to) => to === 'needs_info',
     allows: (ticket) => ticket.missingFields.length > 0,
+  },
+  {
+    id: 'approvals-decided',
+    description: 'a ticket is resolved only once the approvals asked for on it are decided',
+    applies: (_from, to) => to === 'resolved',
+    allows: (ticket) => ticket.pendingApprovals.length === 0,
   },
   {
     id: 'closure-confirmed',
@@ -143,7 +161,7 @@ export function transition(ticket: Ticket, to: TicketState, ctx: TransitionConte
     ok: true,
     ticket: {
       ...ticket,
-      ...blockClock(ticket, blockedOnFor(to), ctx.at),
+      ...blockClock(ticket, blockFor(to, ticket.pendingApprovals), ctx.at),
       state: to,
       version,
       updatedAt: at,

@@ -137,6 +137,17 @@ export const TicketEscalation = z.object({
 });
 export type TicketEscalation = z.infer<typeof TicketEscalation>;
 
+/** A link between two tickets; integration rules link a proactive ticket with the ones it explains. */
+export const TicketLink = z.object({
+  ticketId: TicketId,
+  reference: Reference,
+  relation: z.enum(['related', 'duplicate_of', 'duplicated_by']),
+  /** What made the link: `agent:<id>` or `integration:<rule>`. */
+  by: z.string(),
+  at: IsoDateTime,
+});
+export type TicketLink = z.infer<typeof TicketLink>;
+
 export const TicketSchema = z.object({
   id: TicketId,
   reference: Reference,
@@ -163,6 +174,10 @@ export const TicketSchema = z.object({
   /** The SLA targets as the clock last recorded them (met and breached targets stay). */
   sla: z.optional(TicketSla),
   escalation: z.optional(TicketEscalation),
+  /** Approvals asked for and not yet decided (ids of `APPROVAL#<id>` items); while any is pending the ticket is blocked on `approval`. */
+  pendingApprovals: z._default(z.array(z.string()), []),
+  /** Tickets related to this one (by an agent, or by an integration rule), both ways. */
+  links: z._default(z.array(TicketLink), []),
   /** Set for tickets opened by auto-replies, list mail or bounces: they never get an automatic mail. */
   suppressAutoMail: z._default(z.boolean(), false),
   /** The closed ticket this one follows up (a customer replied to it after it was closed). */
