@@ -1,9 +1,11 @@
 import { workflowConfig } from '../config';
 import { AccountDirectory } from './account-directory';
-import { documentClient, eventBridgeClient } from './clients';
+import { ApprovalStore } from './approval-store';
+import { documentClient, eventBridgeClient, stepFunctionsClient } from './clients';
 import { systemClock } from './clock';
 import { requiredEnv } from './env';
 import { EventBridgePublisher } from './event-publisher';
+import { StepFunctionsTaskCallback } from './task-callback';
 import { TicketRepository } from './ticket-repository';
 
 /** The ports most handlers pass their use case: tickets, events, clock and the workflow config. */
@@ -14,5 +16,14 @@ export function ticketPorts() {
     events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
     clock: systemClock,
     config: workflowConfig,
+  };
+}
+
+/** Ticket ports plus the approval store and the task-token callback into the approval workflow. */
+export function approvalPorts() {
+  return {
+    ...ticketPorts(),
+    approvals: new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME')),
+    callback: new StepFunctionsTaskCallback(stepFunctionsClient()),
   };
 }

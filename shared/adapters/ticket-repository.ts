@@ -7,8 +7,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEvent, Message, Ticket } from '../domain';
+import type { Approval, AuditEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema } from '../domain';
+import { approvalItems } from './approval-store';
 import { tableDesign } from './table-design';
 
 /** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
@@ -264,6 +265,8 @@ export class TicketRepository {
     audit: readonly AuditEvent[];
     dedupe?: DedupeKey;
     threadIds?: readonly string[];
+    /** Approval items changed with the ticket: `expectedVersion` null for a new one. */
+    approvals?: ReadonlyArray<{ readonly approval: Approval; readonly expectedVersion: number | null }>;
   }): Promise<CreateOutcome | { readonly kind: 'appended' }> {
     const { ticket, dedupe } = input;
     const items = [
@@ -278,6 +281,21 @@ export class TicketRepository {
       ...(input.messages ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: messageItem(m) } })),
       ...input.audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
       ...this.threadPuts(ticket.id, input.threadIds ?? []),
+      ...(input.approvals ?? []).flatMap(({ approval, expectedVersion }) =>
+        approvalItems(approval, expectedVersion === null).map((Item, i) => ({
+          Put: {
+            TableName: this.tableName,
+            Item,
+            // The approval item: new, or still at the version it was read at; its pointer: new.
+            ...(i === 0 && expectedVersion !== null
+              ? {
+                  ConditionExpression: 'version = :expected',
+                  ExpressionAttributeValues: { ':expected': expectedVersion },
+                }
+              : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          },
+        })),
+      ),
       ...(dedupe
         ? [
             {
@@ -308,7 +326,8 @@ export class TicketRepository {
         const existing = await this.findDuplicate(dedupe);
         if (existing) return existing;
       }
-      if (codes[0] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) {
+      // The ticket, or an approval written with it, changed since it was read.
+      if (codes.includes('ConditionalCheckFailed') || codes.includes('TransactionConflict')) {
         throw new ConcurrentUpdateError(ticket.id, input.expectedVersion, { cause: e });
       }
       throw e;

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
+import { approvalKinds, CurrencyCode } from '../domain/approvals';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
@@ -176,11 +177,6 @@ export const WebhookSourceSchema = z.object({
 });
 export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
 
-export const approvalKinds = ['credit', 'refund', 'cancellation', 'access', 'data_change'] as const;
-/** ISO 4217 code, upper case. */
-export const CurrencyCode = z
-  .string()
-  .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like EUR'));
 const windowMinutes = z.int().check(z.minimum(1, 'must be at least 1 minute'), z.maximum(90 * 24 * 60));
 
 /** What happens when nobody decides in time: reject, or ask a second group (which then has its own window). */

@@ -4,7 +4,7 @@ import {
   type TicketHistory,
   type TicketRepository,
 } from '../adapters/ticket-repository';
-import type { AuditEvent, DomainEvent, Ticket } from '../domain';
+import type { Approval, AuditEvent, DomainEvent, Ticket } from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -47,7 +47,14 @@ export type AgentChangeResult<E> =
   | { readonly kind: 'not_found' };
 
 export type AgentDecision<E> =
-  | { readonly ok: true; readonly ticket: Ticket; readonly audit: AuditEvent; readonly event?: DomainEvent }
+  | {
+      readonly ok: true;
+      readonly ticket: Ticket;
+      readonly audit: AuditEvent;
+      readonly event?: DomainEvent;
+      /** A new approval written with the change (request-approval). */
+      readonly approval?: Approval;
+    }
   | { readonly ok: false; readonly error: E };
 
 /**
@@ -70,6 +77,7 @@ export async function changeTicketAsAgent<E>(
       ticket: decision.ticket,
       expectedVersion: ticket.version,
       audit: [decision.audit],
+      ...(decision.approval ? { approvals: [{ approval: decision.approval, expectedVersion: null }] } : {}),
     });
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {

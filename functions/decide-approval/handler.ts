@@ -1,0 +1,59 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { approvalPorts } from '../../shared/adapters/ports';
+import * as z from '../../shared/domain/zod';
+import { approvalRefusal, publicApproval, requireApprover } from '../../shared/http/approvals';
+import { callerFrom } from '../../shared/http/auth';
+import {
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { decideApprovalAsApprover } from '../../shared/use-cases/approvals';
+
+const ports = approvalPorts();
+const Body = z.object({
+  decision: z.enum(['approve', 'reject']),
+  // "High-risk requires approval and audit note": every decision says why.
+  reason: z
+    .string()
+    .check(z.trim(), z.minLength(1, 'say why (it goes into the audit trail)'), z.maxLength(2000)),
+});
+
+/**
+ * `POST /v1/approvals/{approvalId}/decision` `{ decision: approve|reject, reason }`: 200 `{ approval, ticket }`;
+ * 403 naming the separation-of-duties rule that refused (approver-group, not-own-request, not-the-customer,
+ * one-vote-each); 409 when it is already decided; 404 unknown approval; 400 without a reason. The approval's
+ * state guards concurrent decisions, so no If-Match is needed (a second decision gets the 409).
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const caller = callerFrom(event);
+    requireApprover(caller);
+    const approvalId = pathParameter(event, 'approvalId');
+    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+    const result = await decideApprovalAsApprover(
+      {
+        approvalId,
+        ...parsed.data,
+        approver: { id: caller.email ?? caller.sub, email: caller.email, groups: caller.groups },
+      },
+      ports,
+    );
+    switch (result.kind) {
+      case 'not_found':
+        throw notFound(`approval ${approvalId} not found`);
+      case 'refused':
+        throw approvalRefusal(result.error);
+      case 'recorded':
+        logger.info('approval vote', { approvalId, state: result.approval.state, decided: result.decided });
+        return json(200, { approval: publicApproval(result.approval), ticket: result.ticket });
+    }
+  });

@@ -1,0 +1,41 @@
+import type { Approval, ApprovalRefusedError } from '../domain';
+import { type Caller, requireSupportRole } from './auth';
+import { forbidden, HttpError } from './errors';
+
+/** An approval as the API shows it: everything but the workflow's task token. */
+export function publicApproval(approval: Approval): Omit<Approval, 'taskToken'> {
+  const { taskToken: _token, ...shown } = approval;
+  return shown;
+}
+
+/** A refusal as the API answers it: 403 (who may), 409 (the approval's state), 422 (the request); `rule` named. */
+export function approvalRefusal(error: ApprovalRefusedError): HttpError {
+  const status = error.kind === 'forbidden' ? 403 : error.kind === 'conflict' ? 409 : 422;
+  const code =
+    error.kind === 'forbidden' ? 'forbidden' : error.kind === 'conflict' ? 'conflict' : 'approval_refused';
+  return new HttpError(status, code, error.message, { rule: error.rule });
+}
+
+/** Agents and leads ask for approvals; an approver-only account decides but does not ask. */
+export function requireRequester(caller: Caller): void {
+  requireSupportRole(caller);
+  if (!caller.groups.some((g) => g === 'agent' || g === 'lead'))
+    throw new HttpError(
+      403,
+      'forbidden',
+      'refused by rule agents-request: asking for an approval needs the group agent or lead',
+      {
+        rule: 'agents-request',
+      },
+    );
+}
+
+/** The approver groups a caller belongs to (`approver-<group>` → `<group>`). */
+export function approverGroups(caller: Caller): string[] {
+  return caller.groups.filter((g) => g.startsWith('approver-')).map((g) => g.slice('approver-'.length));
+}
+
+export function requireApprover(caller: Caller): void {
+  if (approverGroups(caller).length === 0)
+    throw forbidden('refused by rule approver-group: deciding approvals needs a group approver-<group>');
+}
