@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,7 +16,14 @@ import type { Construct } from 'constructs';
 import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
 import { tableDesign } from '../../shared/adapters/table-design';
 import { functionBundling } from '../bundling';
-import { type EnvRef, type FunctionSpec, type Grant, INBOUND_MAIL_PREFIX } from '../topology';
+import {
+  type EnvRef,
+  type FunctionSpec,
+  type Grant,
+  INBOUND_MAIL_PREFIX,
+  type StateMachineSpec,
+  stateMachines as topologyStateMachines,
+} from '../topology';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,7 +37,6 @@ export type StateMachineRef = Extract<EnvRef['ref'], `stateMachine.${string}`>;
 const GRANT_STATE_MACHINES = {
   'timers:start': 'stateMachine.slaTimer',
   'approvals:start': 'stateMachine.approval',
-  'approvals:callback': 'stateMachine.approval',
 } as const satisfies Partial<Record<Grant, StateMachineRef>>;
 
 /**
@@ -177,7 +183,7 @@ export class FrontdoorFunction extends NodejsFunction {
     this.functionLogGroup = functionLogGroup;
 
     functionLogGroup.grantWrite(executionRole);
-    for (const grant of new Set(spec.grants)) this.applyGrant(grant, resources);
+    for (const grant of new Set(spec.grants)) this.applyGrant(grant, resources, stage);
 
     Validations.of(executionRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -260,7 +266,30 @@ export class FrontdoorFunction extends NodejsFunction {
   }
 
   /** Maps one topology grant to least-privilege IAM on the execution role. */
-  private applyGrant(grant: Grant, resources: FrontdoorResources): void {
+  /**
+   * SendTaskSuccess/Failure/Heartbeat on one state machine's task tokens, nothing else (what
+   * `grantTaskResponse` grants). By the machine's physical name, not a reference to it: the function
+   * invoked by that machine's Task state needs it too, and a reference would be a dependency cycle.
+   */
+  private grantTaskResponse(ref: StateMachineRef, stage: string): void {
+    const machine = topologyStateMachines.find((m) => m.arnRef === ref);
+    if (!machine) throw new Error(`${this.spec.name}: no state machine in the topology provides ${ref}`);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: stateMachineNameFor(stage, machine),
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+  }
+
+  private applyGrant(grant: Grant, resources: FrontdoorResources, stage: string): void {
     const { table, key: tableKey, bus, webhookSecrets, mailBucketArn } = resources;
     const inbound = `${mailBucketArn}/${INBOUND_MAIL_PREFIX}*`;
     const attachments = `${mailBucketArn}/${ATTACHMENTS_PREFIX}*`;
@@ -348,8 +377,7 @@ export class FrontdoorFunction extends NodejsFunction {
         stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
         return;
       case 'approvals:callback':
-        // SendTaskSuccess/Failure/Heartbeat on this state machine's tokens, nothing else.
-        stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantTaskResponse(this);
+        this.grantTaskResponse('stateMachine.approval', stage);
         return;
       default:
         assertNever(grant);
@@ -454,6 +482,11 @@ function assertLocalEsbuild(): void {
 
 function assertNever(value: never): never {
   throw new Error(`Unhandled value: ${String(value)}`);
+}
+
+/** The physical name of a topology state machine in a stage. */
+export function stateMachineNameFor(stage: string, spec: Pick<StateMachineSpec, 'name'>): string {
+  return `frontdoor-${stage}-${spec.name}`;
 }
 
 /** The physical name of a topology function in a stage. */

@@ -9,7 +9,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { type StateMachineSpec, stateMachineFunctions } from '../topology';
-import { REPO_ROOT } from './frontdoor-function';
+import { REPO_ROOT, stateMachineNameFor } from './frontdoor-function';
 
 const STATE_MACHINE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 
@@ -64,7 +64,7 @@ export class FrontdoorStateMachine extends StateMachine {
       return { placeholder, fn: deployed };
     });
 
-    const stateMachineName = `frontdoor-${stage}-${spec.name}`;
+    const stateMachineName = stateMachineNameFor(stage, spec);
     const executionLogGroup = new LogGroup(scope, `${spec.name}-logs`, {
       // Step Functions delivers logs as vended logs; under this prefix the log group's resource policy
       // stays within its size limit however many state machines log to the account.
