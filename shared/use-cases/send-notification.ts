@@ -6,6 +6,7 @@ import {
   type AuditEvent,
   auditEvent,
   type DomainEvent,
+  formatMoney,
   type Message,
   newId,
   nextRevision,
@@ -102,7 +103,28 @@ async function variables(
     escalationStep: '',
     escalationReason: '',
     acknowledgeBy: '',
+    approvalKind: '',
+    approvalAmount: '',
+    approvalSummary: '',
+    approvalPolicy: '',
+    approvalRequestedBy: '',
+    approvalExpireAt: '',
+    approvalOutcome: '',
+    approvalReason: '',
   };
+  if (event.type === 'approval.requested' || event.type === 'approval.decided') {
+    const d = event.detail;
+    vars.approvalKind = d.kind.replace('_', ' ');
+    vars.approvalAmount = d.amount ? formatMoney(d.amount) : '';
+    vars.approvalSummary = d.summary;
+    vars.approvalPolicy = ports.config.approvalPolicies[d.policy]?.description ?? d.policy;
+    vars.approvalRequestedBy = d.requestedBy;
+    vars.approvalExpireAt = d.expireAt ? new Date(d.expireAt).toUTCString() : '';
+    if (event.type === 'approval.decided') {
+      vars.approvalOutcome = event.detail.outcome;
+      vars.approvalReason = event.detail.reason;
+    }
+  }
   if (event.type === 'ticket.escalated') {
     const d = event.detail;
     vars.queue = ports.config.queues[d.toQueue]?.name ?? d.toQueue;

@@ -73,3 +73,9 @@ export async function startRuntimeProcess(opts: {
     },
   };
 }
+
+/** A JWT for a seeded dev user, signed with the runtime's dev key under `dataDir` (as `npm run token` does). */
+export async function devToken(dataDir: string, email: string): Promise<string> {
+  const { loadDevIssuer } = await import('../../infra/local/dev-issuer');
+  return (await loadDevIssuer(dataDir)).tokenFor(email);
+}
