@@ -42,6 +42,7 @@ import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aw
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { workflowConfig } from '../shared/config';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
 import {
   FrontdoorFunction,
@@ -65,7 +66,22 @@ import {
 } from './topology';
 
 /** Cognito groups are the agent API's roles (DESIGN.md "Public contracts"). */
-export const SUPPORT_GROUPS = ['agent', 'lead', 'approver-finance', 'approver-security', 'admin'] as const;
+/** The Cognito groups: the fixed roles, and `approver-<group>` for every group the approval policies name. */
+export const SUPPORT_GROUPS: readonly string[] = [
+  'agent',
+  'lead',
+  ...[
+    ...new Set(
+      Object.values(workflowConfig.approvalPolicies).flatMap((p) => [
+        p.group,
+        ...(p.onExpiry.action === 'escalate' ? [p.onExpiry.group] : []),
+      ]),
+    ),
+  ]
+    .sort()
+    .map((g) => `approver-${g}`),
+  'admin',
+];
 
 export interface StatelessStackProps extends StackProps {
   /** Deployment stage (`dev`, `prod`, …), part of physical names. */

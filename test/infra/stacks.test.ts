@@ -346,7 +346,15 @@ describe('stateless stack', () => {
     for (const group of SUPPORT_GROUPS) {
       stateless.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: group });
     }
-    expect(SUPPORT_GROUPS).toEqual(['agent', 'lead', 'approver-finance', 'approver-security', 'admin']);
+    expect(SUPPORT_GROUPS).toEqual([
+      'agent',
+      'lead',
+      'approver-finance',
+      'approver-finance-leads',
+      'approver-security',
+      'approver-success',
+      'admin',
+    ]);
   });
 
   it('outputs the API URL, user pool, client, table, bus, mail bucket, support address and rule set', () => {
@@ -636,12 +644,16 @@ describe('SLA timer state machine', () => {
     expect(states).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: machineRef }]);
   });
 
-  it('gives Step Functions rights to no function but those granted timers:start', () => {
+  it('gives Step Functions rights to no function but those granted them', () => {
+    const expected = (grants: readonly string[]) => [
+      ...(grants.includes('timers:start') || grants.includes('approvals:start')
+        ? ['states:StartExecution']
+        : []),
+      ...(grants.includes('approvals:callback') ? TASK_RESPONSE : []),
+    ];
     for (const spec of functions) {
       const actions = actionsOf(statementsOfFunction(spec.name)).filter((a) => a.startsWith('states:'));
-      expect(actions, spec.name).toEqual(
-        spec.grants.includes('timers:start') ? ['states:StartExecution'] : [],
-      );
+      expect(actions.sort(), spec.name).toEqual(expected(spec.grants).sort());
     }
     expect(functions.filter((f) => f.grants.includes('timers:start')).map((f) => f.name)).toEqual([
       'start-sla-timer',
@@ -663,6 +675,99 @@ describe('SLA timer state machine', () => {
     stateless.hasOutput('SlaTimerStateMachineArn', {
       Value: { Ref: logicalIdAt(built.stateless, 'sla-timer') },
     });
+  });
+});
+
+const TASK_RESPONSE = ['states:SendTaskFailure', 'states:SendTaskHeartbeat', 'states:SendTaskSuccess'];
+
+describe('approval state machine', () => {
+  const definition = () => JSON.parse(stateMachineResource('approval').Properties.DefinitionString as string);
+  const machineArnByName = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':states:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':stateMachine:frontdoor-test-approval',
+      ],
+    ],
+  };
+
+  it('waits for the decision on a task token, with a timeout until the next reminder or expiry', () => {
+    const await_ = definition().States.AwaitDecision;
+    expect(await_).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
+      Parameters: {
+        FunctionName: '${TrackApprovalFunctionArn}',
+        Payload: { step: 'await', 'taskToken.$': '$$.Task.Token' },
+      },
+      TimeoutSecondsPath: '$.plan.timeoutSeconds',
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: 'Look' }],
+    });
+    expect(stateMachineResource('approval').Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      StateMachineName: 'frontdoor-test-approval',
+      DefinitionSubstitutions: {
+        TrackApprovalFunctionArn: { 'Fn::GetAtt': [logicalIdAt(built.stateless, 'track-approval'), 'Arn'] },
+      },
+    });
+  });
+
+  it('lets its role invoke track-approval (that ARN alone) and put events on the bus, nothing more', () => {
+    const scoped = statementsOfRole(stateless, logicalIdAt(built.stateless, 'approval/Role')).filter(
+      (s) => s.Resource !== '*',
+    );
+    expect(actionsOf(scoped).sort()).toEqual(['events:PutEvents', 'lambda:InvokeFunction']);
+    const invoke = scoped.find((s) => actionsOf([s]).includes('lambda:InvokeFunction'));
+    expect(invoke?.Resource).toEqual({
+      'Fn::GetAtt': [logicalIdAt(built.stateless, 'track-approval'), 'Arn'],
+    });
+  });
+
+  it('lets start-approval start this state machine only, with its ARN in the env', () => {
+    const machineRef = { Ref: logicalIdAt(built.stateless, 'approval') };
+    stateless.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'frontdoor-test-start-approval',
+      Environment: { Variables: Match.objectLike({ APPROVAL_WORKFLOW_ARN: machineRef }) },
+    });
+    const states = statementsOfFunction('start-approval').filter((s) =>
+      actionsOf([s]).some((a) => a.startsWith('states:')),
+    );
+    expect(states).toEqual([{ Effect: 'Allow', Action: 'states:StartExecution', Resource: machineRef }]);
+  });
+
+  it('lets decide-approval and track-approval answer this state machine’s task tokens, and no other function', () => {
+    for (const name of ['decide-approval', 'track-approval']) {
+      const states = statementsOfFunction(name).filter((s) =>
+        actionsOf([s]).some((a) => a.startsWith('states:')),
+      );
+      expect(states, name).toEqual([{ Effect: 'Allow', Action: TASK_RESPONSE, Resource: machineArnByName }]);
+    }
+    expect(
+      functions
+        .filter((f) => f.grants.includes('approvals:callback'))
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['decide-approval', 'track-approval']);
+  });
+
+  it('starts from approval.requested through the approvals queue, whose rule target has a DLQ', () => {
+    const rule = resourcesOf(stateless, 'AWS::Events::Rule').find(
+      (r) =>
+        JSON.stringify(r.Properties.EventPattern).includes('approval.requested') &&
+        !JSON.stringify(r.Properties.EventPattern).includes('ticket.created'),
+    );
+    expect(rule?.Properties.Targets).toEqual([
+      expect.objectContaining({
+        DeadLetterConfig: { Arn: expect.anything() },
+        RetryPolicy: expect.anything(),
+      }),
+    ]);
   });
 });
 
