@@ -129,7 +129,8 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
   readonly reason: string;
 }> = [
   {
-    matches: (t) => t.path.startsWith('/v1/webhooks/'),
+    // Signed webhooks: tickets (`/v1/webhooks/{source}`) and other systems' events (`/v1/events/{source}`).
+    matches: (t) => t.path.startsWith('/v1/webhooks/') || t.path.startsWith('/v1/events/'),
     reason:
       'is called by external systems, not agents: the handler authenticates every request by its HMAC-SHA256 signature over timestamp and body (constant-time compare, 300 s replay window) before reading it.',
   },

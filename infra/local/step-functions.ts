@@ -11,11 +11,31 @@
  *   before the run into an equivalent Task state (same InputPath/OutputPath/Next/End; the interpreter
  *   itself evaluates Seconds/SecondsPath/Timestamp/TimestampPath through Parameters) whose local handler
  *   sleeps on the clock. The original definition is validated as written.
+ * - Task tokens (the callback pattern, `lambda:invoke.waitForTaskToken`), which the interpreter lacks, are
+ *   served here. Each such state is rewritten before the run into a Task whose local handler does what AWS
+ *   does: every `"<key>.$": "$$.Task.Token"` in Parameters (at any depth) receives a fresh token on each
+ *   entry of the state (retries included); the function is invoked with the resolved Payload and its result
+ *   ignored (its error fails the task, as for lambda:invoke); then the task waits for SendTaskSuccess (the
+ *   task's result is the parsed `output`, to which ResultSelector/ResultPath/OutputPath apply), for
+ *   SendTaskFailure (fails with `error` and `cause`), for TimeoutSeconds(Path) to pass (`States.Timeout`;
+ *   default 99999999 s, as in AWS) or for HeartbeatSeconds(Path) without a SendTaskHeartbeat
+ *   (`States.HeartbeatTimeout`). Both are measured on the VirtualClock, so a clock jump past them fires
+ *   them at once; Retry and Catch see the same error names as in AWS (`States.TaskFailed` does not match
+ *   the timeout). The interpreter's own real-time timer of the rewritten Task is ~24.8 days, as for Wait:
+ *   a task left waiting that long in real time ends with `States.Timeout`.
+ *   A waiting task counts as asleep for `drain`. A token completes at most once: once its task has
+ *   completed, failed, timed out or its execution has ended (StopExecution, shutdown), the API answers
+ *   TaskTimedOut for it, as AWS does for a closed task; a token never issued is InvalidToken.
+ *   Differences: SendTaskFailure without `error` fails with `States.TaskFailed` (AWS reports no error name;
+ *   the same catchers match), and `$$.Task.Token` must be a whole `.$` value (not inside an intrinsic).
  * - Retry intervals are capped at 1 s of real time.
  * - Executions are kept in `<dataDir>/step-functions/executions.json`. Those still RUNNING when the runtime
  *   stopped are run again from StartAt by the next instance (our workflows are safe to re-ask from the start).
+ *   Task tokens are not kept: those issued before the restart answer TaskTimedOut, and the re-run issues
+ *   new ones when it reaches the waiting state again (our workflows' functions store the token they are
+ *   given each time, so the latest one is what a caller completes).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
@@ -88,6 +108,8 @@ export type StepFunctionsErrorCode =
   | 'InvalidArn'
   | 'InvalidExecutionInput'
   | 'InvalidToken'
+  | 'InvalidOutput'
+  | 'TaskTimedOut'
   | 'ValidationException'
   | 'SerializationException'
   | 'UnknownOperationException';
@@ -102,16 +124,24 @@ export class StepFunctionsError extends Error {
   }
 }
 
-/** An error a local Task handler fails its state with; `name` is what Retry/Catch match on. */
+/**
+ * An error a local Task handler fails its state with; `name` is what Retry/Catch match on. The interpreter
+ * reads `isRetryable`/`isCatchable` (default true): `States.Runtime` is neither, as in AWS, where neither
+ * Retry nor Catch (not even `States.ALL`) handles it.
+ */
 class TaskError extends Error {
+  readonly isRetryable: boolean;
+  readonly isCatchable: boolean;
   constructor(name: string, message: string) {
     super(message);
     this.name = name;
+    this.isRetryable = this.isCatchable = name !== 'States.Runtime';
   }
 }
 
 const NAME_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_INVOKE_TOKEN = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
 const EVENTS_PUT = 'arn:aws:states:::events:putEvents';
 /** Resource of a rewritten Wait state; never called, its local handler is bound by state name. */
 const LOCAL_WAIT = 'arn:aws:states:::local:wait';
@@ -123,6 +153,11 @@ const LOCAL_WAIT = 'arn:aws:states:::local:wait';
  */
 const WAIT_TIMEOUT_SECONDS = 2_147_483;
 const MAX_RETRY_INTERVAL_MS = 1_000;
+/** AWS's TimeoutSeconds of a task state that gives none: effectively no timeout (for the callback pattern). */
+const DEFAULT_TOKEN_TIMEOUT_SECONDS = 99_999_999;
+/** What the interpreter's copy of a `"<key>.$": "$$.Task.Token"` holds; the handler puts the token there. */
+const TOKEN_MARKER = `local:task-token:${randomUUID()}`;
+const TASK_TOKEN_PATH = '$$.Task.Token';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'ABORTED'] as const satisfies readonly ExecutionStatus[];
 
@@ -154,6 +189,14 @@ const stopExecutionRequest = z.object({
   error: z.string().optional(),
   cause: z.string().optional(),
 });
+const taskToken = z.string().min(1).max(2048);
+const sendTaskSuccessRequest = z.object({ taskToken, output: z.string().max(262_144) });
+const sendTaskFailureRequest = z.object({
+  taskToken,
+  error: z.string().max(256).optional(),
+  cause: z.string().max(32_768).optional(),
+});
+const sendTaskHeartbeatRequest = z.object({ taskToken });
 const listExecutionsRequest = z.object({
   stateMachineArn: z.string(),
   statusFilter: z.enum(STATUSES).optional(),
@@ -165,7 +208,9 @@ const listExecutionsRequest = z.object({
 type TaskBinding =
   | { readonly kind: 'lambda'; readonly fnName: string }
   | { readonly kind: 'events' }
-  | { readonly kind: 'wait' };
+  | { readonly kind: 'wait' }
+  /** `lambda:invoke.waitForTaskToken`, rewritten by tokenTaskAsTask. */
+  | { readonly kind: 'token'; readonly fnName: string };
 
 interface Machine {
   readonly spec: StateMachineSpec;
@@ -191,6 +236,26 @@ interface ActiveExecution {
   ended?: Promise<void>;
 }
 
+/** A task waiting for its token (the callback pattern), from its entry until it closes. */
+interface TokenTask {
+  readonly token: string;
+  readonly active: ActiveExecution;
+  readonly stateName: string;
+  /** Virtual epoch ms at which the task times out (TimeoutSeconds after entry). */
+  readonly deadline: number;
+  readonly heartbeatMs: number | undefined;
+  /** Virtual epoch ms by which the next heartbeat is due (Infinity without HeartbeatSeconds). */
+  heartbeatDeadline: number;
+  /** Whether this task holds one of `active.sleeps` (after its function returned, until it closes). */
+  asleep: boolean;
+  /** Set once, when the task closes; the token is invalid from then on. */
+  outcome?: { readonly output: JsonValue } | { readonly error: unknown };
+  /** Ends the current clock sleep of the task's watcher (to re-arm after a heartbeat, or to stop). */
+  interrupt?: AbortController;
+  /** Settles when the task closes. */
+  readonly closed: { readonly promise: Promise<void>; readonly resolve: () => void };
+}
+
 /** The loosely typed view of ASL used to walk and rewrite a definition the validator accepted. */
 type AslState = { Type: string; [field: string]: unknown };
 interface AslMachine {
@@ -203,6 +268,8 @@ export class LocalStepFunctions {
   private readonly machines = new Map<string, Machine>();
   private readonly executions = new Map<string, StoredExecution>();
   private readonly active = new Map<string, ActiveExecution>();
+  /** Open task tokens → their waiting task; a closed task's token is no longer here. */
+  private readonly tokens = new Map<string, TokenTask>();
   private readonly drainWaiters: Array<() => void> = [];
   private readonly storePath: string;
   private persistTimer: NodeJS.Immediate | undefined;
@@ -340,6 +407,32 @@ export class LocalStepFunctions {
       .map(summaryOf);
   }
 
+  /** SendTaskSuccess: the waiting task of `taskToken` succeeds with `output` (JSON text) as its result. */
+  sendTaskSuccess(taskToken: string, output: string): void {
+    const task = this.openTask(taskToken);
+    let result: JsonValue;
+    try {
+      result = JSON.parse(output);
+    } catch {
+      throw new StepFunctionsError('InvalidOutput', 'Invalid Output: not JSON');
+    }
+    this.closeTask(task, { output: result });
+  }
+
+  /** SendTaskFailure: the waiting task of `taskToken` fails with `error` (default States.TaskFailed) and `cause`. */
+  sendTaskFailure(taskToken: string, error?: string, cause?: string): void {
+    const task = this.openTask(taskToken);
+    this.closeTask(task, { error: new TaskError(error ?? 'States.TaskFailed', cause ?? '') });
+  }
+
+  /** SendTaskHeartbeat: restarts the HeartbeatSeconds window of the waiting task of `taskToken`. */
+  sendTaskHeartbeat(taskToken: string): void {
+    const task = this.openTask(taskToken);
+    if (task.heartbeatMs === undefined) return;
+    task.heartbeatDeadline = this.options.clock.now() + task.heartbeatMs;
+    task.interrupt?.abort();
+  }
+
   /** State transitions of an execution so far (see `ExecutionDescription.stateTransitions`). */
   transitions(executionArn: string): number {
     return this.recordOf(executionArn).transitions;
@@ -418,6 +511,21 @@ export class LocalStepFunctions {
           ...(end < all.length && { nextToken: String(end) }),
         };
       }
+      case 'AWSStepFunctions.SendTaskSuccess': {
+        const { taskToken, output } = sendTaskSuccessRequest.parse(request);
+        this.sendTaskSuccess(taskToken, output);
+        return {};
+      }
+      case 'AWSStepFunctions.SendTaskFailure': {
+        const { taskToken, error, cause } = sendTaskFailureRequest.parse(request);
+        this.sendTaskFailure(taskToken, error, cause);
+        return {};
+      }
+      case 'AWSStepFunctions.SendTaskHeartbeat': {
+        const { taskToken } = sendTaskHeartbeatRequest.parse(request);
+        this.sendTaskHeartbeat(taskToken);
+        return {};
+      }
       default:
         throw new StepFunctionsError('UnknownOperationException', `Unknown operation ${target}`);
     }
@@ -465,7 +573,11 @@ export class LocalStepFunctions {
         retryIntervals[name] = 0;
         continue;
       }
-      if (state.Type === 'Task') tasks.set(name, bindTask(spec, name, state, functionArns));
+      if (state.Type === 'Task') {
+        const binding = bindTask(spec, name, state, functionArns);
+        tasks.set(name, binding);
+        if (binding.kind === 'token') states[name] = tokenTaskAsTask(spec, name, state);
+      }
       if (Array.isArray(state.Retry)) {
         retryIntervals[name] = state.Retry.map((retrier: unknown) => {
           const seconds =
@@ -543,6 +655,10 @@ export class LocalStepFunctions {
     } catch (error: unknown) {
       outcome = failureOf(error);
     }
+    // A run can end with handlers still waiting (a Parallel branch, on a token or the clock, when another
+    // failed the execution): end them, which closes their tokens, so the run's end is recorded.
+    if (!active.controller.signal.aborted)
+      active.controller.abort(new Error(`execution ${record.name} ended`));
     await counted;
     await Promise.allSettled(active.inflight);
     this.active.delete(record.executionArn);
@@ -576,18 +692,17 @@ export class LocalStepFunctions {
   private handlersFor(active: ActiveExecution): LocalHandlers {
     const handlers: LocalHandlers = {};
     for (const [stateName, binding] of active.machine.tasks) {
-      handlers[stateName] = (input) => {
-        const call = this.runTask(active, binding, input);
-        active.inflight.add(call);
-        const done = () => active.inflight.delete(call);
-        call.then(done, done);
-        return call;
-      };
+      handlers[stateName] = (input) => track(active, this.runTask(active, stateName, binding, input));
     }
     return handlers;
   }
 
-  private async runTask(active: ActiveExecution, binding: TaskBinding, input: JsonValue): Promise<JsonValue> {
+  private async runTask(
+    active: ActiveExecution,
+    stateName: string,
+    binding: TaskBinding,
+    input: JsonValue,
+  ): Promise<JsonValue> {
     const { signal } = active.controller;
     signal.throwIfAborted();
     switch (binding.kind) {
@@ -622,7 +737,149 @@ export class LocalStepFunctions {
         }
         return asJson(input.input);
       }
+      case 'token':
+        return this.runTokenTask(active, stateName, binding.fnName, input);
     }
+  }
+
+  /**
+   * A `lambda:invoke.waitForTaskToken` state (see tokenTaskAsTask for its Parameters): issues a token,
+   * invokes the function with it and waits for the task to close — by SendTaskSuccess/Failure, a
+   * timeout on the virtual clock, the function's error or the execution's end.
+   */
+  private async runTokenTask(
+    active: ActiveExecution,
+    stateName: string,
+    fnName: string,
+    input: JsonValue,
+  ): Promise<JsonValue> {
+    if (!isObject(input)) throw new TaskError('States.Runtime', 'rewritten task-token state got no input');
+    const timeoutSeconds = positiveSeconds(
+      input.timeoutSeconds ?? DEFAULT_TOKEN_TIMEOUT_SECONDS,
+      'TimeoutSeconds',
+    );
+    const heartbeatSeconds =
+      input.heartbeatSeconds === undefined
+        ? undefined
+        : positiveSeconds(input.heartbeatSeconds, 'HeartbeatSeconds');
+    await loadStatesTimeout();
+    active.controller.signal.throwIfAborted();
+
+    const token = newToken(active.record.executionArn);
+    const now = this.options.clock.now();
+    const heartbeatMs = heartbeatSeconds === undefined ? undefined : heartbeatSeconds * 1000;
+    const task: TokenTask = {
+      token,
+      active,
+      stateName,
+      deadline: now + timeoutSeconds * 1000,
+      heartbeatMs,
+      heartbeatDeadline: heartbeatMs === undefined ? Number.POSITIVE_INFINITY : now + heartbeatMs,
+      asleep: false,
+      closed: deferred(),
+    };
+    this.tokens.set(token, task);
+    const watched = this.watchTask(task);
+
+    const parameters = withToken(input.parameters, token);
+    const payload = isObject(parameters) ? parameters.Payload : undefined;
+    // The function runs alongside the wait: the token is valid (and the timeouts run) from the state's
+    // entry, as in AWS. Its result is ignored; its error fails the task if nothing closed it first.
+    const invoked = Promise.resolve()
+      .then(() => this.options.invokeFunction(fnName, payload))
+      .then(
+        () => {
+          if (task.outcome !== undefined) return;
+          task.asleep = true;
+          active.sleeps++;
+          this.busyChanged();
+        },
+        (error: unknown) => this.closeTask(task, { error }),
+      );
+    void track(active, invoked);
+
+    await task.closed.promise;
+    await watched;
+    const outcome = task.outcome;
+    if (outcome === undefined || 'error' in outcome) throw outcome?.error;
+    return outcome.output;
+  }
+
+  /** Closes the task when its deadline or heartbeat deadline passes on the virtual clock, or its execution ends. */
+  private async watchTask(task: TokenTask): Promise<void> {
+    const { clock } = this.options;
+    const { signal } = task.active.controller;
+    while (task.outcome === undefined) {
+      if (signal.aborted) {
+        this.closeTask(task, { error: signal.reason });
+        return;
+      }
+      if (this.closeIfLate(task)) return;
+      const interrupt = new AbortController();
+      task.interrupt = interrupt;
+      const onAbort = () => interrupt.abort();
+      signal.addEventListener('abort', onAbort, { once: true });
+      try {
+        await clock.sleepUntil(Math.min(task.deadline, task.heartbeatDeadline), interrupt.signal);
+      } catch {
+        // Interrupted: a heartbeat moved the deadline, the task closed or the execution ended; look again.
+      } finally {
+        signal.removeEventListener('abort', onAbort);
+      }
+    }
+  }
+
+  /** Times the task out if a deadline has passed on the virtual clock; true if it did. */
+  private closeIfLate(task: TokenTask): boolean {
+    const now = this.options.clock.now();
+    if (now >= task.deadline) {
+      return this.closeTask(task, {
+        error: statesTimeoutError(`Task "${task.stateName}" got no task token response in time`),
+      });
+    }
+    if (now >= task.heartbeatDeadline) {
+      return this.closeTask(task, {
+        error: new TaskError(
+          'States.HeartbeatTimeout',
+          `Task "${task.stateName}" got no heartbeat within ${(task.heartbeatMs ?? 0) / 1000} s`,
+        ),
+      });
+    }
+    return false;
+  }
+
+  /** Closes a task once (later calls are ignored): its token becomes invalid, the execution busy again. */
+  private closeTask(task: TokenTask, outcome: NonNullable<TokenTask['outcome']>): boolean {
+    if (task.outcome !== undefined) return false;
+    task.outcome = outcome;
+    this.tokens.delete(task.token);
+    if (task.asleep) {
+      task.asleep = false;
+      task.active.sleeps--;
+      this.busyChanged();
+    }
+    task.interrupt?.abort();
+    task.closed.resolve();
+    return true;
+  }
+
+  /**
+   * The open task of a token. A token naming an execution this runtime knows, whose task is closed
+   * (completed, failed, timed out, execution ended or run before a restart), is TaskTimedOut as in AWS;
+   * anything else is InvalidToken.
+   */
+  private openTask(taskToken: string): TokenTask {
+    const task = this.tokens.get(taskToken);
+    // A deadline passed on the clock whose watcher has not woken yet still counts: the task timed out.
+    if (task && !this.closeIfLate(task)) return task;
+    const executionArn = executionOfToken(taskToken);
+    if (task || (executionArn !== undefined && this.executions.has(executionArn))) {
+      throw new StepFunctionsError(
+        'TaskTimedOut',
+        'Task Timed Out: the task token has expired or its task has already been closed',
+      );
+    }
+    throw new StepFunctionsError('InvalidToken', 'Invalid Token');
   }
 
   /** Virtual epoch ms a rewritten Wait state sleeps until; invalid values fail as AWS does (States.Runtime). */
@@ -709,6 +966,108 @@ function* statesOf(
   }
 }
 
+/** Adds a handler's (or function's) promise to the execution's in-flight set until it settles. */
+function track<T>(active: ActiveExecution, call: Promise<T>): Promise<T> {
+  active.inflight.add(call);
+  const done = () => active.inflight.delete(call);
+  call.then(done, done);
+  return call;
+}
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve = () => {};
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+/** An opaque, unguessable task token naming its execution (so a closed one can be told from a made-up one). */
+function newToken(executionArn: string): string {
+  const body = JSON.stringify({ v: 1, x: executionArn, r: randomBytes(32).toString('base64url') });
+  return Buffer.from(body, 'utf8').toString('base64url');
+}
+
+/** The execution ARN a token issued by newToken names, or undefined for anything else. */
+function executionOfToken(taskToken: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(taskToken)) return undefined;
+  try {
+    const body: unknown = JSON.parse(Buffer.from(taskToken, 'base64url').toString('utf8'));
+    if (isObject(body) && body.v === 1 && typeof body.x === 'string' && typeof body.r === 'string')
+      return body.x;
+  } catch {
+    // Not one of ours.
+  }
+  return undefined;
+}
+
+/** The resolved Parameters of a token task with the token in place of every TOKEN_MARKER. */
+function withToken(value: unknown, token: string): unknown {
+  if (value === TOKEN_MARKER) return token;
+  if (Array.isArray(value)) return value.map((item) => withToken(item, token));
+  if (isObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withToken(item, token)]));
+  }
+  return value;
+}
+
+/** A TimeoutSeconds/HeartbeatSeconds value (resolved from a path, perhaps): a positive integer, or States.Runtime. */
+function positiveSeconds(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new TaskError(
+      'States.Runtime',
+      `${field} must be a positive integer, got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The interpreter's own `States.Timeout` error class, which it does not export. Retry and Catch let
+ * `States.TaskFailed` match every error except an instance of it (as AWS lets it match everything but
+ * States.Timeout), so a token task's timeout must be one. Obtained once from a throwaway run whose only
+ * Task times out after 1 ms; should that ever stop working, a TaskError named `States.Timeout` stands in.
+ */
+let statesTimeoutSample: Error | undefined;
+let statesTimeoutLoading: Promise<void> | undefined;
+
+function loadStatesTimeout(): Promise<void> {
+  statesTimeoutLoading ??= (async () => {
+    const probe = new StateMachine(
+      {
+        StartAt: 'Probe',
+        States: {
+          Probe: {
+            Type: 'Task',
+            Resource: 'arn:aws:lambda:us-east-1:000000000000:function:probe',
+            TimeoutSeconds: 0.001,
+            End: true,
+          },
+        },
+      } as unknown as StateMachineDefinition,
+      { validationOptions: { noValidate: true } },
+    );
+    const run = probe.run(
+      {},
+      { overrides: { taskResourceLocalHandlers: { Probe: () => new Promise(() => {}) } } },
+    );
+    try {
+      await run.result;
+    } catch (error: unknown) {
+      const cause = error instanceof ExecutionError ? error.cause : undefined;
+      if (cause instanceof Error && cause.name === 'States.Timeout') statesTimeoutSample = cause;
+    }
+  })();
+  return statesTimeoutLoading;
+}
+
+function statesTimeoutError(message: string): Error {
+  if (!statesTimeoutSample) return new TaskError('States.Timeout', message);
+  const error = new (statesTimeoutSample.constructor as new () => Error)();
+  error.message = message;
+  return error;
+}
+
 function bindTask(
   spec: StateMachineSpec,
   name: string,
@@ -716,10 +1075,10 @@ function bindTask(
   functionArns: ReadonlyMap<string, string>,
 ): TaskBinding {
   const parameters = isObject(state.Parameters) ? state.Parameters : {};
-  if (state.Resource === LAMBDA_INVOKE) {
+  if (state.Resource === LAMBDA_INVOKE || state.Resource === LAMBDA_INVOKE_TOKEN) {
     const fnName =
       typeof parameters.FunctionName === 'string' ? functionArns.get(parameters.FunctionName) : undefined;
-    if (fnName) return { kind: 'lambda', fnName };
+    if (fnName) return { kind: state.Resource === LAMBDA_INVOKE ? 'lambda' : 'token', fnName };
     throw new Error(
       `state machine ${spec.name}: Task state "${name}" must invoke a function given by a \${placeholder} substitution; ` +
         `FunctionName ${JSON.stringify(parameters.FunctionName ?? parameters['FunctionName.$'])} is not served locally`,
@@ -754,6 +1113,50 @@ function waitAsTask(wait: AslState): AslState {
     if (field in wait) task[field] = wait[field];
   }
   return task;
+}
+
+/**
+ * The Task state standing in for a `lambda:invoke.waitForTaskToken` state. Its Parameters hand the handler
+ * the original Parameters — each `"<key>.$": "$$.Task.Token"` turned into `"<key>": TOKEN_MARKER`, which
+ * the handler replaces with the token it issues — and the timeouts, which the interpreter resolves from
+ * TimeoutSeconds(Path)/HeartbeatSeconds(Path) and the handler enforces on the virtual clock. Everything
+ * else (InputPath, ResultSelector, ResultPath, OutputPath, Retry, Catch, Next, End, Comment) is kept; the
+ * interpreter's own real-time timeout becomes the longest it can arm (see WAIT_TIMEOUT_SECONDS).
+ */
+function tokenTaskAsTask(spec: StateMachineSpec, name: string, state: AslState): AslState {
+  const { TimeoutSeconds, TimeoutSecondsPath, HeartbeatSeconds, HeartbeatSecondsPath, Parameters, ...kept } =
+    state;
+  let tokens = 0;
+  const marked = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(marked);
+    if (!isObject(value)) return value;
+    const entries = Object.entries(value).map(([key, item]): [string, unknown] => {
+      if (key.endsWith('.$') && item === TASK_TOKEN_PATH) {
+        tokens++;
+        return [key.slice(0, -2), TOKEN_MARKER];
+      }
+      if (typeof item === 'string' && item.includes(TASK_TOKEN_PATH)) {
+        throw new Error(
+          `state machine ${spec.name}: Task state "${name}" uses ${TASK_TOKEN_PATH} inside ${JSON.stringify(item)}; ` +
+            `locally the token can only be a whole value ("${key}": "${TASK_TOKEN_PATH}")`,
+        );
+      }
+      return [key, marked(item)];
+    });
+    return Object.fromEntries(entries);
+  };
+  const parameters: Record<string, unknown> = { parameters: marked(Parameters) };
+  if (tokens === 0) {
+    throw new Error(
+      `state machine ${spec.name}: Task state "${name}" waits for a task token but passes none ` +
+        `(no "<key>.$": "${TASK_TOKEN_PATH}" in its Parameters)`,
+    );
+  }
+  if (TimeoutSeconds !== undefined) parameters.timeoutSeconds = TimeoutSeconds;
+  else if (TimeoutSecondsPath !== undefined) parameters['timeoutSeconds.$'] = TimeoutSecondsPath;
+  if (HeartbeatSeconds !== undefined) parameters.heartbeatSeconds = HeartbeatSeconds;
+  else if (HeartbeatSecondsPath !== undefined) parameters['heartbeatSeconds.$'] = HeartbeatSecondsPath;
+  return { ...kept, Parameters: parameters, TimeoutSeconds: WAIT_TIMEOUT_SECONDS };
 }
 
 function failureOf(error: unknown): Partial<StoredExecution> {

@@ -1,5 +1,11 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type Account, AccountSchema } from '../domain';
+import { type AccountChange, type AccountSnapshot, changeAccount } from '../domain/integrations';
 
 const accountPk = (id: string) => `ACCOUNT#${id}`;
 const domainPk = (domain: string) => `DOMAIN#${domain}`;
@@ -7,6 +13,7 @@ const domainPk = (domain: string) => `DOMAIN#${domain}`;
 /**
  * The account directory in the single table: `ACCOUNT#<id>`/`META`, and one `DOMAIN#<domain>`/`DOMAIN`
  * item per mail domain pointing at its account, so a requester's domain finds its account by GetItem.
+ * Changes made by integration rules leave `ACCOUNT#<id>`/`EVT#<at>#<cause>` items (who, why, before/after).
  */
 export class AccountDirectory {
   constructor(
@@ -15,12 +22,115 @@ export class AccountDirectory {
   ) {}
 
   async get(id: string): Promise<Account | undefined> {
+    return (await this.read(id, false))?.account;
+  }
+
+  /** The account and the `updatedAt` its next conditional write is checked against. */
+  private async read(
+    id: string,
+    consistent: boolean,
+  ): Promise<{ account: Account; updatedAt: unknown } | undefined> {
     const out = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: accountPk(id), sk: 'META' } }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: accountPk(id), sk: 'META' },
+        ...(consistent ? { ConsistentRead: true } : {}),
+      }),
     );
     if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _e, updatedAt: _u, ...rest } = out.Item;
-    return AccountSchema.parse(rest);
+    const { pk: _pk, sk: _sk, entity: _e, updatedAt, ...rest } = out.Item;
+    return { account: AccountSchema.parse(rest), updatedAt };
+  }
+
+  /**
+   * An integration rule's change (tags added as a set, status set), idempotent: a change already true of
+   * the account writes nothing and answers `unchanged`. The account and its audit item are written in one
+   * transaction, only if nobody wrote the account since it was read (otherwise read and decide again).
+   * An account the directory does not know is not invented from an event (no name, tier or domains to
+   * give it): it answers `unknown_account` and the caller carries on without it.
+   */
+  async change(
+    id: string,
+    change: AccountChange,
+    cause: { readonly by: string; readonly cause: string; readonly eventType: string },
+    at: Date,
+  ): Promise<AccountChangeOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.read(id, true);
+      if (!current) return { kind: 'unknown_account' };
+      const changed = changeAccount(current.account, change);
+      if (!changed) return { kind: 'unchanged', account: current.account };
+      const when = at.toISOString();
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    pk: accountPk(id),
+                    sk: 'META',
+                    entity: 'account',
+                    ...changed.account,
+                    updatedAt: when,
+                  },
+                  ...(current.updatedAt === undefined
+                    ? { ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(updatedAt)' }
+                    : {
+                        ConditionExpression: 'updatedAt = :seen',
+                        ExpressionAttributeValues: { ':seen': current.updatedAt },
+                      }),
+                },
+              },
+              {
+                Put: {
+                  TableName: this.tableName,
+                  Item: {
+                    pk: accountPk(id),
+                    sk: `EVT#${when}#${cause.cause}`,
+                    entity: 'account-change',
+                    at: when,
+                    ...cause,
+                    before: changed.before,
+                    after: changed.after,
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return { kind: 'changed', account: changed.account, before: changed.before, after: changed.after };
+      } catch (e: unknown) {
+        const conflict =
+          e instanceof Error &&
+          e.name === 'TransactionCanceledException' &&
+          (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons?.some(
+            (r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict',
+          );
+        if (!conflict || attempt >= MAX_CONFLICT_RETRIES) throw e;
+      }
+    }
+  }
+
+  /** The account's change trail, oldest first (one partition, one Query). */
+  async changes(id: string): Promise<AccountChangeRecord[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :evt)',
+        ExpressionAttributeValues: { ':pk': accountPk(id), ':evt': 'EVT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      at: String(i.at),
+      by: String(i.by),
+      cause: String(i.cause),
+      eventType: String(i.eventType),
+      before: i.before as AccountSnapshot,
+      after: i.after as AccountSnapshot,
+    }));
   }
 
   async byDomain(domain: string): Promise<Account | undefined> {
@@ -79,6 +189,30 @@ export class AccountDirectory {
       throw e;
     }
   }
+}
+
+const MAX_CONFLICT_RETRIES = 3;
+
+export type AccountChangeOutcome =
+  | {
+      readonly kind: 'changed';
+      readonly account: Account;
+      readonly before: AccountSnapshot;
+      readonly after: AccountSnapshot;
+    }
+  | { readonly kind: 'unchanged'; readonly account: Account }
+  | { readonly kind: 'unknown_account' };
+
+/** One change an integration rule made to an account. */
+export interface AccountChangeRecord {
+  readonly at: string;
+  /** `integration:<rule>`. */
+  readonly by: string;
+  /** `<rule>:<business key>` of the fact that caused it. */
+  readonly cause: string;
+  readonly eventType: string;
+  readonly before: AccountSnapshot;
+  readonly after: AccountSnapshot;
 }
 
 export class DomainTakenError extends Error {

@@ -243,6 +243,17 @@ export const defaultWorkflow = {
 
   webhookSources: {
     demo: { description: 'Demo source for local development', secretName: 'frontdoor/webhooks/demo' },
+    // Systems that report facts to `POST /v1/events/{source}` (signed like webhooks) rather than asking for help.
+    billing: {
+      description: 'The billing system: subscription and payment events',
+      secretName: 'frontdoor/webhooks/billing',
+      emits: ['billing.subscription_cancelled', 'billing.payment_failed'],
+    },
+    product: {
+      description: 'Product status tooling: incidents',
+      secretName: 'frontdoor/webhooks/product',
+      emits: ['product.incident_opened'],
+    },
   },
 
   // After triage, the first matching routing rule names the owning queue (otherwise triage's queue stands).
@@ -536,6 +547,90 @@ export const defaultWorkflow = {
       remindAfterMinutes: 4 * 60,
       expireAfterMinutes: 24 * 60,
       onExpiry: { action: 'reject' },
+    },
+  },
+
+  // What Frontdoor does when another system reports a fact (seed 003: a cancelled subscription tags the
+  // account and triggers a proactive mail). Each action happens once per fact, however often it arrives.
+  integrationRules: {
+    'subscription-cancelled': {
+      description:
+        'A cancelled subscription tags the account, opens a retention ticket for billing and writes to the customer.',
+      on: 'billing.subscription_cancelled',
+      actions: [
+        { do: 'tag_account', tags: ['subscription-cancelled'] },
+        { do: 'update_account', status: 'cancelled' },
+        {
+          do: 'open_ticket',
+          requestType: 'cancellation',
+          queue: 'billing',
+          subject: 'Subscription {{detail.subscriptionId}} cancelled',
+          tags: ['churn-risk', 'proactive'],
+          fields: { reason: '{{detail.reason}}' },
+        },
+        {
+          do: 'send_mail',
+          text: [
+            'Hello,',
+            '',
+            'we saw that your subscription {{detail.subscriptionId}} was cancelled. Your service continues until the end of the paid period.',
+            'If something did not work for you, or you cancelled by mistake, just reply: a person from our billing team reads every answer.',
+          ].join('\n'),
+        },
+        // Anything the customer already asked about is in front of the same agent.
+        { do: 'link_tickets', with: 'requester' },
+      ],
+    },
+    'payment-failed': {
+      description:
+        'A failed payment marks the account past due, opens a billing ticket and tells the customer.',
+      on: 'billing.payment_failed',
+      actions: [
+        { do: 'tag_account', tags: ['payment-failed'] },
+        { do: 'update_account', status: 'past_due' },
+        {
+          do: 'open_ticket',
+          requestType: 'account_change',
+          queue: 'billing',
+          subject: 'Payment for invoice {{detail.invoiceId}} failed (attempt {{detail.attempt}})',
+          tags: ['payment-failed', 'proactive'],
+          fields: {
+            change:
+              'Help the customer update the payment method: {{detail.amount.value}} {{detail.amount.currency}} for invoice {{detail.invoiceId}} failed. Billing said: {{detail.reason}}',
+          },
+        },
+        {
+          do: 'send_mail',
+          text: [
+            'Hello,',
+            '',
+            'the payment of {{detail.amount.value}} {{detail.amount.currency}} for invoice {{detail.invoiceId}} did not go through.',
+            'Please check the payment method on your account; reply to this mail if you need help.',
+          ].join('\n'),
+        },
+      ],
+    },
+    'major-incident': {
+      description:
+        'A sev1/sev2 incident opens one urgent engineering ticket, linked with the affected accounts’ open tickets.',
+      on: 'product.incident_opened',
+      when: [{ field: 'detail.severity', op: 'in', value: ['sev1', 'sev2'] }],
+      actions: [
+        {
+          do: 'open_ticket',
+          requestType: 'bug_report',
+          queue: 'engineering',
+          priority: 'urgent',
+          subject: 'Incident {{detail.incidentId}}: {{detail.title}}',
+          tags: ['incident', 'proactive'],
+          requester: { email: 'incidents@example.com', name: 'Product incidents' },
+          fields: {
+            reproductionSteps: 'Incident {{detail.incidentId}} ({{detail.severity}}): {{detail.title}}',
+            environment: 'Components: {{detail.components}}',
+          },
+        },
+        { do: 'link_tickets', with: 'affected_accounts' },
+      ],
     },
   },
 } satisfies WorkflowConfigInput;

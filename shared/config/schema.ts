@@ -3,7 +3,7 @@ import { approvalKinds, CurrencyCode } from '../domain/approvals';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
-import { checkIntegrationRules, IntegrationRuleSchema } from './integrations';
+import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
 export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
@@ -174,6 +174,8 @@ export const WebhookSourceSchema = z.object({
     .string()
     .check(z.regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')),
   defaultRequestType: z.optional(z.string()),
+  /** External event types (`billing.payment_failed` …) this source may post to `POST /v1/events/{source}`. */
+  emits: z.optional(z.array(ExternalEventTypeSchema)),
 });
 export type WebhookSource = z.infer<typeof WebhookSourceSchema>;
 

@@ -56,3 +56,65 @@ export type ExternalEventType = keyof typeof externalEvents;
 export const EXTERNAL_EVENT_TYPES = Object.keys(externalEvents) as ExternalEventType[];
 /** EventBridge `source` of an external event: the part of its name before the dot. */
 export const EXTERNAL_EVENT_SOURCES = [...new Set(EXTERNAL_EVENT_TYPES.map((t) => t.split('.')[0] ?? t))];
+
+export type ExternalEventDetail<T extends ExternalEventType = ExternalEventType> = z.output<
+  (typeof externalEvents)[T]
+>;
+
+/** An external event once its detail has been checked against the catalog. */
+export type ExternalEvent = {
+  [T in ExternalEventType]: { readonly type: T; readonly detail: ExternalEventDetail<T> };
+}[ExternalEventType];
+
+export function isExternalEventType(type: unknown): type is ExternalEventType {
+  return typeof type === 'string' && Object.hasOwn(externalEvents, type);
+}
+
+/**
+ * What makes two deliveries the same fact: the business key the sending system owns, never the bus's
+ * event id (a system may put the same fact twice, each time with a new id). A subscription cancelled,
+ * reactivated and cancelled again is two facts, hence the cancellation time beside the subscription.
+ */
+export const businessKeys: { readonly [T in ExternalEventType]: (detail: ExternalEventDetail<T>) => string } =
+  {
+    'billing.subscription_cancelled': (d) => `${d.subscriptionId}@${d.cancelledAt}`,
+    'billing.payment_failed': (d) => `${d.invoiceId}#${d.attempt}`,
+    'product.incident_opened': (d) => d.incidentId,
+  };
+
+export function businessKeyOf(event: ExternalEvent): string {
+  // The mapped type cannot follow the correlation between event.type and event.detail.
+  const key = businessKeys[event.type] as (detail: ExternalEvent['detail']) => string;
+  return key(event.detail);
+}
+
+/** What a path into an event's detail leads to: a value a template can print, a list of them, or an object. */
+export type DetailFieldKind = 'value' | 'list' | 'object';
+
+/**
+ * Every path into an event type's detail (`contact.email`, `amount.value`, `components`) and what it
+ * leads to, read from the catalog's schema so config checks and templates cannot drift from it.
+ */
+export function detailFields(type: ExternalEventType): ReadonlyMap<string, DetailFieldKind> {
+  const out = new Map<string, DetailFieldKind>();
+  const walk = (schema: z.core.$ZodType, path: string): DetailFieldKind => {
+    const def = schema._zod.def as unknown as {
+      type: string;
+      shape?: Record<string, z.core.$ZodType>;
+      innerType?: z.core.$ZodType;
+      element?: z.core.$ZodType;
+    };
+    if (def.innerType) return walk(def.innerType, path);
+    if (def.type === 'object' && def.shape) {
+      for (const [key, child] of Object.entries(def.shape)) {
+        const childPath = path === '' ? key : `${path}.${key}`;
+        out.set(childPath, walk(child, childPath));
+      }
+      return 'object';
+    }
+    if (def.type === 'array') return 'list';
+    return 'value';
+  };
+  walk(externalEvents[type], '');
+  return out;
+}

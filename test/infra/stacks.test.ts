@@ -234,6 +234,9 @@ describe('stateless stack', () => {
       'api.url': built.stateless.resolve(built.stateless.apiStage.url),
       'secret.links': 'frontdoor/test/links',
       'stateMachine.slaTimer': built.stateless.resolve(slaTimer().stateMachineArn),
+      'stateMachine.approval': built.stateless.resolve(
+        built.stateless.stateMachines.get('approval')?.stateMachineArn,
+      ),
     };
     for (const spec of functions) {
       const expected: Record<string, unknown> = {};
@@ -743,9 +746,9 @@ describe('approval state machine', () => {
 
   it('lets decide-approval and track-approval answer this state machine’s task tokens, and no other function', () => {
     for (const name of ['decide-approval', 'track-approval']) {
-      const states = statementsOfFunction(name).filter((s) =>
-        actionsOf([s]).some((a) => a.startsWith('states:')),
-      );
+      const states = statementsOfFunction(name)
+        .filter((s) => actionsOf([s]).some((a) => a.startsWith('states:')))
+        .map((s) => ({ ...s, Action: actionsOf([s]).sort() }));
       expect(states, name).toEqual([{ Effect: 'Allow', Action: TASK_RESPONSE, Resource: machineArnByName }]);
     }
     expect(
@@ -757,7 +760,7 @@ describe('approval state machine', () => {
   });
 
   it('starts from approval.requested through the approvals queue, whose rule target has a DLQ', () => {
-    const rule = resourcesOf(stateless, 'AWS::Events::Rule').find(
+    const rule = resourcesOf(stateful, 'AWS::Events::Rule').find(
       (r) =>
         JSON.stringify(r.Properties.EventPattern).includes('approval.requested') &&
         !JSON.stringify(r.Properties.EventPattern).includes('ticket.created'),

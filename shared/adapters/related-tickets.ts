@@ -1,0 +1,59 @@
+import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { type Ticket, TicketSchema, TicketState } from '../domain';
+
+const OPEN_STATES = TicketState.options.filter((s) => s !== 'resolved' && s !== 'closed');
+/** DynamoDB's IN takes at most 100 operands. */
+const IN_LIMIT = 100;
+
+/**
+ * Open tickets of given accounts, found without a Scan: tickets carry no account index, so this Queries
+ * the queue views (`QUEUE#<q>#STATE#<s>`, one partition per queue and open state) with a filter on the
+ * account id, stopping as soon as `limit` are found. It reads every open ticket in the worst case — fine
+ * for the rare event that asks (an incident), not for a request path.
+ */
+export class RelatedTickets {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async openTicketsOfAccounts(
+    accountIds: readonly string[],
+    queues: readonly string[],
+    limit: number,
+  ): Promise<Ticket[]> {
+    const found = new Map<string, Ticket>();
+    const ids = [...new Set(accountIds)];
+    for (let i = 0; i < ids.length && found.size < limit; i += IN_LIMIT) {
+      const chunk = ids.slice(i, i + IN_LIMIT);
+      const values = Object.fromEntries(chunk.map((id, j) => [`:a${j}`, id]));
+      for (const queue of queues) {
+        for (const state of OPEN_STATES) {
+          let startKey: QueryCommandOutput['LastEvaluatedKey'];
+          do {
+            const page: QueryCommandOutput = await this.db.send(
+              new QueryCommand({
+                TableName: this.tableName,
+                IndexName: 'gsi1-queue',
+                KeyConditionExpression: 'gsi1pk = :pk',
+                FilterExpression: `#account.#id IN (${Object.keys(values).join(', ')})`,
+                ExpressionAttributeNames: { '#account': 'account', '#id': 'id' },
+                ExpressionAttributeValues: { ':pk': `QUEUE#${queue}#STATE#${state}`, ...values },
+                ExclusiveStartKey: startKey,
+              }),
+            );
+            for (const item of page.Items ?? []) {
+              const ticket = TicketSchema.parse(item);
+              found.set(ticket.id, ticket);
+            }
+            startKey = page.LastEvaluatedKey;
+          } while (startKey && found.size < limit);
+          if (found.size >= limit) break;
+        }
+        if (found.size >= limit) break;
+      }
+    }
+    // Oldest first: the tickets waiting longest are the likeliest to be about the incident's start.
+    return [...found.values()].toSorted((a, b) => a.createdAt.localeCompare(b.createdAt)).slice(0, limit);
+  }
+}

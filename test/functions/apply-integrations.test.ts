@@ -1,0 +1,120 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
+import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { freshTable } from '../support/dynamodb';
+import { lambdaContext } from './events';
+
+// The queue consumer with real DynamoDB Local and a mocked bus: partial batch failures, a bad event
+// failing only its own record, and a redelivered record changing and announcing nothing.
+const bus = mockClient(EventBridgeClient);
+let table: Awaited<ReturnType<typeof freshTable>>;
+type Handler = (
+  event: SQSEvent,
+  context: unknown,
+) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+let handler: Handler;
+
+beforeAll(async () => {
+  table = await freshTable();
+  const { inject } = await import('vitest');
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('dynamoEndpoint'));
+  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('TABLE_NAME', table.tableName);
+  vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  ({ handler } = (await import('../../functions/apply-integrations/handler')) as unknown as {
+    handler: Handler;
+  });
+  await new AccountDirectory(table.db, table.tableName).upsert(
+    {
+      id: 'acct-smallshop',
+      name: 'Small Shop',
+      tier: 'smb',
+      status: 'active',
+      domains: ['smallshop.example'],
+    },
+    new Date(),
+  );
+});
+afterAll(async () => {
+  await table.drop();
+});
+
+const record = (messageId: string, event: { type: string; detail: unknown }) => ({
+  messageId,
+  receiptHandle: 'r',
+  body: JSON.stringify({
+    id: crypto.randomUUID(),
+    source: event.type.split('.')[0],
+    'detail-type': event.type,
+    detail: event.detail,
+  }),
+  attributes: {
+    ApproximateReceiveCount: '1',
+    SentTimestamp: '0',
+    SenderId: 's',
+    ApproximateFirstReceiveTimestamp: '0',
+  },
+  messageAttributes: {},
+  md5OfBody: '',
+  eventSource: 'aws:sqs',
+  eventSourceARN: 'arn:aws:sqs:us-east-1:1:integrations',
+  awsRegion: 'us-east-1',
+});
+const batch = (...records: ReturnType<typeof record>[]): SQSEvent => ({ Records: records });
+
+const cancelled = {
+  type: 'billing.subscription_cancelled',
+  detail: {
+    accountId: 'acct-smallshop',
+    subscriptionId: 'sub-1',
+    cancelledAt: '2026-01-05T09:00:00Z',
+    contact: { email: 'owner@smallshop.example' },
+  },
+};
+
+describe('apply-integrations handler', () => {
+  beforeEach(() => {
+    bus.reset();
+    bus
+      .on(PutEventsCommand)
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }, { EventId: 'e2' }] });
+  });
+
+  it('applies a good event and fails only the record whose detail does not match its schema (it goes to the DLQ)', async () => {
+    const bad = { type: 'billing.payment_failed', detail: { accountId: 'acct-smallshop' } };
+    const out = await handler(batch(record('m-1', cancelled), record('m-2', bad)), lambdaContext);
+    expect(out).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-2' }] });
+
+    const entries = bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    expect(entries.map((e) => [e.Source, e.DetailType])).toEqual([
+      ['frontdoor', 'ticket.created'],
+      ['frontdoor', 'ticket.message_added'],
+    ]);
+    const tickets = new TicketRepository(table.db, table.tableName);
+    expect((await tickets.listByRequester('owner@smallshop.example', { limit: 10 })).tickets).toHaveLength(1);
+    expect(await new AccountDirectory(table.db, table.tableName).get('acct-smallshop')).toMatchObject({
+      status: 'cancelled',
+      tags: ['subscription-cancelled'],
+    });
+  });
+
+  it('changes and announces nothing when the same fact is delivered again', async () => {
+    expect(await handler(batch(record('m-3', cancelled)), lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(bus.commandCalls(PutEventsCommand)).toHaveLength(0);
+    const tickets = new TicketRepository(table.db, table.tableName);
+    expect((await tickets.listByRequester('owner@smallshop.example', { limit: 10 })).tickets).toHaveLength(1);
+  });
+
+  it('fails the record (to be retried) when the bus refuses the announcements', async () => {
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 2, Entries: [{ ErrorCode: 'InternalFailure' }] });
+    const other = { ...cancelled, detail: { ...cancelled.detail, subscriptionId: 'sub-2' } };
+    await expect(handler(batch(record('m-4', other)), lambdaContext)).rejects.toThrow(/All records failed/);
+  });
+});
