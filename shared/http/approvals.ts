@@ -1,6 +1,6 @@
 import type { Approval, ApprovalRefusedError } from '../domain';
 import { type Caller, requireSupportRole } from './auth';
-import { forbidden, HttpError } from './errors';
+import { HttpError } from './errors';
 
 /** An approval as the API shows it: everything but the workflow's task token. */
 export function publicApproval(approval: Approval): Omit<Approval, 'taskToken'> {
@@ -37,5 +37,10 @@ export function approverGroups(caller: Caller): string[] {
 
 export function requireApprover(caller: Caller): void {
   if (approverGroups(caller).length === 0)
-    throw forbidden('refused by rule approver-group: deciding approvals needs a group approver-<group>');
+    throw new HttpError(
+      403,
+      'forbidden',
+      'refused by rule approver-group: deciding approvals needs a group approver-<group>',
+      { rule: 'approver-group' },
+    );
 }
