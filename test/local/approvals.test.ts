@@ -60,6 +60,7 @@ describe('approvals with separation of duties in the local runtime', () => {
       name: string;
       status: string;
       stateMachineArn: string;
+      stateTransitions: number;
     }>;
     return all.find((e) => e.name === name);
   };
@@ -175,8 +176,9 @@ describe('approvals with separation of duties in the local runtime', () => {
       votes: [{ by: 'finance@example.com' }],
     });
     await drain(runtime.url);
-    // The token reached the workflow: it announced the decision and ended.
-    expect(await execution(asked.id)).toMatchObject({ status: 'SUCCEEDED' });
+    // The token reached the workflow: it announced the decision and ended. Billed transitions: Look, two
+    // Choices, AwaitDecision; then Look, Choice, Announce, Choice, Done.
+    expect(await execution(asked.id)).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 9 });
     expect((await decide('finance@example.com', asked.id, 'reject', 'changed my mind')).status).toBe(409);
 
     const after = await ticket(ref);
@@ -272,7 +274,8 @@ describe('approvals with separation of duties in the local runtime', () => {
     await clock({ advanceMinutes: 24 * 60 + 1 });
     const expired = await approval(asked.id);
     expect(expired).toMatchObject({ state: 'expired', reason: expect.stringContaining('rejects on expiry') });
-    expect(await execution(asked.id)).toMatchObject({ status: 'SUCCEEDED' });
+    // Reminder, escalation and expiry each add a look: 4 + 5 + 5 + 5 transitions.
+    expect(await execution(asked.id)).toMatchObject({ status: 'SUCCEEDED', stateTransitions: 19 });
     const t = await ticket(ref);
     expect(t.ticket).toMatchObject({ blockedOn: null, pendingApprovals: [] });
     expect(actions(t.audit)).toEqual(
