@@ -251,9 +251,10 @@ describe('approvals with separation of duties in the local runtime', () => {
 
     await clock({ advanceMinutes: 4 * 60 + 1 });
     const reminders = (await mailsTo('finance@example.com')).slice(0, -before || undefined);
-    expect(reminders.map((m) => m.subject), JSON.stringify(reminders.map((m) => m.subject))).toEqual([
-      expect.stringContaining('Reminder: approval still needed (credit 2000 EUR)'),
-    ]);
+    expect(
+      reminders.map((m) => m.subject),
+      JSON.stringify(reminders.map((m) => m.subject)),
+    ).toEqual([expect.stringContaining('Reminder: approval still needed (credit 2000 EUR)')]);
     expect(
       (await mailsTo('finance@example.com')).some((m) =>
         m.subject.startsWith('Reminder: approval still needed'),
