@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { approvalPorts } from '../../shared/adapters/ports';
 import * as z from '../../shared/domain/zod';
-import { approvalRefusal, publicApproval, requireApprover } from '../../shared/http/approvals';
-import { callerFrom } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
+import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
 import {
   type HttpResult,
   httpErrors,
@@ -34,8 +34,7 @@ const Body = z.object({
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireApprover(caller);
+    const caller = authorize(event);
     const approvalId = pathParameter(event, 'approvalId');
     const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));

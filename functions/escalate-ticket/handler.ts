@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import * as z from '../../shared/domain/zod';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import {
   HttpError,
   type HttpResult,
@@ -30,8 +30,7 @@ const EscalateBody = z.object({
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireSupportRole(caller);
+    const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
     const acknowledging = event.rawPath.endsWith('/escalation/acknowledge');

@@ -4,7 +4,7 @@ import { AccountDirectory } from '../../shared/adapters/account-directory';
 import { documentClient } from '../../shared/adapters/clients';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
 
@@ -14,7 +14,7 @@ const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    requireSupportRole(callerFrom(event));
+    authorize(event);
     const id = pathParameter(event, 'id');
     const account = await accounts.get(id);
     if (!account) throw notFound(`account ${id} not found`);

@@ -1,20 +1,29 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { ApprovalStore } from '../../shared/adapters/approval-store';
 import { documentClient } from '../../shared/adapters/clients';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { transitions } from '../../shared/domain';
+import { authorize } from '../../shared/http/access';
+import { publicApproval } from '../../shared/http/approvals';
 import { HttpError, type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
 import { getTicket } from '../../shared/use-cases/get-ticket';
 
 const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'));
 
+/**
+ * `GET /v1/tickets/{id}` (ULID or `FD-<n>`): `{ ticket, messages, audit, approvals, transitions }` — the
+ * conversation with internal notes, the audit timeline, the approvals asked for on it, and the states the
+ * transition table lets it move to next (guards are checked when it moves). `ETag` = version.
+ */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    requireSupportRole(callerFrom(event));
+    authorize(event);
     const id = pathParameter(event, 'id');
     const result = await getTicket(id, { tickets });
     if (result.kind === 'invalid_id') {
@@ -26,5 +35,15 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     }
     if (result.kind === 'not_found') throw notFound(`ticket ${id} not found`);
     const { ticket, messages, audit } = result.history;
-    return json(200, { ticket, messages, audit });
+    return json(
+      200,
+      {
+        ticket,
+        messages,
+        audit,
+        approvals: (await approvals.forTicket(ticket.id)).map(publicApproval),
+        transitions: transitions[ticket.state],
+      },
+      { etag: `"${ticket.version}"` },
+    );
   });

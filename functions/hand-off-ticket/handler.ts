@@ -4,7 +4,7 @@ import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import * as z from '../../shared/domain/zod';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import {
   HttpError,
   type HttpResult,
@@ -26,8 +26,7 @@ const Body = z.object({
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireSupportRole(caller);
+    const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
     const parsed = Body.safeParse(parseJsonBody(rawBody(event)));

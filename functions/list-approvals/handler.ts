@@ -6,8 +6,8 @@ import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { isTicketId, parseReference } from '../../shared/domain';
+import { authorize } from '../../shared/http/access';
 import { approverGroups, publicApproval } from '../../shared/http/approvals';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
 import { type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
 
 const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'));
@@ -22,8 +22,7 @@ const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireSupportRole(caller);
+    const caller = authorize(event);
     const approvalId = event.pathParameters?.approvalId;
     if (approvalId) {
       const approval = isTicketId(approvalId) ? await approvals.get(approvalId) : undefined;

@@ -5,7 +5,7 @@ import { systemClock } from '../../shared/adapters/clock';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json, ValidationFailedError } from '../../shared/http/errors';
 
 const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
@@ -14,7 +14,7 @@ const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    requireSupportRole(callerFrom(event));
+    authorize(event);
     const day = event.queryStringParameters?.day ?? systemClock.now().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
       throw new ValidationFailedError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);

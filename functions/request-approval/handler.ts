@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { ApprovalRequestSchema } from '../../shared/domain';
-import { approvalRefusal, publicApproval, requireRequester } from '../../shared/http/approvals';
-import { callerFrom } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
+import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
 import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
 import { parseJsonBody, rawBody } from '../../shared/http/request';
 import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
@@ -21,8 +21,7 @@ const ports = ticketPorts();
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireRequester(caller);
+    const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
     const parsed = ApprovalRequestSchema.safeParse(parseJsonBody(rawBody(event)));

@@ -4,7 +4,7 @@ import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { TicketState } from '../../shared/domain';
 import * as z from '../../shared/domain/zod';
-import { callerFrom, requireSupportRole } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import {
   HttpError,
   type HttpResult,
@@ -29,8 +29,7 @@ const Body = z.object({
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = callerFrom(event);
-    requireSupportRole(caller);
+    const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
     const parsed = Body.safeParse(parseJsonBody(rawBody(event)));

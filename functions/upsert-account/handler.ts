@@ -6,7 +6,7 @@ import { systemClock } from '../../shared/adapters/clock';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { AccountSchema } from '../../shared/domain';
-import { callerFrom, requireGroup } from '../../shared/http/auth';
+import { authorize } from '../../shared/http/access';
 import {
   HttpError,
   type HttpResult,
@@ -23,7 +23,7 @@ const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    requireGroup(callerFrom(event), 'admin', 'changing accounts');
+    authorize(event);
     const id = pathParameter(event, 'id');
     const body = parseJsonBody(rawBody(event));
     const parsed = AccountSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), id });

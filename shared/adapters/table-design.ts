@@ -19,6 +19,8 @@ export const tableDesign = {
     { indexName: 'gsi3-assignee', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
     /** Pending approvals: `APPROVER#<group>` → `<createdAt>`. */
     { indexName: 'gsi4-approver', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    /** Account: `ACCOUNT#<id>` → `<createdAt>` (an account's tickets, newest first). */
+    { indexName: 'gsi5-account', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ],
 } as const;
 

@@ -10,7 +10,7 @@ import {
 import type { Approval, AuditEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema } from '../domain';
 import { approvalItems } from './approval-store';
-import { tableDesign } from './table-design';
+import { type IndexName, tableDesign } from './table-design';
 
 /** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
 export interface DedupeKey {
@@ -73,6 +73,7 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
     ...(ticket.assignee
       ? { gsi3pk: `AGENT#${ticket.assignee}`, gsi3sk: `${ticket.state}#${ticket.updatedAt}` }
       : {}),
+    ...(ticket.account ? { gsi5pk: `ACCOUNT#${ticket.account.id}`, gsi5sk: ticket.createdAt } : {}),
   };
 }
 
@@ -362,6 +363,90 @@ export class TicketRepository {
     return { tickets, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 
+  /** An agent's tickets (assignee index), most recently changed first. */
+  listByAssignee(
+    assignee: string,
+    opts: { limit: number; cursor?: string | undefined },
+  ): Promise<{ tickets: Ticket[]; cursor?: string }> {
+    return this.page('gsi3-assignee', 'gsi3pk', `AGENT#${assignee.toLowerCase()}`, opts);
+  }
+
+  /** An account's tickets (account index), newest first. */
+  listByAccount(
+    accountId: string,
+    opts: { limit: number; cursor?: string | undefined },
+  ): Promise<{ tickets: Ticket[]; cursor?: string }> {
+    return this.page('gsi5-account', 'gsi5pk', `ACCOUNT#${accountId}`, opts);
+  }
+
+  /**
+   * One queue in one state (queue index: urgent first, then oldest first), with optional filters applied
+   * by DynamoDB after the key condition (a page may then hold fewer than `limit`; the cursor goes on).
+   */
+  listQueue(
+    queue: string,
+    state: string,
+    opts: { limit: number; cursor?: string | undefined; filter?: QueueFilter },
+  ): Promise<{ tickets: Ticket[]; cursor?: string }> {
+    return this.page('gsi1-queue', 'gsi1pk', `QUEUE#${queue}#STATE#${state}`, { ...opts, ascending: true });
+  }
+
+  /** How many tickets a queue holds in a state, and how many of them are at SLA risk (one Query, paged, projected). */
+  async queueStats(
+    queue: string,
+    state: string,
+  ): Promise<{ count: number; warning: number; breached: number }> {
+    const stats = { count: 0, warning: 0, breached: 0 };
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1-queue',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': `QUEUE#${queue}#STATE#${state}` },
+          ProjectionExpression: 'sla',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        stats.count++;
+        const statuses = (
+          (item.sla as { targets?: Array<{ status?: string }> } | undefined)?.targets ?? []
+        ).map((t) => t.status);
+        if (statuses.includes('breached')) stats.breached++;
+        else if (statuses.includes('warning')) stats.warning++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return stats;
+  }
+
+  private async page(
+    indexName: IndexName,
+    keyAttribute: string,
+    key: string,
+    opts: { limit: number; cursor?: string | undefined; ascending?: boolean; filter?: QueueFilter },
+  ): Promise<{ tickets: Ticket[]; cursor?: string }> {
+    const filter = filterExpression(opts.filter ?? {});
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: indexName,
+        KeyConditionExpression: `${keyAttribute} = :pk`,
+        ExpressionAttributeValues: { ':pk': key, ...filter.values },
+        ...(filter.expression
+          ? { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }
+          : {}),
+        ScanIndexForward: opts.ascending ?? false,
+        Limit: opts.limit,
+        ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
+      }),
+    );
+    const tickets = (out.Items ?? []).map((i) => TicketSchema.parse(stripKeys(i)));
+    return { tickets, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
   /** Every inbound mail leaves a line here, whatever became of it: nothing received is silently lost. */
   async recordMail(entry: MailLogEntry): Promise<void> {
     await this.db.send(
@@ -394,6 +479,44 @@ export class TicketRepository {
       Put: { TableName: this.tableName, Item: { pk: threadPk(id), sk: 'MSGID', entity: 'thread', ticketId } },
     }));
   }
+}
+
+/** Filters of a queue view, applied after the key condition. */
+export interface QueueFilter {
+  readonly priority?: string | undefined;
+  /** An assignee's id, or `none` for unassigned tickets. */
+  readonly assignee?: string | undefined;
+  readonly blocked?: boolean | undefined;
+}
+
+function filterExpression(filter: QueueFilter): {
+  expression?: string;
+  names: Record<string, string>;
+  values: Record<string, unknown>;
+} {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (filter.priority !== undefined) {
+    parts.push('#priority = :priority');
+    names['#priority'] = 'priority';
+    values[':priority'] = filter.priority;
+  }
+  if (filter.assignee !== undefined) {
+    names['#assignee'] = 'assignee';
+    if (filter.assignee === 'none') parts.push('(attribute_not_exists(#assignee) OR #assignee = :null)');
+    else parts.push('#assignee = :assignee');
+    if (filter.assignee === 'none') values[':null'] = null;
+    else values[':assignee'] = filter.assignee.toLowerCase();
+  }
+  if (filter.blocked !== undefined) {
+    names['#blockedOn'] = 'blockedOn';
+    parts.push(
+      filter.blocked ? '#blockedOn <> :null' : '(attribute_not_exists(#blockedOn) OR #blockedOn = :null)',
+    );
+    values[':null'] = null;
+  }
+  return parts.length > 0 ? { expression: parts.join(' AND '), names, values } : { names, values };
 }
 
 /** What became of one inbound mail. */

@@ -79,6 +79,23 @@ export const TicketMessageAddedEvent = z.object({
 });
 export type TicketMessageAddedEvent = z.infer<typeof TicketMessageAddedEvent>;
 
+export const TicketAssignedEvent = z.object({
+  type: z.literal('ticket.assigned'),
+  detail: z.object({
+    ...eventDetail,
+    queue: z.string(),
+    from: z.nullable(z.string()),
+    to: z.nullable(z.string()),
+  }),
+});
+export type TicketAssignedEvent = z.infer<typeof TicketAssignedEvent>;
+
+export const TicketPriorityChangedEvent = z.object({
+  type: z.literal('ticket.priority_changed'),
+  detail: z.object({ ...eventDetail, from: Priority, to: Priority }),
+});
+export type TicketPriorityChangedEvent = z.infer<typeof TicketPriorityChangedEvent>;
+
 const SlaTargetName = z.enum(['firstResponse', 'nextResponse', 'resolution']);
 
 // A warning and a breach say the same things about a target: which, of which policy, due when.
@@ -158,6 +175,8 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
   TicketMessageAddedEvent,
+  TicketAssignedEvent,
+  TicketPriorityChangedEvent,
   SlaWarningEvent,
   SlaBreachedEvent,
   TicketEscalatedEvent,

@@ -1,4 +1,5 @@
 export * from './account';
+export * from './agent-work';
 export * from './approvals';
 export * from './audit';
 export * from './calendar';

@@ -111,6 +111,8 @@ export function planNotification(
     }
     case 'sla.warning':
     case 'sla.breached':
+    case 'ticket.assigned':
+    case 'ticket.priority_changed':
       return { skip: `no mail for ${event.type}` };
   }
 }

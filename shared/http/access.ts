@@ -79,3 +79,13 @@ export function authorize(
   }
   return { ...caller, roles };
 }
+
+/** 403 unless the caller works this queue (agents: their `queue-<id>` groups; leads and admins: all). */
+export function requireQueue(caller: Pick<Caller, 'groups'>, queue: string): void {
+  const queues = queuesOf(caller);
+  if (queues !== 'all' && !queues.includes(queue))
+    throw refusedBy(
+      'own-queues',
+      `agents work their own queues (${queues.join(', ') || 'none'}); ${queue} is not one of them`,
+    );
+}

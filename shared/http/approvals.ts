@@ -1,5 +1,5 @@
 import type { Approval, ApprovalRefusedError } from '../domain';
-import { type Caller, requireSupportRole } from './auth';
+import type { Caller } from './auth';
 import { HttpError } from './errors';
 
 /** An approval as the API shows it: everything but the workflow's task token. */
@@ -16,31 +16,7 @@ export function approvalRefusal(error: ApprovalRefusedError): HttpError {
   return new HttpError(status, code, error.message, { rule: error.rule });
 }
 
-/** Agents and leads ask for approvals; an approver-only account decides but does not ask. */
-export function requireRequester(caller: Caller): void {
-  requireSupportRole(caller);
-  if (!caller.groups.some((g) => g === 'agent' || g === 'lead'))
-    throw new HttpError(
-      403,
-      'forbidden',
-      'refused by rule agents-request: asking for an approval needs the group agent or lead',
-      {
-        rule: 'agents-request',
-      },
-    );
-}
-
 /** The approver groups a caller belongs to (`approver-<group>` → `<group>`). */
 export function approverGroups(caller: Caller): string[] {
   return caller.groups.filter((g) => g.startsWith('approver-')).map((g) => g.slice('approver-'.length));
-}
-
-export function requireApprover(caller: Caller): void {
-  if (approverGroups(caller).length === 0)
-    throw new HttpError(
-      403,
-      'forbidden',
-      'refused by rule approver-group: deciding approvals needs a group approver-<group>',
-      { rule: 'approver-group' },
-    );
 }

@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { forbidden, unauthorized } from './errors';
-
-export const ROLES = ['agent', 'lead', 'admin'] as const;
+import { unauthorized } from './errors';
 
 export interface Caller {
   readonly sub: string;
@@ -27,18 +25,4 @@ export function callerFrom(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 
           .filter(Boolean)
       : [];
   return { sub: claims.sub, email: typeof claims.email === 'string' ? claims.email : undefined, groups };
-}
-
-/** Any support role may read tickets; approvers read the tickets they are asked to decide on. */
-export function requireSupportRole(caller: Caller): void {
-  const allowed = caller.groups.some(
-    (g) => (ROLES as readonly string[]).includes(g) || g.startsWith('approver-'),
-  );
-  if (!allowed)
-    throw forbidden('reading tickets needs one of the groups agent, lead, admin or approver-<group>');
-}
-
-/** Only members of `group` may do this; the 403 names the rule. */
-export function requireGroup(caller: Caller, group: string, action: string): void {
-  if (!caller.groups.includes(group)) throw forbidden(`${action} needs the group ${group}`);
 }

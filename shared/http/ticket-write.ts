@@ -1,9 +1,10 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { TicketRepository } from '../adapters/ticket-repository';
-import { isTicketId, parseReference } from '../domain';
+import { type Actor, isTicketId, parseReference } from '../domain';
 import type { AgentChangeResult } from '../use-cases/ticket-change';
-import { HttpError, type HttpResult, json, notFound } from './errors';
-import { header, pathParameter } from './request';
+import { authorize } from './access';
+import { HttpError, type HttpResult, json, notFound, toIssues, ValidationFailedError } from './errors';
+import { header, parseJsonBody, pathParameter, rawBody } from './request';
 
 /** The ticket a `/v1/tickets/{id}` route names, by ULID or `FD-<n>`; 404 when there is none. */
 export async function ticketIdFrom(
@@ -56,4 +57,40 @@ export function ticketWriteResponse<E>(
     case 'changed':
       return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
   }
+}
+
+/**
+ * The parts of an agent's ticket write, checked in the order the API promises: the caller's role for this
+ * route (403), the ticket (404), `If-Match` (428), the body (400).
+ */
+export async function agentWriteRequest<T>(
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  tickets: Pick<TicketRepository, 'ticketIdForReference'>,
+  body: {
+    safeParse(input: unknown):
+      | { success: true; data: T }
+      | {
+          success: false;
+          error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> };
+        };
+  },
+): Promise<{
+  caller: ReturnType<typeof authorize>;
+  actor: Actor;
+  ticketId: string;
+  version: number;
+  body: T;
+}> {
+  const caller = authorize(event);
+  const ticketId = await ticketIdFrom(event, tickets);
+  const version = expectedVersion(event);
+  const parsed = body.safeParse(parseJsonBody(rawBody(event)));
+  if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+  return {
+    caller,
+    actor: { kind: 'agent', id: caller.email ?? caller.sub },
+    ticketId,
+    version,
+    body: parsed.data,
+  };
 }

@@ -4,7 +4,7 @@ import {
   type TicketHistory,
   type TicketRepository,
 } from '../adapters/ticket-repository';
-import type { Approval, AuditEvent, DomainEvent, Ticket } from '../domain';
+import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -54,6 +54,8 @@ export type AgentDecision<E> =
       readonly event?: DomainEvent;
       /** A new approval written with the change (request-approval). */
       readonly approval?: Approval;
+      /** Messages written with the change (an agent's reply or note). */
+      readonly messages?: readonly Message[];
     }
   | { readonly ok: false; readonly error: E };
 
@@ -78,6 +80,7 @@ export async function changeTicketAsAgent<E>(
       expectedVersion: ticket.version,
       audit: [decision.audit],
       ...(decision.approval ? { approvals: [{ approval: decision.approval, expectedVersion: null }] } : {}),
+      ...(decision.messages ? { messages: decision.messages } : {}),
     });
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {

@@ -1,0 +1,34 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import { Email } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { agentRefusal } from '../../shared/http/agent-refusal';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { assignAsAgent } from '../../shared/use-cases/agent-work';
+
+const ports = ticketPorts();
+export const AssignBody = z.object({ assignee: z.nullable(Email) });
+
+/**
+ * `POST /v1/tickets/{id}/assign` `{ assignee: <email> | null }` with `If-Match`: an agent takes or releases
+ * a ticket; giving it to someone else is for leads (403 rule `reassign-lead`). Announces `ticket.assigned`.
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const req = await agentWriteRequest(event, ports.tickets, AssignBody);
+    const result = await assignAsAgent(
+      {
+        ticketId: req.ticketId,
+        expectedVersion: req.version,
+        actor: req.actor,
+        assignee: req.body.assignee,
+        mayReassign: req.caller.roles.includes('lead'),
+      },
+      ports,
+    );
+    return ticketWriteResponse(result, req.ticketId, agentRefusal);
+  });

@@ -1,0 +1,75 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { documentClient } from '../../shared/adapters/clients';
+import { requiredEnv } from '../../shared/adapters/env';
+import { logger } from '../../shared/adapters/logger';
+import { InvalidCursorError, TicketRepository } from '../../shared/adapters/ticket-repository';
+import { workflowConfig } from '../../shared/config';
+import { IsoDateTime, Priority, TicketState } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { authorize, queuesOf, requireQueue } from '../../shared/http/access';
+import {
+  type HttpResult,
+  httpErrors,
+  json,
+  notFound,
+  toIssues,
+  ValidationFailedError,
+} from '../../shared/http/errors';
+import { OPEN_STATES, queueOverview, queueView } from '../../shared/use-cases/queues';
+
+const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+
+const ViewQuery = z.object({
+  state: z.optional(TicketState),
+  priority: z.optional(Priority),
+  assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
+  blocked: z.optional(z.enum(['true', 'false'])),
+  slaDueBefore: z.optional(IsoDateTime),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
+  cursor: z.optional(z.string()),
+});
+
+/**
+ * `GET /v1/queues`: the caller's queues with counts per open state and SLA risk (queue index, never a Scan).
+ * `GET /v1/queues/{queue}/tickets?state=&priority=&assignee=&blocked=&slaDueBefore=&limit=&cursor=`: one
+ * queue's tickets, urgent first then oldest (all open states when no state is given), cursor-paginated.
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const caller = authorize(event);
+    const queue = event.pathParameters?.queue;
+    if (!queue) {
+      const mine = queuesOf(caller);
+      const ids = Object.keys(workflowConfig.queues).filter((q) => mine === 'all' || mine.includes(q));
+      return json(200, { queues: await queueOverview(ids, { tickets, config: workflowConfig }) });
+    }
+    if (!Object.hasOwn(workflowConfig.queues, queue)) throw notFound(`queue ${queue} not found`);
+    requireQueue(caller, queue);
+    const parsed = ViewQuery.safeParse(event.queryStringParameters ?? {});
+    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+    const q = parsed.data;
+    try {
+      const page = await queueView(
+        {
+          queue,
+          states: q.state ? [q.state] : OPEN_STATES,
+          limit: q.limit,
+          cursor: q.cursor,
+          filter: {
+            priority: q.priority,
+            assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
+            blocked: q.blocked === undefined ? undefined : q.blocked === 'true',
+          },
+          slaDueBefore: q.slaDueBefore,
+        },
+        { tickets },
+      );
+      return json(200, page);
+    } catch (e: unknown) {
+      if (e instanceof InvalidCursorError)
+        throw new ValidationFailedError([{ path: 'cursor', message: e.message }]);
+      throw e;
+    }
+  });

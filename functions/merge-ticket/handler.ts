@@ -1,0 +1,46 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import { isTicketId, parseReference } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { agentRefusal } from '../../shared/http/agent-refusal';
+import { type HttpResult, httpErrors, ValidationFailedError } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { mergeAsLead } from '../../shared/use-cases/agent-work';
+
+const ports = ticketPorts();
+export const MergeBody = z.object({
+  into: z.string().check(z.minLength(1)),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+});
+
+/**
+ * `POST /v1/tickets/{id}/merge` `{ into: <id|FD-n>, reason? }` with `If-Match` (leads): the ticket is
+ * closed as a duplicate of `into`, both linked. 400 when `into` names no ticket.
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const req = await agentWriteRequest(event, ports.tickets, MergeBody);
+    const { into } = req.body;
+    const intoId = isTicketId(into)
+      ? into
+      : parseReference(into)
+        ? await ports.tickets.ticketIdForReference(into)
+        : undefined;
+    const missing = new ValidationFailedError([{ path: 'into', message: `no ticket ${into}` }]);
+    if (!intoId) throw missing;
+    const result = await mergeAsLead(
+      {
+        ticketId: req.ticketId,
+        expectedVersion: req.version,
+        actor: req.actor,
+        intoTicketId: intoId,
+        reason: req.body.reason,
+      },
+      ports,
+    );
+    if (result.kind === 'target_not_found') throw missing;
+    return ticketWriteResponse(result, req.ticketId, agentRefusal);
+  });

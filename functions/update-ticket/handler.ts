@@ -1,0 +1,37 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { logger } from '../../shared/adapters/logger';
+import { ticketPorts } from '../../shared/adapters/ports';
+import { FieldValues, Priority } from '../../shared/domain';
+import * as z from '../../shared/domain/zod';
+import { agentRefusal } from '../../shared/http/agent-refusal';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { updateAsAgent } from '../../shared/use-cases/agent-work';
+
+const ports = ticketPorts();
+export const UpdateBody = z.object({
+  priority: z.optional(Priority),
+  tags: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case')))
+      .check(z.maxLength(50)),
+  ),
+  fields: z.optional(FieldValues),
+});
+
+/**
+ * `PATCH /v1/tickets/{id}` `{ priority?, tags?, fields? }` with `If-Match`: 200 with the ticket; fields are
+ * checked against the request type (422 naming each invalid one) and `missingFields` recomputed; a priority
+ * change announces `ticket.priority_changed` (the SLA timer takes the new targets).
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const req = await agentWriteRequest(event, ports.tickets, UpdateBody);
+    const result = await updateAsAgent(
+      { ticketId: req.ticketId, expectedVersion: req.version, actor: req.actor, change: req.body },
+      ports,
+    );
+    return ticketWriteResponse(result, req.ticketId, agentRefusal);
+  });

@@ -1,0 +1,127 @@
+import type {
+  AppConfig,
+  Approval,
+  ErrorBody,
+  Me,
+  QueueSummary,
+  Role,
+  Ticket,
+  TicketPage,
+  TicketView,
+} from './types';
+
+/** An answer other than 2xx, with the API's error body (`{ error, message, rule?, currentVersion? }`). */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly body: ErrorBody,
+    readonly path: string,
+  ) {
+    super(body.message ?? `HTTP ${status}`);
+  }
+}
+
+/** The network itself failed (server down, offline): status 0 in the messages. */
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+}
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+export class Api {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly token: () => string | undefined,
+    /** Called on 401: the token expired or was revoked. */
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  async request<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; version?: number; query?: Query } = {},
+  ): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
+    const url = `${this.config.apiBaseUrl}${path}${qs.size ? `?${qs}` : ''}`;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.token();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    // Every write to a ticket names the version it was based on; a stale one answers 409, never a lost update.
+    if (opts.version !== undefined) headers['if-match'] = `"${opts.version}"`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+      });
+    } catch (e: unknown) {
+      throw new NetworkError(e instanceof Error ? e.message : String(e));
+    }
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : {};
+    } catch {
+      body = { message: text.slice(0, 300) };
+    }
+    if (!res.ok) {
+      if (res.status === 401) this.onUnauthorized();
+      throw new ApiError(res.status, (body ?? {}) as ErrorBody, path);
+    }
+    return body as T;
+  }
+
+  me = () => this.request<Me>('GET', '/v1/me');
+  queues = () => this.request<{ queues: QueueSummary[] }>('GET', '/v1/queues');
+  queueTickets = (queue: string, query: Query) =>
+    this.request<TicketPage>('GET', `/v1/queues/${encodeURIComponent(queue)}/tickets`, { query });
+  searchTickets = (query: Query) => this.request<TicketPage>('GET', '/v1/tickets', { query });
+  ticket = (id: string) => this.request<TicketView>('GET', `/v1/tickets/${encodeURIComponent(id)}`);
+  ticketApprovals = (id: string) =>
+    this.request<{ approvals: Approval[] }>('GET', '/v1/approvals', { query: { ticket: id } });
+  approvals = () => this.request<{ groups: string[]; approvals: Approval[] }>('GET', '/v1/approvals');
+  decide = (approvalId: string, decision: 'approve' | 'reject', reason: string) =>
+    this.request<{ approval: Approval; ticket: Ticket }>(
+      'POST',
+      `/v1/approvals/${encodeURIComponent(approvalId)}/decision`,
+      { body: { decision, reason } },
+    );
+  formSchema = (requestType: string) =>
+    this.request<FormSchema>('GET', `/v1/forms/${encodeURIComponent(requestType)}`);
+
+  /** A write to one ticket (`POST /v1/tickets/{id}/<action>` or `PATCH /v1/tickets/{id}`) with If-Match. */
+  writeTicket<T = { ticket: Ticket }>(
+    ticket: Pick<Ticket, 'id' | 'version'>,
+    method: 'POST' | 'PATCH',
+    action: string,
+    body: unknown,
+  ): Promise<T> {
+    const path = `/v1/tickets/${encodeURIComponent(ticket.id)}${action ? `/${action}` : ''}`;
+    return this.request<T>(method, path, { body, version: ticket.version });
+  }
+}
+
+/** The JSON Schema `GET /v1/forms/{requestType}` serves; the UI reads field labels and which are required. */
+export interface FormSchema {
+  title?: string;
+  properties?: {
+    fields?: {
+      properties?: Record<string, { title?: string; description?: string; enum?: string[] }>;
+      required?: string[];
+    };
+  };
+}
+
+/** Roles from groups, exactly as the API's access table derives them (shared/http/access.ts). */
+export function rolesFromGroups(groups: readonly string[]): Role[] {
+  const roles: Role[] = [];
+  if (groups.includes('agent')) roles.push('agent');
+  if (groups.includes('lead')) roles.push('lead');
+  if (groups.some((g) => g.startsWith('approver-'))) roles.push('approver');
+  if (groups.includes('admin')) roles.push('admin');
+  return roles;
+}

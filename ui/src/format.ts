@@ -1,0 +1,89 @@
+import type { Priority, SlaTarget, Ticket, TicketState } from './types';
+
+export const STATE_LABELS: Record<TicketState, string> = {
+  new: 'New',
+  needs_info: 'Needs info',
+  in_progress: 'In progress',
+  waiting_on_customer: 'Waiting on customer',
+  waiting_on_team: 'Waiting on team',
+  resolved: 'Resolved',
+  closed: 'Closed',
+};
+
+export function stateLabel(state: string): string {
+  return STATE_LABELS[state as TicketState] ?? state;
+}
+
+export const PRIORITY_RANK: Record<Priority, number> = { urgent: 0, high: 1, normal: 2, low: 3 };
+
+export function priorityLabel(priority: string): string {
+  return priority.charAt(0).toUpperCase() + priority.slice(1);
+}
+
+export const TARGET_LABELS: Record<SlaTarget['target'], string> = {
+  firstResponse: 'First response',
+  nextResponse: 'Next response',
+  resolution: 'Resolution',
+};
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+export function formatDateTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
+}
+
+/** "3 h 5 min", "2 d 4 h", "45 s": short, exact enough for a countdown. */
+export function formatDuration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000);
+  if (s < 60) return `${s} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min`;
+  const hours = Math.floor(min / 60);
+  if (hours < 48) return `${hours} h${min % 60 ? ` ${min % 60} min` : ''}`;
+  const days = Math.floor(hours / 24);
+  return `${days} d${hours % 24 ? ` ${hours % 24} h` : ''}`;
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const diff = new Date(iso).getTime() - now;
+  if (Number.isNaN(diff)) return iso;
+  return diff >= 0 ? `in ${formatDuration(diff)}` : `${formatDuration(diff)} ago`;
+}
+
+export type SlaLevel = 'breached' | 'warning' | 'ok' | 'paused' | 'none';
+
+/** The target that matters most now: a breach, else the soonest running one. */
+export function slaFocus(ticket: Pick<Ticket, 'sla'>): { target?: SlaTarget; level: SlaLevel } {
+  const targets = ticket.sla?.targets ?? [];
+  const breached = targets.find((t) => t.status === 'breached');
+  if (breached) return { target: breached, level: 'breached' };
+  const live = targets
+    .filter((t) => (t.status === 'running' || t.status === 'warning') && t.dueAt)
+    .toSorted((a, b) => (a.dueAt ?? '').localeCompare(b.dueAt ?? ''));
+  const first = live[0];
+  if (first) return { target: first, level: first.status === 'warning' ? 'warning' : 'ok' };
+  if (targets.some((t) => t.status === 'paused')) return { level: 'paused' };
+  return { level: 'none' };
+}
+
+/** A countdown sentence for one target: "due in 2 h 5 min", "overdue by 4 min", "met", "paused". */
+export function slaText(target: SlaTarget, now = Date.now()): string {
+  switch (target.status) {
+    case 'met':
+      return target.metAt ? `met ${formatDateTime(target.metAt)}` : 'met';
+    case 'paused':
+      return 'paused while waiting';
+    case 'breached':
+      return target.dueAt ? `breached, overdue by ${formatDuration(now - new Date(target.dueAt).getTime())}` : 'breached';
+    default: {
+      if (!target.dueAt) return target.status;
+      const left = new Date(target.dueAt).getTime() - now;
+      const prefix = target.status === 'warning' ? 'at risk, ' : '';
+      return left >= 0 ? `${prefix}due in ${formatDuration(left)}` : `overdue by ${formatDuration(left)}`;
+    }
+  }
+}
+
+export function personName(email: string | null | undefined): string {
+  return email ?? 'nobody';
+}

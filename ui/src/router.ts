@@ -1,0 +1,39 @@
+/** A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`. */
+export type Route =
+  | { name: 'queues' }
+  | { name: 'queue'; queue: string }
+  | { name: 'mine' }
+  | { name: 'ticket'; id: string }
+  | { name: 'approvals' }
+  | { name: 'not_found'; hash: string };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/queues';
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [first, second, ...rest] = parts;
+  if (rest.length === 0) {
+    if (first === 'queues' && second === undefined) return { name: 'queues' };
+    if (first === 'queues' && second) return { name: 'queue', queue: second };
+    if (first === 'mine' && second === undefined) return { name: 'mine' };
+    if (first === 'tickets' && second) return { name: 'ticket', id: second };
+    if (first === 'approvals' && second === undefined) return { name: 'approvals' };
+  }
+  return { name: 'not_found', hash };
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'queues':
+      return '#/queues';
+    case 'queue':
+      return `#/queues/${encodeURIComponent(route.queue)}`;
+    case 'mine':
+      return '#/mine';
+    case 'ticket':
+      return `#/tickets/${encodeURIComponent(route.id)}`;
+    case 'approvals':
+      return '#/approvals';
+    case 'not_found':
+      return route.hash;
+  }
+}
