@@ -145,6 +145,11 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
       'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',
   },
   {
+    matches: (t) => t.method === 'GET' && t.path === '/v1/openapi.json',
+    reason:
+      'is the API description (OpenAPI generated from the handlers’ schemas): static, no customer data, read-only and throttled by the stage; clients read it before they have a token.',
+  },
+  {
     matches: (t) => t.method === 'POST' && t.path.startsWith('/v1/forms/'),
     reason:
       'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',

@@ -530,7 +530,8 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: 'list-queues',
-    description: "Agent API: the caller's queues with counts and SLA risk, and one queue's tickets (queue index)",
+    description:
+      "Agent API: the caller's queues with counts and SLA risk, and one queue's tickets (queue index)",
     entry: 'functions/list-queues/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
@@ -580,6 +581,16 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/merge', auth: 'jwt' }],
     env: common,
     grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'describe-api',
+    description: 'The API described: OpenAPI 3.1 generated from the zod schemas the handlers validate with',
+    entry: 'functions/describe-api/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [{ kind: 'http', method: 'GET', path: '/v1/openapi.json', auth: 'none' }],
+    env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
+    grants: [],
   },
 ];
 

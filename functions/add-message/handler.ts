@@ -2,17 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import * as z from '../../shared/domain/zod';
 import { agentRefusal } from '../../shared/http/agent-refusal';
+import { MessageBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { addMessageAsAgent } from '../../shared/use-cases/agent-work';
 
 const ports = ticketPorts();
-export const MessageBody = z.object({
-  visibility: z.enum(['public', 'internal']),
-  body: z.string().check(z.trim(), z.minLength(1, 'write something'), z.maxLength(50_000)),
-});
 
 /**
  * `POST /v1/tickets/{id}/messages` `{ visibility: public|internal, body }` with `If-Match`: 201

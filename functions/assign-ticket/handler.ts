@@ -2,15 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { Email } from '../../shared/domain';
-import * as z from '../../shared/domain/zod';
 import { agentRefusal } from '../../shared/http/agent-refusal';
+import { AssignBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { assignAsAgent } from '../../shared/use-cases/agent-work';
 
 const ports = ticketPorts();
-export const AssignBody = z.object({ assignee: z.nullable(Email) });
 
 /**
  * `POST /v1/tickets/{id}/assign` `{ assignee: <email> | null }` with `If-Match`: an agent takes or releases

@@ -2,9 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { approvalPorts } from '../../shared/adapters/ports';
-import * as z from '../../shared/domain/zod';
 import { authorize } from '../../shared/http/access';
 import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
+import { DecisionBody } from '../../shared/http/contracts';
 import {
   type HttpResult,
   httpErrors,
@@ -17,13 +17,6 @@ import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request
 import { decideApprovalAsApprover } from '../../shared/use-cases/approvals';
 
 const ports = approvalPorts();
-const Body = z.object({
-  decision: z.enum(['approve', 'reject']),
-  // "High-risk requires approval and audit note": every decision says why.
-  reason: z
-    .string()
-    .check(z.trim(), z.minLength(1, 'say why (it goes into the audit trail)'), z.maxLength(2000)),
-});
 
 /**
  * `POST /v1/approvals/{approvalId}/decision` `{ decision: approve|reject, reason }`: 200 `{ approval, ticket }`;
@@ -36,7 +29,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const caller = authorize(event);
     const approvalId = pathParameter(event, 'approvalId');
-    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    const parsed = DecisionBody.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
     const result = await decideApprovalAsApprover(
       {

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import * as z from '../../shared/domain/zod';
 import { authorize } from '../../shared/http/access';
+import { EscalateBody } from '../../shared/http/contracts';
 import {
   HttpError,
   type HttpResult,
@@ -16,11 +16,6 @@ import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared
 import { escalateByAgent } from '../../shared/use-cases/escalation';
 
 const ports = ticketPorts();
-const EscalateBody = z.object({
-  reason: z
-    .string()
-    .check(z.trim(), z.minLength(1, 'say why the ticket needs escalating'), z.maxLength(1000)),
-});
 
 /**
  * `POST /v1/tickets/{id}/escalate` `{ reason }`: the next step of the ticket's escalation path.

@@ -3,8 +3,8 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import * as z from '../../shared/domain/zod';
 import { authorize } from '../../shared/http/access';
+import { HandoffBody } from '../../shared/http/contracts';
 import {
   HttpError,
   type HttpResult,
@@ -17,10 +17,6 @@ import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared
 import { handOffTicket } from '../../shared/use-cases/hand-off';
 
 const ports = ticketPorts();
-const Body = z.object({
-  to: z.string().check(z.minLength(1)),
-  reason: z.string().check(z.trim(), z.minLength(1, 'say why the ticket changes hands'), z.maxLength(1000)),
-});
 
 /** `POST /v1/tickets/{id}/handoff` with `If-Match: <version>`: 200, 409 stale, 422 refused precondition. */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
@@ -29,7 +25,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
-    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    const parsed = HandoffBody.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
 
     const result = await handOffTicket(

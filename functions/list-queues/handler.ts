@@ -5,9 +5,8 @@ import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { InvalidCursorError, TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
-import { IsoDateTime, Priority, TicketState } from '../../shared/domain';
-import * as z from '../../shared/domain/zod';
 import { authorize, queuesOf, requireQueue } from '../../shared/http/access';
+import { QueueViewQuery } from '../../shared/http/contracts';
 import {
   type HttpResult,
   httpErrors,
@@ -19,16 +18,6 @@ import {
 import { OPEN_STATES, queueOverview, queueView } from '../../shared/use-cases/queues';
 
 const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
-
-const ViewQuery = z.object({
-  state: z.optional(TicketState),
-  priority: z.optional(Priority),
-  assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
-  blocked: z.optional(z.enum(['true', 'false'])),
-  slaDueBefore: z.optional(IsoDateTime),
-  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25),
-  cursor: z.optional(z.string()),
-});
 
 /**
  * `GET /v1/queues`: the caller's queues with counts per open state and SLA risk (queue index, never a Scan).
@@ -47,7 +36,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     }
     if (!Object.hasOwn(workflowConfig.queues, queue)) throw notFound(`queue ${queue} not found`);
     requireQueue(caller, queue);
-    const parsed = ViewQuery.safeParse(event.queryStringParameters ?? {});
+    const parsed = QueueViewQuery.safeParse(event.queryStringParameters ?? {});
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
     const q = parsed.data;
     try {

@@ -3,17 +3,13 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { isTicketId, parseReference } from '../../shared/domain';
-import * as z from '../../shared/domain/zod';
 import { agentRefusal } from '../../shared/http/agent-refusal';
+import { MergeBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, ValidationFailedError } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { mergeAsLead } from '../../shared/use-cases/agent-work';
 
 const ports = ticketPorts();
-export const MergeBody = z.object({
-  into: z.string().check(z.minLength(1)),
-  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
-});
 
 /**
  * `POST /v1/tickets/{id}/merge` `{ into: <id|FD-n>, reason? }` with `If-Match` (leads): the ticket is

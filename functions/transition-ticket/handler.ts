@@ -2,9 +2,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { TicketState } from '../../shared/domain';
-import * as z from '../../shared/domain/zod';
 import { authorize } from '../../shared/http/access';
+import { TransitionBody } from '../../shared/http/contracts';
 import {
   HttpError,
   type HttpResult,
@@ -17,10 +16,6 @@ import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared
 import { transitionTicket } from '../../shared/use-cases/transition';
 
 const ports = ticketPorts();
-const Body = z.object({
-  to: TicketState,
-  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
-});
 
 /**
  * `POST /v1/tickets/{id}/transition` `{ to, reason? }` with `If-Match: <version>`: 200 with the ticket,
@@ -32,7 +27,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const caller = authorize(event);
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
-    const parsed = Body.safeParse(parseJsonBody(rawBody(event)));
+    const parsed = TransitionBody.safeParse(parseJsonBody(rawBody(event)));
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
 
     const result = await transitionTicket(

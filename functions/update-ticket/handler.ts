@@ -2,23 +2,13 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { FieldValues, Priority } from '../../shared/domain';
-import * as z from '../../shared/domain/zod';
 import { agentRefusal } from '../../shared/http/agent-refusal';
+import { UpdateBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { updateAsAgent } from '../../shared/use-cases/agent-work';
 
 const ports = ticketPorts();
-export const UpdateBody = z.object({
-  priority: z.optional(Priority),
-  tags: z.optional(
-    z
-      .array(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case')))
-      .check(z.maxLength(50)),
-  ),
-  fields: z.optional(FieldValues),
-});
 
 /**
  * `PATCH /v1/tickets/{id}` `{ priority?, tags?, fields? }` with `If-Match`: 200 with the ticket; fields are

@@ -1,0 +1,93 @@
+/**
+ * The agent API's request shapes, one zod schema each. Handlers validate with them and the OpenAPI
+ * document (`GET /v1/openapi.json`) is generated from the same values, so the two cannot drift.
+ */
+import {
+  ApprovalRequestSchema,
+  Email,
+  FieldValues,
+  IsoDateTime,
+  Priority,
+  Reference,
+  TicketState,
+} from '../domain';
+import * as z from '../domain/zod';
+
+const reason = (hint: string, max = 1000) =>
+  z.string().check(z.trim(), z.minLength(1, hint), z.maxLength(max));
+const limit = z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 25);
+
+export const TransitionBody = z.object({
+  to: TicketState,
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+});
+export const HandoffBody = z.object({
+  to: z.string().check(z.minLength(1)),
+  reason: reason('say why the ticket changes hands'),
+});
+export const EscalateBody = z.object({ reason: reason('say why the ticket needs escalating') });
+export const DecisionBody = z.object({
+  decision: z.enum(['approve', 'reject']),
+  // "High-risk requires approval and audit note": every decision says why.
+  reason: reason('say why (it goes into the audit trail)', 2000),
+});
+export const MessageBody = z.object({
+  visibility: z.enum(['public', 'internal']),
+  body: z.string().check(z.trim(), z.minLength(1, 'write something'), z.maxLength(50_000)),
+});
+export const AssignBody = z.object({ assignee: z.nullable(Email) });
+export const UpdateBody = z.object({
+  priority: z.optional(Priority),
+  tags: z.optional(
+    z
+      .array(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case')))
+      .check(z.maxLength(50)),
+  ),
+  fields: z.optional(FieldValues),
+});
+export const MergeBody = z.object({
+  into: z.string().check(z.minLength(1)),
+  reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+});
+export const ApprovalBody = ApprovalRequestSchema;
+
+export const SearchQuery = z
+  .object({
+    requester: z.optional(Email),
+    assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
+    account: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+    reference: z.optional(Reference),
+    limit,
+    cursor: z.optional(z.string()),
+  })
+  .check(
+    z.refine(
+      (q) => [q.requester, q.assignee, q.account, q.reference].filter((v) => v !== undefined).length === 1,
+      'give exactly one of requester, assignee (an address or "me"), account or reference',
+    ),
+  );
+
+export const QueueViewQuery = z.object({
+  state: z.optional(TicketState),
+  priority: z.optional(Priority),
+  assignee: z.optional(z.string().check(z.minLength(1), z.maxLength(254))),
+  blocked: z.optional(z.enum(['true', 'false'])),
+  slaDueBefore: z.optional(IsoDateTime),
+  limit,
+  cursor: z.optional(z.string()),
+});
+
+/** Request body and query schemas per route (routes not listed take none). */
+export const contracts: Readonly<Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }>> = {
+  'POST /v1/tickets/{id}/transition': { body: TransitionBody },
+  'POST /v1/tickets/{id}/handoff': { body: HandoffBody },
+  'POST /v1/tickets/{id}/escalate': { body: EscalateBody },
+  'POST /v1/tickets/{id}/messages': { body: MessageBody },
+  'POST /v1/tickets/{id}/assign': { body: AssignBody },
+  'PATCH /v1/tickets/{id}': { body: UpdateBody },
+  'POST /v1/tickets/{id}/merge': { body: MergeBody },
+  'POST /v1/tickets/{id}/approvals': { body: ApprovalBody },
+  'POST /v1/approvals/{approvalId}/decision': { body: DecisionBody },
+  'GET /v1/tickets': { query: SearchQuery },
+  'GET /v1/queues/{queue}/tickets': { query: QueueViewQuery },
+};
