@@ -37,13 +37,22 @@ describe('get-ticket handler', () => {
     db.on(QueryCommand, { ExpressionAttributeValues: { ':pk': `TICKET#${ticket.id}` } }).resolves({
       Items: [ticketItem(ticket)],
     });
+    db.on(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': `TICKET#${ticket.id}`, ':sk': 'APPROVAL#' },
+    }).resolves({ Items: [] });
     db.on(GetCommand, { Key: { pk: 'REF#FD-12', sk: 'REF' } }).resolves({ Item: { ticketId: ticket.id } });
   });
 
-  it('returns the ticket with its messages and audit trail by id', async () => {
+  it('returns the ticket with its messages, audit trail, approvals and the states it may move to', async () => {
     const res = await invoke(request(ticket.id));
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ ticket, messages: [], audit: [] });
+    expect(res.body).toEqual({
+      ticket,
+      messages: [],
+      audit: [],
+      approvals: [],
+      transitions: ['needs_info', 'in_progress'],
+    });
   });
 
   it('finds a ticket by its FD reference', async () => {
@@ -61,7 +70,8 @@ describe('get-ticket handler', () => {
   it('refuses a caller without a support group with 403 naming the rule', async () => {
     const res = await invoke(request(ticket.id, { sub: 'u', 'cognito:groups': '[customers]' }));
     expect(res.status).toBe(403);
-    expect(res.body.message).toMatch(/agent, lead, admin or approver/);
+    expect(res.body).toMatchObject({ error: 'forbidden', rule: 'route-roles' });
+    expect(res.body.message).toMatch(/reading a ticket needs the role agent or lead or approver or admin/);
   });
 
   it('answers 401 when no claims reach it, 404 for an unknown ticket and 400 for a malformed id', async () => {
