@@ -43,6 +43,7 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { workflowConfig } from '../shared/config';
+import { AgentUi } from './constructs/agent-ui';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
 import {
   FrontdoorFunction,
@@ -65,11 +66,15 @@ import {
   stateMachines as topologyStateMachines,
 } from './topology';
 
-/** Cognito groups are the agent API's roles (DESIGN.md "Public contracts"). */
-/** The Cognito groups: the fixed roles, and `approver-<group>` for every group the approval policies name. */
+/**
+ * The Cognito groups, the agent API's roles (DESIGN.md "Public contracts"): the fixed roles, `queue-<id>` for
+ * every queue of the workflow config (agents work the queues of their queue groups), and `approver-<group>`
+ * for every group the approval policies name.
+ */
 export const SUPPORT_GROUPS: readonly string[] = [
   'agent',
   'lead',
+  ...Object.keys(workflowConfig.queues).map((queue) => `queue-${queue}`),
   ...[
     ...new Set(
       Object.values(workflowConfig.approvalPolicies).flatMap((p) => [
@@ -159,14 +164,16 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
 /**
  * Everything that can be replaced without losing data: the agents' user pool, the HTTP API and its JWT
  * authorizer, one Lambda function per topology entry with its routes, event rules and queue event sources,
- * the state machines that invoke some of them, and the SES receipt rule set that hands inbound mail to its
- * function.
+ * the state machines that invoke some of them, the SES receipt rule set that hands inbound mail to its
+ * function, and the agent UI (S3 + CloudFront + Cognito hosted login, see `constructs/agent-ui.ts`).
  */
 export class StatelessStack extends Stack {
   public readonly userPool: UserPool;
   public readonly userPoolClient: UserPoolClient;
   public readonly api: HttpApi;
   public readonly apiStage: HttpStage;
+  /** The agent UI: its bucket, distribution, hosted-login domain and app client. */
+  public readonly agentUi: AgentUi;
   /** The topology's functions by name. */
   public readonly functions: ReadonlyMap<string, FrontdoorFunction>;
   /** The topology's state machines by name. */
@@ -212,19 +219,6 @@ export class StatelessStack extends Stack {
         description: `Frontdoor role "${group}"`,
       });
     }
-    this.userPoolClient = this.userPool.addClient('AgentUiClient', {
-      userPoolClientName: `frontdoor-${stage}-agent-ui`,
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      // The agent UI signs in with SRP; no hosted UI, so no OAuth flows or callback URLs.
-      disableOAuth: true,
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.hours(1),
-      idTokenValidity: Duration.hours(1),
-      refreshTokenValidity: Duration.days(1),
-    });
-
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       logGroupName: `/frontdoor/${stage}/api-access`,
       retention: RetentionDays.ONE_MONTH,
@@ -264,6 +258,18 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+
+    // The agent UI (bucket, CloudFront with /v1/* routed to this API, hosted login) owns the UI's app client:
+    // its callback URL is the distribution's. Created in the pool's scope, the client keeps its logical id.
+    this.agentUi = new AgentUi(this, 'AgentUi', {
+      stage,
+      userPool: this.userPool,
+      apiStage: this.apiStage,
+      logKey: key,
+      // `cdk synth -c agentUiDist=ui/dist` deploys an already built UI instead of building ui/ again.
+      prebuiltUiDir: this.node.tryGetContext('agentUiDist'),
+    });
+    this.userPoolClient = this.agentUi.userPoolClient;
 
     const jwtAuthorizer = new HttpJwtAuthorizer(
       'CognitoJwt',
@@ -364,6 +370,14 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AgentUiUrl', {
+      value: this.agentUi.appUrl,
+      description: 'The agent UI (CloudFront); agents sign in through the hosted login',
+    });
+    new CfnOutput(this, 'CognitoDomain', {
+      value: this.agentUi.cognitoDomain,
+      description: 'Hosted login domain of the agents’ user pool',
+    });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'EventBusName', { value: bus.eventBusName });
     new CfnOutput(this, 'MailBucketName', { value: props.mailBucket.bucketName });

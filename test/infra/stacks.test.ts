@@ -203,7 +203,8 @@ describe('stateful stack', () => {
 
 describe('stateless stack', () => {
   it('deploys one Node.js 22 arm64 function per topology entry, traced, with its own log group', () => {
-    stateless.resourceCountIs('AWS::Lambda::Function', functions.length);
+    // …and the agent UI's BucketDeployment handler (test/infra/agent-ui.test.ts).
+    stateless.resourceCountIs('AWS::Lambda::Function', functions.length + 1);
     for (const spec of functions) {
       const logsId = logicalIdAt(built.stateless, `${spec.name}-logs`);
       stateless.hasResourceProperties('AWS::Lambda::Function', {
@@ -352,6 +353,13 @@ describe('stateless stack', () => {
     expect(SUPPORT_GROUPS).toEqual([
       'agent',
       'lead',
+      'queue-self_service',
+      'queue-frontline',
+      'queue-billing',
+      'queue-specialists',
+      'queue-security',
+      'queue-escalation_desk',
+      'queue-engineering',
       'approver-finance',
       'approver-finance-leads',
       'approver-security',
