@@ -43,7 +43,8 @@ export class Api {
     opts: { body?: unknown; version?: number; query?: Query } = {},
   ): Promise<T> {
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== '') qs.set(k, String(v));
+    for (const [k, v] of Object.entries(opts.query ?? {}))
+      if (v !== undefined && v !== '') qs.set(k, String(v));
     const url = `${this.config.apiBaseUrl}${path}${qs.size ? `?${qs}` : ''}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();

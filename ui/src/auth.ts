@@ -75,7 +75,9 @@ export async function finishCognitoLogin(auth: CognitoAuth): Promise<string | un
   // Whatever happens next, the code must not stay in the address bar or the history.
   history.replaceState(null, '', `${location.pathname}${location.hash}`);
   if (error) throw new Error(`Sign-in was refused: ${params.get('error_description') ?? error}`);
-  const pkce = saved ? (JSON.parse(saved) as { verifier: string; state: string; returnTo: string }) : undefined;
+  const pkce = saved
+    ? (JSON.parse(saved) as { verifier: string; state: string; returnTo: string })
+    : undefined;
   if (!pkce || params.get('state') !== pkce.state) {
     throw new Error('Sign-in answer did not match this tab (state check failed). Please sign in again.');
   }
@@ -92,7 +94,9 @@ export async function finishCognitoLogin(auth: CognitoAuth): Promise<string | un
   });
   const tokens = (await res.json().catch(() => ({}))) as { id_token?: string; error?: string };
   if (!res.ok || !tokens.id_token) {
-    throw new Error(`Sign-in could not be completed (${tokens.error ?? `HTTP ${res.status}`}). Please try again.`);
+    throw new Error(
+      `Sign-in could not be completed (${tokens.error ?? `HTTP ${res.status}`}). Please try again.`,
+    );
   }
   storeToken(tokens.id_token);
   return pkce.returnTo;

@@ -74,7 +74,9 @@ export function slaText(target: SlaTarget, now = Date.now()): string {
     case 'paused':
       return 'paused while waiting';
     case 'breached':
-      return target.dueAt ? `breached, overdue by ${formatDuration(now - new Date(target.dueAt).getTime())}` : 'breached';
+      return target.dueAt
+        ? `breached, overdue by ${formatDuration(now - new Date(target.dueAt).getTime())}`
+        : 'breached';
     default: {
       if (!target.dueAt) return target.status;
       const left = new Date(target.dueAt).getTime() - now;

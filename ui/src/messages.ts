@@ -32,7 +32,11 @@ export function explain(error: unknown, action: string): Explained {
   switch (status) {
     case 400: {
       const issues = body.issues?.map((i) => `${i.path} ${i.message}`).join('; ');
-      return { text: `Could not ${action}: ${issues || detail || 'the request was not valid'}.`, stale: false, status };
+      return {
+        text: `Could not ${action}: ${issues || detail || 'the request was not valid'}.`,
+        stale: false,
+        status,
+      };
     }
     case 401:
       return { text: 'Your sign-in has expired. Please sign in again.', stale: false, status };
@@ -60,7 +64,11 @@ export function explain(error: unknown, action: string): Explained {
         status,
       };
     case 428:
-      return { text: `Could not ${action}: the ticket version was missing. Reload and try again.`, stale: false, status };
+      return {
+        text: `Could not ${action}: the ticket version was missing. Reload and try again.`,
+        stale: false,
+        status,
+      };
     default:
       return {
         text: `Could not ${action}: something went wrong on the server (HTTP ${status}). Try again in a moment.`,
@@ -81,13 +89,19 @@ export function liveRegionElement(): HTMLElement {
   return liveRegion;
 }
 
+let clearTimer: number | undefined;
 export function announce(text: string): void {
   const region = liveRegionElement();
   // Re-setting the same text would not be announced again; clear first.
   region.textContent = '';
+  window.clearTimeout(clearTimer);
   window.setTimeout(() => {
     region.textContent = text;
   }, 50);
+  // The banner is for the moment it happened; it must not linger into the next task.
+  clearTimer = window.setTimeout(() => {
+    region.textContent = '';
+  }, 12_000);
 }
 
 /**

@@ -13,7 +13,13 @@ export const STATES = [
   'closed',
 ] as const;
 export type TicketState = (typeof STATES)[number];
-export const OPEN_STATES = ['new', 'needs_info', 'in_progress', 'waiting_on_customer', 'waiting_on_team'] as const;
+export const OPEN_STATES = [
+  'new',
+  'needs_info',
+  'in_progress',
+  'waiting_on_customer',
+  'waiting_on_team',
+] as const;
 
 export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
 export type Priority = (typeof PRIORITIES)[number];
