@@ -7,7 +7,12 @@
  */
 export {};
 
-const USER_ERRORS = new Set(['WorkflowConfigError', 'InvalidStageError', 'InvalidContextError', 'AgentUiError']);
+const USER_ERRORS = new Set([
+  'WorkflowConfigError',
+  'InvalidStageError',
+  'InvalidContextError',
+  'AgentUiError',
+]);
 
 try {
   const { buildApp } = await import('./build-app');

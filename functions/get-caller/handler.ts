@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
+import { workflowConfig } from '../../shared/config';
 import { authorize, queuesOf } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 
@@ -15,5 +16,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       groups: caller.groups,
       roles: caller.roles,
       queues: queuesOf(caller),
+      // Every queue, for handoff targets (handing a ticket to a queue one does not work is allowed).
+      allQueues: Object.entries(workflowConfig.queues).map(([id, q]) => ({ id, name: q.name, tier: q.tier })),
     });
   });

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     `  events (local) GET  ${runtime.url}/local/events`,
     `  outbox (local) GET  ${runtime.url}/local/outbox   (browser: ${runtime.url}/local/outbox.html)`,
     `  hosted forms        ${runtime.url}/forms`,
+    `  agent UI            ${runtime.url}/app/   (dev login: pick a seeded user)`,
     `Mail in:   SMTP on port ${runtime.smtpPort}, to ${settings.supportAddress} (raw mail kept in ${settings.dataDir}/objects)`,
     '',
     `Data:      ${settings.dataDir} (delete it to start from scratch)`,

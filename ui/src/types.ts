@@ -32,6 +32,8 @@ export interface Me {
   groups: string[];
   roles: Role[];
   queues: string[] | 'all';
+  /** Every queue (handoff targets), whoever works it. */
+  allQueues?: Array<{ id: string; name: string; tier: number }>;
 }
 
 export interface QueueSummary {

@@ -45,6 +45,7 @@ export const ticketScreen: Screen = async (app, host) => {
   const approvals =
     view.approvals ?? (await app.api.ticketApprovals(ticket.id).catch(() => ({ approvals: [] }))).approvals;
   const schema = await fieldSchema(app, ticket.requestType);
+  for (const q of app.me.allQueues ?? []) app.queueNames.set(q.id, q.name);
   if (!app.queueNames.size) {
     await app.api
       .queues()
