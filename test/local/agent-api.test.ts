@@ -3,44 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent, Message, Ticket } from '../../shared/domain';
+import { apiAs } from '../support/api';
 import { drain, outbox } from '../support/mail';
-import { devToken, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 import { postWebhook } from '../support/webhooks';
 
 // Issue 7's agent API against `npm start`: queues and their views, search, the detail, every write with
 // If-Match (409 with the current version, nothing lost), and the OpenAPI document.
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 describe('the agent API in the local runtime', () => {
   let dataDir: string;
   let runtime: RuntimeProcess;
-  const tokens = new Map<string, string>();
 
-  const as = async (
-    email: string,
-    path: string,
-    init: { method?: string; body?: unknown; ifMatch?: number } = {},
-  ): Promise<Answer> => {
-    let token = tokens.get(email);
-    if (!token) {
-      token = await devToken(dataDir, email);
-      tokens.set(email, token);
-    }
-    const res = await fetch(`${runtime.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        ...(init.ifMatch !== undefined ? { 'if-match': `"${init.ifMatch}"` } : {}),
-      },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
+  const as = apiAs(
+    () => runtime.url,
+    () => dataDir,
+  );
   const detail = async (ref: string) => {
     await drain(runtime.url);
     return (await as('lead@example.com', `/v1/tickets/${ref}`)).body as unknown as {

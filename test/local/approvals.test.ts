@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Approval, AuditEvent, Ticket } from '../../shared/domain';
+import { apiAs } from '../support/api';
 import { drain, outbox } from '../support/mail';
-import { devToken, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
 import { postWebhook } from '../support/webhooks';
 
 // Issue 6's approval check against `npm start`: the SAME approval.asl.json (its AwaitDecision state waits
@@ -12,37 +13,14 @@ import { postWebhook } from '../support/webhooks';
 
 const MINUTE = 60_000;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
-
 describe('approvals with separation of duties in the local runtime', () => {
   let dataDir: string;
   let runtime: RuntimeProcess;
-  const tokens = new Map<string, string>();
 
-  const as = async (
-    email: string,
-    path: string,
-    init: { method?: string; body?: unknown; ifMatch?: number } = {},
-  ) => {
-    let token = tokens.get(email);
-    if (!token) {
-      token = await devToken(dataDir, email);
-      tokens.set(email, token);
-    }
-    const res = await fetch(`${runtime.url}${path}`, {
-      method: init.method ?? 'GET',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        ...(init.ifMatch !== undefined ? { 'if-match': `"${init.ifMatch}"` } : {}),
-      },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> } satisfies Answer;
-  };
+  const as = apiAs(
+    () => runtime.url,
+    () => dataDir,
+  );
   const ticket = async (ref: string) => {
     await drain(runtime.url);
     const { body } = await as('agent@example.com', `/v1/tickets/${ref}`);
