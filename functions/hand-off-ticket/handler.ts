@@ -3,17 +3,9 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { authorize } from '../../shared/http/access';
 import { HandoffBody } from '../../shared/http/contracts';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { HttpError, type HttpResult, httpErrors } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { handOffTicket } from '../../shared/use-cases/hand-off';
 
 const ports = ticketPorts();
@@ -22,19 +14,10 @@ const ports = ticketPorts();
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = authorize(event);
-    const ticketId = await ticketIdFrom(event, ports.tickets);
-    const version = expectedVersion(event);
-    const parsed = HandoffBody.safeParse(parseJsonBody(rawBody(event)));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-
+    const req = await agentWriteRequest(event, ports.tickets, HandoffBody);
+    const { ticketId } = req;
     const result = await handOffTicket(
-      {
-        ticketId,
-        ...parsed.data,
-        expectedVersion: version,
-        actor: { kind: 'agent', id: caller.email ?? caller.sub },
-      },
+      { ticketId, ...req.body, expectedVersion: req.version, actor: req.actor },
       { tickets: ports.tickets, clock: systemClock, config: ports.config },
     );
     return ticketWriteResponse(

@@ -2,12 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { ApprovalRequestSchema } from '../../shared/domain';
-import { authorize } from '../../shared/http/access';
 import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
-import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
-import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { ApprovalBody } from '../../shared/http/contracts';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { requestApprovalAsAgent } from '../../shared/use-cases/approvals';
 
 const ports = ticketPorts();
@@ -21,18 +19,10 @@ const ports = ticketPorts();
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = authorize(event);
-    const ticketId = await ticketIdFrom(event, ports.tickets);
-    const version = expectedVersion(event);
-    const parsed = ApprovalRequestSchema.safeParse(parseJsonBody(rawBody(event)));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+    const req = await agentWriteRequest(event, ports.tickets, ApprovalBody);
+    const { ticketId } = req;
     const { result, approval } = await requestApprovalAsAgent(
-      {
-        ticketId,
-        expectedVersion: version,
-        actor: { kind: 'agent', id: caller.email ?? caller.sub },
-        request: parsed.data,
-      },
+      { ticketId, expectedVersion: req.version, actor: req.actor, request: req.body },
       ports,
     );
     const answered = ticketWriteResponse(result, ticketId, approvalRefusal);

@@ -2,17 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { authorize } from '../../shared/http/access';
 import { TransitionBody } from '../../shared/http/contracts';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { parseJsonBody, rawBody } from '../../shared/http/request';
-import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
+import { HttpError, type HttpResult, httpErrors } from '../../shared/http/errors';
+import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { transitionTicket } from '../../shared/use-cases/transition';
 
 const ports = ticketPorts();
@@ -24,24 +16,14 @@ const ports = ticketPorts();
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const caller = authorize(event);
-    const ticketId = await ticketIdFrom(event, ports.tickets);
-    const version = expectedVersion(event);
-    const parsed = TransitionBody.safeParse(parseJsonBody(rawBody(event)));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-
+    const req = await agentWriteRequest(event, ports.tickets, TransitionBody);
     const result = await transitionTicket(
-      {
-        ticketId,
-        ...parsed.data,
-        expectedVersion: version,
-        actor: { kind: 'agent', id: caller.email ?? caller.sub },
-      },
+      { ticketId: req.ticketId, ...req.body, expectedVersion: req.version, actor: req.actor },
       ports,
     );
     return ticketWriteResponse(
       result,
-      ticketId,
+      req.ticketId,
       (error) =>
         new HttpError(422, 'transition_refused', error.message, {
           code: error.code,
