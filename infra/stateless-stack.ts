@@ -32,8 +32,9 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type EventPattern, type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -62,6 +63,7 @@ import {
   type StateMachineSpec,
   type StateMachineTaskTrigger,
   stateMachineFunctions,
+  type TableStreamTrigger,
   functions as topologyFunctions,
   stateMachines as topologyStateMachines,
 } from './topology';
@@ -143,6 +145,11 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
     matches: (t) => t.path.startsWith('/forms/context/') || t.path.startsWith('/v1/context/'),
     reason:
       'is a needs-info link mailed to a requester, who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write.',
+  },
+  {
+    matches: (t) => t.path.startsWith('/csat/') || t.path.startsWith('/v1/csat/'),
+    reason:
+      'is the CSAT survey link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only add one rating per resolution.',
   },
   {
     matches: (t) => t.method === 'GET' && (t.path.startsWith('/forms') || t.path.startsWith('/v1/forms')),
@@ -347,7 +354,7 @@ export class StatelessStack extends Stack {
       const fn = built.get(spec.name);
       if (!fn) throw new Error(`${spec.name} was not built`);
       functions.set(spec.name, fn);
-      this.addTriggers(fn, jwtAuthorizer, bus, props.queues, stateMachines);
+      this.addTriggers(fn, jwtAuthorizer, bus, props.queues, stateMachines, props.table);
     }
     this.functions = functions;
     this.stateMachines = stateMachines;
@@ -447,6 +454,7 @@ export class StatelessStack extends Stack {
     bus: IEventBus,
     queues: ReadonlyMap<string, IQueue>,
     stateMachines: ReadonlyMap<string, FrontdoorStateMachine>,
+    table: ITable,
   ): void {
     const { spec } = fn;
     let integration: HttpLambdaIntegration | undefined;
@@ -460,6 +468,10 @@ export class StatelessStack extends Stack {
       }
       if (trigger.kind === 'queue') {
         this.consumeQueue(fn, trigger, queues);
+        return;
+      }
+      if (trigger.kind === 'table-stream') {
+        this.consumeTableStream(fn, trigger, table);
         return;
       }
       if (trigger.kind === 'http') {
@@ -506,6 +518,36 @@ export class StatelessStack extends Stack {
   }
 
   /** Batches from a stateful queue; failed items go back one by one and, after maxReceiveCount, to its DLQ. */
+  /**
+   * The table's stream (new and old images) into a function: only the trigger's entities (filtered by
+   * Lambda before invoking), batches with partial failure reporting, bisection on error, five retries,
+   * then the record's description to a DLQ — a projection must never silently skip a change.
+   */
+  private consumeTableStream(fn: FrontdoorFunction, trigger: TableStreamTrigger, table: ITable): void {
+    const deadLetters = deadLetterQueue(this, `${fn.spec.name}-stream-dlq`, {
+      holds: `table stream records ${fn.spec.name} could not process after its retries`,
+    });
+    fn.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: trigger.batchSize,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.days(1),
+        onFailure: new SqsDlq(deadLetters),
+        filters: trigger.entities.map((entity) =>
+          FilterCriteria.filter({ dynamodb: { NewImage: { entity: { S: FilterRule.isEqual(entity) } } } }),
+        ),
+      }),
+    );
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'dynamodb:ListStreams, granted by the DynamoDB event source, does not support resource-level permissions; reading the stream itself is limited to this table’s stream.',
+    });
+  }
+
   private consumeQueue(
     fn: FrontdoorFunction,
     trigger: QueueTrigger,

@@ -86,7 +86,20 @@ export interface StateMachineTaskTrigger {
   readonly stateMachine: string;
 }
 
+/**
+ * Changes to the table (DynamoDB Streams, new and old images) in batches, with partial-batch failure
+ * reporting, bisection and a DLQ for records that keep failing. Locally the runtime polls DynamoDB
+ * Local's stream the same way.
+ */
+export interface TableStreamTrigger {
+  readonly kind: 'table-stream';
+  readonly batchSize: number;
+  /** Only records whose new or old image has one of these `entity` values reach the function. */
+  readonly entities: readonly string[];
+}
+
 export type Trigger =
+  | TableStreamTrigger
   | HttpTrigger
   | EventTrigger
   | QueueTrigger
@@ -592,6 +605,45 @@ export const functions: readonly FunctionSpec[] = [
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
   },
+  {
+    name: 'project-metrics',
+    description:
+      'Flow metrics from the table stream: per day × queue × request type aggregates and KB-gap drivers (idempotent)',
+    entry: 'functions/project-metrics/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    triggers: [{ kind: 'table-stream', batchSize: 100, entities: ['ticket', 'audit'] }],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'read-metrics',
+    description:
+      'Agent API (leads): flow metrics over a date range and the KB-gap signal (metric items, never a Scan)',
+    entry: 'functions/read-metrics/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/v1/metrics/flow', auth: 'jwt' },
+      { kind: 'http', method: 'GET', path: '/v1/metrics/kb-gaps', auth: 'jwt' },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'submit-csat',
+    description:
+      'CSAT survey link of the resolution mail: the confirmation page (never records) and the rating, once per resolution',
+    entry: 'functions/submit-csat/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none' },
+      { kind: 'http', method: 'POST', path: '/v1/csat/{token}', auth: 'none' },
+    ],
+    env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
+    grants: ['table:read', 'table:write', 'bus:put', 'secrets:links'],
+  },
 ];
 
 /** Every HTTP route in the topology, for the API (CDK) and the local gateway. */
@@ -611,6 +663,15 @@ export function queueConsumers(): Array<{ fn: FunctionSpec; trigger: QueueTrigge
         if (!queue) throw new Error(`${fn.name} consumes unknown queue "${trigger.queue}"`);
         return { fn, trigger, queue };
       }),
+  );
+}
+
+/** Every table-stream consumer in the topology, for the DynamoDB event sources (CDK) and the local poller. */
+export function tableStreamConsumers(): Array<{ fn: FunctionSpec; trigger: TableStreamTrigger }> {
+  return functions.flatMap((fn) =>
+    fn.triggers
+      .filter((t): t is TableStreamTrigger => t.kind === 'table-stream')
+      .map((trigger) => ({ fn, trigger })),
   );
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { billingMeter, sqsRequests } from '../../shared/adapters/billing-meter';
 import type { QueueSpec } from '../topology';
 
 interface QueuedMessage {
@@ -40,6 +41,8 @@ export class LocalQueue {
 
   send(body: string): string {
     const messageId = randomUUID();
+    // SQS bills the SendMessage (EventBridge's, for the rule targets) per 64 KB chunk.
+    billingMeter.add('sqs.requests', sqsRequests(body));
     this.messages.push({ messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
     return messageId;
   }
@@ -71,6 +74,8 @@ export class LocalQueue {
     const batch = this.messages.filter((m) => m.visibleAt <= now).slice(0, this.batchSize);
     if (batch.length === 0) return;
     this.busy = true;
+    // The Lambda event source's ReceiveMessage that returned this batch (its empty polls are not per ticket).
+    billingMeter.add('sqs.requests');
     for (const m of batch) {
       m.receiveCount++;
       m.visibleAt = now + this.spec.visibilityTimeoutSeconds * 1000;
@@ -85,6 +90,8 @@ export class LocalQueue {
       failed = new Set(batch.map((m) => m.messageId));
       error = e instanceof Error ? e.message : String(e);
     }
+    // The event source deletes the batch's successes in one DeleteMessageBatch.
+    if (batch.some((m) => !failed.has(m.messageId))) billingMeter.add('sqs.requests');
     for (const m of batch) {
       if (!failed.has(m.messageId)) {
         this.remove(m);

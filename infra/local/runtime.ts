@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { JwtVerifier } from 'aws-jwt-verify';
 import type { SESEvent } from 'aws-lambda';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { apiGatewayRequests, billingMeter, sesRecipients } from '../../shared/adapters/billing-meter';
 import { useClockSource } from '../../shared/adapters/clock';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import {
@@ -22,6 +23,7 @@ import {
   queueConsumers,
   queues,
   stateMachines,
+  tableStreamConsumers,
 } from '../topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { devUsers } from './dev-users';
@@ -42,6 +44,7 @@ import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
 import { LocalStepFunctions } from './step-functions';
 import { ensureTable } from './table';
+import { LocalTableStream } from './table-stream';
 import { VirtualClock } from './virtual-clock';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -207,10 +210,13 @@ export async function startLocalRuntime(
           fn.timeoutSeconds * 1000,
         );
       });
+      const startedAt = performance.now();
       try {
         return await Promise.race([handler(event, context), timeout]);
       } finally {
         clearTimeout(timer);
+        // What Lambda bills: the request, and memory × duration (shared/adapters/billing-meter.ts).
+        billingMeter.invocation(fn.name, fn.memoryMb, performance.now() - startedAt);
       }
     };
 
@@ -251,6 +257,18 @@ export async function startLocalRuntime(
       log,
     );
     for (const q of localQueues.values()) q.start();
+    // The table's stream into its consumers (flow metrics), as the DynamoDB event source does in AWS.
+    const tableStream = new LocalTableStream({
+      endpoint: dynamo.endpoint,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      tableName: settings.tableName,
+      consumers: tableStreamConsumers(),
+      dataDir: settings.dataDir,
+      invoke,
+      log,
+    });
+    tableStream.start();
 
     // The workflow clock: handlers stamp and decide with it, timers sleep on it. CLOCK_SPEED and
     // POST /local/clock make SLA warnings, breaches and escalations happen in seconds.
@@ -294,6 +312,9 @@ export async function startLocalRuntime(
     const inFlightMail = new Set<Promise<void>>();
     const deliverMail = (event: SESEvent) => {
       if (!mailFn) return;
+      // SES receives the mail and writes it to the bucket (an S3 PUT) before the function runs.
+      billingMeter.add('ses.inboundMessages');
+      billingMeter.add('s3.writeRequests');
       const run = (async () => {
         for (let attempt = 1; ; attempt++) {
           try {
@@ -342,11 +363,16 @@ export async function startLocalRuntime(
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
 
       if (requestUrl.pathname.startsWith('/local/s3/')) {
+        // S3 bills GET/HEAD at the read rate, PUT/POST/LIST at the write rate; DELETE is free.
+        if (method !== 'DELETE')
+          billingMeter.add(method === 'GET' || method === 'HEAD' ? 's3.readRequests' : 's3.writeRequests');
         return objects.serve(method, requestUrl.pathname.slice('/local/s3/'.length), body, req.headers, res);
       }
       if (method === 'POST' && requestUrl.pathname === '/local/ses/v2/email/outbound-emails') {
-        const sent = outbox.send(JSON.parse(body.toString('utf8')));
+        const mail = JSON.parse(body.toString('utf8'));
+        const sent = outbox.send(mail);
         if ('error' in sent) return send(res, 400, { message: sent.error });
+        billingMeter.add('ses.outboundMessages', sesRecipients(mail));
         return send(res, 200, sent);
       }
       if (method === 'GET' && requestUrl.pathname === '/local/outbox') return send(res, 200, outbox.list());
@@ -356,7 +382,12 @@ export async function startLocalRuntime(
         return;
       }
       if (method === 'GET' && requestUrl.pathname === '/local/dead-letters') {
-        return send(res, 200, { events: bus.deadLetters, queues: queueDeadLetters, mail: mailDeadLetters });
+        return send(res, 200, {
+          events: bus.deadLetters,
+          queues: queueDeadLetters,
+          mail: mailDeadLetters,
+          stream: tableStream.deadLetters,
+        });
       }
       if (method === 'POST' && requestUrl.pathname === '/local/drain') {
         // Tests and scripts: wait until every event, queue message and inbound mail has been handled.
@@ -365,6 +396,7 @@ export async function startLocalRuntime(
           await bus.drain();
           for (const q of localQueues.values()) await q.drain();
           await stepFunctions.drain();
+          await tableStream.drain();
         }
         return send(res, 200, { drained: true });
       }
@@ -375,6 +407,13 @@ export async function startLocalRuntime(
       if (method === 'POST' && typeof target === 'string' && target.startsWith('AWSStepFunctions.')) {
         const out = stepFunctions.serve(target, body.toString('utf8'));
         return send(res, out.status, out.body, { 'content-type': 'application/x-amz-json-1.0' });
+      }
+      // The billable operations counted since start or the last reset (`npm run cost` prices them).
+      if (method === 'GET' && requestUrl.pathname === '/local/costs')
+        return send(res, 200, billingMeter.snapshot());
+      if (method === 'POST' && requestUrl.pathname === '/local/costs/reset') {
+        billingMeter.reset();
+        return send(res, 200, billingMeter.snapshot());
       }
       if (requestUrl.pathname === '/local/clock') {
         if (method === 'GET') return send(res, 200, clock.state());
@@ -438,6 +477,7 @@ export async function startLocalRuntime(
             return send(res, 401, { message: 'Unauthorized' }, { 'www-authenticate': 'Bearer' });
           }
         }
+        billingMeter.add('apiGateway.requests', apiGatewayRequests(body.length));
         const event = toApiGatewayEvent({
           req,
           url: requestUrl,
@@ -499,6 +539,7 @@ export async function startLocalRuntime(
         stopping ??= (async () => {
           await smtp.stop();
           await stepFunctions.stop();
+          await tableStream.stop();
           server.closeAllConnections();
           await new Promise<void>((r) => server.close(() => r()));
           await Promise.race([bus.drain(), new Promise((r) => setTimeout(r, 5000))]);

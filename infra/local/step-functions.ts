@@ -47,6 +47,7 @@ import {
   type StateMachineDefinition,
 } from 'aws-local-stepfunctions';
 import { z } from 'zod';
+import { billingMeter, eventBridgeEvents } from '../../shared/adapters/billing-meter';
 import type { StateMachineSpec } from '../topology';
 import type { VirtualClock } from './virtual-clock';
 
@@ -685,6 +686,7 @@ export class LocalStepFunctions {
         (event.type === 'StateRetried' && active.machine.tasks.get(event.state.name)?.kind !== 'wait');
       if (!counts) continue;
       active.record.transitions++;
+      billingMeter.add('stepFunctions.stateTransitions');
       this.persistSoon();
     }
   }
@@ -719,6 +721,11 @@ export class LocalStepFunctions {
           throw new TaskError('EventBridge.ValidationException', 'Entries must be an array of objects');
         }
         await this.options.putEvents(entries);
+        // The events:putEvents integration publishes custom events, billed as PutEvents from code is.
+        billingMeter.add(
+          'eventBridge.events',
+          entries.reduce((n, e) => n + eventBridgeEvents(e), 0),
+        );
         return { FailedEntryCount: 0, Entries: entries.map(() => ({ EventId: randomUUID() })) };
       }
       case 'wait': {

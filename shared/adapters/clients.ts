@@ -2,25 +2,35 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { meterClient } from './billing-meter';
 
 /*
  * SDK clients are created once per execution environment and reused across invocations.
  * Endpoints come from the SDK's own service-specific variables (AWS_ENDPOINT_URL_DYNAMODB,
  * AWS_ENDPOINT_URL_EVENTBRIDGE), which is how the local runtime points the same code at
- * DynamoDB Local and its in-process bus.
+ * DynamoDB Local and its in-process bus. The DynamoDB and EventBridge clients are metered (billing-meter.ts:
+ * the request units and events their calls are billed for are counted, which `npm run cost` prices); Step
+ * Functions bills state transitions, not API calls, and the local runtime counts those.
  */
 let dynamo: DynamoDBDocumentClient | undefined;
+let dynamoBase: DynamoDBClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 
+/** The (metered) DynamoDB client under `documentClient()`, for libraries that take a plain client. */
+export function dynamoDbClient(): DynamoDBClient {
+  dynamoBase ??= meterClient(new DynamoDBClient({}));
+  return dynamoBase;
+}
+
 export function documentClient(): DynamoDBDocumentClient {
-  dynamo ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+  dynamo ??= DynamoDBDocumentClient.from(dynamoDbClient(), {
     marshallOptions: { removeUndefinedValues: true },
   });
   return dynamo;
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= new EventBridgeClient({});
+  eventBridge ??= meterClient(new EventBridgeClient({}));
   return eventBridge;
 }
 

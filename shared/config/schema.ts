@@ -246,6 +246,8 @@ export const templateVariables = [
   'approvalExpireAt',
   'approvalOutcome',
   'approvalReason',
+  // The resolution mail's survey link (append `?score=1` … `?score=5`); empty in every other mail.
+  'csatLink',
 ] as const;
 
 export const TemplateSchema = z.object({

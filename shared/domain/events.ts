@@ -171,6 +171,19 @@ export const ApprovalDecidedEvent = z.object({
 });
 export type ApprovalDecidedEvent = z.infer<typeof ApprovalDecidedEvent>;
 
+/** A requester answered the one-click survey in the resolution mail (once per ticket and resolution). */
+export const CsatSubmittedEvent = z.object({
+  type: z.literal('csat.submitted'),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    score: z.int().check(z.minimum(1), z.maximum(5)),
+    queue: z.string(),
+    requestType: z.string(),
+  }),
+});
+export type CsatSubmittedEvent = z.infer<typeof CsatSubmittedEvent>;
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
@@ -182,6 +195,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketEscalatedEvent,
   ApprovalRequestedEvent,
   ApprovalDecidedEvent,
+  CsatSubmittedEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 

@@ -10,6 +10,7 @@ export * from './events';
 export * from './handoff';
 export * from './intake';
 export * from './mail';
+export * from './metrics';
 export * from './notifications';
 export * from './sla';
 export * from './sla-clock';

@@ -113,6 +113,7 @@ export function planNotification(
     case 'sla.breached':
     case 'ticket.assigned':
     case 'ticket.priority_changed':
+    case 'csat.submitted':
       return { skip: `no mail for ${event.type}` };
   }
 }

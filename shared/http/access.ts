@@ -41,6 +41,8 @@ export const routeAccess = {
   'GET /v1/accounts/{id}': { roles: READERS, action: 'reading an account' },
   'PUT /v1/accounts/{id}': { roles: ['admin'], action: 'changing accounts' },
   'GET /v1/mail/log': { roles: ['agent', 'lead', 'admin'], action: 'reading the mail log' },
+  'GET /v1/metrics/flow': { roles: ['lead', 'admin'], action: 'reading flow metrics' },
+  'GET /v1/metrics/kb-gaps': { roles: ['lead', 'admin'], action: 'reading the KB-gap signal' },
 } as const satisfies Record<string, RouteAccess>;
 export type RouteKey = keyof typeof routeAccess;
 

@@ -77,6 +77,18 @@ export const QueueViewQuery = z.object({
   cursor: z.optional(z.string()),
 });
 
+const isoDay = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-23'));
+export const FlowQuery = z.object({
+  from: z.optional(isoDay),
+  to: z.optional(isoDay),
+  queue: z.optional(z.string().check(z.minLength(1))),
+  requestType: z.optional(z.string().check(z.minLength(1))),
+});
+export const KbGapsQuery = z.object({
+  days: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(366)), 30),
+  threshold: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 20),
+});
+
 /** Request body and query schemas per route (routes not listed take none). */
 export const contracts: Readonly<Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }>> = {
   'POST /v1/tickets/{id}/transition': { body: TransitionBody },
@@ -90,4 +102,6 @@ export const contracts: Readonly<Record<string, { body?: z.ZodMiniType; query?: 
   'POST /v1/approvals/{approvalId}/decision': { body: DecisionBody },
   'GET /v1/tickets': { query: SearchQuery },
   'GET /v1/queues/{queue}/tickets': { query: QueueViewQuery },
+  'GET /v1/metrics/flow': { query: FlowQuery },
+  'GET /v1/metrics/kb-gaps': { query: KbGapsQuery },
 };

@@ -14,6 +14,8 @@ import {
   renderTemplate,
   type Ticket,
 } from '../domain';
+import { CSAT_LINK_DAYS, resolutionOf } from '../domain/csat';
+import { signCsatLink } from '../http/csat-link';
 import { signLink } from '../http/signed-link';
 
 export interface SendNotificationPorts {
@@ -55,7 +57,7 @@ export async function sendNotification(
   const { ticket, messages } = history;
 
   const now = ports.clock.now();
-  const vars = await variables(event, ticket, messages, ports, now);
+  const vars = await variables(event, ticket, messages, history.audit, ports, now);
   const template = ports.config.notifications[planned.template];
   const rendered = renderTemplate(template, vars, ticket.reference);
 
@@ -83,6 +85,7 @@ async function variables(
   event: DomainEvent,
   ticket: Ticket,
   messages: readonly Message[],
+  audit: readonly AuditEvent[],
   ports: SendNotificationPorts,
   now: Date,
 ): Promise<Record<string, string>> {
@@ -111,6 +114,7 @@ async function variables(
     approvalExpireAt: '',
     approvalOutcome: '',
     approvalReason: '',
+    csatLink: '',
   };
   if (event.type === 'approval.requested' || event.type === 'approval.decided') {
     const d = event.detail;
@@ -149,6 +153,18 @@ async function variables(
     });
     vars.link = `${ports.publicBaseUrl.replace(/\/$/, '')}/forms/context/${token}`;
     vars.linkExpiresAt = new Date(expiresAt * 1000).toUTCString();
+  }
+  // Only the resolution mail asks for a rating, and only of the resolution it announces (one survey each).
+  if (event.type === 'ticket.state_changed' && event.detail.to === 'resolved') {
+    const resolution = resolutionOf(audit, event.detail.occurredAt);
+    if (resolution) {
+      const token = signCsatLink(await ports.linkSecret(), {
+        ticketId: ticket.id,
+        resolution: resolution.seq,
+        expiresAt: Math.floor(now.getTime() / 1000) + CSAT_LINK_DAYS * 86_400,
+      });
+      vars.csatLink = `${ports.publicBaseUrl.replace(/\/$/, '')}/csat/${token}`;
+    }
   }
   if (event.type === 'ticket.message_added') {
     vars.body = messages.find((m) => m.id === event.detail.messageId)?.body ?? '';

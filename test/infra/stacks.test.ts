@@ -20,6 +20,7 @@ import {
   queues,
   stateMachineFunctions,
   stateMachines,
+  tableStreamConsumers,
 } from '../../infra/topology';
 import { tableDesign } from '../../shared/adapters/table-design';
 
@@ -505,7 +506,32 @@ describe('queues', () => {
         FunctionResponseTypes: ['ReportBatchItemFailures'],
       });
     }
-    stateless.resourceCountIs('AWS::Lambda::EventSourceMapping', queueConsumers().length);
+    stateless.resourceCountIs(
+      'AWS::Lambda::EventSourceMapping',
+      queueConsumers().length + tableStreamConsumers().length,
+    );
+  });
+
+  it('feeds the table stream to its consumers: entity filters, partial failures, bisection, retries, then a DLQ', () => {
+    expect(tableStreamConsumers().map(({ fn }) => fn.name)).toEqual(['project-metrics']);
+    for (const { fn, trigger } of tableStreamConsumers()) {
+      const dlqId = logicalIdAt(built.stateless, `${fn.name}-stream-dlq`);
+      stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: built.stateless.resolve(built.stateful.table.tableStreamArn),
+        FunctionName: { Ref: logicalIdAt(built.stateless, fn.name) },
+        BatchSize: trigger.batchSize,
+        StartingPosition: 'TRIM_HORIZON',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 5,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+        FilterCriteria: {
+          Filters: trigger.entities.map((entity) => ({
+            Pattern: JSON.stringify({ dynamodb: { NewImage: { entity: { S: [entity] } } } }),
+          })),
+        },
+      });
+    }
   });
   it('puts SLA-relevant ticket changes on sla-timers and SLA findings on escalations, each with its consumer', () => {
     const consumers = { 'sla-timers': 'start-sla-timer', escalations: 'apply-escalations' } as const;
@@ -910,6 +936,12 @@ describe('dead letters', () => {
       const redrive = queue.Properties.RedrivePolicy as { deadLetterTargetArn: unknown } | undefined;
       if (redrive) arns.push(redrive.deadLetterTargetArn);
     }
+    for (const mapping of resourcesOf(template, 'AWS::Lambda::EventSourceMapping')) {
+      const onFailure = (
+        mapping.Properties.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined
+      )?.OnFailure;
+      if (onFailure) arns.push(onFailure.Destination);
+    }
     for (const config of resourcesOf(template, 'AWS::Lambda::EventInvokeConfig')) {
       arns.push(
         (config.Properties.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure
@@ -958,7 +990,7 @@ describe('links secret', () => {
     });
   });
 
-  it('is readable by send-notification and supply-context only', () => {
+  it('is readable by send-notification, supply-context and submit-csat only', () => {
     const linksArn = JSON.stringify(built.stateless.resolve(built.stateful.linksSecret.secretArn));
     const readers = functions
       .filter((spec) =>
@@ -969,7 +1001,7 @@ describe('links secret', () => {
         ),
       )
       .map((spec) => spec.name);
-    expect(readers.sort()).toEqual(['send-notification', 'supply-context']);
+    expect(readers.sort()).toEqual(['send-notification', 'submit-csat', 'supply-context']);
   });
 });
 
@@ -1059,13 +1091,16 @@ describe('least privilege', () => {
     }
   });
 
-  it('uses no AWS managed policies and only X-Ray on Resource *', () => {
+  it('uses no AWS managed policies and only X-Ray (and, for stream consumers, ListStreams) on Resource *', () => {
     for (const role of Object.values(stateless.findResources('AWS::IAM::Role')) as Resource[]) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
     for (const spec of functions) {
       const starred = statementsOfFunction(spec.name).filter((s) => s.Resource === '*');
-      expect(actionsOf(starred).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      const stream = spec.triggers.some((t) => t.kind === 'table-stream') ? ['dynamodb:ListStreams'] : [];
+      expect(actionsOf(starred).sort(), spec.name).toEqual(
+        [...stream, 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'].sort(),
+      );
     }
   });
 });

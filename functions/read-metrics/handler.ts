@@ -1,0 +1,67 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { documentClient } from '../../shared/adapters/clients';
+import { systemClock } from '../../shared/adapters/clock';
+import { requiredEnv } from '../../shared/adapters/env';
+import { logger } from '../../shared/adapters/logger';
+import { MetricStore } from '../../shared/adapters/metric-store';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { workflowConfig } from '../../shared/config';
+import { authorize } from '../../shared/http/access';
+import { FlowQuery, KbGapsQuery } from '../../shared/http/contracts';
+import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
+import { MetricsRangeError, readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
+
+const tableName = requiredEnv('TABLE_NAME');
+const ports = {
+  metrics: new MetricStore(documentClient(), tableName),
+  tickets: new TicketRepository(documentClient(), tableName),
+};
+
+/**
+ * `GET /v1/metrics/flow?from=&to=&queue=&requestType=` (leads, admins): per-day flow numbers and range
+ * totals (created, resolved, reopened, FRT and resolution p50/p90, time blocked by kind, SLA attainment,
+ * escalations by tier, CSAT, credits), the backlog and its aging now, top drivers.
+ * `GET /v1/metrics/kb-gaps?days=30&threshold=20`: drivers seen more than `threshold` times in the window.
+ */
+export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    authorize(event);
+    const now = systemClock.now();
+    if (event.routeKey.endsWith('/kb-gaps')) {
+      const q = KbGapsQuery.safeParse(event.queryStringParameters ?? {});
+      if (!q.success) throw new ValidationFailedError(toIssues(q.error.issues));
+      return json(
+        200,
+        await readKbGaps({ windowDays: q.data.days, threshold: q.data.threshold, now }, ports),
+      );
+    }
+    const q = FlowQuery.safeParse(event.queryStringParameters ?? {});
+    if (!q.success) throw new ValidationFailedError(toIssues(q.error.issues));
+    const to = q.data.to ?? now.toISOString().slice(0, 10);
+    const from =
+      q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    if (q.data.queue && !Object.hasOwn(workflowConfig.queues, q.data.queue))
+      throw new ValidationFailedError([{ path: 'queue', message: `unknown queue ${q.data.queue}` }]);
+    try {
+      return json(
+        200,
+        await readFlowMetrics(
+          {
+            from,
+            to,
+            queue: q.data.queue,
+            requestType: q.data.requestType,
+            now,
+            queues: Object.keys(workflowConfig.queues),
+          },
+          ports,
+        ),
+      );
+    } catch (e: unknown) {
+      if (e instanceof MetricsRangeError)
+        throw new ValidationFailedError([{ path: 'from', message: e.message }]);
+      throw e;
+    }
+  });

@@ -1,0 +1,273 @@
+/**
+ * Flow metrics (seed 000: backlog, aging, reopens, time to first response, time blocked; seed 003: FRT,
+ * time to resolution, CSAT, backlog growth; "an issue seen more than 20 times a month deserves
+ * documentation"). Pure: what one change of the table adds to the aggregates, how aggregates add up,
+ * percentiles, and the KB-gap driver of a ticket. The stream consumer applies these increments once per
+ * stream record; the API sums them over days.
+ */
+import type { Approval } from './approvals';
+import type { BlockedOn, Ticket } from './ticket';
+
+/** One aggregate cell: a day × queue × request type. */
+export interface MetricKey {
+  readonly day: string;
+  readonly queue: string;
+  readonly requestType: string;
+}
+
+/** What a change adds to its cell: counters (summed) and durations (appended, for exact percentiles). */
+export interface MetricIncrement {
+  readonly key: MetricKey;
+  readonly counters: Readonly<Record<string, number>>;
+  readonly firstResponseMinutes?: readonly number[];
+  readonly resolutionHours?: readonly number[];
+}
+
+/** A request type plus the normalised subject: what customers keep asking about. */
+export interface DriverIncrement {
+  readonly day: string;
+  readonly driver: string;
+  readonly requestType: string;
+  readonly label: string;
+  readonly example: { readonly ticketId: string; readonly reference: string; readonly subject: string };
+}
+
+const day = (iso: string) => iso.slice(0, 10);
+const BLOCK_KINDS: readonly BlockedOn[] = ['customer', 'team', 'approval'];
+const minutesBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 60_000;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+const STOPWORDS = new Set(
+  'a an and are as at be but by can cannot do does for from has have how i in is it its me my no not of on or our please re fw fwd the this to was we what when why with you your still again help issue problem question'.split(
+    ' ',
+  ),
+);
+
+/**
+ * The driver of a ticket: request type + the subject's significant words (lower case, no references, ids,
+ * numbers or punctuation, no stopwords), sorted so word order does not split a driver.
+ */
+export function driverOf(ticket: Pick<Ticket, 'requestType' | 'subject'>): { driver: string; label: string } {
+  const words = ticket.subject
+    .toLowerCase()
+    .replace(/\[fd-\d+\]/g, ' ')
+    .replace(/\b[a-z]*[-_]?\d[\w-]*\b/g, ' ')
+    .replace(/[^\p{L}\s]/gu, ' ')
+    .split(/\s+/)
+    .filter((w) => w.length > 2 && !STOPWORDS.has(w));
+  const significant = [...new Set(words)].sort().slice(0, 5);
+  const label = significant.join(' ') || '(no subject words)';
+  return { driver: `${ticket.requestType}#${label.replace(/\s+/g, '-')}`, label };
+}
+
+const keyOf = (ticket: Pick<Ticket, 'queue' | 'requestType'>, at: string): MetricKey => ({
+  day: day(at),
+  queue: ticket.queue,
+  requestType: ticket.requestType,
+});
+
+/**
+ * What a change of a ticket item (its old and new image) adds: created, resolved (with its resolution
+ * time), reopened, closed, time blocked by kind (when a block ends), SLA targets met or breached (first
+ * response time when the first-response target is met), escalations by tier; and the driver of a new ticket.
+ */
+export function ticketIncrements(
+  previous: Ticket | undefined,
+  ticket: Ticket,
+): { increments: MetricIncrement[]; drivers: DriverIncrement[] } {
+  const increments: MetricIncrement[] = [];
+  const drivers: DriverIncrement[] = [];
+  const add = (at: string, counters: Record<string, number>, extra: Partial<MetricIncrement> = {}) =>
+    increments.push({ key: keyOf(ticket, at), counters, ...extra });
+
+  if (!previous) {
+    add(ticket.createdAt, { created: 1 });
+    const { driver, label } = driverOf(ticket);
+    drivers.push({
+      day: day(ticket.createdAt),
+      driver,
+      requestType: ticket.requestType,
+      label,
+      example: { ticketId: ticket.id, reference: ticket.reference, subject: ticket.subject },
+    });
+  }
+  const before = previous?.state;
+  if (previous && before !== ticket.state) {
+    if (ticket.state === 'resolved')
+      add(
+        ticket.updatedAt,
+        { resolved: 1 },
+        { resolutionHours: [round2(minutesBetween(ticket.createdAt, ticket.updatedAt) / 60)] },
+      );
+    if (before === 'resolved' && ticket.state === 'in_progress') add(ticket.updatedAt, { reopened: 1 });
+    if (ticket.state === 'closed') add(ticket.updatedAt, { closed: 1 });
+  }
+  const blocked: Record<string, number> = {};
+  for (const kind of BLOCK_KINDS) {
+    const delta = (ticket.timeBlockedSeconds[kind] ?? 0) - (previous?.timeBlockedSeconds[kind] ?? 0);
+    if (delta > 0) blocked[`blockedSeconds_${kind}`] = delta;
+  }
+  if (Object.keys(blocked).length > 0) add(ticket.updatedAt, blocked);
+
+  for (const target of ticket.sla?.targets ?? []) {
+    const old = previous?.sla?.targets.find((t) => t.target === target.target);
+    if (target.metAt && !old?.metAt) {
+      add(
+        target.metAt,
+        { [`slaMet_${target.target}`]: 1, slaMet: 1 },
+        target.target === 'firstResponse'
+          ? { firstResponseMinutes: [round2(minutesBetween(ticket.createdAt, target.metAt))] }
+          : {},
+      );
+    }
+    if (target.breachedAt && !old?.breachedAt)
+      add(target.breachedAt, { [`slaBreached_${target.target}`]: 1, slaBreached: 1 });
+  }
+  const esc = ticket.escalation;
+  if (esc && (esc.path !== previous?.escalation?.path || esc.step !== previous?.escalation?.step)) {
+    add(esc.escalatedAt, { [`escalations_tier${esc.tier}`]: 1, escalations: 1 });
+  }
+  return { increments, drivers };
+}
+
+/** Credits asked for and approved (counts and amounts per currency), attributed to the ticket's cell. */
+export function approvalIncrements(
+  previous: Approval | undefined,
+  approval: Approval,
+  ticket: Pick<Ticket, 'queue' | 'requestType'>,
+): MetricIncrement[] {
+  if (approval.kind !== 'credit' || !approval.amount) return [];
+  const out: MetricIncrement[] = [];
+  const currency = approval.amount.currency;
+  if (!previous)
+    out.push({
+      key: keyOf(ticket, approval.requestedAt),
+      counters: { creditsRequested: 1, [`creditsRequestedAmount_${currency}`]: approval.amount.value },
+    });
+  if (approval.state === 'approved' && previous?.state !== 'approved')
+    out.push({
+      key: keyOf(ticket, approval.decidedAt ?? approval.requestedAt),
+      counters: { creditsApproved: 1, [`creditsApprovedAmount_${currency}`]: approval.amount.value },
+    });
+  return out;
+}
+
+/** A CSAT answer, attributed to the ticket's cell on the day it was given. */
+export function csatIncrement(
+  score: number,
+  at: string,
+  ticket: Pick<Ticket, 'queue' | 'requestType'>,
+): MetricIncrement {
+  return { key: keyOf(ticket, at), counters: { csatCount: 1, csatSum: score, [`csat_${score}`]: 1 } };
+}
+
+/** The aggregate of one cell (or any sum of cells). */
+export interface Aggregate {
+  counters: Record<string, number>;
+  firstResponseMinutes: number[];
+  resolutionHours: number[];
+}
+
+export const emptyAggregate = (): Aggregate => ({
+  counters: {},
+  firstResponseMinutes: [],
+  resolutionHours: [],
+});
+
+export function addInto(
+  into: Aggregate,
+  part: Pick<MetricIncrement, 'counters' | 'firstResponseMinutes' | 'resolutionHours'>,
+): Aggregate {
+  for (const [name, n] of Object.entries(part.counters)) into.counters[name] = (into.counters[name] ?? 0) + n;
+  into.firstResponseMinutes.push(...(part.firstResponseMinutes ?? []));
+  into.resolutionHours.push(...(part.resolutionHours ?? []));
+  return into;
+}
+
+/** Nearest-rank percentile (p in 0..100); null for no values. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = values.toSorted((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? null;
+}
+
+/** The numbers a dashboard shows for an aggregate (one day, or a range). */
+export function flowNumbers(a: Aggregate) {
+  const c = (name: string) => a.counters[name] ?? 0;
+  const byPrefix = (prefix: string) =>
+    Object.fromEntries(
+      Object.entries(a.counters)
+        .filter(([k]) => k.startsWith(prefix))
+        .map(([k, v]) => [k.slice(prefix.length), v]),
+    );
+  const hours = (s: number) => round2(s / 3600);
+  return {
+    created: c('created'),
+    resolved: c('resolved'),
+    reopened: c('reopened'),
+    closed: c('closed'),
+    firstResponse: {
+      count: a.firstResponseMinutes.length,
+      p50Minutes: percentile(a.firstResponseMinutes, 50),
+      p90Minutes: percentile(a.firstResponseMinutes, 90),
+    },
+    resolution: {
+      count: a.resolutionHours.length,
+      p50Hours: percentile(a.resolutionHours, 50),
+      p90Hours: percentile(a.resolutionHours, 90),
+    },
+    blockedHours: {
+      customer: hours(c('blockedSeconds_customer')),
+      team: hours(c('blockedSeconds_team')),
+      approval: hours(c('blockedSeconds_approval')),
+    },
+    sla: { met: c('slaMet'), breached: c('slaBreached') },
+    escalations: {
+      tier1: c('escalations_tier1'),
+      tier2: c('escalations_tier2'),
+      tier3: c('escalations_tier3'),
+    },
+    csat: { count: c('csatCount'), sum: c('csatSum') },
+    credits: {
+      requested: c('creditsRequested'),
+      approved: c('creditsApproved'),
+      requestedAmount: byPrefix('creditsRequestedAmount_'),
+      approvedAmount: byPrefix('creditsApprovedAmount_'),
+    },
+  };
+}
+
+/** Range totals with the rates leads read at a glance. */
+export function totals(a: Aggregate) {
+  const n = flowNumbers(a);
+  const judged = n.sla.met + n.sla.breached;
+  return {
+    ...n,
+    reopenRate: n.resolved > 0 ? round2(n.reopened / n.resolved) : null,
+    slaAttainment: judged > 0 ? round2(n.sla.met / judged) : null,
+    csatAverage: n.csat.count > 0 ? round2(n.csat.sum / n.csat.count) : null,
+  };
+}
+
+/** Open tickets by age, as of `now`. */
+export function agingBuckets(createdAts: readonly string[], now: Date) {
+  const buckets = { lt1d: 0, d1to3: 0, d3to7: 0, d7to30: 0, gt30d: 0 };
+  for (const at of createdAts) {
+    const days = (now.getTime() - Date.parse(at)) / 86_400_000;
+    if (days < 1) buckets.lt1d++;
+    else if (days < 3) buckets.d1to3++;
+    else if (days < 7) buckets.d3to7++;
+    else if (days < 30) buckets.d7to30++;
+    else buckets.gt30d++;
+  }
+  return buckets;
+}
+
+/** The days from `from` to `to` inclusive (YYYY-MM-DD, UTC). */
+export function daysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MetricStore, type ProjectedRecord } from '../../shared/adapters/metric-store';
+import { freshTable } from '../support/dynamodb';
+
+const key = { day: '2026-11-20', queue: 'billing', requestType: 'billing_dispute' };
+const record = (id: string, extra: Partial<ProjectedRecord> = {}): ProjectedRecord => ({
+  id,
+  increments: [{ key, counters: { created: 1 } }],
+  drivers: [],
+  ...extra,
+});
+
+describe('MetricStore against DynamoDB Local', () => {
+  let table: Awaited<ReturnType<typeof freshTable>>;
+  let store: MetricStore;
+  beforeAll(async () => {
+    table = await freshTable();
+    store = new MetricStore(table.db, table.tableName);
+  });
+  afterAll(async () => {
+    await table.drop();
+  });
+
+  it('applies each stream record exactly once, however often it is delivered', async () => {
+    expect(
+      await store.apply([
+        record('r1'),
+        record('r2', { increments: [{ key, counters: { resolved: 1 }, resolutionHours: [5] }] }),
+      ]),
+    ).toBe(2);
+    // r1 again (a redelivery), together with a new record: only the new one counts.
+    expect(
+      await store.apply([
+        record('r1'),
+        record('r3', { increments: [{ key, counters: { resolved: 1 }, resolutionHours: [7] }] }),
+      ]),
+    ).toBe(1);
+    expect(await store.apply([record('r1'), record('r2')])).toBe(0);
+    const { cells } = await store.day(key.day);
+    expect(cells).toEqual([
+      expect.objectContaining({
+        queue: 'billing',
+        requestType: 'billing_dispute',
+        counters: expect.objectContaining({ created: 1, resolved: 2 }),
+        resolutionHours: [5, 7],
+      }),
+    ]);
+  });
+
+  it('splits a large batch into transactions of at most 100 items, and counts drivers with examples', async () => {
+    const many = Array.from({ length: 250 }, (_, i) =>
+      record(`big-${i}`, {
+        increments: [{ key: { ...key, day: '2026-11-21', queue: `q${i % 3}` }, counters: { created: 1 } }],
+        drivers: [
+          {
+            day: '2026-11-21',
+            driver: 'general_question#password-reset',
+            requestType: 'general_question',
+            label: 'password reset',
+            example: { ticketId: `t${i}`, reference: `FD-${i}`, subject: `Password reset ${i}` },
+          },
+        ],
+      }),
+    );
+    expect(await store.apply(many)).toBe(250);
+    const { cells, drivers } = await store.day('2026-11-21');
+    expect(cells.map((c) => c.counters.created).reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(250);
+    expect(drivers).toEqual([
+      expect.objectContaining({
+        driver: 'general_question#password-reset',
+        count: 250,
+        examples: expect.any(Array),
+      }),
+    ]);
+    expect(drivers[0]?.examples.length).toBeLessThanOrEqual(3);
+  });
+});

@@ -1,0 +1,205 @@
+/**
+ * `npm run cost`: what a ticket costs to run in AWS. Starts the local runtime as its own process (fresh
+ * data), runs COST_LIFECYCLES (default 50) typical ticket lifecycles through the public API — a webhook
+ * opens the ticket (acknowledgement mailed), an agent opens it and replies (mailed), moves it to
+ * in_progress and resolves it (resolution mailed), then the SLA timers run out — and reads the billable
+ * operations the runtime counted (`GET /local/costs`, shared/adapters/billing-meter.ts). Prints the
+ * operations per lifecycle and dollars per 1,000 lifecycles at list prices (shared/domain/pricing.ts), and
+ * writes the per-lifecycle profile to shared/metrics/cost-profile.json, which `GET /v1/metrics/cost` prices.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { functions } from '../../infra/topology';
+import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
+import { billableOperations, costReport, priceTable, services } from '../../shared/domain/pricing';
+import { type CostProfile, CostProfileSchema } from '../../shared/use-cases/cost-report';
+import { apiAs } from '../support/api';
+import { drain, outbox } from '../support/mail';
+import { ROOT, startRuntimeProcess } from '../support/runtime-process';
+import { postWebhook } from '../support/webhooks';
+
+const N = Number(process.env.COST_LIFECYCLES ?? 50);
+const PROFILE = resolve(ROOT, 'shared/metrics/cost-profile.json');
+const LIFECYCLE =
+  'webhook intake → acknowledgement mail → agent opens the ticket and replies (mailed) → in_progress → ' +
+  'resolved (resolution mail) → SLA timers run out';
+const AGENT = 'agent@example.com';
+
+interface TicketView {
+  ticket: { id: string; version: number; state: string; reference: string };
+  transitions: string[];
+}
+
+async function main(): Promise<void> {
+  if (!Number.isInteger(N) || N < 1) throw new Error(`COST_LIFECYCLES must be a whole number ≥ 1, got ${N}`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-cost-'));
+  console.log('Frontdoor cost — starting the local runtime (fresh data dir) …');
+  const runtime = await startRuntimeProcess({ dataDir });
+  const as = apiAs(
+    () => runtime.url,
+    () => dataDir,
+  );
+  const post = (path: string, body: unknown) =>
+    fetch(`${runtime.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+  let conflicts = 0;
+
+  /** What the agent sees when they open the ticket (after the system's own work has settled). */
+  const open = async (ref: string): Promise<TicketView> => {
+    await drain(runtime.url);
+    const res = await as(AGENT, `/v1/tickets/${ref}`);
+    if (res.status !== 200) throw new Error(`GET ${ref} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as unknown as TicketView;
+  };
+  /** An agent's write with If-Match; a 409 (system bookkeeping moved the version) is re-read and retried. */
+  const write = async (ref: string, path: string, body: unknown, view: TicketView, expected: number) => {
+    let version = view.ticket.version;
+    for (let attempt = 0; ; attempt++) {
+      const res = await as(AGENT, `/v1/tickets/${ref}${path}`, { method: 'POST', body, ifMatch: version });
+      if (res.status === expected) return;
+      if (res.status !== 409 || attempt >= 3)
+        throw new Error(`POST ${ref}${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      conflicts++;
+      version = (await open(ref)).ticket.version;
+    }
+  };
+
+  /** Long after: every SLA clock has run out, so each timer looks a last time and ends. */
+  const letTimersEnd = async () => {
+    const res = await post('/local/clock', { advanceMinutes: 30 * 24 * 60 });
+    if (!res.ok) throw new Error(`POST /local/clock answered ${res.status}`);
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      await drain(runtime.url);
+      const executions = (await (await fetch(`${runtime.url}/local/executions`)).json()) as Array<{
+        status: string;
+      }>;
+      if (!executions.some((e) => e.status === 'RUNNING')) return;
+      if (Date.now() > deadline) throw new Error('state machine executions still running after 60 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+
+  const lifecycle = async (id: string) => {
+    const created = await postWebhook(runtime.url, 'demo', {
+      id,
+      subject: `How do I export my reports? (${id})`,
+      body: 'Hello, I would like to export last month’s reports as CSV. Where do I find that? Thanks, Sam',
+      requester: { email: `${id}@customer.example`, name: 'Sam Customer' },
+    });
+    if (created.status !== 202)
+      throw new Error(`webhook answered ${created.status}: ${JSON.stringify(created.body)}`);
+    const ref = String(created.body.reference);
+    let view = await open(ref);
+    await write(
+      ref,
+      '/messages',
+      { visibility: 'public', body: 'Settings → Export gives you a CSV of any month.' },
+      view,
+      201,
+    );
+    view = await open(ref);
+    if (view.ticket.state !== 'in_progress') {
+      if (!view.transitions.includes('in_progress'))
+        throw new Error(`${ref} cannot move from ${view.ticket.state} to in_progress`);
+      await write(ref, '/transition', { to: 'in_progress' }, view, 200);
+      view = await open(ref);
+    }
+    await write(ref, '/transition', { to: 'resolved' }, view, 200);
+    // Each ticket's timers end before the next ticket opens, so no two lifecycles share the process.
+    await letTimersEnd();
+  };
+  try {
+    // One lifecycle to warm up (first calls compile code paths), then count from zero.
+    await lifecycle(`cost-warmup-${Date.now()}`);
+    await post('/local/costs/reset', {});
+    const mailsBefore = (await outbox(runtime.url)).length;
+
+    const run = Date.now();
+    const started = performance.now();
+    console.log(`\nRunning ${N} lifecycles: ${LIFECYCLE}`);
+    for (let i = 0; i < N; i++) {
+      await lifecycle(`cost-${run}-${i}`);
+      const done = i + 1;
+      if (process.stderr.isTTY) process.stderr.write(`\r\x1b[K  … ${done}/${N}`);
+      else if (done % Math.max(1, Math.floor(N / 5)) === 0 || done === N)
+        process.stderr.write(`  … ${done}/${N}\n`);
+    }
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+    const seconds = (performance.now() - started) / 1000;
+    const snapshot = (await (await fetch(`${runtime.url}/local/costs`)).json()) as MeterSnapshot;
+    const mails = (await outbox(runtime.url)).length - mailsBefore;
+    console.log(
+      `  ${N} lifecycles in ${seconds.toFixed(1)} s; ${mails} mails in the outbox (${(mails / N).toFixed(1)} per lifecycle)` +
+        (conflicts ? `; ${conflicts} agent write(s) retried after a 409` : ''),
+    );
+
+    const report = costReport(snapshot.counts, N);
+    const prices = priceTable.prices;
+    console.log('\nBillable operations per lifecycle (counted by the runtime and the metered SDK clients):');
+    for (const op of billableOperations) {
+      const n = report.perLifecycleOperations[op];
+      console.log(`  ${op.padEnd(32)} ${fmtCount(n).padStart(10)}   ${prices[op].unit}`);
+    }
+
+    console.log(
+      `\nDollars per 1,000 lifecycles (${priceTable.region} list prices as of ${priceTable.asOf}; re-check them, see README "Cost per ticket"):`,
+    );
+    const byService = report.perThousandLifecycles.byService;
+    for (const service of services.toSorted((a, b) => byService[b] - byService[a])) {
+      const lines = report.lines.filter((l) => l.service === service && l.perThousandLifecycles > 0);
+      const detail = lines
+        .map((l) => `${l.operation.split('.')[1]} ${usd(l.perThousandLifecycles)}`)
+        .join(', ');
+      const share = report.perThousandLifecycles.total
+        ? (100 * byService[service]) / report.perThousandLifecycles.total
+        : 0;
+      console.log(
+        `  ${service.padEnd(16)} ${usd(byService[service]).padStart(10)}  ${share.toFixed(1).padStart(5)} %${detail ? `   (${detail})` : ''}`,
+      );
+    }
+    console.log(`  ${'total'.padEnd(16)} ${usd(report.perThousandLifecycles.total).padStart(10)}`);
+    console.log(`  = $${(report.perThousandLifecycles.total / 1000).toFixed(6)} per ticket lifecycle`);
+
+    console.log('\nLambda per lifecycle, by function (invocations, average billed ms, memory):');
+    const memory = new Map(functions.map((f) => [f.name, f.memoryMb]));
+    const profileFunctions: CostProfile['functions'] = {};
+    for (const [name, u] of Object.entries(snapshot.functions).sort(
+      ([, a], [, b]) => b.gbSeconds - a.gbSeconds,
+    )) {
+      const memoryMb = memory.get(name) ?? 0;
+      profileFunctions[name] = {
+        invocations: round(u.invocations / N),
+        averageBilledMs: round(u.billedMs / u.invocations),
+        gbSeconds: round(u.gbSeconds / N, 6),
+        memoryMb,
+      };
+      console.log(
+        `  ${name.padEnd(20)} ${fmtCount(u.invocations / N).padStart(6)} ×  ${(u.billedMs / u.invocations).toFixed(0).padStart(5)} ms  ${String(memoryMb).padStart(5)} MB`,
+      );
+    }
+
+    const profile: CostProfile = CostProfileSchema.parse({
+      measuredAt: new Date().toISOString(),
+      lifecycles: N,
+      lifecycle: LIFECYCLE,
+      operations: snapshot.counts,
+      perLifecycleOperations: report.perLifecycleOperations,
+      functions: profileFunctions,
+    });
+    writeFileSync(PROFILE, `${JSON.stringify(profile, null, 2)}\n`);
+    console.log(`\nWrote ${PROFILE.slice(ROOT.length + 1)} (N=${N}, ${profile.measuredAt}).`);
+  } finally {
+    await runtime.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const round = (n: number, digits = 4) => Math.round(n * 10 ** digits) / 10 ** digits;
+const fmtCount = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(n < 1 ? 4 : 2));
+const usd = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(5) : n.toFixed(4)}`;
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
