@@ -626,6 +626,7 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [
       { kind: 'http', method: 'GET', path: '/v1/metrics/flow', auth: 'jwt' },
       { kind: 'http', method: 'GET', path: '/v1/metrics/kb-gaps', auth: 'jwt' },
+      { kind: 'http', method: 'GET', path: '/v1/metrics/cost', auth: 'jwt' },
     ],
     env: common,
     grants: ['table:read'],

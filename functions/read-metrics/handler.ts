@@ -10,6 +10,7 @@ import { workflowConfig } from '../../shared/config';
 import { authorize } from '../../shared/http/access';
 import { FlowQuery, KbGapsQuery } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
+import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
 import { MetricsRangeError, readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
 
 const tableName = requiredEnv('TABLE_NAME');
@@ -23,12 +24,14 @@ const ports = {
  * totals (created, resolved, reopened, FRT and resolution p50/p90, time blocked by kind, SLA attainment,
  * escalations by tier, CSAT, credits), the backlog and its aging now, top drivers.
  * `GET /v1/metrics/kb-gaps?days=30&threshold=20`: drivers seen more than `threshold` times in the window.
+ * `GET /v1/metrics/cost`: dollars per 1,000 ticket lifecycles (the measured operation profile × list prices).
  */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     authorize(event);
     const now = systemClock.now();
+    if (event.routeKey.endsWith('/cost')) return json(200, costPerThousandLifecycles());
     if (event.routeKey.endsWith('/kb-gaps')) {
       const q = KbGapsQuery.safeParse(event.queryStringParameters ?? {});
       if (!q.success) throw new ValidationFailedError(toIssues(q.error.issues));

@@ -43,6 +43,7 @@ export const routeAccess = {
   'GET /v1/mail/log': { roles: ['agent', 'lead', 'admin'], action: 'reading the mail log' },
   'GET /v1/metrics/flow': { roles: ['lead', 'admin'], action: 'reading flow metrics' },
   'GET /v1/metrics/kb-gaps': { roles: ['lead', 'admin'], action: 'reading the KB-gap signal' },
+  'GET /v1/metrics/cost': { roles: ['lead', 'admin'], action: 'reading the cost per ticket' },
 } as const satisfies Record<string, RouteAccess>;
 export type RouteKey = keyof typeof routeAccess;
 

@@ -99,6 +99,10 @@ describe('flow metrics from the table stream in the local runtime', () => {
       }),
     ]);
     expect((await as('lead@example.com', '/v1/metrics/kb-gaps')).body.gaps).toEqual([]);
+    const cost = await as('lead@example.com', '/v1/metrics/cost');
+    expect(cost.status).toBe(200);
+    expect(cost.body).toMatchObject({ perThousandLifecycles: { total: expect.any(Number) } });
+    expect((cost.body.perThousandLifecycles as { total: number }).total).toBeGreaterThan(0);
     const agent = await as('agent@example.com', '/v1/metrics/flow');
     expect(agent).toMatchObject({ status: 403, body: { rule: 'route-roles' } });
     expect((await as('lead@example.com', '/v1/metrics/flow?from=2026-13-01')).status).toBe(400);
