@@ -612,7 +612,7 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/project-metrics/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    triggers: [{ kind: 'table-stream', batchSize: 100, entities: ['ticket', 'audit'] }],
+    triggers: [{ kind: 'table-stream', batchSize: 100, entities: ['ticket', 'approval', 'audit'] }],
     env: common,
     grants: ['table:read', 'table:write'],
   },

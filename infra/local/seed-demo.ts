@@ -2,15 +2,18 @@
 // runtime, so the flow-metrics dashboard shows something on the first run.
 //
 // Each ticket's whole life is simulated with the domain's own functions (openTicket, transition, replies,
-// approvals, escalations, the SLA clock) at backdated moments, then written straight to the table with
-// TicketRepository: one transaction for the opening (ticket, first message, audit, dedupe key) and one for
-// the rest of its history. Nothing is published and nothing is mailed — the past needs no notifier — but
-// the table stream carries every write to the metrics projection, so the dashboard's numbers come from the
-// real projection, not from this script.
+// approvals, escalations, CSAT, the SLA clock's looks) at backdated moments, then written straight to the
+// table through TicketRepository: the opening (ticket, first message, opening audit, reference, dedupe
+// key), then the rest of its history cut at every milestone the metrics projection counts from the
+// ticket's old and new image (a resolution, a reopen, a closure, an escalation step). Nothing is published
+// and nothing is mailed — the past needs no notifier — but the table stream carries every write to
+// `project-metrics`, so the dashboard's numbers come from the real projection, not from this script.
+// DynamoDB Local's single writer is the bottleneck, so the repository's writes for ten tickets at a time
+// are recorded and packed into shared transactions, round by round (see writeBatch).
 //
-// Reproducible: every ticket draws from its own PRNG seeded by (--seed, index), so the same seed gives the
-// same history whatever the concurrency; its dedupe key is derived from the same pair, so running the
-// script twice with one seed adds nothing the second time.
+// Reproducible: every ticket draws from its own PRNG seeded by (--seed, index), ids included, so the same
+// seed gives the same history whatever the concurrency; its dedupe key is derived from the same pair, so
+// running the script twice with one seed adds nothing the second time.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

@@ -84,6 +84,43 @@ describe('flow metrics from the table stream in the local runtime', () => {
     expect((billing.body.totals as { created: number }).created).toBe(0);
   });
 
+  it('counts credits asked for and approved, with their amounts', async () => {
+    const created = await postWebhook(runtime.url, 'demo', {
+      id: 'credit-1',
+      subject: 'Charged twice',
+      body: 'Please credit',
+      requester: { email: 'ops@bigcorp.example' },
+      requestType: 'billing_dispute',
+      fields: { invoiceId: 'INV-9', customerId: 'C-9' },
+    });
+    const ref = String(created.body.reference);
+    await drain(runtime.url);
+    const version = ((await as('agent@example.com', `/v1/tickets/${ref}`)).body.ticket as Ticket).version;
+    const asked = await as('agent@example.com', `/v1/tickets/${ref}/approvals`, {
+      method: 'POST',
+      ifMatch: version,
+      body: { kind: 'credit', amount: { value: 750, currency: 'EUR' }, summary: 'double charge' },
+    });
+    expect(asked.status).toBe(201);
+    const id = (asked.body.approval as { id: string }).id;
+    expect(
+      (
+        await as('finance@example.com', `/v1/approvals/${id}/decision`, {
+          method: 'POST',
+          body: { decision: 'approve', reason: 'ok' },
+        })
+      ).status,
+    ).toBe(200);
+    await drain(runtime.url);
+    const flow = await as('lead@example.com', `/v1/metrics/flow?from=${today()}&to=${today()}`);
+    expect((flow.body.totals as Record<string, unknown>).credits).toEqual({
+      requested: 1,
+      approved: 1,
+      requestedAmount: { EUR: 750 },
+      approvedAmount: { EUR: 750 },
+    });
+  });
+
   it('flags a driver seen more often than the threshold, with examples; agents may not read metrics', async () => {
     for (let i = 0; i < 4; i++) await open(`pw-${i}`, `Password reset link expired ${1000 + i}`);
     await drain(runtime.url);

@@ -15,6 +15,7 @@ import { announce, liveRegionElement } from './messages';
 import { parseRoute, type Route } from './router';
 import type { AppConfig, Me } from './types';
 import { approvalsScreen } from './views/approvals';
+import { metricsScreen } from './views/metrics';
 import { queueScreen } from './views/queue';
 import { queuesScreen } from './views/queues';
 import { ticketScreen } from './views/ticket';
@@ -164,6 +165,7 @@ const screens: Record<Route['name'], Screen> = {
   mine: queueScreen,
   ticket: ticketScreen,
   approvals: approvalsScreen,
+  metrics: metricsScreen,
   not_found: async (_app, host) => {
     host.append(
       h('h1', { tabindex: -1 }, 'Page not found'),
@@ -216,6 +218,9 @@ async function startSession(config: AppConfig): Promise<void> {
     : [];
   if (me.roles.includes('approver'))
     navLinks.push(['#/approvals', 'Approvals', (r) => r.name === 'approvals']);
+  // The flow-metrics dashboard is for leads and admins (the API refuses everyone else).
+  if (me.roles.includes('lead') || me.roles.includes('admin'))
+    navLinks.push(['#/metrics', 'Metrics', (r) => r.name === 'metrics']);
   const nav = h(
     'nav',
     { 'aria-label': 'Main' },

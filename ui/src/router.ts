@@ -1,14 +1,19 @@
-/** A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`. */
+/**
+ * A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`, and
+ * `#/metrics?from=&to=&queue=&requestType=` (the dashboard keeps its filters in the address, so a view can be shared).
+ */
 export type Route =
   | { name: 'queues' }
   | { name: 'queue'; queue: string }
   | { name: 'mine' }
   | { name: 'ticket'; id: string }
   | { name: 'approvals' }
+  | { name: 'metrics'; query: string }
   | { name: 'not_found'; hash: string };
 
 export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, '') || '/queues';
+  const [rawPath = '', query = ''] = hash.replace(/^#/, '').split('?', 2);
+  const path = rawPath || '/queues';
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const [first, second, ...rest] = parts;
   if (rest.length === 0) {
@@ -17,6 +22,7 @@ export function parseRoute(hash: string): Route {
     if (first === 'mine' && second === undefined) return { name: 'mine' };
     if (first === 'tickets' && second) return { name: 'ticket', id: second };
     if (first === 'approvals' && second === undefined) return { name: 'approvals' };
+    if (first === 'metrics' && second === undefined) return { name: 'metrics', query };
   }
   return { name: 'not_found', hash };
 }
@@ -33,6 +39,8 @@ export function hrefOf(route: Route): string {
       return `#/tickets/${encodeURIComponent(route.id)}`;
     case 'approvals':
       return '#/approvals';
+    case 'metrics':
+      return route.query ? `#/metrics?${route.query}` : '#/metrics';
     case 'not_found':
       return route.hash;
   }
