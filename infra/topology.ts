@@ -260,7 +260,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/webhooks/{source}', auth: 'none' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put', 'secrets:webhooks'],
+    grants: ['table:read', 'table:write', 'secrets:webhooks'],
   },
   {
     name: 'get-ticket',
@@ -290,7 +290,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 60,
     triggers: [{ kind: 'inbound-mail' }],
     env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' }, SUPPORT_ADDRESS: { ref: 'mail.supportAddress' } },
-    grants: ['table:read', 'table:write', 'bus:put', 'objects:read', 'objects:write'],
+    grants: ['table:read', 'table:write', 'objects:read', 'objects:write'],
   },
   {
     name: 'hand-off-ticket',
@@ -381,7 +381,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/forms/{requestType}', auth: 'none' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'supply-context',
@@ -394,7 +394,7 @@ export const functions: readonly FunctionSpec[] = [
       { kind: 'http', method: 'POST', path: '/v1/context/{token}', auth: 'none' },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
-    grants: ['table:read', 'table:write', 'bus:put', 'secrets:links'],
+    grants: ['table:read', 'table:write', 'secrets:links'],
   },
   {
     name: 'check-sla',
@@ -426,7 +426,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 10,
     triggers: [{ kind: 'queue', queue: 'escalations', batchSize: 10 }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'escalate-ticket',
@@ -440,7 +440,7 @@ export const functions: readonly FunctionSpec[] = [
       { kind: 'http', method: 'POST', path: '/v1/tickets/{id}/escalation/acknowledge', auth: 'jwt' },
     ],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'transition-ticket',
@@ -451,7 +451,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 5,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/transition', auth: 'jwt' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'request-approval',
@@ -462,7 +462,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 5,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/approvals', auth: 'jwt' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'list-approvals',
@@ -518,7 +518,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'integrations', batchSize: 10 }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'receive-event',
@@ -563,7 +563,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 5,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/messages', auth: 'jwt' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'assign-ticket',
@@ -573,7 +573,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 5,
     triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/assign', auth: 'jwt' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'update-ticket',
@@ -583,7 +583,7 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 5,
     triggers: [{ kind: 'http', method: 'PATCH', path: '/v1/tickets/{id}', auth: 'jwt' }],
     env: common,
-    grants: ['table:read', 'table:write', 'bus:put'],
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'merge-ticket',
@@ -617,6 +617,18 @@ export const functions: readonly FunctionSpec[] = [
     grants: ['table:read', 'table:write'],
   },
   {
+    name: 'publish-events',
+    description:
+      'The transactional outbox: events committed with ticket changes, from the table stream onto the bus (at least once, stable eventId)',
+    entry: 'functions/publish-events/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    // Only new outbox items reach it (the stream filter); TTL deletions of old ones carry no new image.
+    triggers: [{ kind: 'table-stream', batchSize: 100, entities: ['outbox'] }],
+    env: { EVENT_BUS_NAME: { ref: 'bus.name' }, POWERTOOLS_SERVICE_NAME: 'frontdoor' },
+    grants: ['bus:put'],
+  },
+  {
     name: 'read-metrics',
     description:
       'Agent API (leads): flow metrics over a date range and the KB-gap signal (metric items, never a Scan)',
@@ -643,7 +655,7 @@ export const functions: readonly FunctionSpec[] = [
       { kind: 'http', method: 'POST', path: '/v1/csat/{token}', auth: 'none' },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
-    grants: ['table:read', 'table:write', 'bus:put', 'secrets:links'],
+    grants: ['table:read', 'table:write', 'secrets:links'],
   },
 ];
 

@@ -1,9 +1,8 @@
 import type { SESEvent } from 'aws-lambda';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
-import { documentClient, eventBridgeClient } from '../../shared/adapters/clients';
+import { documentClient } from '../../shared/adapters/clients';
 import { systemClock } from '../../shared/adapters/clock';
 import { requiredEnv } from '../../shared/adapters/env';
-import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { logger } from '../../shared/adapters/logger';
 import { parseMail } from '../../shared/adapters/mail-parser';
 import { INBOUND_MAIL_PREFIX, S3ObjectStore, s3Client } from '../../shared/adapters/object-store';
@@ -14,7 +13,6 @@ import { receiveEmail } from '../../shared/use-cases/receive-email';
 const ports = {
   tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
   accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
-  events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
   objects: new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET')),
   parse: parseMail,
   clock: systemClock,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type DurableList, type DurableRecords, timeOrderedId } from './durable-records';
 import { matchesPattern } from './event-pattern';
 
 export interface BusEvent {
@@ -16,7 +17,18 @@ export interface BusEvent {
 export interface BusTarget {
   readonly name: string;
   readonly pattern: Readonly<Record<string, unknown>>;
+  /**
+   * An SQS target: `invoke` has stored the message durably before it first yields, so the bus need not
+   * keep the delivery itself. Other targets' deliveries are kept until they finish.
+   */
+  readonly enqueues?: boolean;
   invoke(event: BusEvent): Promise<unknown>;
+}
+
+/** A delivery on its way to a target that does not enqueue (kept under DATA_DIR until it is done). */
+export interface PendingDelivery {
+  readonly target: string;
+  readonly event: BusEvent;
 }
 
 export interface DeadLetter {
@@ -32,20 +44,40 @@ const MAX_ATTEMPTS = 3;
 /**
  * The topology's EventBridge rules, in process: PutEvents (from the same SDK call the handlers make
  * in AWS) fans each event out to every target whose pattern matches, asynchronously, with retries
- * and a dead-letter list, as an EventBridge rule with a DLQ would.
+ * and a dead-letter list, as an EventBridge rule with a DLQ would. An event PutEvents accepted is not
+ * lost by a crash: queue targets hold it durably before PutEvents answers, and deliveries to other
+ * targets are kept in `pending` until done (redelivered after a restart).
  */
 export class LocalEventBus {
   readonly recent: BusEvent[] = [];
-  readonly deadLetters: DeadLetter[] = [];
   private readonly inFlight = new Set<Promise<void>>();
+  /** Events accepted so far: `/local/drain` watches it settle. */
+  accepted = 0;
 
   constructor(
     private readonly targets: readonly BusTarget[],
     private readonly log: (line: string) => void = () => {},
+    private readonly kept: {
+      readonly pending?: DurableRecords<PendingDelivery>;
+      readonly deadLetters?: DurableList<DeadLetter>;
+    } = {},
   ) {
     // Validate every pattern at start-up: an unsupported matcher fails now, not on the first event.
     for (const t of targets) matchesPattern(t.pattern, {});
+    for (const { id, record } of kept.pending?.list() ?? []) {
+      const target = targets.find((t) => t.name === record.target);
+      if (!target) {
+        kept.pending?.delete(id);
+        continue;
+      }
+      this.track(this.deliver(target, record.event, id));
+    }
   }
+
+  get deadLetters(): readonly DeadLetter[] {
+    return this.kept.deadLetters?.items ?? this.localDeadLetters;
+  }
+  private readonly localDeadLetters: DeadLetter[] = [];
 
   put(entries: ReadonlyArray<{ Source?: string; DetailType?: string; Detail?: string }>): string[] {
     return entries.map((entry) => {
@@ -62,8 +94,15 @@ export class LocalEventBus {
       };
       this.recent.unshift(event);
       this.recent.length = Math.min(this.recent.length, RECENT_LIMIT);
+      this.accepted++;
       for (const target of this.targets) {
-        if (matchesPattern(target.pattern, event)) this.track(this.deliver(target, event));
+        if (!matchesPattern(target.pattern, event)) continue;
+        let id: string | undefined;
+        if (!target.enqueues && this.kept.pending) {
+          id = timeOrderedId();
+          this.kept.pending.put(id, { target: target.name, event });
+        }
+        this.track(this.deliver(target, event, id));
       }
       return event.id;
     });
@@ -79,15 +118,19 @@ export class LocalEventBus {
     void p.finally(() => this.inFlight.delete(p));
   }
 
-  private async deliver(target: BusTarget, event: BusEvent): Promise<void> {
+  private async deliver(target: BusTarget, event: BusEvent, pendingId?: string): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await target.invoke(event);
+        if (pendingId) this.kept.pending?.delete(pendingId);
         return;
       } catch (e: unknown) {
         const error = e instanceof Error ? e.message : String(e);
         if (attempt >= MAX_ATTEMPTS) {
-          this.deadLetters.push({ target: target.name, event, error, failedAt: new Date().toISOString() });
+          const dead = { target: target.name, event, error, failedAt: new Date().toISOString() };
+          if (this.kept.deadLetters) this.kept.deadLetters.push(dead);
+          else this.localDeadLetters.push(dead);
+          if (pendingId) this.kept.pending?.delete(pendingId);
           this.log(
             `event ${event['detail-type']} → ${target.name} failed ${attempt}× and went to the DLQ: ${error}`,
           );

@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { billingMeter, sqsRequests } from '../../shared/adapters/billing-meter';
 import type { QueueSpec } from '../topology';
+import { type DurableRecords, timeOrderedId } from './durable-records';
 
-interface QueuedMessage {
+export interface QueuedMessage {
   readonly messageId: string;
   readonly body: string;
   readonly sentAt: number;
@@ -24,26 +24,39 @@ export interface DeadMessage {
  * hidden while in flight, retried when the consumer reports them failed (partial batch response) or
  * throws, and moved to the dead-letter list after `maxReceiveCount` deliveries. Retries come after
  * `retryDelayMs` rather than the full visibility timeout, so local feedback stays quick.
+ * Every message is kept in `store` (under DATA_DIR) from the moment it is sent until it is deleted or
+ * dead-lettered, with its receive count: after a crash the queue starts with what it held, and a message
+ * that was in flight is delivered again (at least once, as SQS does after the visibility timeout).
  */
 export class LocalQueue {
   private readonly messages: QueuedMessage[] = [];
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
+  /** Deliveries finished (handled, retried or dead-lettered): `/local/drain` watches it settle. */
+  handled = 0;
 
   constructor(
     readonly spec: QueueSpec,
     private readonly consumer: ((event: SQSEvent) => Promise<unknown>) | undefined,
     private readonly batchSize: number,
-    private readonly deadLetters: DeadMessage[],
+    private readonly deadLetters: { push(dead: DeadMessage): void },
     private readonly log: (line: string) => void,
+    private readonly store: DurableRecords<QueuedMessage>,
     private readonly retryDelayMs = 1000,
-  ) {}
+  ) {
+    for (const { record } of store.list()) this.messages.push({ ...record, visibleAt: 0 });
+    if (this.messages.length > 0)
+      log(`queue ${spec.name}: ${this.messages.length} message(s) kept from before the restart`);
+  }
 
   send(body: string): string {
-    const messageId = randomUUID();
+    const messageId = timeOrderedId();
     // SQS bills the SendMessage (EventBridge's, for the rule targets) per 64 KB chunk.
     billingMeter.add('sqs.requests', sqsRequests(body));
-    this.messages.push({ messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    const message = { messageId, body, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 };
+    // Stored before SendMessage returns: the sender goes on only once the message is safe.
+    this.store.put(messageId, message);
+    this.messages.push(message);
     return messageId;
   }
 
@@ -79,6 +92,7 @@ export class LocalQueue {
     for (const m of batch) {
       m.receiveCount++;
       m.visibleAt = now + this.spec.visibilityTimeoutSeconds * 1000;
+      this.store.put(m.messageId, m);
     }
     let failed: Set<string>;
     let error = '';
@@ -110,6 +124,7 @@ export class LocalQueue {
       } else {
         m.visibleAt = Date.now() + this.retryDelayMs * m.receiveCount;
       }
+      this.handled++;
     }
     this.busy = false;
   }
@@ -117,6 +132,7 @@ export class LocalQueue {
   private remove(m: QueuedMessage): void {
     const i = this.messages.indexOf(m);
     if (i >= 0) this.messages.splice(i, 1);
+    this.store.delete(m.messageId);
   }
 
   private event(batch: QueuedMessage[]): SQSEvent {

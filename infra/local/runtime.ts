@@ -27,8 +27,9 @@ import {
 } from '../topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { devUsers } from './dev-users';
+import { DurableList, DurableRecords, timeOrderedId } from './durable-records';
 import { type DynamoLocal, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoLocal } from './dynamodb-local';
-import { LocalEventBus } from './event-bus';
+import { type DeadLetter, LocalEventBus, type PendingDelivery } from './event-bus';
 import {
   compileRoute,
   fromLambdaResult,
@@ -38,7 +39,7 @@ import {
 } from './gateway';
 import { LocalObjectStore } from './object-store';
 import { LocalOutbox } from './outbox';
-import { type DeadMessage, LocalQueue } from './queues';
+import { type DeadMessage, LocalQueue, type QueuedMessage } from './queues';
 import { seedAccounts } from './seed-accounts';
 import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
@@ -222,7 +223,9 @@ export async function startLocalRuntime(
 
     const objects = new LocalObjectStore(settings.dataDir);
     const outbox = new LocalOutbox(resolve(settings.dataDir, 'outbox.jsonl'), LOCAL_REGION);
-    const queueDeadLetters: DeadMessage[] = [];
+    // What AWS would hold durably is kept under DATA_DIR, so a crash and restart lose nothing accepted.
+    const kept = (name: string) => resolve(settings.dataDir, 'runtime', name);
+    const queueDeadLetters = new DurableList<DeadMessage>(kept('dead-letters/queues.jsonl'));
     const localQueues = new Map(
       queues.map((spec) => {
         const consumer = queueConsumers().find((c) => c.queue.name === spec.name);
@@ -232,6 +235,7 @@ export async function startLocalRuntime(
           consumer?.trigger.batchSize ?? 10,
           queueDeadLetters,
           log,
+          new DurableRecords<QueuedMessage>(kept(`queues/${spec.name}`)),
         );
         return [spec.name, queue] as const;
       }),
@@ -247,6 +251,7 @@ export async function startLocalRuntime(
           spec.subscriptions.map((pattern) => ({
             name: `queue:${spec.name}`,
             pattern,
+            enqueues: true,
             // EventBridge → SQS target: the message body is the whole event.
             invoke: async (event: unknown) => {
               localQueues.get(spec.name)?.send(JSON.stringify(event));
@@ -255,6 +260,10 @@ export async function startLocalRuntime(
         ),
       ],
       log,
+      {
+        pending: new DurableRecords<PendingDelivery>(kept('bus')),
+        deadLetters: new DurableList<DeadLetter>(kept('dead-letters/events.jsonl')),
+      },
     );
     for (const q of localQueues.values()) q.start();
     // The table's stream into its consumers (flow metrics), as the DynamoDB event source does in AWS.
@@ -308,13 +317,25 @@ export async function startLocalRuntime(
 
     // SES invokes the inbound-mail function asynchronously: two retries, then its DLQ.
     const mailFn = inboundMailConsumer();
-    const mailDeadLetters: Array<{ event: SESEvent; error: string }> = [];
+    const mailDeadLetters = new DurableList<{ event: SESEvent; error: string }>(
+      kept('dead-letters/mail.jsonl'),
+    );
+    // Mail the SMTP stand-in accepted and the function has not finished with (SES's async invocation
+    // queue in AWS): kept until handled, handed over again after a restart.
+    const pendingMail = new DurableRecords<SESEvent>(kept('mail'));
     const inFlightMail = new Set<Promise<void>>();
+    let mailHandled = 0;
     const deliverMail = (event: SESEvent) => {
       if (!mailFn) return;
       // SES receives the mail and writes it to the bucket (an S3 PUT) before the function runs.
       billingMeter.add('ses.inboundMessages');
       billingMeter.add('s3.writeRequests');
+      const id = timeOrderedId();
+      pendingMail.put(id, event);
+      runMail(id, event);
+    };
+    const runMail = (id: string, event: SESEvent) => {
+      if (!mailFn) return;
       const run = (async () => {
         for (let attempt = 1; ; attempt++) {
           try {
@@ -334,8 +355,13 @@ export async function startLocalRuntime(
         }
       })();
       inFlightMail.add(run);
-      void run.finally(() => inFlightMail.delete(run));
+      void run.finally(() => {
+        pendingMail.delete(id);
+        mailHandled++;
+        inFlightMail.delete(run);
+      });
     };
+    for (const { id, record } of pendingMail.list()) runMail(id, record);
     const smtp = await startSmtp({
       port: settings.smtpPort,
       supportAddress: settings.supportAddress,
@@ -384,19 +410,28 @@ export async function startLocalRuntime(
       if (method === 'GET' && requestUrl.pathname === '/local/dead-letters') {
         return send(res, 200, {
           events: bus.deadLetters,
-          queues: queueDeadLetters,
-          mail: mailDeadLetters,
+          queues: queueDeadLetters.items,
+          mail: mailDeadLetters.items,
           stream: tableStream.deadLetters,
         });
       }
       if (method === 'POST' && requestUrl.pathname === '/local/drain') {
-        // Tests and scripts: wait until every event, queue message and inbound mail has been handled.
-        for (let i = 0; i < 3; i++) {
+        // Tests and scripts: wait until every event, queue message, stream record, execution and inbound
+        // mail has been handled — passes until one in which nothing new happened anywhere (a change's
+        // outbox event goes stream → bus → queue → function → another change → …).
+        const activity = () =>
+          bus.accepted +
+          mailHandled +
+          tableStream.handed +
+          [...localQueues.values()].reduce((n, q) => n + q.handled, 0);
+        for (let pass = 0; pass < 100; pass++) {
+          const before = activity();
           await Promise.allSettled([...inFlightMail]);
           await bus.drain();
           for (const q of localQueues.values()) await q.drain();
           await stepFunctions.drain();
           await tableStream.drain();
+          if (activity() === before) break;
         }
         return send(res, 200, { drained: true });
       }

@@ -361,7 +361,8 @@ export class LocalStepFunctions {
       transitions: 0,
     };
     this.executions.set(executionArn, record);
-    this.persistSoon();
+    // On disk before StartExecution answers: a timer the caller was told it started survives a crash.
+    this.flush();
     this.launch(machine, record);
     return { executionArn, startDate: new Date(record.startDate) };
   }

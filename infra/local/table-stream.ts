@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
 import type { FunctionSpec, TableStreamTrigger } from '../topology';
+import { DurableList } from './durable-records';
 
 const POLL_MS = 200;
 const MAX_ATTEMPTS = 6;
@@ -54,7 +55,9 @@ export class LocalTableStream {
   private polling: Promise<void> | undefined;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
-  readonly deadLetters: StreamDeadLetter[] = [];
+  private readonly dead: DurableList<StreamDeadLetter>;
+  /** Records read so far: `/local/drain` watches it settle. */
+  handed = 0;
 
   constructor(
     private readonly options: {
@@ -74,9 +77,15 @@ export class LocalTableStream {
       credentials: options.credentials,
     });
     mkdirSync(join(options.dataDir, 'streams'), { recursive: true });
+    this.dead = new DurableList(join(options.dataDir, 'streams', 'dead-letters.jsonl'));
     this.positions = existsSync(this.file)
       ? (JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, Record<string, string>>)
       : {};
+  }
+
+  /** Records a consumer gave up on (the event source's DLQ), kept across restarts. */
+  get deadLetters(): readonly StreamDeadLetter[] {
+    return this.dead.items;
   }
 
   private get file(): string {
@@ -119,6 +128,7 @@ export class LocalTableStream {
     const waiting = this.idleWaiters.splice(0);
     let handed = 0;
     for (const consumer of this.options.consumers) handed += await this.poll(consumer);
+    this.handed += handed;
     if (handed === 0) for (const w of waiting) w();
     else this.idleWaiters.unshift(...waiting);
   }
@@ -183,7 +193,7 @@ export class LocalTableStream {
       const attempt = (this.attempts.get(key) ?? 0) + 1;
       this.attempts.set(key, attempt);
       if (attempt < MAX_ATTEMPTS || !record) return done + index;
-      this.deadLetters.push({
+      this.dead.push({
         consumer: consumer.fn.name,
         eventID: record.eventID ?? '',
         sequenceNumber: failed,

@@ -1,19 +1,20 @@
 import { workflowConfig } from '../config';
 import { AccountDirectory } from './account-directory';
 import { ApprovalStore } from './approval-store';
-import { documentClient, eventBridgeClient, stepFunctionsClient } from './clients';
+import { documentClient, stepFunctionsClient } from './clients';
 import { systemClock } from './clock';
 import { requiredEnv } from './env';
-import { EventBridgePublisher } from './event-publisher';
 import { StepFunctionsTaskCallback } from './task-callback';
 import { TicketRepository } from './ticket-repository';
 
-/** The ports most handlers pass their use case: tickets, events, clock and the workflow config. */
+/**
+ * The ports most handlers pass their use case: tickets, accounts, clock and the workflow config. (Events
+ * are written with the changes that make them — the outbox — and put on the bus by `publish-events`.)
+ */
 export function ticketPorts() {
   return {
     tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
     accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
-    events: new EventBridgePublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
     clock: systemClock,
     config: workflowConfig,
   };

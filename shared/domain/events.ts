@@ -28,11 +28,14 @@ export const eventTypes = [
 export const EventType = z.enum(eventTypes);
 export type EventType = z.infer<typeof EventType>;
 
-// Consumers are at-least-once: `ticketId` + `version` let them drop stale or repeated deliveries.
+// Consumers are at-least-once: `ticketId` + `version` let them drop stale or repeated deliveries, and
+// `eventId` (set by the outbox when the change that made the event commits) is the same on every
+// publication of one event.
 const eventDetail = {
   ticketId: TicketId,
   version: z.int().check(z.minimum(1)),
   occurredAt: IsoDateTime,
+  eventId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
 };
 
 export const TicketCreatedEvent = z.object({

@@ -3,12 +3,7 @@ import type { WorkflowConfig } from '../config/schema';
 import type { Account, AccountStatus } from './account';
 import { type Actor, type AuditEvent, auditEvent } from './audit';
 import type { Issue } from './errors';
-import {
-  messageAddedEvent,
-  type TicketCreatedEvent,
-  type TicketMessageAddedEvent,
-  ticketCreatedEvent,
-} from './events';
+import { messageAddedEvent, type TicketMessageAddedEvent, ticketCreatedEvent } from './events';
 import {
   businessKeyOf,
   EXTERNAL_EVENT_TYPES,
@@ -366,15 +361,6 @@ export function openProactiveTicket(
   return { ok: true, ticket, message, audit, events: [ticketCreatedEvent(ticket)] };
 }
 
-/**
- * `ticket.created` once more for a proactive ticket found already made (a redelivery after the first
- * delivery wrote it but may not have announced it): as it was announced, at version 1.
- */
-export function createdAgain(ticket: Ticket): TicketCreatedEvent {
-  const event = ticketCreatedEvent(ticket);
-  return { ...event, detail: { ...event.detail, version: 1 } };
-}
-
 export type ProactiveMail =
   | {
       readonly kind: 'written';
@@ -463,27 +449,6 @@ export function proactiveMail(
     }),
   ];
   return { kind: 'written', ticket: next, message, audit, event: messageAddedEvent(next, message, true) };
-}
-
-/** The message_added event for a proactive mail written earlier, as it was first announced. */
-export function mailAgain(
-  ticket: Pick<Ticket, 'id'>,
-  mail: { readonly messageId: string; readonly version: number; readonly at: string },
-): TicketMessageAddedEvent {
-  return {
-    type: 'ticket.message_added',
-    detail: {
-      ticketId: ticket.id,
-      version: mail.version,
-      messageId: mail.messageId,
-      direction: 'outbound',
-      visibility: 'public',
-      channel: 'email',
-      authorKind: 'integration',
-      deliver: true,
-      occurredAt: mail.at,
-    },
-  };
 }
 
 const INVERSE: Readonly<Record<TicketLink['relation'], TicketLink['relation']>> = {

@@ -1,6 +1,5 @@
 import type { AccountChangeOutcome, AccountDirectory } from '../adapters/account-directory';
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import type { IntegrationLedger } from '../adapters/integration-ledger';
 import type { RelatedTickets } from '../adapters/related-tickets';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
@@ -8,7 +7,6 @@ import type { WorkflowConfig } from '../config';
 import {
   type Account,
   DomainError,
-  type DomainEvent,
   enrichAccount,
   formatReference,
   type Issue,
@@ -18,12 +16,10 @@ import {
 import { businessKeyOf, type ExternalEvent } from '../domain/external-events';
 import {
   causeOf,
-  createdAgain,
   inverseRelation,
   isLinkable,
   type LinkPlan,
   linkTicket,
-  mailAgain,
   openProactiveTicket,
   parseExternalEvent,
   planRule,
@@ -41,7 +37,6 @@ export interface ApplyIntegrationsPorts {
   readonly accounts: Pick<AccountDirectory, 'get' | 'change'>;
   readonly related: Pick<RelatedTickets, 'openTicketsOfAccounts'>;
   readonly ledger: Pick<IntegrationLedger, 'applied' | 'markApplied'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -56,7 +51,7 @@ export interface RuleOutcome {
   readonly mail?: 'written' | 'already_written';
   /** References newly linked with the rule's ticket. */
   readonly linked?: readonly string[];
-  /** Events put on the bus for this rule (0 for a fact already applied). */
+  /** Events this delivery wrote to the outbox for this rule (0 for a fact already applied). */
   readonly announced: number;
 }
 
@@ -91,9 +86,9 @@ const MAX_CONFLICT_RETRIES = 3;
  *     event's contact as requester);
  *  5. write the proactive mail on it, unless this rule already wrote it for this fact;
  *  6. link it with related open tickets, both ways (a set: existing links stay single);
- *  7. announce what was new (`ticket.created`, `ticket.message_added` with deliver → the notifier mails),
- *     then record the fact as applied. A delivery that failed before step 7 finished redoes 3–6 (each a
- *     no-op now) and announces again what it finds unannounced; consumers drop repeats by id + version.
+ *  7. record the fact as applied. What was new is announced by the writes themselves (`ticket.created`,
+ *     `ticket.message_added` with deliver → the notifier mails) through the outbox, so a delivery that
+ *     failed before step 7 finished redoes 3–6 (each a no-op now) and announces nothing twice.
  */
 export async function applyIntegrations(
   input: { readonly type: unknown; readonly detail: unknown },
@@ -132,7 +127,7 @@ async function applyRule(
   accountBefore: Account | undefined,
   ports: ApplyIntegrationsPorts,
 ): Promise<{ outcome: RuleOutcome; account: Account | undefined }> {
-  const announce: DomainEvent[] = [];
+  let announced = 0;
   let account = accountBefore;
   let outcome: { -readonly [K in keyof RuleOutcome]: RuleOutcome[K] } = {
     rule: plan.ruleId,
@@ -157,21 +152,20 @@ async function applyRule(
     const opened = await openOnce(plan, account, ports);
     ticket = opened.ticket;
     outcome.ticket = { ticketId: ticket.id, reference: ticket.reference, created: opened.created };
-    announce.push(opened.created ? opened.announce : createdAgain(ticket));
+    if (opened.created) announced++;
   }
 
   if (plan.mail && ticket) {
     const mail = await mailOnce(ticket.id, plan, plan.mail.text, ports);
     outcome.mail = mail.kind === 'written' ? 'written' : 'already_written';
-    if (mail.announce) announce.push(mail.announce);
+    if (mail.kind === 'written') announced++;
   }
 
   if (plan.links && ticket) {
     outcome.linked = await linkOnce(ticket.id, plan, plan.links, ports);
   }
 
-  if (announce.length > 0) await ports.events.publish(announce);
-  outcome = { ...outcome, announced: announce.length };
+  outcome = { ...outcome, announced };
   await ports.ledger.markApplied(
     plan.cause,
     {
@@ -189,7 +183,7 @@ async function openOnce(
   plan: RulePlan,
   account: Account | undefined,
   ports: ApplyIntegrationsPorts,
-): Promise<{ ticket: Ticket; created: true; announce: DomainEvent } | { ticket: Ticket; created: false }> {
+): Promise<{ ticket: Ticket; created: boolean }> {
   const spec = plan.ticket;
   if (!spec) throw new IntegrationRuleError(`rule ${plan.ruleId} opens no ticket`);
   const found = async (ticketId: string) => {
@@ -219,20 +213,19 @@ async function openOnce(
     message: opened.message,
     audit: opened.audit,
     dedupe: { ...spec.dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
+    events: opened.events,
   });
   if (outcome.kind === 'duplicate') return found(outcome.ticketId);
-  const [created] = opened.events;
-  if (!created) throw new IntegrationRuleError(`rule ${plan.ruleId}: the ticket was opened without an event`);
-  return { ticket: opened.ticket, created: true, announce: created };
+  return { ticket: opened.ticket, created: true };
 }
 
-/** The proactive mail, written once; announced when new, or again when written but never sent. */
+/** The proactive mail, written once (its `ticket.message_added` in the outbox of the same write). */
 async function mailOnce(
   ticketId: string,
   plan: RulePlan,
   text: string,
   ports: ApplyIntegrationsPorts,
-): Promise<{ kind: 'written' | 'exists'; announce?: DomainEvent }> {
+): Promise<{ kind: 'written' | 'exists' }> {
   for (let attempt = 0; ; attempt++) {
     const history = await ports.tickets.history(ticketId);
     if (!history) throw new IntegrationRuleError(`ticket ${ticketId} of ${plan.cause} is gone`);
@@ -244,17 +237,16 @@ async function mailOnce(
       now,
       newId: () => newId(now),
     });
-    if (mail.kind === 'exists') {
-      return { kind: 'exists', ...(mail.mailed ? {} : { announce: mailAgain(history.ticket, mail) }) };
-    }
+    if (mail.kind === 'exists') return { kind: 'exists' };
     try {
       await ports.tickets.append({
         ticket: mail.ticket,
         expectedVersion: history.ticket.version,
         messages: [mail.message],
         audit: mail.audit,
+        events: [mail.event],
       });
-      return { kind: 'written', announce: mail.event };
+      return { kind: 'written' };
     } catch (e: unknown) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
     }

@@ -1,6 +1,5 @@
 import type { AccountDirectory } from '../adapters/account-directory';
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
@@ -12,15 +11,13 @@ import {
   newId,
   openTicket,
   type TicketDraft,
-  ticketCreatedEvent,
   triage,
 } from '../domain';
 import type { Issue } from '../http/errors';
 
 export interface IntakePorts {
-  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create' | 'get'>;
+  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
   readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -44,8 +41,8 @@ const DEDUPE_DAYS = 90;
  *  2. a channel key seen before answers with its ticket (no new number, nothing written);
  *  3. complete the account context from the directory (account id, else the requester's domain);
  *     take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
- *  4. persist ticket + message + audit + dedupe key in one transaction (a concurrent twin loses here);
- *  5. publish `ticket.created`.
+ *  4. persist ticket + message + audit + dedupe key + `ticket.created` (the outbox) in one transaction
+ *     (a concurrent twin loses here); the table stream publishes the event.
  */
 export async function intakeRequest(
   input: { draft: TicketDraft; dedupe: { channel: string; key: string }; actor: Actor },
@@ -57,7 +54,7 @@ export async function intakeRequest(
   if (triaged.invalidFields.length > 0) return { kind: 'rejected', issues: triaged.invalidFields };
 
   const seen = await ports.tickets.findDuplicate(dedupe);
-  if (seen?.kind === 'duplicate') return answerDuplicate(seen, ports);
+  if (seen?.kind === 'duplicate') return answerDuplicate(seen);
 
   const account = await findAccount(draft, ports.accounts);
   const enriched: TicketDraft = { ...draft, account: enrichAccount(draft.account, account) };
@@ -78,24 +75,17 @@ export async function intakeRequest(
     message,
     audit,
     dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
+    events,
   });
-  if (outcome.kind === 'duplicate') return answerDuplicate(outcome, ports);
-
-  await ports.events.publish(events);
+  if (outcome.kind === 'duplicate') return answerDuplicate(outcome);
   return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
 }
 
 /**
- * A redelivery answers with the ticket it already made. If that ticket is still untouched (version 1),
- * `ticket.created` is announced again: when the bus refused it on the first delivery, that delivery
- * answered 5xx, and this retry is what makes the event reach the bus at least once.
+ * A redelivery answers with the ticket it already made and announces nothing: the first delivery's
+ * `ticket.created` went into the outbox with its ticket, so it is on its way whatever happened since.
  */
-async function answerDuplicate(
-  seen: { ticketId: string; reference: string },
-  ports: IntakePorts,
-): Promise<IntakeResult> {
-  const ticket = await ports.tickets.get(seen.ticketId);
-  if (ticket?.version === 1) await ports.events.publish([ticketCreatedEvent(ticket)]);
+function answerDuplicate(seen: { ticketId: string; reference: string }): IntakeResult {
   return { kind: 'accepted', ticketId: seen.ticketId, reference: seen.reference, duplicate: true };
 }
 

@@ -1,5 +1,4 @@
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import { newId, type Ticket } from '../domain';
 import {
@@ -13,7 +12,6 @@ import type { CsatLink } from '../http/csat-link';
 
 export interface SubmitCsatPorts {
   readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
 }
 
@@ -30,7 +28,7 @@ const MAX_CONFLICT_RETRIES = 3;
  *  1. read the ticket and its audit trail;
  *  2. record the score (and comment) once for the resolution the link names: audit `csat.submitted`,
  *     new ticket version, in one conditional write;
- *  3. publish `csat.submitted` for the flow metrics.
+ *  3. `csat.submitted` for the flow metrics goes into the outbox of that same write.
  * A second answer for the same resolution changes nothing (two racing answers: the conditional write
  * lets one land, the other retries and finds it); a ticket that is not resolved is refused, naming why.
  */
@@ -55,12 +53,12 @@ export async function submitCsat(
         ticket: outcome.ticket,
         expectedVersion: history.ticket.version,
         audit: [outcome.audit],
+        events: [outcome.event],
       });
     } catch (e: unknown) {
       if (e instanceof ConcurrentUpdateError && attempt < MAX_CONFLICT_RETRIES) continue;
       throw e;
     }
-    await ports.events.publish([outcome.event]);
     return { kind: 'recorded', ticket: outcome.ticket, score: outcome.score };
   }
 }

@@ -1,5 +1,4 @@
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import { supplyContext as applyContext, type Issue, newId, type Ticket } from '../domain';
@@ -7,7 +6,6 @@ import type { ContextLink } from '../http/signed-link';
 
 export interface SupplyContextPorts {
   readonly tickets: Pick<TicketRepository, 'get' | 'append'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -57,12 +55,12 @@ export async function supplyContextFromLink(
         ticket: result.ticket,
         expectedVersion: ticket.version,
         audit: result.audit,
+        events: result.events,
       });
     } catch (e: unknown) {
       if (e instanceof ConcurrentUpdateError && attempt < MAX_CONFLICT_RETRIES) continue;
       throw e;
     }
-    await ports.events.publish(result.events);
     return { kind: 'updated', ticket: result.ticket, supplied: result.supplied };
   }
 }

@@ -251,8 +251,9 @@ describe('npm start (the local runtime, as its own process)', () => {
     expect(view.ticket).toMatchObject({ state: 'needs_info', missingFields: ['customerId'] });
   });
 
-  it('publishes ticket.created on the bus', async () => {
+  it('publishes ticket.created on the bus, from the outbox, with its stable event id', async () => {
     const created = await postWebhook(runtime.url, 'demo', invoicePayload('evt-published'));
+    await drain(runtime.url);
     const { events } = (await (await fetch(`${runtime.url}/local/events`)).json()) as {
       events: Array<{ source: string; 'detail-type': string; detail: { ticketId: string; version: number } }>;
     };
@@ -260,7 +261,11 @@ describe('npm start (the local runtime, as its own process)', () => {
       expect.objectContaining({
         source: 'frontdoor',
         'detail-type': 'ticket.created',
-        detail: expect.objectContaining({ ticketId: created.body.ticketId, version: 1 }),
+        detail: expect.objectContaining({
+          ticketId: created.body.ticketId,
+          version: 1,
+          eventId: `${created.body.ticketId}:1:0`,
+        }),
       }),
     );
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { ensureTable } from '../../infra/local/table';
@@ -27,4 +27,41 @@ export async function freshTable(): Promise<{
       client.destroy();
     },
   };
+}
+
+/**
+ * Every event in a table's outbox, in commit order (what `publish-events` puts on the bus): a Scan,
+ * which only tests may do.
+ */
+export async function outboxEvents(table: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+}): Promise<Array<{ eventId: string; type: string; detail: Record<string, unknown> }>> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.db.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: 'entity = :outbox',
+        ExpressionAttributeValues: { ':outbox': 'outbox' },
+        ConsistentRead: true,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items
+    .sort(
+      (a, b) =>
+        String(a.committedAt).localeCompare(String(b.committedAt)) ||
+        String(a.pk).localeCompare(String(b.pk)) ||
+        String(a.sk).localeCompare(String(b.sk)),
+    )
+    .map((i) => ({
+      eventId: String(i.eventId),
+      type: String(i.type),
+      detail: JSON.parse(String(i.detail)) as Record<string, unknown>,
+    }));
 }
