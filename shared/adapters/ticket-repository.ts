@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Approval, AuditEvent, Message, Ticket } from '../domain';
-import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema } from '../domain';
+import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
 import { approvalItems } from './approval-store';
 import { type IndexName, tableDesign } from './table-design';
 
@@ -274,7 +274,8 @@ export class TicketRepository {
       {
         Put: {
           TableName: this.tableName,
-          Item: ticketItem(ticket),
+          // Bookkeeping keeps the ticket's content version, so it never makes an agent's If-Match stale.
+          Item: ticketItem(withContentVersion(ticket, input.audit, input.expectedVersion)),
           ConditionExpression: 'version = :expected',
           ExpressionAttributeValues: { ':expected': input.expectedVersion },
         },

@@ -2,6 +2,7 @@ export * from './account';
 export * from './agent-work';
 export * from './approvals';
 export * from './audit';
+export * from './bookkeeping';
 export * from './calendar';
 export * from './conversation';
 export * from './errors';

@@ -188,6 +188,12 @@ export const TicketSchema = z.object({
   /** The last audit sequence number used; the next audit event takes auditSeq + 1. */
   auditSeq: z._default(z.int().check(z.minimum(0)), 0),
   version: z.int().check(z.minimum(1)),
+  /**
+   * The version of the last change that was not system bookkeeping (a mail recorded as sent, an SLA target
+   * recorded): what `If-Match` is compared with. Absent on items written before it existed (then every
+   * version counts, see contentVersionOf).
+   */
+  contentVersion: z.optional(z.int().check(z.minimum(1))),
   createdAt: IsoDateTime,
   updatedAt: IsoDateTime,
 });

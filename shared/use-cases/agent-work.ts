@@ -7,6 +7,7 @@ import {
   type AgentActionRefusedError,
   addAgentMessage,
   assignTicket,
+  isStaleVersion,
   type Message,
   mergeTickets,
   newId,
@@ -94,7 +95,7 @@ export async function mergeAsLead(
 ): Promise<MergeResult> {
   const duplicate = await ports.tickets.get(input.ticketId);
   if (!duplicate) return { kind: 'not_found' };
-  if (duplicate.version !== input.expectedVersion)
+  if (isStaleVersion(duplicate, input.expectedVersion))
     return { kind: 'stale', currentVersion: duplicate.version };
   let survivor: Ticket | undefined;
   for (let attempt = 0; ; attempt++) {

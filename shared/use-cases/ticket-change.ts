@@ -5,6 +5,7 @@ import {
   type TicketRepository,
 } from '../adapters/ticket-repository';
 import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
+import { isStaleVersion, withContentVersion } from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -62,16 +63,20 @@ export type AgentDecision<E> =
 /**
  * An agent changes a ticket at the version they saw. Primary course: read the ticket; refuse a stale
  * `If-Match` version; let the domain decide (a refusal says why); write the change with its audit entry
- * only if nobody changed the ticket meanwhile; then announce its event, if it has one.
+ * only if nobody changed the ticket meanwhile; then announce its event, if it has one. System bookkeeping
+ * since the agent's version (a mail recorded as sent, an SLA target recorded) is no change of theirs to
+ * miss: the write is decided on the ticket as it is now and keeps it; if bookkeeping lands between this
+ * read and the write, it is decided again.
  */
 export async function changeTicketAsAgent<E>(
   input: { readonly ticketId: string; readonly expectedVersion: number },
   ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events?: EventPublisher },
   decide: (ticket: Ticket) => AgentDecision<E>,
+  conflicts = 0,
 ): Promise<AgentChangeResult<E>> {
   const ticket = await ports.tickets.get(input.ticketId);
   if (!ticket) return { kind: 'not_found' };
-  if (ticket.version !== input.expectedVersion) return { kind: 'stale', currentVersion: ticket.version };
+  if (isStaleVersion(ticket, input.expectedVersion)) return { kind: 'stale', currentVersion: ticket.version };
   const decision = decide(ticket);
   if (!decision.ok) return { kind: 'refused', error: decision.error };
   try {
@@ -85,10 +90,13 @@ export async function changeTicketAsAgent<E>(
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {
       const current = await ports.tickets.get(input.ticketId);
+      if (current && !isStaleVersion(current, input.expectedVersion) && conflicts < MAX_CONFLICT_RETRIES) {
+        return changeTicketAsAgent(input, ports, decide, conflicts + 1);
+      }
       return { kind: 'stale', currentVersion: current?.version ?? ticket.version };
     }
     throw e;
   }
   if (decision.event) await ports.events?.publish([decision.event]);
-  return { kind: 'changed', ticket: decision.ticket };
+  return { kind: 'changed', ticket: withContentVersion(decision.ticket, [decision.audit], ticket.version) };
 }

@@ -181,6 +181,38 @@ describe('the agent API in the local runtime', () => {
     );
   });
 
+  it('transitions with the version its reply got after the reply was mailed: bookkeeping is no conflict', async () => {
+    const ref = await open('mailed-1');
+    const read = await detail(ref);
+    const reply = await as('agent@example.com', `/v1/tickets/${ref}/messages`, {
+      method: 'POST',
+      ifMatch: read.ticket.version,
+      body: { visibility: 'public', body: 'Settings → Export gives you a CSV.' },
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const got = (reply.body.ticket as Ticket).version;
+    await drain(runtime.url);
+    const mailed = (await outbox(runtime.url)).filter((m) => m.to.includes('mailed-1@customer.example'));
+    expect(mailed.some((m) => m.text.includes('Settings → Export'))).toBe(true);
+    const between = await detail(ref);
+    expect(between.ticket.version).toBeGreaterThan(got);
+    expect(between.audit.filter((a) => a.action === 'mail.sent').length).toBeGreaterThanOrEqual(2);
+
+    const moved = await as('agent@example.com', `/v1/tickets/${ref}/transition`, {
+      method: 'POST',
+      ifMatch: got,
+      body: { to: 'in_progress' },
+    });
+
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.ticket).toMatchObject({ state: 'in_progress', version: between.ticket.version + 1 });
+    const after = await detail(ref);
+    expect(after.audit.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['message.added', 'mail.sent', 'ticket.state_changed']),
+    );
+    expect(after.messages.some((m) => m.author.kind === 'agent')).toBe(true);
+  });
+
   it('fills missing context by PATCH, so the ticket may leave needs_info; invalid values name the field', async () => {
     const ref = await open('fields-1', { requestType: 'billing_dispute', fields: { invoiceId: 'INV-1' } });
     let t = await detail(ref);

@@ -1,4 +1,4 @@
-import { ApiError, type FormSchema } from '../api';
+import type { FormSchema } from '../api';
 import type { App, Screen } from '../app';
 import { append, field, h, uid } from '../dom';
 import {
@@ -61,7 +61,6 @@ export const ticketScreen: Screen = async (app, host) => {
     app,
     ticket,
     works: works && open,
-    lastAuditSeq: Math.max(0, ...view.audit.map((a) => a.seq)),
   };
 
   const slaList = slaSection(ticket);
@@ -126,8 +125,6 @@ interface Ctx {
   ticket: Ticket;
   /** May write: an agent or lead, and the ticket is not closed. */
   works: boolean;
-  /** The newest audit entry this screen shows (what a 409 is compared against). */
-  lastAuditSeq: number;
 }
 
 function panel(title: string, ...children: Array<Node | null | string>): HTMLElement {
@@ -135,16 +132,12 @@ function panel(title: string, ...children: Array<Node | null | string>): HTMLEle
   return h('section', { class: 'panel', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 }
 
-/** Bookkeeping the system records on a ticket (a sent mail, an SLA target met or warned): never a conflict. */
-const BOOKKEEPING = /^(mail\.sent|mail\.delivery_failed|sla\.(met|warned))$/;
-
 /**
  * Runs one write: disables the button while it runs, announces success and re-renders the ticket;
- * a failure stays next to the control with its reason (and for a 409 a reload button).
- *
- * A 409 caused only by the system's own bookkeeping since this screen was rendered (e.g. the mail for
- * the reply just sent being recorded) is retried once with the new version: nobody else changed what
- * the agent saw. Any other change (a person, a state, an escalation) is shown as the conflict it is.
+ * a failure stays next to the control with its reason (and for a 409 a reload button). The system's own
+ * bookkeeping since this screen was rendered (e.g. the mail for the reply just sent being recorded) never
+ * makes the version stale (the API compares `If-Match` with what people changed), so a 409 is always a
+ * real conflict.
  */
 async function act(
   ctx: Ctx,
@@ -158,15 +151,7 @@ async function act(
   button.setAttribute('aria-busy', 'true');
   clearError(slot);
   try {
-    try {
-      await run(ctx.ticket);
-    } catch (e: unknown) {
-      if (!(e instanceof ApiError) || e.status !== 409 || e.body.currentVersion === undefined) throw e;
-      const fresh = await ctx.app.api.ticket(ctx.ticket.id);
-      const since = fresh.audit.filter((a) => a.seq > ctx.lastAuditSeq);
-      if (!since.every((a) => a.actor.kind === 'system' && BOOKKEEPING.test(a.action))) throw e;
-      await run(fresh.ticket);
-    }
+    await run(ctx.ticket);
   } catch (e: unknown) {
     showError(slot, e, action, () => void ctx.app.refresh().then(() => announce('Ticket reloaded.')));
     button.disabled = false;
