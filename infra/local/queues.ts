@@ -9,6 +9,8 @@ export interface QueuedMessage {
   readonly sentAt: number;
   receiveCount: number;
   visibleAt: number;
+  /** When the last delivery began (epoch ms). */
+  receivedAt?: number;
 }
 
 export interface DeadMessage {
@@ -42,9 +44,18 @@ export class LocalQueue {
     private readonly deadLetters: { push(dead: DeadMessage): void },
     private readonly log: (line: string) => void,
     private readonly store: DurableRecords<QueuedMessage>,
+    /** The consumer's timeout: no delivery cut off by a crash can still be running after it. */
+    private readonly consumerTimeoutMs: number,
     private readonly retryDelayMs = 1000,
   ) {
-    for (const { record } of store.list()) this.messages.push({ ...record, visibleAt: 0 });
+    // A message that was in flight when the runtime died comes back once that delivery's function would
+    // have timed out (AWS waits the whole visibility timeout): only then has its idempotency record
+    // (send-notification's, e.g.) stopped saying "in progress", so the redelivery can do the work.
+    for (const { record } of store.list()) {
+      const inFlightUntil =
+        record.receivedAt !== undefined ? record.receivedAt + this.consumerTimeoutMs + 1000 : 0;
+      this.messages.push({ ...record, visibleAt: Math.min(record.visibleAt, inFlightUntil) });
+    }
     if (this.messages.length > 0)
       log(`queue ${spec.name}: ${this.messages.length} message(s) kept from before the restart`);
   }
@@ -74,10 +85,12 @@ export class LocalQueue {
     while (this.busy) await new Promise((r) => setTimeout(r, 20));
   }
 
-  /** Resolves once nothing is waiting or in flight (tests). */
-  async drain(timeoutMs = 30_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while ((this.messages.length > 0 || this.busy) && Date.now() < deadline)
+  /**
+   * Resolves once nothing is waiting or in flight (tests, `/local/drain`). It always ends: every message
+   * is handled or, after `maxReceiveCount` deliveries, dead-lettered.
+   */
+  async drain(): Promise<void> {
+    while (this.consumer && (this.messages.length > 0 || this.busy))
       await new Promise((r) => setTimeout(r, 25));
   }
 
@@ -92,6 +105,7 @@ export class LocalQueue {
     for (const m of batch) {
       m.receiveCount++;
       m.visibleAt = now + this.spec.visibilityTimeoutSeconds * 1000;
+      m.receivedAt = now;
       this.store.put(m.messageId, m);
     }
     let failed: Set<string>;

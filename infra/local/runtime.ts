@@ -236,6 +236,7 @@ export async function startLocalRuntime(
           queueDeadLetters,
           log,
           new DurableRecords<QueuedMessage>(kept(`queues/${spec.name}`)),
+          (consumer?.fn.timeoutSeconds ?? 0) * 1000,
         );
         return [spec.name, queue] as const;
       }),

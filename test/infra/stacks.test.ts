@@ -513,7 +513,7 @@ describe('queues', () => {
   });
 
   it('feeds the table stream to its consumers: entity filters, partial failures, bisection, retries, then a DLQ', () => {
-    expect(tableStreamConsumers().map(({ fn }) => fn.name)).toEqual(['project-metrics']);
+    expect(tableStreamConsumers().map(({ fn }) => fn.name)).toEqual(['project-metrics', 'publish-events']);
     for (const { fn, trigger } of tableStreamConsumers()) {
       const dlqId = logicalIdAt(built.stateless, `${fn.name}-stream-dlq`);
       stateless.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -87,14 +87,24 @@ describe('npm start (the local runtime, as its own process)', () => {
     expect(again.body).toEqual({ ...first.body, duplicate: true });
   });
 
-  it('makes one ticket of three concurrent deliveries of the same (source, id)', async () => {
+  it('makes one ticket, announced once, of ten concurrent deliveries of the same (source, id)', async () => {
     const answers = await Promise.all(
-      [1, 2, 3].map(() => postWebhook(runtime.url, 'demo', invoicePayload('evt-race'))),
+      Array.from({ length: 10 }, () => postWebhook(runtime.url, 'demo', invoicePayload('evt-race'))),
     );
     const ids = new Set(answers.map((a) => a.body.ticketId));
     expect(ids.size).toBe(1);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 200 && a.body.duplicate === true)).toHaveLength(2);
+    expect(answers.filter((a) => a.status === 200 && a.body.duplicate === true)).toHaveLength(9);
+    // …and a redelivery later announces nothing either.
+    await postWebhook(runtime.url, 'demo', invoicePayload('evt-race'));
+    await drain(runtime.url);
+    const { events } = (await (await fetch(`${runtime.url}/local/events`)).json()) as {
+      events: Array<{ 'detail-type': string; detail: { ticketId: string } }>;
+    };
+    const created = events.filter(
+      (e) => e['detail-type'] === 'ticket.created' && ids.has(e.detail.ticketId),
+    );
+    expect(created).toHaveLength(1);
   });
 
   it('refuses bad deliveries with the documented status and writes nothing for any of them', async () => {
@@ -198,11 +208,11 @@ describe('npm start (the local runtime, as its own process)', () => {
       requestType: 'bug_report',
       fields: { reproductionSteps: '1. Export', environment: 'prod' },
     });
-    const handoff = (to: string, ifMatch?: string) =>
+    const handoff = (to: string, ifMatch?: string, bearer = agentToken) =>
       fetch(`${runtime.url}/v1/tickets/${created.body.reference}/handoff`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${agentToken}`,
+          authorization: `Bearer ${bearer}`,
           'content-type': 'application/json',
           ...(ifMatch ? { 'if-match': ifMatch } : {}),
         },
@@ -224,10 +234,12 @@ describe('npm start (the local runtime, as its own process)', () => {
     const moved = await handoff('specialists', v);
     expect(moved.status).toBe(200);
     expect(moved.headers.get('etag')).toBe(`"${ticket.version + 1}"`);
-    const stale = await handoff('frontline', v);
+    // The ticket left the agent's queues (403 own-queues from now on); a lead sees every queue.
+    const leadToken = await token(dataDir, 'lead@example.com');
+    const stale = await handoff('frontline', v, leadToken);
     expect(stale.status).toBe(409);
     expect(await stale.json()).toMatchObject({ error: 'stale_version', currentVersion: ticket.version + 1 });
-    const view = (await (await getTicket(String(created.body.ticketId), agentToken)).json()) as {
+    const view = (await (await getTicket(String(created.body.ticketId), leadToken)).json()) as {
       ticket: { queue: string };
       audit: Array<{ action: string; before: unknown; after: unknown; reason?: string }>;
     };

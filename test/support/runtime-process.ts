@@ -15,6 +15,8 @@ export interface RuntimeProcess {
   output(): string;
   /** Sends SIGTERM (what Ctrl-C's SIGINT also does) and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** `kill -9` of the whole process group (started with `detached`): node and Java die mid-work. */
+  killGroup(): Promise<void>;
 }
 
 /** Runs `npm start`'s entry point as its own process, as a user would, on free ports. */
@@ -24,6 +26,8 @@ export async function startRuntimeProcess(opts: {
   dynamoPort?: number;
   smtpPort?: number;
   env?: Record<string, string>;
+  /** Its own process group (with DynamoDB Local's Java), so `killGroup()` can take it all down at once. */
+  detached?: boolean;
 }): Promise<RuntimeProcess> {
   const port = opts.port ?? (await freePort());
   const dynamoPort = opts.dynamoPort ?? (await freePort());
@@ -40,6 +44,7 @@ export async function startRuntimeProcess(opts: {
       ...opts.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => {
@@ -70,6 +75,24 @@ export async function startRuntimeProcess(opts: {
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;
+    },
+    killGroup: async () => {
+      if (!opts.detached || child.pid === undefined) throw new Error('killGroup needs a detached runtime');
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch (e: unknown) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
+      await exited;
+      // Java may outlive node by a moment: wait until no process of the group is left.
+      for (;;) {
+        try {
+          process.kill(-child.pid, 0);
+        } catch {
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
   };
 }
