@@ -24,6 +24,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         ticketId: req.ticketId,
         expectedVersion: req.version,
         actor: req.actor,
+        scope: req.scope,
         author: { ...(req.caller.email ? { email: req.caller.email } : {}) },
         ...req.body,
       },

@@ -23,6 +23,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         ticketId: req.ticketId,
         expectedVersion: req.version,
         actor: req.actor,
+        scope: req.scope,
         assignee: req.body.assignee,
         mayReassign: req.caller.roles.includes('lead'),
       },

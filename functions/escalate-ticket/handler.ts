@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { authorize } from '../../shared/http/access';
+import { authorize, scopeOf } from '../../shared/http/access';
 import { EscalateBody } from '../../shared/http/contracts';
 import {
   HttpError,
@@ -40,6 +40,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         ticketId,
         expectedVersion: version,
         actor: { kind: 'agent', id: caller.email ?? caller.sub },
+        scope: scopeOf(caller),
         action,
       },
       ports,

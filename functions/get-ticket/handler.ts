@@ -6,7 +6,7 @@ import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { transitions } from '../../shared/domain';
-import { authorize } from '../../shared/http/access';
+import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { publicApproval } from '../../shared/http/approvals';
 import { HttpError, type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
@@ -18,14 +18,15 @@ const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'))
 /**
  * `GET /v1/tickets/{id}` (ULID or `FD-<n>`): `{ ticket, messages, audit, approvals, transitions }` — the
  * conversation with internal notes, the audit timeline, the approvals asked for on it, and the states the
- * transition table lets it move to next (guards are checked when it moves). `ETag` = version.
+ * transition table lets it move to next (guards are checked when it moves). `ETag` = version. Agents read
+ * the tickets of their queues, approvers those an approval of their group is about (403 naming the rule).
  */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
-    authorize(event);
+    const caller = authorize(event);
     const id = pathParameter(event, 'id');
-    const result = await getTicket(id, { tickets });
+    const result = await getTicket({ idOrReference: id, scope: scopeOf(caller) }, { tickets, approvals });
     if (result.kind === 'invalid_id') {
       throw new HttpError(
         400,
@@ -34,6 +35,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       );
     }
     if (result.kind === 'not_found') throw notFound(`ticket ${id} not found`);
+    if (result.kind === 'forbidden') throw scopeRefusal(result.refusal);
     const { ticket, messages, audit } = result.history;
     return json(
       200,
@@ -41,7 +43,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         ticket,
         messages,
         audit,
-        approvals: (await approvals.forTicket(ticket.id)).map(publicApproval),
+        approvals: result.approvals.map(publicApproval),
         transitions: transitions[ticket.state],
       },
       { etag: `"${ticket.version}"` },

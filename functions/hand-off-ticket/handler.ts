@@ -10,14 +10,17 @@ import { handOffTicket } from '../../shared/use-cases/hand-off';
 
 const ports = ticketPorts();
 
-/** `POST /v1/tickets/{id}/handoff` with `If-Match: <version>`: 200, 409 stale, 422 refused precondition. */
+/**
+ * `POST /v1/tickets/{id}/handoff` with `If-Match: <version>`: 200, 403 when the ticket is not in one of
+ * the caller's queues (the queue it leaves decides), 409 stale, 422 refused precondition.
+ */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     const req = await agentWriteRequest(event, ports.tickets, HandoffBody);
     const { ticketId } = req;
     const result = await handOffTicket(
-      { ticketId, ...req.body, expectedVersion: req.version, actor: req.actor },
+      { ticketId, ...req.body, expectedVersion: req.version, actor: req.actor, scope: req.scope },
       { tickets: ports.tickets, clock: systemClock, config: ports.config },
     );
     return ticketWriteResponse(

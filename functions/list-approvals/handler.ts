@@ -6,9 +6,10 @@ import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { isTicketId, parseReference } from '../../shared/domain';
-import { authorize } from '../../shared/http/access';
+import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { approverGroups, publicApproval } from '../../shared/http/approvals';
 import { type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
+import { approvalForCaller, approvalsOfTicket } from '../../shared/use-cases/approvals';
 
 const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'));
 const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
@@ -17,7 +18,8 @@ const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')
  * `GET /v1/approvals`: what waits for the caller's approver groups, oldest first (approver index, one
  * Query per group), each with `mayDecide` false when separation of duties will refuse the caller (their
  * own request). `GET /v1/approvals?ticket=<id|FD-n>`: every approval of a ticket.
- * `GET /v1/approvals/{approvalId}`: one approval.
+ * `GET /v1/approvals/{approvalId}`: one approval. Both for callers who may read the ticket (their queue, or an
+ * approval of their approver group on it; 403 naming the rule otherwise).
  */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
@@ -25,9 +27,12 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const caller = authorize(event);
     const approvalId = event.pathParameters?.approvalId;
     if (approvalId) {
-      const approval = isTicketId(approvalId) ? await approvals.get(approvalId) : undefined;
-      if (!approval) throw notFound(`approval ${approvalId} not found`);
-      return json(200, { approval: publicApproval(approval) });
+      const found = isTicketId(approvalId)
+        ? await approvalForCaller({ approvalId, scope: scopeOf(caller) }, { tickets, approvals })
+        : { kind: 'not_found' as const };
+      if (found.kind === 'not_found') throw notFound(`approval ${approvalId} not found`);
+      if (found.kind === 'forbidden') throw scopeRefusal(found.refusal);
+      return json(200, { approval: publicApproval(found.value) });
     }
     const ticket = event.queryStringParameters?.ticket;
     if (ticket !== undefined) {
@@ -37,7 +42,9 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
           ? await tickets.ticketIdForReference(ticket)
           : undefined;
       if (!ticketId) throw new ValidationFailedError([{ path: 'ticket', message: `no ticket ${ticket}` }]);
-      return json(200, { approvals: (await approvals.forTicket(ticketId)).map(publicApproval) });
+      const found = await approvalsOfTicket({ ticketId, scope: scopeOf(caller) }, { tickets, approvals });
+      if (found.kind === 'forbidden') throw scopeRefusal(found.refusal);
+      return json(200, { approvals: found.kind === 'found' ? found.value.map(publicApproval) : [] });
     }
     const groups = approverGroups(caller);
     const me = [caller.email, caller.sub]

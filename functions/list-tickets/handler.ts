@@ -4,7 +4,7 @@ import { documentClient } from '../../shared/adapters/clients';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { InvalidCursorError, TicketRepository } from '../../shared/adapters/ticket-repository';
-import { authorize } from '../../shared/http/access';
+import { authorize, scopeOf } from '../../shared/http/access';
 import { SearchQuery } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
 import { searchTickets } from '../../shared/use-cases/list-tickets';
@@ -14,6 +14,7 @@ const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')
 /**
  * `GET /v1/tickets?requester=<email> | assignee=<email|me> | account=<id> | reference=FD-<n>` (`&limit=&cursor=`):
  * tickets through the requester, assignee or account index, or the one a reference names — never a Scan.
+ * Only tickets of the caller's queues are answered (the others are left out, not refused).
  */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
@@ -26,7 +27,11 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       return json(
         200,
         await searchTickets(
-          { ...q, assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee },
+          {
+            ...q,
+            assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
+            scope: scopeOf(caller),
+          },
           { tickets },
         ),
       );

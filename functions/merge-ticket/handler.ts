@@ -32,6 +32,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         ticketId: req.ticketId,
         expectedVersion: req.version,
         actor: req.actor,
+        scope: req.scope,
         intoTicketId: intoId,
         reason: req.body.reason,
       },

@@ -22,7 +22,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const req = await agentWriteRequest(event, ports.tickets, ApprovalBody);
     const { ticketId } = req;
     const { result, approval } = await requestApprovalAsAgent(
-      { ticketId, expectedVersion: req.version, actor: req.actor, request: req.body },
+      { ticketId, expectedVersion: req.version, actor: req.actor, scope: req.scope, request: req.body },
       ports,
     );
     const answered = ticketWriteResponse(result, ticketId, approvalRefusal);

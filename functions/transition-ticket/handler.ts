@@ -18,7 +18,13 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const req = await agentWriteRequest(event, ports.tickets, TransitionBody);
     const result = await transitionTicket(
-      { ticketId: req.ticketId, ...req.body, expectedVersion: req.version, actor: req.actor },
+      {
+        ticketId: req.ticketId,
+        ...req.body,
+        expectedVersion: req.version,
+        actor: req.actor,
+        scope: req.scope,
+      },
       ports,
     );
     return ticketWriteResponse(

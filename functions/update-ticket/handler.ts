@@ -20,7 +20,13 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const req = await agentWriteRequest(event, ports.tickets, UpdateBody);
     const result = await updateAsAgent(
-      { ticketId: req.ticketId, expectedVersion: req.version, actor: req.actor, change: req.body },
+      {
+        ticketId: req.ticketId,
+        expectedVersion: req.version,
+        actor: req.actor,
+        scope: req.scope,
+        change: req.body,
+      },
       ports,
     );
     return ticketWriteResponse(result, req.ticketId, agentRefusal);

@@ -17,4 +17,5 @@ export * from './sla';
 export * from './sla-clock';
 export * from './states';
 export * from './ticket';
+export * from './ticket-scope';
 export * from './triage';

@@ -1,4 +1,5 @@
 import type { Approval, ApprovalRefusedError } from '../domain';
+import { scopeOf } from './access';
 import type { Caller } from './auth';
 import { HttpError } from './errors';
 
@@ -18,5 +19,5 @@ export function approvalRefusal(error: ApprovalRefusedError): HttpError {
 
 /** The approver groups a caller belongs to (`approver-<group>` → `<group>`). */
 export function approverGroups(caller: Caller): string[] {
-  return caller.groups.filter((g) => g.startsWith('approver-')).map((g) => g.slice('approver-'.length));
+  return [...scopeOf(caller).approverGroups];
 }

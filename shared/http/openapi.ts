@@ -105,7 +105,7 @@ export function openApiDocument(routes: ReadonlyArray<{ fn: FunctionSpec; trigge
           ? {
               '401': errorResponse('no valid bearer token'),
               '403': errorResponse(
-                'refused; `rule` names the rule (e.g. route-roles, own-queues, reassign-lead)',
+                'refused; `rule` names the rule (e.g. route-roles, own-queues, approver-tickets, reassign-lead)',
               ),
             }
           : {}),
@@ -119,7 +119,12 @@ export function openApiDocument(routes: ReadonlyArray<{ fn: FunctionSpec; trigge
           : {}),
       },
       ...(trigger.auth === 'jwt'
-        ? { security: [{ bearer: [] }], 'x-roles': access?.roles ?? [] }
+        ? {
+            security: [{ bearer: [] }],
+            'x-roles': access?.roles ?? [],
+            // Queue isolation: the ticket's queue decides too (agents: own queues; approvers: their approvals' tickets).
+            ...(access?.scope ? { 'x-scope': access.scope } : {}),
+          }
         : { security: [] }),
     };
     paths[trigger.path] = { ...paths[trigger.path], [trigger.method.toLowerCase()]: operation };
@@ -130,7 +135,7 @@ export function openApiDocument(routes: ReadonlyArray<{ fn: FunctionSpec; trigge
       title: 'Frontdoor API',
       version: '1',
       description:
-        'Customer-support workflow backend: signed webhooks and forms in, the agent API for agents, leads, approvers and admins. Roles are Cognito groups (agent, lead, approver-<group>, admin); `x-roles` says who may call each route.',
+        'Customer-support workflow backend: signed webhooks and forms in, the agent API for agents, leads, approvers and admins. Roles are Cognito groups (agent, lead, approver-<group>, admin); `x-roles` says who may call each route, `x-scope: own-queues` that the ticket must be in one of the caller’s queues too (403 rule own-queues; approvers read only the tickets of their approvals, rule approver-tickets; searches leave other queues out).',
     },
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     paths,

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import type { TicketRepository } from '../adapters/ticket-repository';
-import { type Actor, isTicketId, parseReference } from '../domain';
+import { type Actor, isTicketId, parseReference, type TicketScope } from '../domain';
 import type { AgentChangeResult } from '../use-cases/ticket-change';
-import { authorize } from './access';
+import { authorize, scopeOf, scopeRefusal } from './access';
 import { HttpError, type HttpResult, json, notFound, toIssues, ValidationFailedError } from './errors';
 import { header, parseJsonBody, pathParameter, rawBody } from './request';
 
@@ -41,7 +41,10 @@ export function staleVersion(currentVersion: number): HttpError {
   });
 }
 
-/** An agent's ticket write as the API answers it: 200 with the ticket (ETag = version), 404, 409, or the refusal. */
+/**
+ * An agent's ticket write as the API answers it: 200 with the ticket (ETag = version), 404, 403 when the
+ * ticket is out of the caller's queues (rule `own-queues`), 409, or the refusal.
+ */
 export function ticketWriteResponse<E>(
   result: AgentChangeResult<E>,
   ticketId: string,
@@ -50,6 +53,8 @@ export function ticketWriteResponse<E>(
   switch (result.kind) {
     case 'not_found':
       throw notFound(`ticket ${ticketId} not found`);
+    case 'forbidden':
+      throw scopeRefusal(result.refusal);
     case 'stale':
       throw staleVersion(result.currentVersion);
     case 'refused':
@@ -76,6 +81,8 @@ export async function agentWriteRequest<T>(
   },
 ): Promise<{
   caller: ReturnType<typeof authorize>;
+  /** The tickets the caller may change (queue isolation): the use case checks the ticket it reads. */
+  scope: TicketScope;
   actor: Actor;
   ticketId: string;
   version: number;
@@ -88,6 +95,7 @@ export async function agentWriteRequest<T>(
   if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
   return {
     caller,
+    scope: scopeOf(caller),
     actor: { kind: 'agent', id: caller.email ?? caller.sub },
     ticketId,
     version,

@@ -7,12 +7,14 @@ import {
   type AgentActionRefusedError,
   addAgentMessage,
   assignTicket,
+  changeRefusal,
   isStaleVersion,
   type Message,
   mergeTickets,
   newId,
   type Priority,
   type Ticket,
+  type TicketScope,
   updateTicket,
 } from '../domain';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
@@ -28,6 +30,8 @@ interface Write {
   readonly ticketId: string;
   readonly expectedVersion: number;
   readonly actor: Actor;
+  /** The tickets the caller may change (queue isolation). */
+  readonly scope: TicketScope;
 }
 
 const ctxOf = (ports: AgentWorkPorts, actor: Actor) => {
@@ -86,8 +90,8 @@ export type MergeResult =
 
 /**
  * A lead merges a duplicate (If-Match on the duplicate) into the ticket that stays. Primary course: read
- * both; decide; link the survivor first (retried on a concurrent change: it is a system-side write the
- * lead did not see), then close the duplicate at the version the lead saw.
+ * both (each in the caller's queues); decide; link the survivor first (retried on a concurrent change:
+ * it is a system-side write the lead did not see), then close the duplicate at the version the lead saw.
  */
 export async function mergeAsLead(
   input: Write & { readonly intoTicketId: string; readonly reason?: string | undefined },
@@ -95,12 +99,16 @@ export async function mergeAsLead(
 ): Promise<MergeResult> {
   const duplicate = await ports.tickets.get(input.ticketId);
   if (!duplicate) return { kind: 'not_found' };
+  const refusal = changeRefusal(input.scope, duplicate);
+  if (refusal) return { kind: 'forbidden', refusal };
   if (isStaleVersion(duplicate, input.expectedVersion))
     return { kind: 'stale', currentVersion: duplicate.version };
   let survivor: Ticket | undefined;
   for (let attempt = 0; ; attempt++) {
     survivor = await ports.tickets.get(input.intoTicketId);
     if (!survivor) return { kind: 'target_not_found', into: input.intoTicketId };
+    const survivorRefusal = changeRefusal(input.scope, survivor);
+    if (survivorRefusal) return { kind: 'forbidden', refusal: survivorRefusal };
     const outcome = mergeTickets(duplicate, survivor, { ...ctxOf(ports, input.actor), reason: input.reason });
     if (!outcome.ok) return { kind: 'refused', error: outcome.error };
     if (survivor.links.some((l) => l.ticketId === duplicate.id && l.relation === 'duplicated_by')) break;

@@ -15,9 +15,12 @@ import {
   expireApproval,
   newId,
   nextApprovalStep,
+  readRefusal,
   remindApproval,
   requestApproval,
+  type ScopeRefusal,
   type Ticket,
+  type TicketScope,
 } from '../domain';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
@@ -43,7 +46,13 @@ export interface TaskCallback {
  * Under the threshold it is recorded as not required and nothing blocks.
  */
 export async function requestApprovalAsAgent(
-  input: { ticketId: string; expectedVersion: number; actor: Actor; request: ApprovalRequest },
+  input: {
+    ticketId: string;
+    expectedVersion: number;
+    actor: Actor;
+    request: ApprovalRequest;
+    scope: TicketScope;
+  },
   ports: Omit<ApprovalPorts, 'approvals'> & { readonly events: EventPublisher },
 ): Promise<{ result: AgentChangeResult<ApprovalRefusedError>; approval?: Approval }> {
   let approval: Approval | undefined;
@@ -59,6 +68,45 @@ export async function requestApprovalAsAgent(
     return outcome;
   });
   return result.kind === 'changed' && approval ? { result, approval } : { result };
+}
+
+/** An approvals read for a caller: found, not found, or out of their scope (queue isolation). */
+export type ApprovalRead<T> =
+  | { readonly kind: 'found'; readonly value: T }
+  | { readonly kind: 'not_found' }
+  | { readonly kind: 'forbidden'; readonly refusal: ScopeRefusal };
+
+/**
+ * Every approval asked for on a ticket, for a caller who may read the ticket. Primary course: read its
+ * approvals; unless the caller sees every queue, read the ticket, and the scope decides (its queue is the
+ * caller's, or one of the approvals is of their approver group). A ticket that does not exist has none.
+ */
+export async function approvalsOfTicket(
+  input: { readonly ticketId: string; readonly scope: TicketScope },
+  ports: {
+    readonly tickets: Pick<TicketRepository, 'get'>;
+    readonly approvals: Pick<ApprovalStore, 'forTicket'>;
+  },
+): Promise<ApprovalRead<Approval[]>> {
+  const approvals = await ports.approvals.forTicket(input.ticketId);
+  const ticket = input.scope.queues === 'all' ? undefined : await ports.tickets.get(input.ticketId);
+  const groups = approvals.map((a) => a.group);
+  const refusal = ticket && readRefusal(input.scope, ticket, groups);
+  return refusal ? { kind: 'forbidden', refusal } : { kind: 'found', value: approvals };
+}
+
+/** One approval, for a caller who may read its ticket (as `approvalsOfTicket` decides). */
+export async function approvalForCaller(
+  input: { readonly approvalId: string; readonly scope: TicketScope },
+  ports: {
+    readonly tickets: Pick<TicketRepository, 'get'>;
+    readonly approvals: Pick<ApprovalStore, 'get' | 'forTicket'>;
+  },
+): Promise<ApprovalRead<Approval>> {
+  const approval = await ports.approvals.get(input.approvalId);
+  if (!approval) return { kind: 'not_found' };
+  const ofTicket = await approvalsOfTicket({ ticketId: approval.ticketId, scope: input.scope }, ports);
+  return ofTicket.kind === 'found' ? { kind: 'found', value: approval } : ofTicket;
 }
 
 export type DecisionResult =

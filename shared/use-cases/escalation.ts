@@ -12,6 +12,7 @@ import {
   type SlaWarningEvent,
   type TicketCreatedEvent,
   type TicketEscalatedEvent,
+  type TicketScope,
 } from '../domain';
 import { type AgentChangeResult, changeTicket, changeTicketAsAgent } from './ticket-change';
 
@@ -62,12 +63,17 @@ export async function applyEscalationTriggers(
   return { kind: 'escalated', path: d.path, step: d.step, queue: d.toQueue };
 }
 
-/** An agent escalates a ticket (If-Match), or acknowledges the escalation step their group received. */
+/**
+ * An agent escalates a ticket (If-Match), or acknowledges the escalation step their group received. Both
+ * only in the caller's queues: the queue the ticket is in before the change decides (an escalation moves
+ * it to the step's queue, whose agents acknowledge it).
+ */
 export function escalateByAgent(
   input: {
     ticketId: string;
     expectedVersion: number;
     actor: Actor;
+    scope: TicketScope;
     action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' };
   },
   ports: EscalationPorts,

@@ -1,19 +1,34 @@
+import type { ApprovalStore } from '../adapters/approval-store';
 import type { TicketHistory, TicketRepository } from '../adapters/ticket-repository';
-import { isTicketId, parseReference } from '../domain';
+import {
+  type Approval,
+  isTicketId,
+  parseReference,
+  readRefusal,
+  type ScopeRefusal,
+  type TicketScope,
+} from '../domain';
 
 export type GetTicketResult =
-  | { readonly kind: 'found'; readonly history: TicketHistory }
+  | { readonly kind: 'found'; readonly history: TicketHistory; readonly approvals: readonly Approval[] }
   | { readonly kind: 'not_found' }
-  | { readonly kind: 'invalid_id' };
+  | { readonly kind: 'invalid_id' }
+  /** Out of the caller's scope (queue isolation): the refusal names the rule. */
+  | { readonly kind: 'forbidden'; readonly refusal: ScopeRefusal };
 
 /**
- * One ticket with its conversation and audit trail, by ULID or by its `FD-<n>` reference.
- * Primary course: resolve a reference to its id; read the ticket's partition.
+ * One ticket with its conversation, audit trail and approvals, by ULID or by its `FD-<n>` reference, for a
+ * caller who may read it. Primary course: resolve a reference to its id; read the ticket's partition and
+ * its approvals; the caller's scope decides (their queue, or an approval of their approver group on it).
  */
 export async function getTicket(
-  idOrReference: string,
-  ports: { tickets: Pick<TicketRepository, 'history' | 'ticketIdForReference'> },
+  input: { readonly idOrReference: string; readonly scope: TicketScope },
+  ports: {
+    tickets: Pick<TicketRepository, 'history' | 'ticketIdForReference'>;
+    approvals: Pick<ApprovalStore, 'forTicket'>;
+  },
 ): Promise<GetTicketResult> {
+  const { idOrReference } = input;
   let id: string | undefined;
   if (isTicketId(idOrReference)) id = idOrReference;
   else if (parseReference(idOrReference) !== undefined)
@@ -21,5 +36,9 @@ export async function getTicket(
   else return { kind: 'invalid_id' };
 
   const history = id ? await ports.tickets.history(id) : undefined;
-  return history ? { kind: 'found', history } : { kind: 'not_found' };
+  if (!history) return { kind: 'not_found' };
+  const approvals = await ports.approvals.forTicket(history.ticket.id);
+  const groups = approvals.map((a) => a.group);
+  const refusal = readRefusal(input.scope, history.ticket, groups);
+  return refusal ? { kind: 'forbidden', refusal } : { kind: 'found', history, approvals };
 }

@@ -1,15 +1,23 @@
 import type { Clock } from '../adapters/clock';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
-import { type Actor, HandoffRefusedError, handOff, newId } from '../domain';
+import { type Actor, HandoffRefusedError, handOff, newId, type TicketScope } from '../domain';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 /**
- * An agent hands a ticket to another queue: the handoff rules' preconditions decide, and the new owner
- * is written with its audit entry only if nobody changed the ticket meanwhile.
+ * An agent hands a ticket of their queues to another queue (one they need not work: the queue it leaves
+ * decides who may): the handoff rules' preconditions decide, and the new owner is written with its audit
+ * entry only if nobody changed the ticket meanwhile.
  */
 export function handOffTicket(
-  input: { ticketId: string; to: string; reason: string; expectedVersion: number; actor: Actor },
+  input: {
+    ticketId: string;
+    to: string;
+    reason: string;
+    expectedVersion: number;
+    actor: Actor;
+    scope: TicketScope;
+  },
   ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; clock: Clock; config: WorkflowConfig },
 ): Promise<AgentChangeResult<HandoffRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {

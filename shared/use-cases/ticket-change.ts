@@ -4,8 +4,8 @@ import {
   type TicketHistory,
   type TicketRepository,
 } from '../adapters/ticket-repository';
-import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
-import { isStaleVersion, withContentVersion } from '../domain';
+import type { Approval, AuditEvent, DomainEvent, Message, ScopeRefusal, Ticket, TicketScope } from '../domain';
+import { changeRefusal, isStaleVersion, withContentVersion } from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -45,7 +45,9 @@ export type AgentChangeResult<E> =
   | { readonly kind: 'changed'; readonly ticket: Ticket }
   | { readonly kind: 'refused'; readonly error: E }
   | { readonly kind: 'stale'; readonly currentVersion: number }
-  | { readonly kind: 'not_found' };
+  | { readonly kind: 'not_found' }
+  /** The ticket is out of the caller's queues (queue isolation): nothing was decided or written. */
+  | { readonly kind: 'forbidden'; readonly refusal: ScopeRefusal };
 
 export type AgentDecision<E> =
   | {
@@ -61,21 +63,24 @@ export type AgentDecision<E> =
   | { readonly ok: false; readonly error: E };
 
 /**
- * An agent changes a ticket at the version they saw. Primary course: read the ticket; refuse a stale
- * `If-Match` version; let the domain decide (a refusal says why); write the change with its audit entry
+ * An agent changes a ticket at the version they saw. Primary course: read the ticket; refuse it when its
+ * queue is not the caller's (`scope`; the queue it is in before the change decides, so handing it away
+ * is allowed); refuse a stale `If-Match` version; let the domain decide (a refusal says why); write the change with its audit entry
  * only if nobody changed the ticket meanwhile; then announce its event, if it has one. System bookkeeping
  * since the agent's version (a mail recorded as sent, an SLA target recorded) is no change of theirs to
  * miss: the write is decided on the ticket as it is now and keeps it; if bookkeeping lands between this
  * read and the write, it is decided again.
  */
 export async function changeTicketAsAgent<E>(
-  input: { readonly ticketId: string; readonly expectedVersion: number },
+  input: { readonly ticketId: string; readonly expectedVersion: number; readonly scope: TicketScope },
   ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events?: EventPublisher },
   decide: (ticket: Ticket) => AgentDecision<E>,
   conflicts = 0,
 ): Promise<AgentChangeResult<E>> {
   const ticket = await ports.tickets.get(input.ticketId);
   if (!ticket) return { kind: 'not_found' };
+  const refusal = changeRefusal(input.scope, ticket);
+  if (refusal) return { kind: 'forbidden', refusal };
   if (isStaleVersion(ticket, input.expectedVersion)) return { kind: 'stale', currentVersion: ticket.version };
   const decision = decide(ticket);
   if (!decision.ok) return { kind: 'refused', error: decision.error };

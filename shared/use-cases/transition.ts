@@ -1,7 +1,14 @@
 import type { Clock } from '../adapters/clock';
 import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
-import { type Actor, newId, type TicketState, type TransitionRefusedError, transition } from '../domain';
+import {
+  type Actor,
+  newId,
+  type TicketScope,
+  type TicketState,
+  type TransitionRefusedError,
+  transition,
+} from '../domain';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 /**
@@ -10,7 +17,14 @@ import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
  * clocks pausing or resuming).
  */
 export function transitionTicket(
-  input: { ticketId: string; to: TicketState; reason?: string; expectedVersion: number; actor: Actor },
+  input: {
+    ticketId: string;
+    to: TicketState;
+    reason?: string;
+    expectedVersion: number;
+    actor: Actor;
+    scope: TicketScope;
+  },
   ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events: EventPublisher; clock: Clock },
 ): Promise<AgentChangeResult<TransitionRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {

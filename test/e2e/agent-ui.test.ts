@@ -139,7 +139,12 @@ describe('the agent UI in Chromium against npm start', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-ui-'));
     runtime = await startRuntimeProcess({ dataDir });
     browser = await launchBrowser();
-    for (const email of ['agent@example.com', 'lead@example.com', 'finance@example.com']) {
+    for (const email of [
+      'agent@example.com',
+      'agent2@example.com',
+      'lead@example.com',
+      'finance@example.com',
+    ]) {
       tokens[email] = await devToken(dataDir, email);
     }
   });
@@ -276,6 +281,32 @@ describe('the agent UI in Chromium against npm start', () => {
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(/rule engineering-needs-validated-bug/);
     await shot(page, 'refused');
+  });
+
+  it('an agent who hands a ticket out of their queues is taken back to the queue it left, not to a screen they may not open', async () => {
+    const ref = await webhookTicket({
+      subject: 'How do I export my data?',
+      body: 'Looking for the export.',
+      requester: { email: 'isolation-ui@customer.example', name: 'Iso' },
+    });
+    const page = await newPage();
+    await login(page, 'agent2@example.com');
+    await openTicket(page, ref);
+    await page.getByLabel('To queue').fill('specialists');
+    await page.locator('#handoff-reason').fill('needs a specialist');
+    await page.getByRole('button', { name: 'Hand off' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Frontline support' }).waitFor();
+    expect(page.url()).toMatch(/#\/queues\/frontline$/);
+    await notice(page)
+      .filter({ hasText: `${ref} handed off to specialists` })
+      .waitFor();
+    expect(await page.getByText('Something went wrong').count()).toBe(0);
+    expect((await api('lead@example.com', 'GET', `/v1/tickets/${ref}`)).body.ticket).toMatchObject({
+      queue: 'specialists',
+    });
+    expect((await api('agent2@example.com', 'GET', `/v1/tickets/${ref}`)).body).toMatchObject({
+      rule: 'own-queues',
+    });
   });
 
   it('lead-only actions (reassign, merge) are absent for an agent, present for a lead; the API answers the agent 403', async () => {

@@ -21,13 +21,15 @@ describe('approvals with separation of duties in the local runtime', () => {
     () => runtime.url,
     () => dataDir,
   );
+  // Read as a lead: an SLA breach while the clock runs escalates the ticket out of the agent's queues
+  // (escalation_desk), where queue isolation no longer shows it to them.
   const ticket = async (ref: string) => {
     await drain(runtime.url);
-    const { body } = await as('agent@example.com', `/v1/tickets/${ref}`);
+    const { body } = await as('lead@example.com', `/v1/tickets/${ref}`);
     return body as unknown as { ticket: Ticket; audit: AuditEvent[] };
   };
   const approval = async (id: string) =>
-    (await as('agent@example.com', `/v1/approvals/${id}`)).body.approval as Approval;
+    (await as('lead@example.com', `/v1/approvals/${id}`)).body.approval as Approval;
   const clock = async (change: Record<string, unknown>) => {
     const res = await fetch(`${runtime.url}/local/clock`, { method: 'POST', body: JSON.stringify(change) });
     expect(res.status).toBe(200);

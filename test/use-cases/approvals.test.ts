@@ -86,6 +86,7 @@ describe('approvals use cases against DynamoDB Local', () => {
         ticketId,
         expectedVersion: version,
         actor: { kind: 'agent', id: 'agent@example.com' },
+        scope: { queues: ['billing'], approverGroups: [] },
         request: { kind: 'credit', amount: { value, currency: 'EUR' }, summary: 'credit the double charge' },
       },
       { tickets, events, clock, config: workflowConfig },

@@ -11,6 +11,7 @@ import {
   TARGET_LABELS,
 } from '../format';
 import { announce, clearError, showError } from '../messages';
+import { hrefOf } from '../router';
 import {
   APPROVAL_KINDS,
   type Approval,
@@ -22,6 +23,18 @@ import {
   type TicketState,
   type TicketView,
 } from '../types';
+
+/**
+ * A handoff or an escalation may move the ticket out of the caller's queues, after which the API refuses to
+ * show it (queue isolation, rule own-queues): go back to the queue it left instead of reloading a screen
+ * the caller may no longer open.
+ */
+async function leaveIfOutOfReach(app: App, from: Ticket, moved: Promise<{ ticket: Ticket }>): Promise<void> {
+  const { ticket } = await moved;
+  const mine = app.me.queues;
+  if (mine !== 'all' && !mine.includes(ticket.queue))
+    location.hash = hrefOf({ name: 'queue', queue: from.queue });
+}
 
 const schemas = new Map<string, Promise<FormSchema | undefined>>();
 function fieldSchema(app: App, requestType: string): Promise<FormSchema | undefined> {
@@ -737,10 +750,14 @@ function handoffSection(ctx: Ctx): HTMLElement {
             slot,
             `hand ${ticket.reference} off`,
             (t) =>
-              app.api.writeTicket(t, 'POST', 'handoff', {
-                to: to.value.trim(),
-                reason: reason.value.trim(),
-              }),
+              leaveIfOutOfReach(
+                app,
+                ticket,
+                app.api.writeTicket(t, 'POST', 'handoff', {
+                  to: to.value.trim(),
+                  reason: reason.value.trim(),
+                }),
+              ),
             `${ticket.reference} handed off to ${to.value.trim()}.`,
           );
         },
@@ -776,7 +793,12 @@ function escalationSection(ctx: Ctx): HTMLElement {
             button,
             slot,
             'escalate the ticket',
-            (t) => app.api.writeTicket(t, 'POST', 'escalate', { reason: reason.value.trim() }),
+            (t) =>
+              leaveIfOutOfReach(
+                app,
+                ticket,
+                app.api.writeTicket(t, 'POST', 'escalate', { reason: reason.value.trim() }),
+              ),
             `${ticket.reference} escalated.`,
           );
         },
