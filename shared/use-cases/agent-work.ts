@@ -1,5 +1,4 @@
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
@@ -21,7 +20,6 @@ import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 export interface AgentWorkPorts {
   readonly tickets: Pick<TicketRepository, 'get' | 'append'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

@@ -1,6 +1,6 @@
 import type { ApprovalStore } from '../adapters/approval-store';
 import type { Clock } from '../adapters/clock';
-import { EVENT_SOURCE, type EventPublisher } from '../adapters/event-publisher';
+import { EVENT_SOURCE } from '../adapters/event-publisher';
 import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
@@ -53,7 +53,7 @@ export async function requestApprovalAsAgent(
     request: ApprovalRequest;
     scope: TicketScope;
   },
-  ports: Omit<ApprovalPorts, 'approvals'> & { readonly events: EventPublisher },
+  ports: Omit<ApprovalPorts, 'approvals'>,
 ): Promise<{ result: AgentChangeResult<ApprovalRefusedError>; approval?: Approval }> {
   let approval: Approval | undefined;
   const result = await changeTicketAsAgent(input, ports, (ticket) => {

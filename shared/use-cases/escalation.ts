@@ -1,5 +1,4 @@
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
@@ -18,7 +17,6 @@ import { type AgentChangeResult, changeTicket, changeTicketAsAgent } from './tic
 
 export interface EscalationPorts {
   readonly tickets: Pick<TicketRepository, 'get' | 'history' | 'append'>;
-  readonly events: EventPublisher;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -55,10 +53,12 @@ export async function applyEscalationTriggers(
       newId: () => newId(now),
     });
     if (!e.ok) return { result: { kind: 'skipped', reason: e.reason } };
-    return { write: { ticket: e.ticket, audit: [e.audit] }, result: { kind: 'escalated', event: e.event } };
+    return {
+      write: { ticket: e.ticket, audit: [e.audit], events: [e.event] },
+      result: { kind: 'escalated', event: e.event },
+    };
   });
   if (outcome.kind === 'skipped') return outcome;
-  await ports.events.publish([outcome.event]);
   const d = outcome.event.detail;
   return { kind: 'escalated', path: d.path, step: d.step, queue: d.toQueue };
 }

@@ -1,16 +1,33 @@
-import type { EventPublisher } from '../adapters/event-publisher';
 import {
   ConcurrentUpdateError,
   type TicketHistory,
   type TicketRepository,
 } from '../adapters/ticket-repository';
-import type { Approval, AuditEvent, DomainEvent, Message, ScopeRefusal, Ticket, TicketScope } from '../domain';
-import { changeRefusal, isStaleVersion, withContentVersion } from '../domain';
+import {
+  type Approval,
+  type AuditEvent,
+  changeRefusal,
+  type DomainEvent,
+  isStaleVersion,
+  type Message,
+  type ScopeRefusal,
+  type Ticket,
+  type TicketScope,
+  withContentVersion,
+} from '../domain';
 
 const MAX_CONFLICT_RETRIES = 3;
 
 export type Change<R> =
-  | { readonly write: { readonly ticket: Ticket; readonly audit: readonly AuditEvent[] }; readonly result: R }
+  | {
+      readonly write: {
+        readonly ticket: Ticket;
+        readonly audit: readonly AuditEvent[];
+        /** What the change announces (into the outbox with it). */
+        readonly events?: readonly DomainEvent[];
+      };
+      readonly result: R;
+    }
   | { readonly result: R };
 
 /**
@@ -32,6 +49,7 @@ export async function changeTicket<R>(
         ticket: change.write.ticket,
         expectedVersion: history.ticket.version,
         audit: change.write.audit,
+        ...(change.write.events ? { events: change.write.events } : {}),
       });
       return change.result;
     } catch (e: unknown) {
@@ -65,15 +83,15 @@ export type AgentDecision<E> =
 /**
  * An agent changes a ticket at the version they saw. Primary course: read the ticket; refuse it when its
  * queue is not the caller's (`scope`; the queue it is in before the change decides, so handing it away
- * is allowed); refuse a stale `If-Match` version; let the domain decide (a refusal says why); write the change with its audit entry
- * only if nobody changed the ticket meanwhile; then announce its event, if it has one. System bookkeeping
- * since the agent's version (a mail recorded as sent, an SLA target recorded) is no change of theirs to
- * miss: the write is decided on the ticket as it is now and keeps it; if bookkeeping lands between this
- * read and the write, it is decided again.
+ * is allowed); refuse a stale `If-Match` version; let the domain decide (a refusal says why); write the
+ * change with its audit entry only if nobody changed the ticket meanwhile, its event (if it has one) in
+ * the outbox of the same write. System bookkeeping since the agent's version (a mail recorded as sent,
+ * an SLA target recorded) is no change of theirs to miss: the write is decided on the ticket as it is now
+ * and keeps it; if bookkeeping lands between this read and the write, it is decided again.
  */
 export async function changeTicketAsAgent<E>(
   input: { readonly ticketId: string; readonly expectedVersion: number; readonly scope: TicketScope },
-  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events?: EventPublisher },
+  ports: { tickets: Pick<TicketRepository, 'get' | 'append'> },
   decide: (ticket: Ticket) => AgentDecision<E>,
   conflicts = 0,
 ): Promise<AgentChangeResult<E>> {
@@ -91,6 +109,7 @@ export async function changeTicketAsAgent<E>(
       audit: [decision.audit],
       ...(decision.approval ? { approvals: [{ approval: decision.approval, expectedVersion: null }] } : {}),
       ...(decision.messages ? { messages: decision.messages } : {}),
+      ...(decision.event ? { events: [decision.event] } : {}),
     });
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {
@@ -102,6 +121,5 @@ export async function changeTicketAsAgent<E>(
     }
     throw e;
   }
-  if (decision.event) await ports.events?.publish([decision.event]);
   return { kind: 'changed', ticket: withContentVersion(decision.ticket, [decision.audit], ticket.version) };
 }

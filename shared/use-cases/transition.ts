@@ -1,5 +1,4 @@
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import type { TicketRepository } from '../adapters/ticket-repository';
 import {
   type Actor,
@@ -25,7 +24,7 @@ export function transitionTicket(
     actor: Actor;
     scope: TicketScope;
   },
-  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; events: EventPublisher; clock: Clock },
+  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; clock: Clock },
 ): Promise<AgentChangeResult<TransitionRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {
     const now = ports.clock.now();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../shared/adapters/approval-store';
 import type { Clock } from '../../shared/adapters/clock';
-import type { EventPublisher } from '../../shared/adapters/event-publisher';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
-import { type DomainEvent, newId, openTicket } from '../../shared/domain';
+import { newId, openTicket } from '../../shared/domain';
 import {
   decideApprovalAsApprover,
   keepTaskToken,
@@ -12,7 +11,7 @@ import {
   requestApprovalAsAgent,
   type TaskCallback,
 } from '../../shared/use-cases/approvals';
-import { freshTable } from '../support/dynamodb';
+import { freshTable, outboxEvents } from '../support/dynamodb';
 
 // Approvals against DynamoDB Local: the approval item, its pointer and the approver index written with the
 // ticket in one transaction, and the race between a decision and the workflow handing over its task token.
@@ -41,8 +40,6 @@ describe('approvals use cases against DynamoDB Local', () => {
   let tickets: TicketRepository;
   let approvals: ApprovalStore;
   let clock: FakeClock;
-  const published: DomainEvent[] = [];
-  const events: EventPublisher = { publish: async (e) => void published.push(...e) };
 
   beforeAll(async () => {
     table = await freshTable();
@@ -89,7 +86,7 @@ describe('approvals use cases against DynamoDB Local', () => {
         scope: { queues: ['billing'], approverGroups: [] },
         request: { kind: 'credit', amount: { value, currency: 'EUR' }, summary: 'credit the double charge' },
       },
-      { tickets, events, clock, config: workflowConfig },
+      { tickets, clock, config: workflowConfig },
     );
     if (result.kind !== 'changed' || !approval) throw new Error(`request ${result.kind}`);
     return { ticket: result.ticket, approval };
@@ -102,7 +99,7 @@ describe('approvals use cases against DynamoDB Local', () => {
     expect(await approvals.get(approval.id)).toEqual(approval);
     expect(await approvals.forTicket(t.id)).toEqual([approval]);
     expect((await approvals.pendingFor('finance')).map((a) => a.id)).toContain(approval.id);
-    expect(published.at(-1)).toMatchObject({
+    expect((await outboxEvents(table)).at(-1)).toMatchObject({
       type: 'approval.requested',
       detail: { approvalId: approval.id },
     });
