@@ -22,9 +22,12 @@ export function dynamoDbClient(): DynamoDBClient {
   return dynamoBase;
 }
 
+/** How the document client turns items into DynamoDB's types (the property tests marshall with the same). */
+export const DOCUMENT_MARSHALL_OPTIONS = { removeUndefinedValues: true } as const;
+
 export function documentClient(): DynamoDBDocumentClient {
   dynamo ??= DynamoDBDocumentClient.from(dynamoDbClient(), {
-    marshallOptions: { removeUndefinedValues: true },
+    marshallOptions: DOCUMENT_MARSHALL_OPTIONS,
   });
   return dynamo;
 }

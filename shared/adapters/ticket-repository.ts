@@ -77,7 +77,7 @@ export function ticketItem(ticket: Ticket): Record<string, unknown> {
   };
 }
 
-function messageItem(message: Message): Record<string, unknown> {
+export function messageItem(message: Message): Record<string, unknown> {
   return {
     pk: ticketPk(message.ticketId),
     sk: `MSG#${message.createdAt}#${message.id}`,
@@ -86,7 +86,7 @@ function messageItem(message: Message): Record<string, unknown> {
   };
 }
 
-function auditItem(event: AuditEvent): Record<string, unknown> {
+export function auditItem(event: AuditEvent): Record<string, unknown> {
   const seq = String(event.seq).padStart(6, '0');
   return { pk: ticketPk(event.ticketId), sk: `EVT#${event.at}#${seq}`, entity: 'audit', ...event };
 }

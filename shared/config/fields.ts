@@ -1,9 +1,16 @@
+import { blankAsAbsent, INPUT_LIMITS } from '../domain/ticket-input';
 import * as z from '../domain/zod';
 import type { FieldSpec, WorkflowConfig } from './schema';
 
 // Long enough for pasted logs in reproduction steps, short enough to keep a ticket item far below
-// DynamoDB's 400 KB.
-const DEFAULT_MAX_LENGTH = 10_000;
+// DynamoDB's 400 KB: the most any door takes for one field value.
+const DEFAULT_MAX_LENGTH = INPUT_LIMITS.fieldValue;
+
+/** The longest value a field can hold, in characters. */
+export function longestValueOf(spec: FieldSpec): number {
+  if (spec.type === 'enum') return Math.max(0, ...(spec.values ?? []).map((v) => v.length));
+  return spec.maxLength ?? (spec.type === 'email' ? 254 : DEFAULT_MAX_LENGTH);
+}
 
 const requiredOr = (expected: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? 'is required' : expected;
@@ -60,7 +67,8 @@ export function fieldsSchemaFor(
   const shape: Record<string, z.ZodMiniType<string | undefined>> = {};
   for (const [name, field] of Object.entries(spec.fields)) {
     const schema = fieldSchemaFor(field);
-    shape[name] = field.required && !options.partial ? schema : z.optional(schema);
+    // An optional field left blank is a field not given, as on every other door.
+    shape[name] = field.required && !options.partial ? schema : blankAsAbsent(schema);
   }
   return z.object(shape);
 }

@@ -3,6 +3,8 @@ import { approvalKinds, CurrencyCode } from '../domain/approvals';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
+import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
+import { longestValueOf } from './fields';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
@@ -17,7 +19,8 @@ export const FieldSpecSchema = z
     type: z.enum(['string', 'text', 'email', 'enum']),
     values: z.optional(z.array(text).check(z.minLength(1))),
     required: z.boolean(),
-    maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+    // No door takes a longer field value (ticket-input.ts), so a config cannot promise one.
+    maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(INPUT_LIMITS.fieldValue))),
   })
   .check(
     z.superRefine((field, ctx) => {
@@ -29,13 +32,37 @@ export const FieldSpecSchema = z
   );
 export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
-export const RequestTypeSpecSchema = z.object({
-  label: text,
-  description: text,
-  defaultQueue: z.string(),
-  defaultPriority: Priority,
-  fields: z.record(fieldName, FieldSpecSchema),
-});
+export const RequestTypeSpecSchema = z
+  .object({
+    label: text,
+    description: text,
+    defaultQueue: z.string(),
+    defaultPriority: Priority,
+    fields: z.record(
+      fieldName.check(
+        z.refine((name) => fieldKeyProblem(name) === undefined, {
+          error: (issue) => fieldKeyProblem(String(issue.input)) ?? 'is not a field name',
+        }),
+      ),
+      FieldSpecSchema,
+    ),
+  })
+  .check(
+    z.superRefine((spec, ctx) => {
+      // Whatever a form, a mail or an integration fills in must fit what every door allows a ticket.
+      const size = Object.entries(spec.fields).reduce(
+        (n, [name, f]) => n + name.length + longestValueOf(f),
+        0,
+      );
+      if (size > INPUT_LIMITS.fieldsTotal)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields'],
+          input: spec.fields,
+          message: `the fields' names and longest values come to ${size} characters; a ticket holds at most ${INPUT_LIMITS.fieldsTotal} (lower some maxLength)`,
+        });
+    }),
+  );
 export type RequestTypeSpec = z.infer<typeof RequestTypeSpecSchema>;
 
 export const PrioritySpecSchema = z.object({

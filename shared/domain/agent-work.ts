@@ -15,6 +15,7 @@ import {
 } from './events';
 import { blockClock } from './states';
 import type { Message, Priority, Ticket, TicketLink } from './ticket';
+import { fieldLimitIssues, fieldsSize, normaliseTags } from './ticket-input';
 import { checkFields } from './triage';
 
 export class AgentActionRefusedError extends DomainError {
@@ -188,7 +189,7 @@ export function updateTicket(
     next = { ...next, priority: change.priority };
   }
   if (change.tags !== undefined) {
-    const tags = [...new Set(change.tags.map((t) => t.trim()).filter(Boolean))];
+    const tags = normaliseTags(change.tags);
     if (tags.join('\n') !== ticket.tags.join('\n')) {
       before.tags = ticket.tags;
       after.tags = tags;
@@ -201,12 +202,16 @@ export function updateTicket(
     const checked = spec
       ? checkFields(spec, merged)
       : { fields: merged, missingFields: [], invalidFields: [] };
-    if (checked.invalidFields.length > 0)
+    const invalid = [
+      ...checked.invalidFields,
+      ...fieldLimitsOfChange(ticket.fields, change.fields, checked.fields),
+    ];
+    if (invalid.length > 0)
       return refuse(
         'fields-valid',
         'invalid',
-        checked.invalidFields.map((i) => `${i.path}: ${i.message}`).join('; '),
-        checked.invalidFields,
+        invalid.map((i) => `${i.path}: ${i.message}`).join('; '),
+        invalid,
       );
     const changed = Object.keys(change.fields).filter(
       (k) => (ticket.fields[k] ?? '') !== (checked.fields[k] ?? ''),
@@ -241,6 +246,23 @@ export function updateTicket(
     audit: audit(ticket, next, ctx, 'ticket.updated', before, after),
     ...(event ? { event } : {}),
   };
+}
+
+/**
+ * The limits every door holds fields to (ticket-input.ts), for a change merged into a ticket: the names
+ * and values it sends, and the whole set after it — unless the change does not make the set larger, so a
+ * ticket over a limit (from before it existed) can still be tidied.
+ */
+function fieldLimitsOfChange(
+  current: Readonly<Record<string, string>>,
+  change: Readonly<Record<string, string>>,
+  merged: Readonly<Record<string, string>>,
+): Issue[] {
+  const own = fieldLimitIssues(change).filter((i) => i.path !== 'fields');
+  const grows =
+    Object.keys(merged).length > Object.keys(current).length || fieldsSize(merged) > fieldsSize(current);
+  const whole = grows ? fieldLimitIssues(merged).filter((i) => i.path === 'fields') : [];
+  return [...own, ...whole];
 }
 
 function link(

@@ -4,9 +4,15 @@
  * Integration rules in the workflow config say what Frontdoor does with them.
  */
 import { Email, IsoDateTime } from './ticket';
+import { RequesterInput } from './ticket-input';
 import * as z from './zod';
 
 const accountId = z.string().check(z.minLength(1), z.maxLength(128));
+/**
+ * Who to write to: it becomes the requester of a proactive ticket, so it is taken exactly as a ticket's
+ * requester is (`name: ""` is no name, not a name the ticket's read side would refuse).
+ */
+const Contact = z.object({ email: Email, name: RequesterInput.shape.name });
 const money = z.object({
   value: z.number().check(z.gte(0)),
   currency: z.string().check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like EUR')),
@@ -21,7 +27,7 @@ export const SubscriptionCancelled = z.object({
   effectiveAt: z.optional(IsoDateTime),
   reason: z.optional(z.string().check(z.maxLength(2000))),
   /** Who to write to about it. */
-  contact: z.object({ email: Email, name: z.optional(z.string().check(z.maxLength(200))) }),
+  contact: Contact,
 });
 
 export const PaymentFailed = z.object({
@@ -31,7 +37,7 @@ export const PaymentFailed = z.object({
   attempt: z.int().check(z.minimum(1)),
   failedAt: IsoDateTime,
   reason: z.optional(z.string().check(z.maxLength(2000))),
-  contact: z.object({ email: Email, name: z.optional(z.string().check(z.maxLength(200))) }),
+  contact: Contact,
 });
 
 export const IncidentOpened = z.object({

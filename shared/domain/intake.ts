@@ -5,6 +5,7 @@ import { type DomainEvent, ticketCreatedEvent } from './events';
 import { openingSla } from './sla';
 import { blockedOnFor } from './states';
 import type { Message, Ticket, TicketDraft } from './ticket';
+import { fieldLimitIssues } from './ticket-input';
 import { triage } from './triage';
 
 export interface OpenTicketContext {
@@ -47,8 +48,9 @@ const TRIAGE_ACTOR: Actor = { kind: 'system', id: 'triage' };
  */
 export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTicketResult {
   const triaged = triage(draft, ctx.config);
-  if (triaged.invalidFields.length > 0)
-    return { ok: false, error: new IntakeRejectedError(triaged.invalidFields) };
+  // Every door checks its fields already (ticket-input.ts); this is the last word before anything is stored.
+  const invalid = [...triaged.invalidFields, ...fieldLimitIssues(triaged.fields)];
+  if (invalid.length > 0) return { ok: false, error: new IntakeRejectedError(invalid) };
 
   const at = ctx.now.toISOString();
   const state = triaged.missingFields.length > 0 ? 'needs_info' : 'new';

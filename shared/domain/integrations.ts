@@ -14,6 +14,7 @@ import {
 import { type OpenTicketContext, type OpenTicketResult, openTicket } from './intake';
 import { openingSla } from './sla';
 import type { Message, Priority, Ticket, TicketDraft, TicketLink } from './ticket';
+import { INPUT_LIMITS, requesterNameFrom } from './ticket-input';
 
 // Integration rules, decided purely: is an external event well-formed, which rules match it, and what
 // each of their actions would write. Every write is keyed by the rule and the fact's business key (the
@@ -244,16 +245,21 @@ export function planRule(input: {
           }),
         );
         const subject = renderEventTemplate(action.subject, event).replace(/\s+/g, ' ').trim();
+        const name = requesterNameFrom(requester.name);
         plan.ticket = {
           draft: {
             channel: 'event',
             source: event.type,
             externalId: businessKeyOf(event).slice(0, 998),
             subject: (subject || event.type).slice(0, SUBJECT_MAX),
-            body: action.body !== undefined ? renderEventTemplate(action.body, event) : describeEvent(event),
+            // Cut like the other values: a long list in the event must not make the message unstorable.
+            body: (action.body !== undefined
+              ? renderEventTemplate(action.body, event)
+              : describeEvent(event)
+            ).slice(0, INPUT_LIMITS.body),
             requester: {
               email: requester.email,
-              ...(requester.name !== undefined ? { name: requester.name } : {}),
+              ...(name !== undefined ? { name } : {}),
               ...(accountId !== undefined ? { accountId } : {}),
             },
             ...(accountId !== undefined ? { account: { id: accountId } } : {}),
@@ -268,7 +274,7 @@ export function planRule(input: {
         break;
       }
       case 'send_mail':
-        plan.mail = { text: renderEventTemplate(action.text, event) };
+        plan.mail = { text: renderEventTemplate(action.text, event).slice(0, INPUT_LIMITS.body) };
         break;
       case 'link_tickets': {
         const ids = detail.accountIds;

@@ -1,6 +1,10 @@
 // Inbound mail, the pure part: what kind of mail this is (a person, an auto-reply, a list, a bounce),
 // which ticket it names, which messages it answers, and what the customer actually wrote.
 // Reading raw MIME is the adapter's job (shared/adapters/mail-parser.ts); everything here takes strings.
+import type { WorkflowConfig } from '../config/schema';
+import type { AccountContext, Attachment, Requester, TicketDraft } from './ticket';
+import { INPUT_LIMITS, requesterNameFrom } from './ticket-input';
+import { triage } from './triage';
 
 /** `human` is the only kind that may ever get an automatic answer (DESIGN.md, "Email": no mail loops). */
 export type MailClass = 'human' | 'auto_reply' | 'list' | 'bounce';
@@ -371,4 +375,66 @@ export function parseFieldLines(
     if (value !== '') found.set(name, value);
   }
   return Object.fromEntries(found);
+}
+
+/** What of an inbound mail goes into the draft of the ticket it opens (the parsed mail has more). */
+export interface MailDraftInput {
+  readonly messageId?: string | undefined;
+  /** Decoded, as the mail says it. */
+  readonly subject: string;
+  /** The plain text, whole (the request type's context is read from it). */
+  readonly text: string;
+  readonly classification: { readonly kind: MailClass };
+}
+
+/**
+ * A first mail as a ticket draft, taken the way every door takes its input (ticket-input.ts): a subject
+ * (or "(no subject)"), the stored body, the requester, loop-safety tags, and the request type's context when
+ * the mail already carries it ("Invoice ID: INV-1") — values that fail their field's check are left out
+ * rather than refusing a customer's mail.
+ */
+export function mailDraft(
+  mail: MailDraftInput,
+  input: {
+    readonly requester: Requester;
+    /** The text as stored on the message (`storedMailBody`). */
+    readonly body: string;
+    readonly attachments: Attachment[];
+    readonly account?: AccountContext | undefined;
+    readonly followUpOf?: string | undefined;
+  },
+  config: WorkflowConfig,
+): TicketDraft {
+  const name = requesterNameFrom(input.requester.name);
+  const draft: TicketDraft = {
+    channel: 'email',
+    source: 'email',
+    ...(mail.messageId ? { externalId: mail.messageId.slice(0, 998) } : {}),
+    subject: (mail.subject.trim() || '(no subject)').slice(0, 998),
+    body: input.body,
+    requester: { email: input.requester.email, ...(name !== undefined ? { name } : {}) },
+    ...(input.account ? { account: input.account } : {}),
+    fields: {},
+    tags: mail.classification.kind === 'human' ? [] : [mail.classification.kind.replace('_', '-')],
+    suppressAutoMail: mail.classification.kind !== 'human',
+    ...(input.followUpOf ? { followUpOf: input.followUpOf } : {}),
+    firstMessage: {
+      ...(mail.messageId ? { messageId: mail.messageId } : {}),
+      attachments: input.attachments,
+      mailClass: mail.classification.kind,
+    },
+  };
+  const spec = config.requestTypes[triage(draft, config).requestType];
+  if (!spec) return draft;
+  const wanted = Object.entries(spec.fields).map(([name, f]) => ({ name, label: f.label }));
+  const lines = parseFieldLines(mail.text, wanted);
+  const checked = triage({ ...draft, fields: lines }, config);
+  const bad = new Set(checked.invalidFields.map((i) => i.path.slice('fields.'.length)));
+  return { ...draft, fields: Object.fromEntries(Object.entries(lines).filter(([name]) => !bad.has(name))) };
+}
+
+/** A mail's text as a message keeps it: cut at the body limit, saying so (the whole mail stays in the bucket). */
+export function storedMailBody(text: string): string {
+  if (text.length <= INPUT_LIMITS.body) return text;
+  return `${text.slice(0, INPUT_LIMITS.body)}\n\n[… cut at ${INPUT_LIMITS.body} characters; the whole mail is kept in the mail bucket]`;
 }

@@ -8,6 +8,7 @@ import type {
 } from '../config/schema';
 import { DomainError, type Issue } from './errors';
 import type { FieldValues, Priority, Requester, Ticket, TicketDraft } from './ticket';
+import { normaliseTags } from './ticket-input';
 
 export type TriageInput = Pick<
   TicketDraft,
@@ -65,7 +66,7 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
 
   let priority = spec.defaultPriority;
   let queue = spec.defaultQueue;
-  const tags = new Set(input.tags);
+  const tags = new Set(normaliseTags(input.tags));
   const matchedRules: string[] = [];
   for (const rule of config.triageRules) {
     if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority })) continue;
@@ -180,13 +181,15 @@ function conditionHolds(condition: Condition, values: readonly string[]): boolea
 /**
  * A request type's fields as supplied: valid values normalised (trimmed), blank ones dropped, required
  * ones absent listed as missing, wrong ones (an enum value not offered) reported with their path.
- * Keys the request type does not define are kept as they came.
+ * Keys the request type does not define are kept as they came, unless blank: a blank value is no value.
  */
 export function checkFields(
   spec: RequestTypeSpec,
   supplied: Readonly<Record<string, string>>,
 ): { fields: Record<string, string>; missingFields: string[]; invalidFields: Issue[] } {
-  const fields: Record<string, string> = { ...supplied };
+  const fields: Record<string, string> = Object.fromEntries(
+    Object.entries(supplied).filter(([, value]) => value.trim() !== ''),
+  );
   const missingFields: string[] = [];
   const invalidFields: Issue[] = [];
   for (const [name, fieldSpec] of Object.entries(spec.fields)) {

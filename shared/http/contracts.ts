@@ -2,15 +2,8 @@
  * The agent API's request shapes, one zod schema each. Handlers validate with them and the OpenAPI
  * document (`GET /v1/openapi.json`) is generated from the same values, so the two cannot drift.
  */
-import {
-  ApprovalRequestSchema,
-  Email,
-  FieldValues,
-  IsoDateTime,
-  Priority,
-  Reference,
-  TicketState,
-} from '../domain';
+import { ApprovalRequestSchema, Email, IsoDateTime, Priority, Reference, TicketState } from '../domain';
+import { FieldValuesInput, INPUT_LIMITS, TagsInput } from '../domain/ticket-input';
 import * as z from '../domain/zod';
 
 const reason = (hint: string, max = 1000) =>
@@ -33,17 +26,21 @@ export const DecisionBody = z.object({
 });
 export const MessageBody = z.object({
   visibility: z.enum(['public', 'internal']),
-  body: z.string().check(z.trim(), z.minLength(1, 'write something'), z.maxLength(50_000)),
+  body: z
+    .string()
+    .check(
+      z.trim(),
+      z.minLength(1, 'write something'),
+      z.maxLength(INPUT_LIMITS.body, `must be at most ${INPUT_LIMITS.body} characters`),
+    ),
 });
 export const AssignBody = z.object({ assignee: z.nullable(Email) });
 export const UpdateBody = z.object({
   priority: z.optional(Priority),
-  tags: z.optional(
-    z
-      .array(z.string().check(z.regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'must be kebab-case')))
-      .check(z.maxLength(50)),
-  ),
-  fields: z.optional(FieldValues),
+  // The whole list (it replaces the ticket's); normalised like every door's tags.
+  tags: z.optional(TagsInput),
+  // Merged into the ticket's; a blank value clears a field.
+  fields: z.optional(FieldValuesInput),
 });
 export const MergeBody = z.object({
   into: z.string().check(z.minLength(1)),

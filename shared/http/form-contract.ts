@@ -1,5 +1,6 @@
 import { fieldsSchemaFor, type WorkflowConfig } from '../config';
-import { Email } from '../domain';
+import { Email, Requester } from '../domain';
+import { blankAsAbsent } from '../domain/ticket-input';
 import * as z from '../domain/zod';
 
 const meta = (title: string, extra: Record<string, unknown> = {}) => ({ title, ...extra });
@@ -25,9 +26,8 @@ export function formSubmissionSchema(config: Pick<WorkflowConfig, 'requestTypes'
       .object({
         // A clone: registering metadata on the shared Email schema would label it everywhere.
         email: Email.clone().register(z.globalRegistry, meta('Your email')),
-        name: z.optional(
-          z.string().check(z.trim(), z.maxLength(200)).register(z.globalRegistry, meta('Your name')),
-        ),
+        // Blank is no name (the read side holds a name to at least one character).
+        name: blankAsAbsent(Requester.shape.name).register(z.globalRegistry, meta('Your name')),
       })
       .register(z.globalRegistry, meta('About you')),
     subject: z

@@ -1,18 +1,28 @@
-import { AccountContext, FieldValues, Requester } from '../domain';
+import { TicketDraftSchema } from '../domain';
+import {
+  AccountInput,
+  BodyInput,
+  blankAsAbsent,
+  FieldValuesInput,
+  RequesterInput,
+  SubjectInput,
+  TagsInput,
+} from '../domain/ticket-input';
 import * as z from '../domain/zod';
 
-/** The public webhook body (DESIGN.md "Public contracts"). Unknown top-level keys are ignored. */
+/**
+ * The public webhook body (DESIGN.md "Public contracts"). Unknown top-level keys are ignored. Every part
+ * is a ticket-input.ts schema, so what is accepted is what the ticket's read side parses.
+ */
 export const WebhookPayload = z.object({
   id: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  subject: z.string().check(z.trim(), z.minLength(1), z.maxLength(998)),
-  body: z.string().check(z.maxLength(200_000)),
-  requester: Requester,
-  account: z.optional(AccountContext),
-  requestType: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
-  fields: z.optional(FieldValues),
-  tags: z.optional(
-    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(64))).check(z.maxLength(50)),
-  ),
+  subject: SubjectInput,
+  body: BodyInput,
+  requester: RequesterInput,
+  account: z.optional(AccountInput),
+  requestType: blankAsAbsent(TicketDraftSchema.shape.requestType),
+  fields: z.optional(FieldValuesInput),
+  tags: z.optional(TagsInput),
 });
 export type WebhookPayload = z.infer<typeof WebhookPayload>;
 

@@ -16,6 +16,7 @@ import {
   enrichAccount,
   formatReference,
   type Message,
+  mailDraft,
   messageAddedEvent,
   newId,
   noteOnTicket,
@@ -23,10 +24,11 @@ import {
   parseFieldLines,
   receiveCustomerMessage,
   referenceInSubject,
+  storedMailBody,
   stripQuotedReply,
   type Ticket,
-  triage,
 } from '../domain';
+import { requesterNameFrom } from '../domain/ticket-input';
 import { findAccount } from './intake';
 
 export interface ReceiveEmailPorts {
@@ -55,8 +57,13 @@ export interface ReceivedMail {
   readonly objectKey: string;
 }
 
-/** Kept in the message item; the whole mail stays in the bucket (DynamoDB items stop at 400 KB). */
-const MAX_STORED_BODY = 50_000;
+/**
+ * Attachments listed on one message, and how long their names may be there: a mail with thousands of
+ * attachments, or one with a name of megabytes, must still make a message item that fits. The raw mail in
+ * the bucket keeps all of them.
+ */
+const MAX_LISTED_ATTACHMENTS = 50;
+const MAX_ATTACHMENT_TEXT = 200;
 const DEDUPE_DAYS = 365;
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -104,7 +111,7 @@ export async function receiveEmail(input: ReceivedMail, ports: ReceiveEmailPorts
   }
 
   const attachments = await storeAttachments(mail, input.receiptId, ports.objects);
-  const body = truncate(mail.text);
+  const body = storedMailBody(mail.text);
 
   if (mail.classification.kind === 'bounce') {
     const original = mail.bounce?.originalMessageId;
@@ -149,10 +156,8 @@ export async function receiveEmail(input: ReceivedMail, ports: ReceiveEmailPorts
       reason: mail.from ? 'sender address is not valid' : 'no sender address',
     });
   }
-  const requester = {
-    email: sender.data,
-    ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}),
-  };
+  const name = requesterNameFrom(mail.from?.name);
+  const requester = { email: sender.data, ...(name !== undefined ? { name } : {}) };
 
   const existing = await findThread(mail, ports);
   if (existing) {
@@ -195,37 +200,8 @@ async function openFromMail(
   now: Date,
   followUpOf: string | undefined,
 ): Promise<Omit<MailLogEntry, 'receiptId' | 'receivedAt' | 'objectKey'>> {
-  const subject = (mail.subject.trim() || '(no subject)').slice(0, 998);
-  const draft = {
-    channel: 'email' as const,
-    source: 'email',
-    ...(mail.messageId ? { externalId: mail.messageId.slice(0, 998) } : {}),
-    subject,
-    body,
-    requester,
-    fields: {} as Record<string, string>,
-    tags: mail.classification.kind === 'human' ? [] : [mail.classification.kind.replace('_', '-')],
-    suppressAutoMail: mail.classification.kind !== 'human',
-    ...(followUpOf ? { followUpOf } : {}),
-    firstMessage: {
-      ...(mail.messageId ? { messageId: mail.messageId } : {}),
-      attachments,
-      mailClass: mail.classification.kind,
-    },
-  };
   const account = enrichAccount(undefined, await findAccount({ requester }, ports.accounts));
-  if (account) Object.assign(draft, { account });
-  // A first mail can already carry its context ("Invoice ID: INV-1"): read it for the inferred type.
-  const requestType = triage(draft, ports.config).requestType;
-  const spec = ports.config.requestTypes[requestType];
-  if (spec) {
-    const wanted = Object.entries(spec.fields).map(([name, f]) => ({ name, label: f.label }));
-    const lines = parseFieldLines(mail.text, wanted);
-    const checked = triage({ ...draft, fields: lines }, ports.config);
-    // Values that fail their field's check are left out rather than refusing a customer's mail.
-    const bad = new Set(checked.invalidFields.map((i) => i.path.slice('fields.'.length)));
-    draft.fields = Object.fromEntries(Object.entries(lines).filter(([name]) => !bad.has(name)));
-  }
+  const draft = mailDraft(mail, { requester, body, attachments, account, followUpOf }, ports.config);
 
   const reference = formatReference(await ports.tickets.nextReferenceNumber());
   const opened = openTicket(draft, {
@@ -360,22 +336,17 @@ async function storeAttachments(
   objects: ObjectStore,
 ): Promise<Attachment[]> {
   const stored: Attachment[] = [];
-  for (const [i, a] of mail.attachments.entries()) {
+  for (const [i, a] of mail.attachments.slice(0, MAX_LISTED_ATTACHMENTS).entries()) {
     const safeName = (a.filename || `attachment-${i + 1}`).replace(/[^\w.@+-]+/g, '_').slice(0, 120);
     const key = `${ATTACHMENTS_PREFIX}${receiptId}/${i + 1}-${safeName}`;
     await objects.put(key, a.content, a.contentType || 'application/octet-stream');
     stored.push({
-      filename: a.filename || safeName,
-      contentType: a.contentType || 'application/octet-stream',
+      filename: (a.filename || safeName).slice(0, MAX_ATTACHMENT_TEXT),
+      contentType: (a.contentType || 'application/octet-stream').slice(0, MAX_ATTACHMENT_TEXT),
       size: a.size,
       key,
       ...(a.risk ? { risk: a.risk } : {}),
     });
   }
   return stored;
-}
-
-function truncate(text: string): string {
-  if (text.length <= MAX_STORED_BODY) return text;
-  return `${text.slice(0, MAX_STORED_BODY)}\n\n[… cut at ${MAX_STORED_BODY} characters; the whole mail is kept in the mail bucket]`;
 }

@@ -233,9 +233,10 @@ describe('the agent API in the local runtime', () => {
     const badTags = await as('agent@example.com', `/v1/tickets/${ref}`, {
       method: 'PATCH',
       ifMatch: (moved.body.ticket as Ticket).version,
-      body: { tags: ['Not Kebab'] },
+      body: { tags: ['ok', 'x'.repeat(65)] },
     });
     expect(badTags.status).toBe(400);
+    expect(badTags.body.issues).toEqual([{ path: 'tags[1]', message: 'a tag has at most 64 characters' }]);
   });
 
   it('a lead merges a duplicate: closed, linked both ways; an agent may not', async () => {
