@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { type Ticket, TicketSchema, TicketState } from '../domain';
+import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
 
 const OPEN_STATES = TicketState.options.filter((s) => s !== 'resolved' && s !== 'closed');
 /** DynamoDB's IN takes at most 100 operands. */
@@ -15,6 +16,7 @@ export class RelatedTickets {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly onUnreadable: UnreadableItemReporter = reportUnreadableItem,
   ) {}
 
   async openTicketsOfAccounts(
@@ -43,8 +45,18 @@ export class RelatedTickets {
               }),
             );
             for (const item of page.Items ?? []) {
-              const ticket = TicketSchema.parse(item);
-              found.set(ticket.id, ticket);
+              const ticket = TicketSchema.safeParse(item);
+              if (ticket.success) found.set(ticket.data.id, ticket.data);
+              // Left out, never in the way: the repository's reads do the same.
+              else
+                this.onUnreadable({
+                  pk: String(item.pk),
+                  sk: String(item.sk),
+                  entity: 'ticket',
+                  problems: ticket.error.issues
+                    .slice(0, 10)
+                    .map((i) => `${i.path.map(String).join('.')}: ${i.message}`),
+                });
             }
             startKey = page.LastEvaluatedKey;
           } while (startKey && found.size < limit);

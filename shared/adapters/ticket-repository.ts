@@ -11,6 +11,7 @@ import type { Approval, AuditEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
 import { approvalItems } from './approval-store';
 import { type IndexName, tableDesign } from './table-design';
+import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
 
 /** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
 export interface DedupeKey {
@@ -28,6 +29,30 @@ export interface TicketHistory {
   readonly ticket: Ticket;
   readonly messages: Message[];
   readonly audit: AuditEvent[];
+}
+
+/** What a read needs of a schema (every zod schema has it). */
+interface ReadSchema<T> {
+  safeParse(
+    input: unknown,
+  ):
+    | { success: true; data: T }
+    | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+}
+
+/**
+ * A single read of a ticket whose stored item no longer parses: the item is wrong, not the request (the API
+ * answers 500 `unreadable_ticket` naming the ticket; lists leave such items out).
+ */
+export class UnreadableTicketError extends Error {
+  override readonly name = 'UnreadableTicketError';
+  readonly code = 'TICKET.UNREADABLE';
+  constructor(
+    readonly ticketId: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`ticket ${ticketId} is stored in a form the ticket schema does not read (${problems.join('; ')})`);
+  }
 }
 
 export class ConcurrentUpdateError extends Error {
@@ -102,7 +127,39 @@ export class TicketRepository {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Told about every stored item a read leaves out because it does not parse. */
+    private readonly onUnreadable: UnreadableItemReporter = reportUnreadableItem,
   ) {}
+
+  /**
+   * One stored item through its read schema. An item that does not parse is reported (key and problem
+   * paths, no values) and comes back as its problems: lists leave it out, a single read answers with
+   * UnreadableTicketError, and neither breaks on it.
+   */
+  private readItem<T>(
+    item: Record<string, unknown>,
+    schema: ReadSchema<T>,
+  ): { ok: true; value: T } | { ok: false; problems: string[] } {
+    const parsed = schema.safeParse(stripKeys(item));
+    if (parsed.success) return { ok: true, value: parsed.data };
+    const problems = parsed.error.issues
+      .slice(0, 10)
+      .map((i) => `${i.path.map(String).join('.') || '(item)'}: ${i.message}`);
+    this.onUnreadable({
+      pk: String(item.pk),
+      sk: String(item.sk),
+      entity: typeof item.entity === 'string' ? item.entity : 'unknown',
+      problems,
+    });
+    return { ok: false, problems };
+  }
+
+  private readTickets(items: readonly Record<string, unknown>[] | undefined): Ticket[] {
+    return (items ?? []).flatMap((i) => {
+      const read = this.readItem(i, TicketSchema);
+      return read.ok ? [read.value] : [];
+    });
+  }
 
   /** Atomic `FD-<n>` counter. A number taken by a request that then turns out duplicate is skipped, never reused. */
   async nextReferenceNumber(): Promise<number> {
@@ -223,7 +280,10 @@ export class TicketRepository {
         ConsistentRead: true,
       }),
     );
-    return out.Item ? TicketSchema.parse(stripKeys(out.Item)) : undefined;
+    if (!out.Item) return undefined;
+    const read = this.readItem(out.Item, TicketSchema);
+    if (!read.ok) throw new UnreadableTicketError(ticketId, read.problems);
+    return read.value;
   }
 
   /** The ticket, its conversation and its audit trail: one partition, one Query (paged). */
@@ -246,10 +306,20 @@ export class TicketRepository {
 
     const meta = items.find((i) => i.sk === 'META');
     if (!meta) return undefined;
+    const ticket = this.readItem(meta, TicketSchema);
+    if (!ticket.ok) throw new UnreadableTicketError(ticketId, ticket.problems);
+    // A message or audit event that does not parse is left out (and reported): the ticket stays workable.
+    const each = <T>(entity: string, schema: ReadSchema<T>): T[] =>
+      items
+        .filter((i) => i.entity === entity)
+        .flatMap((i) => {
+          const read = this.readItem(i, schema);
+          return read.ok ? [read.value] : [];
+        });
     return {
-      ticket: TicketSchema.parse(stripKeys(meta)),
-      messages: items.filter((i) => i.entity === 'message').map((i) => MessageSchema.parse(stripKeys(i))),
-      audit: items.filter((i) => i.entity === 'audit').map((i) => AuditEventSchema.parse(stripKeys(i))),
+      ticket: ticket.value,
+      messages: each('message', MessageSchema),
+      audit: each('audit', AuditEventSchema),
     };
   }
 
@@ -360,7 +430,7 @@ export class TicketRepository {
         ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
       }),
     );
-    const tickets = (out.Items ?? []).map((i) => TicketSchema.parse(stripKeys(i)));
+    const tickets = this.readTickets(out.Items);
     return { tickets, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 
@@ -444,7 +514,7 @@ export class TicketRepository {
         ...(opts.cursor ? { ExclusiveStartKey: decodeCursor(opts.cursor) } : {}),
       }),
     );
-    const tickets = (out.Items ?? []).map((i) => TicketSchema.parse(stripKeys(i)));
+    const tickets = this.readTickets(out.Items);
     return { tickets, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(out.LastEvaluatedKey) } : {}) };
   }
 

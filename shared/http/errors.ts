@@ -47,6 +47,15 @@ export function toIssues(
   return zodIssues.map((i) => ({ path: i.path.length ? formatPath(i.path) : '(body)', message: i.message }));
 }
 
+/** The repository's UnreadableTicketError, known by its name (as Step Functions Catch rules know errors). */
+function isUnreadableTicket(error: unknown): error is Error & { ticketId: string } {
+  return (
+    error instanceof Error &&
+    error.name === 'UnreadableTicketError' &&
+    typeof (error as { ticketId?: unknown }).ticketId === 'string'
+  );
+}
+
 interface ErrorLogger {
   error(message: string, ...extra: unknown[]): void;
 }
@@ -64,6 +73,15 @@ export function httpErrors(logger: ErrorLogger): MiddlewareObj<APIGatewayProxyEv
           error: error.code,
           message: error.message,
           ...error.extra,
+        });
+        return;
+      }
+      if (isUnreadableTicket(error)) {
+        // Our fault, not the caller's: the stored ticket does not parse (its key and problems are logged).
+        request.response = json(500, {
+          error: 'unreadable_ticket',
+          ticketId: error.ticketId,
+          message: `ticket ${error.ticketId} is stored in a form that cannot be read; it needs repair`,
         });
         return;
       }
