@@ -6,10 +6,9 @@ import { promisify } from 'node:util';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, Ticket } from '../../shared/domain';
-import { signWebhook } from '../../shared/http/webhook-signature';
 import { drain, outbox, sendMail } from '../support/mail';
 import { ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
-import { postWebhook } from '../support/webhooks';
+import { postSignedEvent, postWebhook } from '../support/webhooks';
 
 // Issue 6's check against `npm start`: billing puts `billing.subscription_cancelled` on the bus (the same
 // PutEvents call as in AWS, served by the runtime); the integrations queue, the apply-integrations
@@ -31,11 +30,11 @@ const cancelled = {
 describe('event-driven integrations in the local runtime', () => {
   let dataDir: string;
   let runtime: RuntimeProcess;
-  let agent: string;
+  let lead: string;
   let bus: EventBridgeClient;
 
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${agent}` } });
+    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${lead}` } });
     if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -64,18 +63,7 @@ describe('event-driven integrations in the local runtime', () => {
     return out.Entries?.[0]?.EventId;
   };
   const postEvent = async (source: string, body: unknown) => {
-    const raw = JSON.stringify(body);
-    const ts = Math.floor(Date.now() / 1000);
-    const res = await fetch(`${runtime.url}/v1/events/${source}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-frontdoor-timestamp': String(ts),
-        'x-frontdoor-signature': signWebhook(`local-${source}-secret`, ts, raw),
-      },
-      body: raw,
-    });
-    const answer = { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    const answer = await postSignedEvent(runtime.url, source, JSON.stringify(body));
     await drain(runtime.url);
     return answer;
   };
@@ -85,13 +73,14 @@ describe('event-driven integrations in the local runtime', () => {
     runtime = await startRuntimeProcess({ dataDir });
     const { stdout } = await run(
       resolve(ROOT, 'node_modules/.bin/tsx'),
-      ['infra/local/token-cli.ts', 'agent@example.com'],
+      // A lead: the proactive tickets land in billing and engineering, and agents see only their queues.
+      ['infra/local/token-cli.ts', 'lead@example.com'],
       {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir },
       },
     );
-    agent = stdout.trim();
+    lead = stdout.trim();
     bus = new EventBridgeClient({
       endpoint: runtime.url,
       region: 'us-east-1',

@@ -27,3 +27,19 @@ export async function postWebhook(
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/** `POST /v1/events/{source}` as another system sends it: JSON text signed like a webhook. */
+export async function postSignedEvent(baseUrl: string, source: string, raw: string): Promise<WebhookAnswer> {
+  const timestamp = Math.floor(Date.now() / 1000);
+  const res = await fetch(`${baseUrl}/v1/events/${source}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-frontdoor-timestamp': String(timestamp),
+      'x-frontdoor-signature': signWebhook(`local-${source}-secret`, timestamp, raw),
+    },
+    body: raw,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
