@@ -6,6 +6,7 @@ import { IntegrationLedger } from '../../shared/adapters/integration-ledger';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { RelatedTickets } from '../../shared/adapters/related-tickets';
+import { parseJson } from '../../shared/http/request';
 import { applyIntegrations } from '../../shared/use-cases/apply-integrations';
 
 const tableName = requiredEnv('TABLE_NAME');
@@ -29,7 +30,8 @@ export class InvalidExternalEventError extends Error {
  * events up front; only a system putting events on the bus directly can send one.)
  */
 async function recordHandler(record: SQSRecord): Promise<void> {
-  const envelope = JSON.parse(record.body) as { id?: unknown; 'detail-type'?: unknown; detail?: unknown };
+  // A system may put half a surrogate pair on the bus; it must not reach a stored ticket.
+  const envelope = parseJson(record.body) as { id?: unknown; 'detail-type'?: unknown; detail?: unknown };
   const result = await applyIntegrations({ type: envelope['detail-type'], detail: envelope.detail }, ports);
   if (result.kind === 'invalid') {
     const problems = result.issues.map((i) => `${i.path}: ${i.message}`).join('; ');

@@ -14,7 +14,7 @@ import {
 import { type OpenTicketContext, type OpenTicketResult, openTicket } from './intake';
 import { openingSla } from './sla';
 import type { Message, Priority, Ticket, TicketDraft, TicketLink } from './ticket';
-import { INPUT_LIMITS, requesterNameFrom } from './ticket-input';
+import { cut, INPUT_LIMITS, requesterNameFrom } from './ticket-input';
 
 // Integration rules, decided purely: is an external event well-formed, which rules match it, and what
 // each of their actions would write. Every write is keyed by the rule and the fact's business key (the
@@ -241,7 +241,7 @@ export function planRule(input: {
           Object.entries(action.fields ?? {}).map(([name, template]) => {
             const value = renderEventTemplate(template, event).trim();
             const max = spec?.fields[name]?.maxLength;
-            return [name, max !== undefined ? value.slice(0, max) : value];
+            return [name, max !== undefined ? cut(value, max) : value];
           }),
         );
         const subject = renderEventTemplate(action.subject, event).replace(/\s+/g, ' ').trim();
@@ -250,13 +250,13 @@ export function planRule(input: {
           draft: {
             channel: 'event',
             source: event.type,
-            externalId: businessKeyOf(event).slice(0, 998),
-            subject: (subject || event.type).slice(0, SUBJECT_MAX),
+            externalId: cut(businessKeyOf(event), 998),
+            subject: cut(subject || event.type, SUBJECT_MAX),
             // Cut like the other values: a long list in the event must not make the message unstorable.
-            body: (action.body !== undefined
-              ? renderEventTemplate(action.body, event)
-              : describeEvent(event)
-            ).slice(0, INPUT_LIMITS.body),
+            body: cut(
+              action.body !== undefined ? renderEventTemplate(action.body, event) : describeEvent(event),
+              INPUT_LIMITS.body,
+            ),
             requester: {
               email: requester.email,
               ...(name !== undefined ? { name } : {}),
@@ -274,7 +274,7 @@ export function planRule(input: {
         break;
       }
       case 'send_mail':
-        plan.mail = { text: renderEventTemplate(action.text, event).slice(0, INPUT_LIMITS.body) };
+        plan.mail = { text: cut(renderEventTemplate(action.text, event), INPUT_LIMITS.body) };
         break;
       case 'link_tickets': {
         const ids = detail.accountIds;

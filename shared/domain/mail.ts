@@ -3,7 +3,7 @@
 // Reading raw MIME is the adapter's job (shared/adapters/mail-parser.ts); everything here takes strings.
 import type { WorkflowConfig } from '../config/schema';
 import type { AccountContext, Attachment, Requester, TicketDraft } from './ticket';
-import { INPUT_LIMITS, requesterNameFrom } from './ticket-input';
+import { cut, INPUT_LIMITS, requesterNameFrom, wellFormed } from './ticket-input';
 import { triage } from './triage';
 
 /** `human` is the only kind that may ever get an automatic answer (DESIGN.md, "Email": no mail loops). */
@@ -207,7 +207,7 @@ export function normaliseMessageId(raw: string): string | undefined {
   let id = raw.trim();
   if (id.startsWith('<') && id.endsWith('>')) id = id.slice(1, -1).trim();
   if (id.length === 0 || id.length > MESSAGE_ID_MAX) return undefined;
-  if (!/^[^\s<>]+$/.test(id) || !id.includes('@')) return undefined;
+  if (!/^[^\s<>]+$/.test(id) || !id.includes('@') || wellFormed(id) !== id) return undefined;
   if (id.startsWith('@') || id.endsWith('@')) return undefined;
   return id;
 }
@@ -409,8 +409,8 @@ export function mailDraft(
   const draft: TicketDraft = {
     channel: 'email',
     source: 'email',
-    ...(mail.messageId ? { externalId: mail.messageId.slice(0, 998) } : {}),
-    subject: (mail.subject.trim() || '(no subject)').slice(0, 998),
+    ...(mail.messageId ? { externalId: cut(wellFormed(mail.messageId), 998) } : {}),
+    subject: cut(wellFormed(mail.subject).trim() || '(no subject)', 998),
     body: input.body,
     requester: { email: input.requester.email, ...(name !== undefined ? { name } : {}) },
     ...(input.account ? { account: input.account } : {}),
@@ -435,6 +435,34 @@ export function mailDraft(
 
 /** A mail's text as a message keeps it: cut at the body limit, saying so (the whole mail stays in the bucket). */
 export function storedMailBody(text: string): string {
-  if (text.length <= INPUT_LIMITS.body) return text;
-  return `${text.slice(0, INPUT_LIMITS.body)}\n\n[… cut at ${INPUT_LIMITS.body} characters; the whole mail is kept in the mail bucket]`;
+  if (text.length <= INPUT_LIMITS.body) return wellFormed(text);
+  return `${cut(wellFormed(text), INPUT_LIMITS.body)}\n\n[… cut at ${INPUT_LIMITS.body} characters; the whole mail is kept in the mail bucket]`;
+}
+
+/**
+ * Attachments listed on one message, and how long their names may be there: a mail with thousands of
+ * attachments, or one with a name of megabytes, must still make a message item that fits. The raw mail in
+ * the bucket keeps all of them.
+ */
+export const MAX_LISTED_ATTACHMENTS = 50;
+const MAX_ATTACHMENT_TEXT = 200;
+
+/** How an attachment is listed on its message; the bytes are in the object store under `key`. */
+export function listedAttachment(
+  a: {
+    readonly filename?: string;
+    readonly contentType?: string;
+    readonly size: number;
+    readonly risk?: Attachment['risk'];
+  },
+  fallbackName: string,
+  key: string,
+): Attachment {
+  return {
+    filename: cut(wellFormed(a.filename || fallbackName), MAX_ATTACHMENT_TEXT),
+    contentType: cut(wellFormed(a.contentType || 'application/octet-stream'), MAX_ATTACHMENT_TEXT),
+    size: a.size,
+    key,
+    ...(a.risk ? { risk: a.risk } : {}),
+  };
 }

@@ -71,9 +71,25 @@ export const BodyInput = z
     ),
   );
 
+// Half a surrogate pair is not Unicode text, and DynamoDB refuses to store one (DynamoDB Local answers
+// InternalFailure): JSON can carry one ("\ud83d"), and cutting text at a limit can make one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** `s` with each half surrogate pair replaced by U+FFFD, as a UTF-8 decoder treats invalid bytes. */
+export function wellFormed(s: string): string {
+  return s.replace(LONE_SURROGATE, '\ufffd');
+}
+
+/** The first `max` UTF-16 units of `s`, never ending in half a surrogate pair. */
+export function cut(s: string, max: number): string {
+  if (s.length <= max) return s;
+  const last = s.charCodeAt(max - 1);
+  return s.slice(0, last >= 0xd800 && last <= 0xdbff ? max - 1 : max);
+}
+
 /** A requester's display name cut to the read side's limit, blank → none (for doors that cut rather than refuse, like mail). */
 export function requesterNameFrom(raw: string | undefined): string | undefined {
-  const name = raw?.trim().slice(0, 200).trim();
+  const name = raw === undefined ? undefined : cut(wellFormed(raw).trim(), 200).trim();
   return name ? name : undefined;
 }
 

@@ -15,6 +15,8 @@ import {
   Email,
   enrichAccount,
   formatReference,
+  listedAttachment,
+  MAX_LISTED_ATTACHMENTS,
   type Message,
   mailDraft,
   messageAddedEvent,
@@ -28,7 +30,7 @@ import {
   stripQuotedReply,
   type Ticket,
 } from '../domain';
-import { requesterNameFrom } from '../domain/ticket-input';
+import { cut, requesterNameFrom, wellFormed } from '../domain/ticket-input';
 import { findAccount } from './intake';
 
 export interface ReceiveEmailPorts {
@@ -57,13 +59,6 @@ export interface ReceivedMail {
   readonly objectKey: string;
 }
 
-/**
- * Attachments listed on one message, and how long their names may be there: a mail with thousands of
- * attachments, or one with a name of megabytes, must still make a message item that fits. The raw mail in
- * the bucket keeps all of them.
- */
-const MAX_LISTED_ATTACHMENTS = 50;
-const MAX_ATTACHMENT_TEXT = 200;
 const DEDUPE_DAYS = 365;
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -319,9 +314,9 @@ function inboundMessage(
     author: {
       kind: who.kind,
       ...(mail.from?.address ? { email: mail.from.address } : {}),
-      ...(mail.from?.name ? { name: mail.from.name.slice(0, 200) } : {}),
+      ...(requesterNameFrom(mail.from?.name) ? { name: requesterNameFrom(mail.from?.name) } : {}),
     },
-    subject: mail.subject.slice(0, 998),
+    subject: cut(wellFormed(mail.subject), 998),
     body,
     ...(mail.messageId ? { messageId: mail.messageId } : {}),
     attachments,
@@ -340,13 +335,7 @@ async function storeAttachments(
     const safeName = (a.filename || `attachment-${i + 1}`).replace(/[^\w.@+-]+/g, '_').slice(0, 120);
     const key = `${ATTACHMENTS_PREFIX}${receiptId}/${i + 1}-${safeName}`;
     await objects.put(key, a.content, a.contentType || 'application/octet-stream');
-    stored.push({
-      filename: (a.filename || safeName).slice(0, MAX_ATTACHMENT_TEXT),
-      contentType: (a.contentType || 'application/octet-stream').slice(0, MAX_ATTACHMENT_TEXT),
-      size: a.size,
-      key,
-      ...(a.risk ? { risk: a.risk } : {}),
-    });
+    stored.push(listedAttachment(a, safeName, key));
   }
   return stored;
 }

@@ -12,10 +12,14 @@ import fc from 'fast-check';
 import { workflowConfig } from '../../shared/config';
 import { EXTERNAL_EVENT_TYPES } from '../../shared/domain/external-events';
 import { INPUT_LIMITS } from '../../shared/domain/ticket-input';
+import { parseJson } from '../../shared/http/request';
 
-/** What a door gets: the generated value as JSON text and parsed back (so `__proto__` is an own key, as on the wire). */
+/**
+ * What a door gets: the generated value as JSON text, parsed back the way the handlers parse bodies (so
+ * `__proto__` is an own key, as on the wire, and half a surrogate pair is U+FFFD).
+ */
 export function wire(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value) ?? 'null');
+  return parseJson(JSON.stringify(value) ?? 'null');
 }
 
 // ---- text ----
@@ -35,7 +39,7 @@ export const blank = fc.constantFrom(
   ' \n\t ',
 );
 
-/** One character of each UTF-8 width (1–4 bytes) and the trouble-makers (combining, RTL override, zero width, case folding that grows). */
+/** One character of each UTF-8 width (1–4 bytes) and the trouble-makers (combining, RTL override, zero width, case folding that grows, half surrogate pairs). */
 export const tricky = fc.constantFrom(
   'a',
   'Z',
@@ -53,6 +57,9 @@ export const tricky = fc.constantFrom(
   '\\',
   '#',
   '.',
+  // Half a surrogate pair: JSON can carry one escaped.
+  '\ud83d',
+  '\ude00',
 );
 
 /** `n` characters (UTF-16 units) of one repeated character; may end in half a surrogate pair. */

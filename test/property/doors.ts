@@ -14,10 +14,13 @@ import {
   addAgentMessage,
   Email,
   formatReference,
+  listedAttachment,
+  MAX_LISTED_ATTACHMENTS,
   type Message,
   MessageSchema,
   mailDraft,
   newId,
+  normaliseMessageId,
   openTicket,
   storedMailBody,
   type Ticket,
@@ -167,17 +170,16 @@ export interface MailInput {
 export function mailDoor(mail: MailInput): DoorOutcome {
   const sender = Email.safeParse(mail.from?.address ?? '');
   if (!sender.success) return { kind: 'nothing' };
+  // The mail parser hands Message-IDs over normalised (or not at all).
+  const messageId = mail.messageId === undefined ? undefined : normaliseMessageId(mail.messageId);
   const draft = mailDraft(
-    mail,
+    { ...mail, messageId },
     {
       requester: { email: sender.data, ...(mail.from?.name ? { name: mail.from.name } : {}) },
       body: storedMailBody(mail.text),
-      attachments: mail.attachments.map((a, i) => ({
-        filename: a.filename.slice(0, 200),
-        contentType: a.contentType.slice(0, 200),
-        size: a.size,
-        key: `attachments/r-1/${i + 1}-file`,
-      })),
+      attachments: mail.attachments
+        .slice(0, MAX_LISTED_ATTACHMENTS)
+        .map((a, i) => listedAttachment(a, `attachment-${i + 1}`, `attachments/r-1/${i + 1}-file`)),
     },
     workflowConfig,
   );

@@ -1,6 +1,7 @@
 /**
- * An item as DynamoDB would be handed it by the document client (same marshall options), and the two
- * things DynamoDB refuses that marshalling does not catch: empty attribute names and items over 400 KB.
+ * An item as DynamoDB would be handed it by the document client (same marshall options), and what
+ * DynamoDB refuses that marshalling does not catch: empty attribute names, half surrogate pairs and items
+ * over 400 KB.
  */
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
@@ -52,6 +53,27 @@ export function emptyAttributeNames(item: Record<string, AttributeValue>, path =
   return out;
 }
 
+const HALF = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Paths of names and text holding half a surrogate pair (DynamoDB Local answers InternalFailure). */
+export function halfSurrogates(item: Record<string, AttributeValue>, path = ''): string[] {
+  const out: string[] = [];
+  const visit = (v: AttributeValue, here: string) => {
+    if (v.S !== undefined && HALF.test(v.S)) out.push(here);
+    if (v.SS?.some((s) => HALF.test(s))) out.push(here);
+    if (v.M !== undefined) out.push(...halfSurrogates(v.M, here));
+    v.L?.forEach((e, i) => {
+      visit(e, `${here}[${i}]`);
+    });
+  };
+  for (const [name, value] of Object.entries(item)) {
+    const here = path ? `${path}.${name}` : name;
+    if (HALF.test(name)) out.push(`${here} (name)`);
+    visit(value, here);
+  }
+  return out;
+}
+
 export interface StoredItem {
   readonly marshalled: Record<string, AttributeValue>;
   readonly size: number;
@@ -66,6 +88,9 @@ export interface StoredItem {
  */
 export function storeAndRead(item: Record<string, unknown>): StoredItem {
   const marshalled = marshall(item, DOCUMENT_MARSHALL_OPTIONS);
+  const halves = halfSurrogates(marshalled);
+  if (halves.length > 0)
+    throw new Error(`DynamoDB would refuse half surrogate pairs at ${halves.join(', ')}`);
   const empty = emptyAttributeNames(marshalled);
   if (empty.length > 0) throw new Error(`DynamoDB would refuse empty attribute names at ${empty.join(', ')}`);
   const size = itemSize(marshalled);

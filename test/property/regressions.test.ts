@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { INPUT_LIMITS } from '../../shared/domain/ticket-input';
+import { parseJson } from '../../shared/http/request';
 import { wire } from './arbitraries';
 import {
   baseTickets,
@@ -14,6 +15,7 @@ import {
   patchDoor,
   webhookDoor,
 } from './doors';
+import { storeAndRead } from './dynamodb-item';
 
 const webhook = (extra: Record<string, unknown>) => ({
   id: 'evt-1',
@@ -137,5 +139,19 @@ describe('the poison inputs of issue 13', () => {
     expect(refusedPaths(patchDoor(full, wire({ fields: { another: 'x' } })))).toEqual(['fields']);
     const cleared = written(patchDoor(full, wire({ fields: { f0: ' ' } })));
     expect(Object.keys(cleared.tickets[0]?.fields ?? {})).toHaveLength(49);
+  });
+
+  it('takes half a surrogate pair as U+FFFD instead of storing what DynamoDB refuses', async () => {
+    expect(() => storeAndRead({ pk: 'x', sk: 'y', s: 'a\ud83d' })).toThrow(/half surrogate/);
+    const body = parseJson(
+      '{"id":"e-1","subject":"hi \\ud83d","body":"","requester":{"email":"a@b.example","name":"\\ude00x"},"fields":{"note":"\\ud83d\\ude00 ok"}}',
+    );
+    const outcome = written(await webhookDoor(body));
+    expectReadableOrNamed(outcome, body);
+    expect(outcome.tickets[0]).toMatchObject({
+      subject: 'hi \ufffd',
+      requester: { name: '\ufffdx' },
+      fields: { note: '😀 ok' },
+    });
   });
 });
