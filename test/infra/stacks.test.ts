@@ -1023,18 +1023,28 @@ describe('least privilege', () => {
     expect(indexResources).not.toContain('/index/*');
   });
 
-  it('gives receive-webhook transactional writes, PutEvents on the bus and the webhook secrets', () => {
+  it('gives receive-webhook transactional writes and the webhook secrets, but no bus: its event goes through the outbox', () => {
     const actions = actionsOf(statementsOfFunction('receive-webhook'));
     expect(actions).toEqual(
       expect.arrayContaining([
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:ConditionCheckItem',
-        'events:PutEvents',
         'secretsmanager:GetSecretValue',
       ]),
     );
     expect(actions).not.toContain('dynamodb:Scan');
+    expect(actions).not.toContain('events:PutEvents');
+  });
+
+  it('lets only publish-events, receive-event and the state machines put events on the bus', () => {
+    const publishers = functions
+      .filter((fn) => actionsOf(statementsOfFunction(fn.name)).includes('events:PutEvents'))
+      .map((fn) => fn.name);
+    expect(publishers.sort()).toEqual(['publish-events', 'receive-event']);
+    expect(
+      actionsOf(statementsOfFunction('publish-events')).filter((a) => a.startsWith('dynamodb:')),
+    ).not.toContain('dynamodb:PutItem');
   });
 
   it('lets send-notification send mail only from the support address, and read no objects', () => {
