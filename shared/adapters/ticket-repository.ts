@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Approval, AuditEvent, Message, Ticket } from '../domain';
+import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
 import { approvalItems } from './approval-store';
 import { type IndexName, tableDesign } from './table-design';
@@ -116,6 +116,34 @@ export function auditItem(event: AuditEvent): Record<string, unknown> {
   return { pk: ticketPk(event.ticketId), sk: `EVT#${event.at}#${seq}`, entity: 'audit', ...event };
 }
 
+/** How long an event stays in the outbox after its change committed (the stream has it for 24 h). */
+const OUTBOX_DAYS = 7;
+
+/**
+ * The transactional outbox: the events a change made, written in the change's own transaction beside
+ * the ticket, so a committed change always has its events and a refused one has none. The table stream
+ * hands each new item to `publish-events`, which puts it on the bus. `eventId` is fixed here, by the
+ * commit (ticket id, the version it wrote, position), so every publication of one event carries it.
+ */
+export function outboxItems(ticket: Ticket, events: readonly DomainEvent[]): Record<string, unknown>[] {
+  const expiresAt = Math.floor(Date.parse(ticket.updatedAt) / 1000) + OUTBOX_DAYS * 86_400;
+  const version = String(ticket.version).padStart(9, '0');
+  return events.map((event, i) => {
+    const eventId = `${ticket.id}:${ticket.version}:${i}`;
+    return {
+      pk: ticketPk(ticket.id),
+      sk: `OUTBOX#${version}#${String(i).padStart(3, '0')}`,
+      entity: 'outbox',
+      eventId,
+      type: event.type,
+      // As text: the stream hands it over unchanged (no empty-map or number-precision surprises).
+      detail: JSON.stringify({ ...event.detail, eventId }),
+      committedAt: ticket.updatedAt,
+      expiresAt,
+    };
+  });
+}
+
 function cancellationCodes(e: unknown): string[] | undefined {
   if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return undefined;
   const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
@@ -203,6 +231,8 @@ export class TicketRepository {
     dedupe: DedupeKey;
     /** Mail Message-IDs that thread to this ticket (the first mail's own id). */
     threadIds?: readonly string[];
+    /** What the new ticket announces (`ticket.created`, …): into the outbox, in the same transaction. */
+    events?: readonly DomainEvent[];
   }): Promise<CreateOutcome> {
     const { ticket, message, audit, dedupe } = input;
     const notExists = 'attribute_not_exists(pk)';
@@ -210,6 +240,9 @@ export class TicketRepository {
       { Put: { TableName: this.tableName, Item: ticketItem(ticket), ConditionExpression: notExists } },
       { Put: { TableName: this.tableName, Item: messageItem(message) } },
       ...audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+      ...outboxItems(ticket, input.events ?? []).map((Item) => ({
+        Put: { TableName: this.tableName, Item },
+      })),
       ...this.threadPuts(ticket.id, input.threadIds ?? []),
       {
         Put: {
@@ -338,6 +371,8 @@ export class TicketRepository {
     threadIds?: readonly string[];
     /** Approval items changed with the ticket: `expectedVersion` null for a new one. */
     approvals?: ReadonlyArray<{ readonly approval: Approval; readonly expectedVersion: number | null }>;
+    /** What the change announces: into the outbox, in the same transaction. */
+    events?: readonly DomainEvent[];
   }): Promise<CreateOutcome | { readonly kind: 'appended' }> {
     const { ticket, dedupe } = input;
     const items = [
@@ -352,6 +387,9 @@ export class TicketRepository {
       },
       ...(input.messages ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: messageItem(m) } })),
       ...input.audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
+      ...outboxItems(ticket, input.events ?? []).map((Item) => ({
+        Put: { TableName: this.tableName, Item },
+      })),
       ...this.threadPuts(ticket.id, input.threadIds ?? []),
       ...(input.approvals ?? []).flatMap(({ approval, expectedVersion }) =>
         approvalItems(approval, expectedVersion === null).map((Item, i) => ({

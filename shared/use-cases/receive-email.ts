@@ -1,6 +1,5 @@
 import type { AccountDirectory } from '../adapters/account-directory';
 import type { Clock } from '../adapters/clock';
-import type { EventPublisher } from '../adapters/event-publisher';
 import type { InboundMail } from '../adapters/mail-parser';
 import { ATTACHMENTS_PREFIX, type ObjectStore } from '../adapters/object-store';
 import {
@@ -46,7 +45,6 @@ export interface ReceiveEmailPorts {
     | 'recordMail'
   >;
   readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
-  readonly events: EventPublisher;
   readonly objects: ObjectStore;
   readonly parse: (raw: Buffer) => Promise<InboundMail>;
   readonly clock: Clock;
@@ -215,6 +213,7 @@ async function openFromMail(
     audit: opened.audit,
     dedupe,
     threadIds: mail.messageId ? [mail.messageId] : [],
+    events: opened.events,
   });
   if (created.kind === 'duplicate') {
     return {
@@ -224,7 +223,6 @@ async function openFromMail(
       reason: 'Message-ID already received',
     };
   }
-  await ports.events.publish(opened.events);
   return {
     outcome: followUpOf ? 'follow_up_created' : 'ticket_created',
     ticketId: opened.ticket.id,
@@ -278,9 +276,9 @@ async function changeTicket(
         audit: change.audit,
         dedupe: extra.dedupe,
         threadIds: extra.threadIds,
+        events: change.events,
       });
       if (written.kind === 'duplicate') return written;
-      await ports.events.publish(change.events);
       return { kind: 'appended', ticket: change.ticket };
     } catch (e: unknown) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
