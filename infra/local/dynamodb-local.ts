@@ -98,7 +98,8 @@ async function stopOrphan(pidFile: string): Promise<void> {
     if (cmdline.includes('DynamoDBLocal')) {
       process.kill(pid, 'SIGTERM');
       const deadline = Date.now() + 10_000;
-      while (existsSync(`/proc/${pid}`) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      while (existsSync(`/proc/${pid}`) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
       if (existsSync(`/proc/${pid}`)) process.kill(pid, 'SIGKILL');
     }
   } catch {

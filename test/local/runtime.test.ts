@@ -101,9 +101,7 @@ describe('npm start (the local runtime, as its own process)', () => {
     const { events } = (await (await fetch(`${runtime.url}/local/events`)).json()) as {
       events: Array<{ 'detail-type': string; detail: { ticketId: string } }>;
     };
-    const created = events.filter(
-      (e) => e['detail-type'] === 'ticket.created' && ids.has(e.detail.ticketId),
-    );
+    const created = events.filter((e) => e['detail-type'] === 'ticket.created' && ids.has(e.detail.ticketId));
     expect(created).toHaveLength(1);
   });
 
