@@ -16,7 +16,10 @@ beforeAll(async () => {
 });
 
 const ticket = aTicket({ reference: 'FD-12' });
-const request = (id: string, claims: Record<string, unknown> = { sub: 'u1', 'cognito:groups': '[agent]' }) =>
+const request = (
+  id: string,
+  claims: Record<string, unknown> = { sub: 'u1', 'cognito:groups': '[agent queue-frontline]' },
+) =>
   httpEvent({
     method: 'GET',
     path: `/v1/tickets/${id}`,
@@ -62,9 +65,10 @@ describe('get-ticket handler', () => {
 
   it('understands group claims both as API Gateway strings and as arrays', async () => {
     expect((await invoke(request(ticket.id, { sub: 'u', 'cognito:groups': ['lead'] }))).status).toBe(200);
-    expect(
-      (await invoke(request(ticket.id, { sub: 'u', 'cognito:groups': '[approver-finance]' }))).status,
-    ).toBe(200);
+    expect((await invoke(request(ticket.id, { sub: 'u', 'cognito:groups': '[lead]' }))).status).toBe(200);
+    // An approver reads only tickets carrying an approval of their group; this one carries none.
+    const approver = await invoke(request(ticket.id, { sub: 'u', 'cognito:groups': '[approver-finance]' }));
+    expect(approver).toMatchObject({ status: 403, body: { rule: 'approver-tickets' } });
   });
 
   it('refuses a caller without a support group with 403 naming the rule', async () => {

@@ -87,7 +87,9 @@ describe('SLA timers and escalations in the local runtime', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-sla-'));
     runtime = await startRuntimeProcess({ dataDir });
-    agent = await token(dataDir, 'agent@example.com');
+    // A lead: escalations move tickets to specialists, the escalation desk and engineering, and agents
+    // read and change only the tickets of their own queues.
+    agent = await token(dataDir, 'lead@example.com');
   });
 
   afterAll(async () => {
@@ -257,7 +259,7 @@ describe('SLA timers and escalations in the local runtime', () => {
       ifMatch: await currentVersion(acked),
     });
     expect(again.status).toBe(422);
-    expect(String(again.body.message)).toContain('was acknowledged by agent@example.com');
+    expect(String(again.body.message)).toContain('was acknowledged by lead@example.com');
     await drain(runtime.url);
 
     // The desk's 30-minute window passes.
@@ -282,7 +284,8 @@ describe('SLA timers and escalations in the local runtime', () => {
     const stale = await api(`/v1/tickets/${ref}/transition`, {
       method: 'POST',
       body: { to: 'in_progress' },
-      ifMatch: t.ticket.version - 1 || 99,
+      // A version the ticket never had: stale (bookkeeping versions are not, see the agent API tests).
+      ifMatch: t.ticket.version + 5,
     });
     expect(stale.status).toBe(409);
     const bad = await api(`/v1/tickets/${ref}/transition`, {
