@@ -255,7 +255,10 @@ describe('generated input through every door of npm start', () => {
       const acknowledged = audit.some(
         (a) => a.action === 'mail.sent' && a.after?.cause === 'ticket.created@1',
       );
-      if (!ticket.suppressAutoMail && !acknowledged) problems.push(`${ticket.reference}: never acknowledged`);
+      if (!ticket.suppressAutoMail && !acknowledged)
+        problems.push(
+          `${ticket.reference}: never acknowledged (${ticket.state}; audit ${audit.map((a) => a.action).join(', ')})`,
+        );
       const timed = executions.some((e) => e.name.startsWith(`${id}-`));
       if (ticket.slaPolicy && ['new', 'in_progress'].includes(ticket.state) && !timed)
         problems.push(`${ticket.reference}: no SLA timer`);

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from './ports';
@@ -47,12 +48,13 @@ export async function startRuntimeProcess(opts: {
     detached: opts.detached ?? false,
   });
   let out = '';
-  child.stdout?.on('data', (d: Buffer) => {
+  // RUNTIME_LOG=<file>: keep what the runtime printed, to read after a failure.
+  const keep = (d: Buffer) => {
     out += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString();
-  });
+    if (process.env.RUNTIME_LOG) appendFileSync(process.env.RUNTIME_LOG, d);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const deadline = Date.now() + 120_000;
