@@ -24,8 +24,11 @@ export type Grant =
   | 'objects:write'
   /** ses:SendEmail from the support address. */
   | 'mail:send'
-  /** states:StartExecution on the SLA timer state machine. */
-  | 'timers:start'
+  /**
+   * scheduler:CreateSchedule/UpdateSchedule on the wake-up schedule group's schedules, and iam:PassRole on
+   * the scheduler's role (which may only send to the wake-up queue).
+   */
+  | 'wakeUps:schedule'
   /** states:StartExecution on the approval state machine. */
   | 'approvals:start'
   /** states:SendTaskSuccess/SendTaskFailure/SendTaskHeartbeat on the approval state machine's task tokens. */
@@ -44,8 +47,14 @@ export type EnvRef = {
     | 'api.url'
     /** Name of the Secrets Manager secret that signs needs-info links. */
     | 'secret.links'
-    /** ARN of the SLA timer state machine. */
-    | 'stateMachine.slaTimer'
+    /** The EventBridge Scheduler schedule group that holds the tickets' wake-ups. */
+    | 'wakeUps.group'
+    /** ARN of the wake-up queue (`WAKE_UP_QUEUE`), the schedules' target. */
+    | 'wakeUps.queueArn'
+    /** ARN of the role the scheduler assumes to send to the wake-up queue. */
+    | 'wakeUps.roleArn'
+    /** ARN of the queue a wake-up the scheduler could not deliver goes to (the wake-up queue's DLQ). */
+    | 'wakeUps.deadLetterArn'
     /** ARN of the approval state machine. */
     | 'stateMachine.approval';
 };
@@ -140,18 +149,6 @@ export interface QueueSpec {
 
 export const stateMachines: readonly StateMachineSpec[] = [
   {
-    name: 'sla-timer',
-    description:
-      'One Standard execution per ticket: wait until the next SLA moment, ask the clock, announce warnings, breaches and escalations',
-    definition: 'infra/workflows/sla-timer.asl.json',
-    substitutions: {
-      CheckSlaFunctionArn: { function: 'check-sla' },
-    },
-    // The Announce state puts the entries the clock returns (their EventBusName set by check-sla).
-    grants: ['bus:put'],
-    arnRef: 'stateMachine.slaTimer',
-  },
-  {
     name: 'approval',
     description:
       'One Standard execution per approval: wait for the decision on a task token, remind, expire as the policy says, announce',
@@ -188,6 +185,12 @@ const common = {
 
 const publicUrl = { PUBLIC_BASE_URL: { ref: 'api.url' } } as const satisfies Record<string, EnvValue>;
 
+/**
+ * The queue the tickets' EventBridge Scheduler wake-ups are sent to (and the ticket changes that may move a
+ * wake-up earlier); one function, run-ticket-clock, consumes it.
+ */
+export const WAKE_UP_QUEUE = 'ticket-clock';
+
 export const queues: readonly QueueSpec[] = [
   {
     name: 'notifications',
@@ -204,14 +207,21 @@ export const queues: readonly QueueSpec[] = [
           'ticket.escalated',
           'approval.requested',
           'approval.decided',
+          // The ticket's clock: mails to the requester, notices to the team.
+          'automation.reminder',
+          'automation.status_update',
+          'automation.follow_up',
+          'automation.team_nudge',
+          'automation.idle',
         ],
       },
     ],
   },
   {
-    name: 'sla-timers',
-    description: 'Ticket changes that may move an SLA due time earlier: (re)start the ticket’s timer',
-    visibilityTimeoutSeconds: 60,
+    name: WAKE_UP_QUEUE,
+    description:
+      'The tickets’ clock: changes that may move a due moment earlier, and the wake-ups the scheduler sends',
+    visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     subscriptions: [
       {
@@ -222,6 +232,7 @@ export const queues: readonly QueueSpec[] = [
           'ticket.message_added',
           'ticket.priority_changed',
           'ticket.escalated',
+          'approval.decided',
         ],
       },
     ],
@@ -397,25 +408,21 @@ export const functions: readonly FunctionSpec[] = [
     grants: ['table:read', 'table:write', 'secrets:links'],
   },
   {
-    name: 'check-sla',
+    name: 'run-ticket-clock',
     description:
-      "SLA timer's clock: record warnings, breaches and overdue escalations; say when to look again",
-    entry: 'functions/check-sla/handler.ts',
+      "The ticket's clock: record SLA warnings and breaches, overdue escalations, reminders, status updates, follow-ups, closing and idle notices; set the next wake-up",
+    entry: 'functions/run-ticket-clock/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 20,
-    triggers: [{ kind: 'state-machine-task', stateMachine: 'sla-timer' }],
-    env: common,
-    grants: ['table:read', 'table:write'],
-  },
-  {
-    name: 'start-sla-timer',
-    description: "Starts a ticket's SLA timer when a change moves its next due moment earlier (idempotent)",
-    entry: 'functions/start-sla-timer/handler.ts',
-    memoryMb: 256,
-    timeoutSeconds: 10,
-    triggers: [{ kind: 'queue', queue: 'sla-timers', batchSize: 10 }],
-    env: { ...common, SLA_TIMER_ARN: { ref: 'stateMachine.slaTimer' } },
-    grants: ['table:read', 'table:write', 'timers:start'],
+    triggers: [{ kind: 'queue', queue: WAKE_UP_QUEUE, batchSize: 10 }],
+    env: {
+      ...common,
+      SCHEDULE_GROUP: { ref: 'wakeUps.group' },
+      TICKET_CLOCK_QUEUE_ARN: { ref: 'wakeUps.queueArn' },
+      SCHEDULER_ROLE_ARN: { ref: 'wakeUps.roleArn' },
+      TICKET_CLOCK_DLQ_ARN: { ref: 'wakeUps.deadLetterArn' },
+    },
+    grants: ['table:read', 'table:write', 'wakeUps:schedule'],
   },
   {
     name: 'apply-escalations',
@@ -653,6 +660,20 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [
       { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none' },
       { kind: 'http', method: 'POST', path: '/v1/csat/{token}', auth: 'none' },
+    ],
+    env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
+    grants: ['table:read', 'table:write', 'secrets:links'],
+  },
+  {
+    name: 'confirm-resolution',
+    description:
+      '“Yes, it’s solved” / “No, still a problem” links of the resolution mail: the page (never records) and the answer, once per resolution (closes or reopens)',
+    entry: 'functions/confirm-resolution/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/resolution/{token}', auth: 'none' },
+      { kind: 'http', method: 'POST', path: '/v1/resolution/{token}', auth: 'none' },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],

@@ -8,8 +8,11 @@ export interface OutgoingMail {
   /** Message-IDs (no brackets) this mail answers, so the customer's client threads it. */
   readonly inReplyTo?: string | undefined;
   readonly references?: readonly string[];
-  /** RFC 3834: automatic mails say so, and other robots must not answer them. */
-  readonly autoSubmitted: boolean;
+  /**
+   * RFC 3834: automatic mails say so, and other robots must not answer them: `auto-replied` for an answer
+   * to a message (acknowledgement), `auto-generated` for what the clock sends on its own (a reminder).
+   */
+  readonly autoSubmitted: false | 'auto-replied' | 'auto-generated';
 }
 
 export interface Mailer {
@@ -35,7 +38,7 @@ export class SesMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<string> {
     const headers = [
-      ...(mail.autoSubmitted ? [{ Name: 'Auto-Submitted', Value: 'auto-replied' }] : []),
+      ...(mail.autoSubmitted ? [{ Name: 'Auto-Submitted', Value: mail.autoSubmitted }] : []),
       // Exchange's own loop-suppression header: no out-of-office answers to our automatic mails.
       ...(mail.autoSubmitted ? [{ Name: 'X-Auto-Response-Suppress', Value: 'All' }] : []),
       ...(mail.inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${mail.inReplyTo}>` }] : []),

@@ -42,6 +42,9 @@ type TransactItem = NonNullable<
   ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
 >[number];
 
+/** Cancelled-by-conflict transactions retried before the batch is handed back to the stream's retries. */
+const MAX_CONFLICT_RETRIES = 10;
+
 export class MetricStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -71,7 +74,7 @@ export class MetricStore {
 
   private async applyChunk(chunk: ProjectedRecord[]): Promise<number> {
     let remaining = chunk;
-    for (;;) {
+    for (let conflicts = 0; ; ) {
       if (remaining.length === 0) return 0;
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: this.items(remaining) }));
@@ -83,7 +86,14 @@ export class MetricStore {
         const seen = new Set(
           remaining.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed').map((r) => r.id),
         );
-        if (seen.size === 0) throw e;
+        if (seen.size === 0) {
+          // Two batches (two shards) adding to the same day's cells at once: the SDK does not retry a
+          // cancelled transaction, so back off and try again (jittered, up to ~10 s in all).
+          if (!reasons.some((r) => r.Code === 'TransactionConflict') || ++conflicts > MAX_CONFLICT_RETRIES)
+            throw e;
+          await new Promise((r) => setTimeout(r, Math.random() * Math.min(2_000, 25 * 2 ** conflicts)));
+          continue;
+        }
         remaining = remaining.filter((r) => !seen.has(r.id));
       }
     }

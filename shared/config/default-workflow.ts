@@ -16,6 +16,9 @@ export const defaultWorkflow = {
       description: 'A charge, invoice or refund the customer disagrees with.',
       defaultQueue: 'billing',
       defaultPriority: 'normal',
+      // "Closes only after customer confirmation or documented resolution" (seed 000): no silent closing,
+      // and a dispute is never resolved for want of a reply.
+      automation: { awaitingCustomer: { resolveAfter: null }, afterResolution: { closeAfterDays: null } },
       fields: {
         invoiceId: { label: 'Invoice ID', type: 'string', required: true, maxLength: 64 },
         customerId: { label: 'Customer ID', type: 'string', required: true, maxLength: 64 },
@@ -34,6 +37,8 @@ export const defaultWorkflow = {
       // Support validates a bug before engineering sees it (seed 000).
       defaultQueue: 'frontline',
       defaultPriority: 'normal',
+      // Status updates "push back to the customer on a schedule" while engineering has it (seed 000).
+      automation: { waitingOnTeam: { statusUpdateEvery: '3bd' } },
       fields: {
         reproductionSteps: {
           label: 'Steps to reproduce',
@@ -56,6 +61,8 @@ export const defaultWorkflow = {
       description: 'Grant, change or remove access to a system.',
       defaultQueue: 'specialists',
       defaultPriority: 'normal',
+      // "A follow-up confirms access is restored" (seed 000).
+      automation: { afterResolution: { followUpAfter: '1bd' } },
       fields: {
         system: { label: 'System', type: 'string', required: true, maxLength: 200 },
         riskLevel: {
@@ -441,7 +448,11 @@ export const defaultWorkflow = {
         'Hello {{requesterName}},',
         '',
         'We have resolved your request "{{subject}}" ({{reference}}).',
-        'If something is still not right, reply to this mail and the ticket reopens.',
+        '',
+        'Is it solved for you? One click is enough:',
+        "  Yes, it's solved:      {{solvedLink}}",
+        '  No, still a problem:   {{notSolvedLink}}',
+        'If something is still not right, you can also reply to this mail and the ticket reopens.',
         '',
         'How did we do? One click on a score is enough:',
         '  5 great:     {{csatLink}}?score=5',

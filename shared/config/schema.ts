@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
 import { approvalKinds, CurrencyCode } from '../domain/approvals';
+import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
@@ -46,6 +47,8 @@ export const RequestTypeSpecSchema = z
       ),
       FieldSpecSchema,
     ),
+    /** Reminders, status updates, follow-up and closing for this type, over the workflow's defaults. */
+    automation: z.optional(AutomationOverridesSchema),
   })
   .check(
     z.superRefine((spec, ctx) => {
@@ -172,6 +175,8 @@ export const EscalationTriggerSchema = z.discriminatedUnion('on', [
   }),
   // "A rule": a new ticket matching the conditions escalates at once.
   z.object({ on: z.literal('ticket.created'), when: z.array(ConditionSchema).check(z.minLength(1)) }),
+  // A ticket nobody on the team touched for the idle rule's time (`automation.idle`, action `escalate`).
+  z.object({ on: z.literal('idle'), when: z.optional(z.array(ConditionSchema).check(z.minLength(1))) }),
   // An agent's manual escalation (`POST /v1/tickets/{id}/escalate`).
   z.object({ on: z.literal('manual'), when: z.optional(z.array(ConditionSchema).check(z.minLength(1))) }),
 ]);
@@ -275,6 +280,14 @@ export const templateVariables = [
   'approvalReason',
   // The resolution mail's survey link (append `?score=1` … `?score=5`); empty in every other mail.
   'csatLink',
+  // The resolution mail's "Yes, it's solved" (→ closed) and "No, still a problem" (→ reopened) links;
+  // empty in every other mail.
+  'solvedLink',
+  'notSolvedLink',
+  // Automation: how long the ticket has waited (reminders, status updates, nudges), and a status update's
+  // news (the latest public reply since the wait began, or a "no news yet" line).
+  'waitingSince',
+  'latestUpdate',
 ] as const;
 
 export const TemplateSchema = z.object({
@@ -302,6 +315,35 @@ export const NotificationsSchema = z.object({
   approvalDecision: TemplateSchema,
   /** Wraps a proactive mail an integration rule writes to a customer (`{{body}}`). */
   proactive: TemplateSchema,
+  /** Reminds the requester that the ticket waits on them (`automation.awaitingCustomer.remindAfter`). */
+  reminder: z._default(TemplateSchema, {
+    subject: 'Reminder: we are waiting for your reply',
+    text: 'Hello {{requesterName}},\n\nWe are still waiting for your reply on "{{subject}}" (since {{waitingSince}}). Just answer this mail and we will pick it up.\n{{missingFields}}\n{{link}}\n\nYour support team',
+  }),
+  /** Tells the requester how a ticket waiting on another team stands (`automation.waitingOnTeam.statusUpdateEvery`). */
+  statusUpdate: z._default(TemplateSchema, {
+    subject: 'Status update on your request',
+    text: 'Hello {{requesterName}},\n\n"{{subject}}" is with another team since {{waitingSince}}. Latest update: {{latestUpdate}}\n\nWe will write again when there is news.\n\nYour support team',
+  }),
+  /** Asks whether a resolved request stays solved (`automation.afterResolution.followUpAfter`). */
+  followUp: z._default(TemplateSchema, {
+    subject: 'Is everything working now?',
+    text: 'Hello {{requesterName}},\n\nWe resolved "{{subject}}" recently. Is everything working as it should?\n\nYes, it is solved: {{solvedLink}}\nNo, still a problem: {{notSolvedLink}}\n\nYour support team',
+  }),
+  /** Sent when the clock resolves a ticket for want of a reply (`automation.awaitingCustomer.resolveAfter`). */
+  noReplyResolution: z._default(TemplateSchema, {
+    subject: 'We have resolved your request for now',
+    text: 'Hello {{requesterName}},\n\nWe have not heard back about "{{subject}}" since {{waitingSince}}, so we have resolved it for now. If you still need help, just reply to this mail and it opens again.\n\nStill a problem: {{notSolvedLink}}\n\nYour support team',
+  }),
+  /** To the owning queue's owner: a ticket waits on a team, or nobody touched it (internal). */
+  teamNudge: z._default(TemplateSchema, {
+    subject: 'Waiting on your team: {{subject}}',
+    text: '{{reference}} ({{priority}}) in {{queue}} has waited on a team since {{waitingSince}}. Please give it an update.',
+  }),
+  idleNotice: z._default(TemplateSchema, {
+    subject: 'Nobody has touched: {{subject}}',
+    text: '{{reference}} ({{priority}}) in {{queue}} has had no agent activity since {{waitingSince}}.',
+  }),
   /** How long the signed needs-info link works. */
   needsInfoLinkDays: z.int().check(z.minimum(1), z.maximum(90)),
 });
@@ -327,6 +369,8 @@ export const WorkflowConfigSchema = z
     approvalPolicies: z._default(z.record(kebabId, ApprovalPolicySchema), {}),
     /** External events (`billing.subscription_cancelled` …) matched to actions. */
     integrationRules: z._default(z.record(kebabId, IntegrationRuleSchema), {}),
+    /** Reminders, status updates, follow-ups, closing and the idle rule (request types may override). */
+    automation: z._default(AutomationSchema, DEFAULT_AUTOMATION),
   })
   .check(
     z.superRefine((config, ctx) => {

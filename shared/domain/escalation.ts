@@ -15,6 +15,8 @@ export type EscalationCause =
   | { readonly kind: 'sla.warning' | 'sla.breached'; readonly target: SlaTarget }
   | { readonly kind: 'ticket.created' }
   | { readonly kind: 'manual'; readonly reason: string }
+  /** Nobody on the team touched the ticket since `since` (the automation's idle rule). */
+  | { readonly kind: 'idle'; readonly since: string }
   | { readonly kind: 'unacknowledged'; readonly path: string; readonly step: number };
 
 /** The same cause twice escalates once (redelivered events); each manual escalation is its own cause. */
@@ -27,6 +29,8 @@ export function causeKey(cause: EscalationCause, at: Date): string {
       return cause.kind;
     case 'manual':
       return `manual:${at.toISOString()}`;
+    case 'idle':
+      return `idle:${cause.since}`;
     case 'unacknowledged':
       return `unacknowledged:${cause.path}:${cause.step}`;
   }
@@ -42,6 +46,8 @@ function describeCause(cause: EscalationCause): string {
       return 'an escalation rule matched the new ticket';
     case 'manual':
       return `escalated by an agent: ${cause.reason}`;
+    case 'idle':
+      return `no agent activity since ${cause.since}`;
     case 'unacknowledged':
       return `step ${cause.step} of ${cause.path} was not acknowledged in time`;
   }

@@ -10,6 +10,16 @@ import {
 } from './ticket';
 import * as z from './zod';
 
+const automationEventTypes = [
+  'automation.reminder',
+  'automation.status_update',
+  'automation.team_nudge',
+  'automation.follow_up',
+  'automation.auto_resolved',
+  'automation.auto_closed',
+  'automation.idle',
+] as const;
+
 /** Every event Frontdoor puts on its bus (source `frontdoor`, detail-type = the name). */
 export const eventTypes = [
   'ticket.created',
@@ -24,8 +34,22 @@ export const eventTypes = [
   'approval.requested',
   'approval.decided',
   'csat.submitted',
+  // What the ticket's clock did on its own (reminders, status updates, follow-ups, closing, idle rule).
+  ...automationEventTypes,
 ] as const;
 export const EventType = z.enum(eventTypes);
+
+/** One `automation.<action>` event per automatic action the ticket's clock takes. */
+export const automationActions = [
+  'reminder',
+  'status_update',
+  'team_nudge',
+  'follow_up',
+  'auto_resolved',
+  'auto_closed',
+  'idle',
+] as const;
+export type AutomationAction = (typeof automationActions)[number];
 export type EventType = z.infer<typeof EventType>;
 
 // Consumers are at-least-once: `ticketId` + `version` let them drop stale or repeated deliveries, and
@@ -63,6 +87,8 @@ export const TicketStateChangedEvent = z.object({
     ...eventDetail,
     from: TicketState,
     to: TicketState,
+    /** Why, when the ticket's clock moved it: `automation:no_reply`, `automation:quiet_days`. */
+    cause: z.optional(z.string().check(z.maxLength(64))),
   }),
 });
 export type TicketStateChangedEvent = z.infer<typeof TicketStateChangedEvent>;
@@ -187,6 +213,25 @@ export const CsatSubmittedEvent = z.object({
 });
 export type CsatSubmittedEvent = z.infer<typeof CsatSubmittedEvent>;
 
+/** The ticket's clock acted on its own (`automation.reminder` …); `dueAt` is the moment it was due. */
+export const AutomationEvent = z.object({
+  type: z.enum(automationEventTypes),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    queue: z.string(),
+    state: TicketState,
+    dueAt: IsoDateTime,
+    /** When the wait this action belongs to began (the anchor of reminders and status updates). */
+    since: IsoDateTime,
+    /** The n-th reminder or status update of this wait. */
+    round: z.optional(z.int().check(z.minimum(1))),
+    /** Who an internal notice goes to (team nudge, idle notice). */
+    notify: z.optional(z.string()),
+  }),
+});
+export type AutomationEvent = z.infer<typeof AutomationEvent>;
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
@@ -199,6 +244,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   ApprovalRequestedEvent,
   ApprovalDecidedEvent,
   CsatSubmittedEvent,
+  AutomationEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 

@@ -1,6 +1,7 @@
 export * from './account';
 export * from './agent-work';
 export * from './approvals';
+export * from './automation';
 export * from './audit';
 export * from './bookkeeping';
 export * from './calendar';

@@ -11,13 +11,21 @@ export type TemplateName =
   | 'approvalRequest'
   | 'approvalReminder'
   | 'approvalDecision'
-  | 'proactive';
+  | 'proactive'
+  | 'reminder'
+  | 'statusUpdate'
+  | 'followUp'
+  | 'noReplyResolution'
+  | 'teamNudge'
+  | 'idleNotice';
 
 export interface PlannedMail {
   readonly template: TemplateName;
   readonly to: string;
   /** Automatic mails carry `Auto-Submitted: auto-replied` (RFC 3834); an agent's reply does not. */
   readonly automatic: boolean;
+  /** Sent by the ticket's clock on its own, not in answer to anything: `Auto-Submitted: auto-generated`. */
+  readonly generated?: boolean;
   /** Same event redelivered, or announced again, yields the same key: a mail is sent once. */
   readonly idempotencyKey: string;
   /** To the team, not the customer: recorded as an internal message and not threaded to the customer's mail. */
@@ -41,12 +49,15 @@ export function planNotification(
     ticket.suppressAutoMail
       ? { skip: 'the ticket came from an auto-reply, list mail or bounce: no automatic mail' }
       : { mail: { template, to, automatic: true, idempotencyKey: key(template) } };
+  const generated = (template: TemplateName): Plan => {
+    const plan = automatic(template);
+    return 'mail' in plan ? { mail: { ...plan.mail, generated: true } } : plan;
+  };
 
   switch (event.type) {
     case 'ticket.created': {
-      if (event.detail.state === 'needs_info') {
-        return ticket.state === 'needs_info' ? automatic('needsInfo') : { skip: 'context already supplied' };
-      }
+      // Context supplied before this ran (a quick agent or customer): the plain acknowledgement instead.
+      if (event.detail.state === 'needs_info' && ticket.state === 'needs_info') return automatic('needsInfo');
       if (!config.notifications.acknowledgement.channels.includes(ticket.channel)) {
         return { skip: `no acknowledgement for the ${ticket.channel} channel` };
       }
@@ -54,7 +65,10 @@ export function planNotification(
     }
     case 'ticket.state_changed': {
       if (event.detail.to === 'needs_info' && ticket.state === 'needs_info') return automatic('needsInfo');
-      if (event.detail.to === 'resolved') return automatic('resolution');
+      if (event.detail.to === 'resolved')
+        return event.detail.cause === 'automation:no_reply'
+          ? generated('noReplyResolution')
+          : automatic('resolution');
       return { skip: `no mail for ${event.detail.from} → ${event.detail.to}` };
     }
     case 'ticket.message_added': {
@@ -109,6 +123,24 @@ export function planNotification(
         },
       };
     }
+    case 'automation.reminder':
+      // A reminder for a wait the customer already ended (they replied since) is moot.
+      return ticket.state === event.detail.state ? generated('reminder') : { skip: 'the customer answered' };
+    case 'automation.status_update':
+      return ticket.state === 'waiting_on_team' ? generated('statusUpdate') : { skip: 'no longer waiting' };
+    case 'automation.follow_up':
+      return ticket.state === 'resolved' ? generated('followUp') : { skip: `the ticket is ${ticket.state}` };
+    case 'automation.team_nudge':
+    case 'automation.idle': {
+      const to = event.detail.notify;
+      if (!to) return { skip: `no address to notify for queue ${event.detail.queue}` };
+      const template = event.type === 'automation.idle' ? 'idleNotice' : 'teamNudge';
+      return {
+        mail: { template, to, automatic: true, generated: true, internal: true, idempotencyKey: key(template) },
+      };
+    }
+    case 'automation.auto_resolved':
+    case 'automation.auto_closed':
     case 'sla.warning':
     case 'sla.breached':
     case 'ticket.assigned':

@@ -1,16 +1,26 @@
 import type { ApprovalStore } from '../adapters/approval-store';
+import type { Clock } from '../adapters/clock';
 import type { TicketHistory, TicketRepository } from '../adapters/ticket-repository';
+import type { WorkflowConfig } from '../config';
 import {
   type Approval,
   isTicketId,
+  type PlannedAction,
   parseReference,
+  plannedActions,
   readRefusal,
   type ScopeRefusal,
   type TicketScope,
 } from '../domain';
 
 export type GetTicketResult =
-  | { readonly kind: 'found'; readonly history: TicketHistory; readonly approvals: readonly Approval[] }
+  | {
+      readonly kind: 'found';
+      readonly history: TicketHistory;
+      readonly approvals: readonly Approval[];
+      /** What the ticket's clock will do next on its own ("reminder in 2 days"), soonest first. */
+      readonly upcoming: readonly PlannedAction[];
+    }
   | { readonly kind: 'not_found' }
   | { readonly kind: 'invalid_id' }
   /** Out of the caller's scope (queue isolation): the refusal names the rule. */
@@ -26,6 +36,8 @@ export async function getTicket(
   ports: {
     tickets: Pick<TicketRepository, 'history' | 'ticketIdForReference'>;
     approvals: Pick<ApprovalStore, 'forTicket'>;
+    clock: Clock;
+    config: WorkflowConfig;
   },
 ): Promise<GetTicketResult> {
   const { idOrReference } = input;
@@ -40,5 +52,7 @@ export async function getTicket(
   const approvals = await ports.approvals.forTicket(history.ticket.id);
   const groups = approvals.map((a) => a.group);
   const refusal = readRefusal(input.scope, history.ticket, groups);
-  return refusal ? { kind: 'forbidden', refusal } : { kind: 'found', history, approvals };
+  if (refusal) return { kind: 'forbidden', refusal };
+  const upcoming = plannedActions({ ...history, config: ports.config, now: ports.clock.now() });
+  return { kind: 'found', history, approvals, upcoming };
 }
