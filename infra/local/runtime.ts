@@ -40,6 +40,7 @@ import {
 import { LocalObjectStore } from './object-store';
 import { LocalOutbox } from './outbox';
 import { type DeadMessage, LocalQueue, type QueuedMessage } from './queues';
+import { LocalScheduler, type ScheduleDeadLetter, type StoredSchedule } from './scheduler';
 import { seedAccounts } from './seed-accounts';
 import { type LocalSettings, localWebhookSecret } from './settings';
 import { startSmtp } from './smtp';
@@ -80,6 +81,11 @@ async function assertPortFree(port: number, what: string): Promise<void> {
     );
     probe.listen(port, '0.0.0.0', () => probe.close(() => ok()));
   });
+}
+
+/** The ARN a local queue goes by (a schedule's target names its queue by it). */
+function localQueueArn(name: string): string {
+  return `arn:aws:sqs:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${name}`;
 }
 
 /** What each topology reference means on this machine. */
@@ -165,6 +171,8 @@ export async function startLocalRuntime(
     AWS_ENDPOINT_URL_SFN: url,
     AWS_ENDPOINT_URL_S3: `${url}/local/s3`,
     AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
+    // EventBridge Scheduler (the tickets' wake-ups): the stand-in in ./scheduler.ts.
+    AWS_ENDPOINT_URL_SCHEDULER: `${url}/local/scheduler`,
     ...functionEnvironment(settings),
   });
   delete process.env.AWS_SESSION_TOKEN;
@@ -290,6 +298,23 @@ export async function startLocalRuntime(
     if (settings.clockSpeed !== 1 || settings.clockStart) {
       log(`Workflow clock: ${clock.state().now} at ${settings.clockSpeed}× speed`);
     }
+    // EventBridge Scheduler on the workflow clock: a due schedule sends its input to the local queue its
+    // target names (by the queue's local ARN); its schedules are kept under DATA_DIR.
+    const queuesByArn = new Map([...localQueues].map(([name, queue]) => [localQueueArn(name), queue]));
+    const scheduler = new LocalScheduler({
+      clock,
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      store: new DurableRecords<StoredSchedule>(kept('schedules')),
+      deadLetters: new DurableList<ScheduleDeadLetter>(kept('dead-letters/schedules.jsonl')),
+      deliver: (targetArn, input) => {
+        const queue = queuesByArn.get(targetArn);
+        if (!queue) throw new Error(`no local queue has the ARN ${targetArn}`);
+        queue.send(input);
+      },
+      log,
+    });
+    scheduler.start();
     const byName = new Map(functions.map((fn) => [fn.name, fn]));
     const stepFunctions = new LocalStepFunctions({
       specs: stateMachines,
@@ -389,6 +414,17 @@ export async function startLocalRuntime(
       const body = await readBody(req, limit);
       if (body === 'too_large') return send(res, 413, { message: 'Request Entity Too Large' });
 
+      if (requestUrl.pathname.startsWith('/local/scheduler/')) {
+        const out = scheduler.serve(
+          method,
+          requestUrl.pathname.slice('/local/scheduler'.length),
+          requestUrl.searchParams,
+          body.toString('utf8'),
+        );
+        return send(res, out.status, out.body, out.headers);
+      }
+      if (method === 'GET' && requestUrl.pathname === '/local/schedules')
+        return send(res, 200, scheduler.pending());
       if (requestUrl.pathname.startsWith('/local/s3/')) {
         // S3 bills GET/HEAD at the read rate, PUT/POST/LIST at the write rate; DELETE is free.
         if (method !== 'DELETE')
@@ -413,6 +449,7 @@ export async function startLocalRuntime(
           events: bus.deadLetters,
           queues: queueDeadLetters.items,
           mail: mailDeadLetters.items,
+          schedules: scheduler.deadLetters,
           stream: tableStream.deadLetters,
         });
       }
@@ -424,10 +461,12 @@ export async function startLocalRuntime(
           bus.accepted +
           mailHandled +
           tableStream.handed +
+          scheduler.fired +
           [...localQueues.values()].reduce((n, q) => n + q.handled, 0);
         for (let pass = 0; pass < 100; pass++) {
           const before = activity();
           await Promise.allSettled([...inFlightMail]);
+          await scheduler.drain();
           await bus.drain();
           for (const q of localQueues.values()) await q.drain();
           await stepFunctions.drain();
@@ -574,6 +613,7 @@ export async function startLocalRuntime(
       stop: () => {
         stopping ??= (async () => {
           await smtp.stop();
+          scheduler.stop();
           await stepFunctions.stop();
           await tableStream.stop();
           server.closeAllConnections();

@@ -3,8 +3,9 @@ import type { BillableOperation, OperationCounts } from '../domain/pricing';
 /**
  * A process-wide count of the operations AWS bills Frontdoor for (see shared/domain/pricing.ts). SDK calls
  * are counted by middleware on the shared clients (`meterClient`, wired in clients.ts); what the local
- * runtime does itself — Lambda invocations, SQS traffic, state transitions, API Gateway requests, S3 and
- * SES — is counted where it does it. `GET /local/costs` shows it, `npm run cost` prices it.
+ * runtime does itself — Lambda invocations, SQS traffic, state transitions, scheduler invocations (the
+ * wake-ups its EventBridge Scheduler stand-in fires), API Gateway requests, S3 and SES — is counted where it
+ * does it. `GET /local/costs` shows it, `npm run cost` prices it.
  */
 
 export interface FunctionUsage {

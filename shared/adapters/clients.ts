@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { meterClient } from './billing-meter';
@@ -43,4 +44,15 @@ let stepFunctions: SFNClient | undefined;
 export function stepFunctionsClient(): SFNClient {
   stepFunctions ??= new SFNClient({});
   return stepFunctions;
+}
+
+let scheduler: SchedulerClient | undefined;
+
+/**
+ * EventBridge Scheduler, for the tickets' wake-ups (AWS_ENDPOINT_URL_SCHEDULER points it at the local
+ * runtime's stand-in). Scheduler bills invocations, not API calls: the local runtime counts those.
+ */
+export function schedulerClient(): SchedulerClient {
+  scheduler ??= new SchedulerClient({});
+  return scheduler;
 }
