@@ -24,6 +24,7 @@ import {
   queues,
   stateMachines,
   tableStreamConsumers,
+  WAKE_UP_QUEUE,
 } from '../topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { devUsers } from './dev-users';
@@ -103,7 +104,14 @@ function localRef(ref: EnvRef['ref'], settings: LocalSettings): string {
       return settings.publicBaseUrl;
     case 'secret.links':
       return 'frontdoor/local/links';
-    case 'stateMachine.slaTimer':
+    case 'wakeUps.group':
+      return 'frontdoor-wake-ups';
+    case 'wakeUps.queueArn':
+      return localQueueArn(WAKE_UP_QUEUE);
+    case 'wakeUps.roleArn':
+      return `arn:aws:iam::${LOCAL_ACCOUNT}:role/frontdoor-scheduler`;
+    case 'wakeUps.deadLetterArn':
+      return localQueueArn(`${WAKE_UP_QUEUE}-dlq`);
     case 'stateMachine.approval': {
       const spec = stateMachines.find((m) => m.arnRef === ref);
       if (!spec) throw new Error(`no state machine in the topology provides ${ref}`);
