@@ -2,7 +2,8 @@
  * `npm run cost`: what a ticket costs to run in AWS. Starts the local runtime as its own process (fresh
  * data), runs COST_LIFECYCLES (default 50) typical ticket lifecycles through the public API — a webhook
  * opens the ticket (acknowledgement mailed), an agent opens it and replies (mailed), moves it to
- * in_progress and resolves it (resolution mailed), then the SLA timers run out — and reads the billable
+ * in_progress and resolves it (resolution mailed), then the quiet days pass and the ticket's clock closes
+ * it (its wake-ups are EventBridge Scheduler one-time schedules) — and reads the billable
  * operations the runtime counted (`GET /local/costs`, shared/adapters/billing-meter.ts). Prints the
  * operations per lifecycle and dollars per 1,000 lifecycles at list prices (shared/domain/pricing.ts), and
  * writes the per-lifecycle profile to shared/metrics/cost-profile.json, which `GET /v1/metrics/cost` prices.
@@ -23,7 +24,7 @@ const N = Number(process.env.COST_LIFECYCLES ?? 50);
 const PROFILE = resolve(ROOT, 'shared/metrics/cost-profile.json');
 const LIFECYCLE =
   'webhook intake → acknowledgement mail → agent opens the ticket and replies (mailed) → in_progress → ' +
-  'resolved (resolution mail) → SLA timers run out';
+  'resolved (resolution mail) → closed by the ticket clock after the quiet days';
 const AGENT = 'agent@example.com';
 
 interface TicketView {
@@ -64,18 +65,21 @@ async function main(): Promise<void> {
     }
   };
 
-  /** Long after: every SLA clock has run out, so each timer looks a last time and ends. */
-  const letTimersEnd = async () => {
+  /**
+   * Long after: the quiet days have passed, so the ticket's clock closed the ticket and it has no wake-up
+   * left (a closed ticket has nothing to wait for).
+   */
+  const letTheClockClose = async (ref: string, id: string) => {
     const res = await post('/local/clock', { advanceMinutes: 30 * 24 * 60 });
     if (!res.ok) throw new Error(`POST /local/clock answered ${res.status}`);
     const deadline = Date.now() + 60_000;
     for (;;) {
-      await drain(runtime.url);
-      const executions = (await (await fetch(`${runtime.url}/local/executions`)).json()) as Array<{
-        status: string;
+      const view = await open(ref);
+      const schedules = (await (await fetch(`${runtime.url}/local/schedules`)).json()) as Array<{
+        name: string;
       }>;
-      if (!executions.some((e) => e.status === 'RUNNING')) return;
-      if (Date.now() > deadline) throw new Error('state machine executions still running after 60 s');
+      if (view.ticket.state === 'closed' && !schedules.some((s) => s.name === `ticket-${id}`)) return;
+      if (Date.now() > deadline) throw new Error(`${ref} not closed by its clock 60 s after the quiet days`);
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -106,8 +110,8 @@ async function main(): Promise<void> {
       view = await open(ref);
     }
     await write(ref, '/transition', { to: 'resolved' }, view, 200);
-    // Each ticket's timers end before the next ticket opens, so no two lifecycles share the process.
-    await letTimersEnd();
+    // Each ticket is closed before the next one opens, so no two lifecycles share the process.
+    await letTheClockClose(ref, view.ticket.id);
   };
   try {
     // One lifecycle to warm up (first calls compile code paths), then count from zero.
@@ -155,10 +159,10 @@ async function main(): Promise<void> {
         ? (100 * byService[service]) / report.perThousandLifecycles.total
         : 0;
       console.log(
-        `  ${service.padEnd(16)} ${usd(byService[service]).padStart(10)}  ${share.toFixed(1).padStart(5)} %${detail ? `   (${detail})` : ''}`,
+        `  ${service.padEnd(22)} ${usd(byService[service]).padStart(10)}  ${share.toFixed(1).padStart(5)} %${detail ? `   (${detail})` : ''}`,
       );
     }
-    console.log(`  ${'total'.padEnd(16)} ${usd(report.perThousandLifecycles.total).padStart(10)}`);
+    console.log(`  ${'total'.padEnd(22)} ${usd(report.perThousandLifecycles.total).padStart(10)}`);
     console.log(`  = $${(report.perThousandLifecycles.total / 1000).toFixed(6)} per ticket lifecycle`);
 
     console.log('\nLambda per lifecycle, by function (invocations, average billed ms, memory):');
