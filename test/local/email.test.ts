@@ -224,7 +224,7 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
       string,
       unknown[]
     >;
-    expect(dead).toEqual({ events: [], queues: [], mail: [], stream: [] });
+    expect(dead).toEqual({ events: [], queues: [], mail: [], stream: [], schedules: [] });
     const log = (await api<{ mail: Array<{ outcome: string; mailClass: string }> }>('/v1/mail/log')).mail;
     expect(log.length - logBefore).toBe(corpus.length);
 
