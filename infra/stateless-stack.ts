@@ -152,6 +152,11 @@ const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
       'is the CSAT survey link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only add one rating per resolution.',
   },
   {
+    matches: (t) => t.path.startsWith('/resolution/') || t.path.startsWith('/v1/resolution/'),
+    reason:
+      'is the "is it solved?" link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only close or reopen the resolution it names, once.',
+  },
+  {
     matches: (t) => t.method === 'GET' && (t.path.startsWith('/forms') || t.path.startsWith('/v1/forms')),
     reason:
       'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',

@@ -90,15 +90,26 @@ export const guards: readonly Guard[] = [
   },
   {
     id: 'closure-confirmed',
-    description: 'a resolved ticket closes only after customer confirmation or enough quiet days',
+    description:
+      'a resolved ticket closes only after customer confirmation or enough quiet days, or when an agent or lead closes it with a resolution note (a reason saying how it was resolved)',
     applies: (_from, to) => to === 'closed',
     allows: (_ticket, ctx) =>
       ctx.customerConfirmed === true ||
       (ctx.quietDays !== undefined &&
         ctx.closeAfterQuietDays !== undefined &&
-        ctx.quietDays >= ctx.closeAfterQuietDays),
+        ctx.quietDays >= ctx.closeAfterQuietDays) ||
+      documentedByAgent(ctx),
   },
 ];
+
+/**
+ * "Closes only after customer confirmation or documented resolution" (billing disputes, and every other
+ * request type): a person on the team may close a resolved ticket themselves when they write down how it
+ * was resolved. The system and integrations may not: their closures wait for the customer or the quiet days.
+ */
+function documentedByAgent(ctx: TransitionContext): boolean {
+  return ctx.actor.kind === 'agent' && (ctx.reason?.trim() ?? '') !== '';
+}
 
 export class TransitionRefusedError extends DomainError {
   override readonly name = 'TransitionRefusedError';

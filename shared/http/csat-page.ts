@@ -29,7 +29,8 @@ const LABELS: ReadonlyArray<readonly [number, string]> = [
 ];
 
 // Same palette and contrast as the hosted forms (form-page.ts): text 17.4:1, hints 8.9:1, errors 6.5:1.
-const CSS = `
+// Shared with the resolution page (resolution-page.ts), so the pages a resolution mail links to look alike.
+export const CSS = `
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; background: #fff; color: #1a1a1a; font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; font-size: 1.0625rem; line-height: 1.5; }
 .page { max-width: 40rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }

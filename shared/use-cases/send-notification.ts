@@ -15,7 +15,9 @@ import {
   type Ticket,
 } from '../domain';
 import { CSAT_LINK_DAYS, resolutionOf } from '../domain/csat';
+import { RESOLUTION_LINK_DAYS } from '../domain/resolution-answer';
 import { signCsatLink } from '../http/csat-link';
+import { signResolutionLink } from '../http/resolution-link';
 import { signLink } from '../http/signed-link';
 
 export interface SendNotificationPorts {
@@ -115,6 +117,8 @@ async function variables(
     approvalOutcome: '',
     approvalReason: '',
     csatLink: '',
+    solvedLink: '',
+    notSolvedLink: '',
   };
   if (event.type === 'approval.requested' || event.type === 'approval.decided') {
     const d = event.detail;
@@ -164,6 +168,15 @@ async function variables(
         expiresAt: Math.floor(now.getTime() / 1000) + CSAT_LINK_DAYS * 86_400,
       });
       vars.csatLink = `${ports.publicBaseUrl.replace(/\/$/, '')}/csat/${token}`;
+      // "Is it solved?" for the same resolution: a link from an older one never closes or reopens it.
+      const answerToken = signResolutionLink(await ports.linkSecret(), {
+        ticketId: ticket.id,
+        resolution: resolution.seq,
+        expiresAt: Math.floor(now.getTime() / 1000) + RESOLUTION_LINK_DAYS * 86_400,
+      });
+      const answerUrl = `${ports.publicBaseUrl.replace(/\/$/, '')}/resolution/${answerToken}`;
+      vars.solvedLink = `${answerUrl}?answer=solved`;
+      vars.notSolvedLink = `${answerUrl}?answer=not_solved`;
     }
   }
   if (event.type === 'ticket.message_added') {

@@ -163,6 +163,72 @@ describe('guards', () => {
   });
 });
 
+describe('closing with a documented resolution note', () => {
+  const resolved = () => aTicket({ state: 'resolved', auditSeq: 2 });
+
+  it('lets an agent or lead close a resolved ticket when they give a resolution note, kept as the reason', () => {
+    // Leads are agents with the lead role: both act as `agent`.
+    for (const id of ['agent@example.com', 'lead@example.com']) {
+      const result = transition(
+        resolved(),
+        'closed',
+        ctx({ actor: { kind: 'agent', id }, reason: 'Refund issued as credit note CN-2291' }),
+      );
+      if (!result.ok) throw result.error;
+      expect(result.ticket.state).toBe('closed');
+      expect(result.audit).toMatchObject({
+        actor: { kind: 'agent', id },
+        before: { state: 'resolved' },
+        after: { state: 'closed' },
+        reason: 'Refund issued as credit note CN-2291',
+      });
+    }
+  });
+
+  it.each([
+    ['no note', {}],
+    ['an empty note', { reason: '' }],
+    ['a blank note', { reason: ' \n\t ' }],
+  ])('refuses an agent closing with %s, saying a resolution note is needed', (_name, extra) => {
+    const result = transition(resolved(), 'closed', ctx(extra));
+    expect(!result.ok && result.error).toMatchObject({
+      code: 'TICKET.GUARD_FAILED',
+      guard: 'closure-confirmed',
+      from: 'resolved',
+      to: 'closed',
+    });
+    expect(!result.ok && result.error.message).toBe(
+      'FD-7 cannot move from resolved to closed: a resolved ticket closes only after customer confirmation or enough quiet days, or when an agent or lead closes it with a resolution note (a reason saying how it was resolved)',
+    );
+  });
+
+  it.each([
+    ['the system', { kind: 'system', id: 'ticket-clock' }],
+    ['an integration', { kind: 'integration', id: 'billing' }],
+    ['the customer', { kind: 'customer', id: 'dana@bigcorp.example' }],
+  ] as const)('does not take a note from %s as a documented resolution', (_name, actor) => {
+    const result = transition(resolved(), 'closed', ctx({ actor, reason: 'looks done' }));
+    expect(!result.ok && result.error.guard).toBe('closure-confirmed');
+  });
+
+  it('still closes on customer confirmation and after the quiet days, without a note', () => {
+    const system: Actor = { kind: 'system', id: 'ticket-clock' };
+    const customer: Actor = { kind: 'customer', id: 'dana@bigcorp.example' };
+    expect(transition(resolved(), 'closed', ctx({ actor: customer, customerConfirmed: true })).ok).toBe(true);
+    expect(
+      transition(resolved(), 'closed', ctx({ actor: system, quietDays: 4, closeAfterQuietDays: 4 })).ok,
+    ).toBe(true);
+    expect(
+      transition(resolved(), 'closed', ctx({ actor: system, quietDays: 3, closeAfterQuietDays: 4 })).ok,
+    ).toBe(false);
+  });
+
+  it('needs the ticket resolved first: a note does not close an open ticket', () => {
+    const result = transition(aTicket({ state: 'in_progress' }), 'closed', ctx({ reason: 'done' }));
+    expect(!result.ok && result.error.code).toBe('TICKET.INVALID_TRANSITION');
+  });
+});
+
 describe('the record of a state change', () => {
   it('appends an audit event with the state before and after, the actor and the reason', () => {
     const result = transition(

@@ -990,7 +990,7 @@ describe('links secret', () => {
     });
   });
 
-  it('is readable by send-notification, supply-context and submit-csat only', () => {
+  it('is readable by send-notification, supply-context, submit-csat and confirm-resolution only', () => {
     const linksArn = JSON.stringify(built.stateless.resolve(built.stateful.linksSecret.secretArn));
     const readers = functions
       .filter((spec) =>
@@ -1001,7 +1001,12 @@ describe('links secret', () => {
         ),
       )
       .map((spec) => spec.name);
-    expect(readers.sort()).toEqual(['send-notification', 'submit-csat', 'supply-context']);
+    expect(readers.sort()).toEqual([
+      'confirm-resolution',
+      'send-notification',
+      'submit-csat',
+      'supply-context',
+    ]);
   });
 });
 
