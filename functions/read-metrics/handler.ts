@@ -22,7 +22,8 @@ const ports = {
 /**
  * `GET /v1/metrics/flow?from=&to=&queue=&requestType=` (leads, admins): per-day flow numbers and range
  * totals (created, resolved, reopened, FRT and resolution p50/p90, time blocked by kind, SLA attainment,
- * escalations by tier, CSAT, credits), the backlog and its aging now, top drivers.
+ * escalations by tier, CSAT, credits, closures by who closed, time to close p50/p90, reminders and status
+ * updates the clock sent), the backlog and its aging now, top drivers.
  * `GET /v1/metrics/kb-gaps?days=30&threshold=20`: drivers seen more than `threshold` times in the window.
  * `GET /v1/metrics/cost`: dollars per 1,000 ticket lifecycles (the measured operation profile × list prices).
  */

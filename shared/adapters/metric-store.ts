@@ -3,7 +3,8 @@ import type { DriverIncrement, MetricIncrement } from '../domain';
 
 /**
  * Flow-metric aggregates in the single table: `METRIC#<day>` / `CELL#<queue>#<requestType>` (counters,
- * and the durations behind the percentiles) and `METRIC#<day>` / `DRIVER#<driver>` (KB-gap drivers). One
+ * and the durations behind the percentiles: `frt` first response minutes, `res` resolution hours, `cls`
+ * time-to-close hours) and `METRIC#<day>` / `DRIVER#<driver>` (KB-gap drivers). One
  * day is one partition, so a date range is a Query per day — never a Scan.
  *
  * Exactly once per stream record: each record's increments are written in the same transaction as a
@@ -22,6 +23,7 @@ export interface MetricCell {
   readonly counters: Record<string, number>;
   readonly firstResponseMinutes: number[];
   readonly resolutionHours: number[];
+  readonly closeHours: number[];
 }
 
 export interface DriverCell {
@@ -111,15 +113,22 @@ export class MetricStore {
     // One update per cell and per driver, however many records touch it.
     const cells = new Map<
       string,
-      { key: MetricIncrement['key']; counters: Record<string, number>; frt: number[]; res: number[] }
+      {
+        key: MetricIncrement['key'];
+        counters: Record<string, number>;
+        frt: number[];
+        res: number[];
+        cls: number[];
+      }
     >();
     for (const inc of records.flatMap((r) => r.increments)) {
       const id = `${inc.key.day}|${inc.key.queue}|${inc.key.requestType}`;
-      const cell = cells.get(id) ?? { key: inc.key, counters: {}, frt: [], res: [] };
+      const cell = cells.get(id) ?? { key: inc.key, counters: {}, frt: [], res: [], cls: [] };
       for (const [name, n] of Object.entries(inc.counters))
         cell.counters[name] = (cell.counters[name] ?? 0) + n;
       cell.frt.push(...(inc.firstResponseMinutes ?? []));
       cell.res.push(...(inc.resolutionHours ?? []));
+      cell.cls.push(...(inc.closeHours ?? []));
       cells.set(id, cell);
     }
     const drivers = new Map<
@@ -161,7 +170,11 @@ export class MetricStore {
         sets.push('res = list_append(if_not_exists(res, :empty), :res)');
         values[':res'] = cell.res;
       }
-      if (cell.frt.length === 0 && cell.res.length === 0) delete values[':empty'];
+      if (cell.cls.length > 0) {
+        sets.push('cls = list_append(if_not_exists(cls, :empty), :cls)');
+        values[':cls'] = cell.cls;
+      }
+      if (cell.frt.length === 0 && cell.res.length === 0 && cell.cls.length === 0) delete values[':empty'];
       return {
         Update: {
           TableName: this.tableName,
@@ -219,6 +232,7 @@ export class MetricStore {
             counters,
             firstResponseMinutes: (item.frt as number[] | undefined) ?? [],
             resolutionHours: (item.res as number[] | undefined) ?? [],
+            closeHours: (item.cls as number[] | undefined) ?? [],
           });
         } else if (sk.startsWith('DRIVER#')) {
           drivers.push({

@@ -4,8 +4,14 @@
  * documentation"). Pure: what one change of the table adds to the aggregates, how aggregates add up,
  * percentiles, and the KB-gap driver of a ticket. The stream consumer applies these increments once per
  * stream record; the API sums them over days.
+ *
+ * The back half of the lifecycle (issue 14) comes from the audit trail, which names who acted: reminders,
+ * status updates and follow-ups the ticket's clock sent, "no reply" resolutions, and each closing by who
+ * closed it (the clock after the quiet days, the customer's confirmation, an agent with a note, a merge),
+ * with the time to close of tickets closed after resolution.
  */
 import type { Approval } from './approvals';
+import type { AuditEvent } from './audit';
 import type { BlockedOn, Ticket } from './ticket';
 
 /** One aggregate cell: a day × queue × request type. */
@@ -21,6 +27,8 @@ export interface MetricIncrement {
   readonly counters: Readonly<Record<string, number>>;
   readonly firstResponseMinutes?: readonly number[];
   readonly resolutionHours?: readonly number[];
+  /** Hours from creation to closing, for tickets closed after resolution (merged duplicates left out). */
+  readonly closeHours?: readonly number[];
 }
 
 /** A request type plus the normalised subject: what customers keep asking about. */
@@ -161,26 +169,92 @@ export function csatIncrement(
   return { key: keyOf(ticket, at), counters: { csatCount: 1, csatSum: score, [`csat_${score}`]: 1 } };
 }
 
+/** Audit actions that count in the flow metrics (the projection reads the ticket only for these). */
+export const FLOW_AUDIT_ACTIONS: ReadonlySet<string> = new Set([
+  'csat.submitted',
+  'automation.reminded',
+  'automation.status_updated',
+  'automation.followed_up',
+  'automation.auto_resolved',
+  'ticket.state_changed',
+  'ticket.merged',
+]);
+
+const SENT_BY_THE_CLOCK: Readonly<Record<string, string>> = {
+  'automation.reminded': 'remindersSent',
+  'automation.status_updated': 'statusUpdatesSent',
+  'automation.followed_up': 'followUpsSent',
+  'automation.auto_resolved': 'resolvedNoReply',
+};
+
+/** Who closed a ticket, as the closures split counts it. */
+export type ClosedBy = 'automation' | 'customer' | 'agent' | 'merge' | 'other';
+
+function closedBy(audit: Pick<AuditEvent, 'action' | 'actor'>): ClosedBy {
+  if (audit.action === 'ticket.merged') return 'merge';
+  const { kind, id } = audit.actor;
+  if (kind === 'system' && id === 'automation') return 'automation';
+  return kind === 'customer' || kind === 'agent' ? kind : 'other';
+}
+
+const isScore = (score: number) => Number.isInteger(score) && score >= 1 && score <= 5;
+const closes = (audit: Pick<AuditEvent, 'action' | 'after'>) =>
+  (audit.action === 'ticket.state_changed' || audit.action === 'ticket.merged') &&
+  audit.after?.state === 'closed';
+
+/** Whether an audit entry adds anything to the flow metrics (the projection reads its ticket only then). */
+export function countsInFlowMetrics(audit: Pick<AuditEvent, 'action' | 'after'>): boolean {
+  if (audit.action === 'csat.submitted') return isScore(Number(audit.after?.score));
+  return Object.hasOwn(SENT_BY_THE_CLOCK, audit.action) || closes(audit);
+}
+
+/**
+ * What an audit entry adds, in its ticket's cell on the day it was written: a CSAT answer; a reminder,
+ * status update or follow-up the ticket's clock recorded (`automation.*`; the notifier mails it unless the
+ * requester is a robot); a "no reply" resolution; a closing, counted by who closed it (`closedBy_<who>`),
+ * with the time to close (creation → closing, like resolution time) unless it was a merge. Anything else:
+ * nothing.
+ */
+export function auditIncrement(
+  audit: Pick<AuditEvent, 'action' | 'actor' | 'after' | 'at'>,
+  ticket: Pick<Ticket, 'queue' | 'requestType' | 'createdAt'>,
+): MetricIncrement | undefined {
+  if (!countsInFlowMetrics(audit)) return undefined;
+  if (audit.action === 'csat.submitted') return csatIncrement(Number(audit.after?.score), audit.at, ticket);
+  const sent = SENT_BY_THE_CLOCK[audit.action];
+  if (sent) return { key: keyOf(ticket, audit.at), counters: { [sent]: 1 } };
+  // A closing (countsInFlowMetrics let nothing else through).
+  const by = closedBy(audit);
+  return {
+    key: keyOf(ticket, audit.at),
+    counters: { [`closedBy_${by}`]: 1 },
+    ...(by === 'merge' ? {} : { closeHours: [round2(minutesBetween(ticket.createdAt, audit.at) / 60)] }),
+  };
+}
+
 /** The aggregate of one cell (or any sum of cells). */
 export interface Aggregate {
   counters: Record<string, number>;
   firstResponseMinutes: number[];
   resolutionHours: number[];
+  closeHours: number[];
 }
 
 export const emptyAggregate = (): Aggregate => ({
   counters: {},
   firstResponseMinutes: [],
   resolutionHours: [],
+  closeHours: [],
 });
 
 export function addInto(
   into: Aggregate,
-  part: Pick<MetricIncrement, 'counters' | 'firstResponseMinutes' | 'resolutionHours'>,
+  part: Pick<MetricIncrement, 'counters' | 'firstResponseMinutes' | 'resolutionHours' | 'closeHours'>,
 ): Aggregate {
   for (const [name, n] of Object.entries(part.counters)) into.counters[name] = (into.counters[name] ?? 0) + n;
   into.firstResponseMinutes.push(...(part.firstResponseMinutes ?? []));
   into.resolutionHours.push(...(part.resolutionHours ?? []));
+  into.closeHours.push(...(part.closeHours ?? []));
   return into;
 }
 
@@ -216,6 +290,27 @@ export function flowNumbers(a: Aggregate) {
       count: a.resolutionHours.length,
       p50Hours: percentile(a.resolutionHours, 50),
       p90Hours: percentile(a.resolutionHours, 90),
+    },
+    /** Who closed: the clock after the quiet days, the customer's confirmation, an agent with a note, a merge. */
+    closures: {
+      auto: c('closedBy_automation'),
+      confirmed: c('closedBy_customer'),
+      agent: c('closedBy_agent'),
+      merged: c('closedBy_merge'),
+      other: c('closedBy_other'),
+    },
+    /** Creation → closing, for tickets closed after resolution (merged duplicates left out). */
+    timeToClose: {
+      count: a.closeHours.length,
+      p50Hours: percentile(a.closeHours, 50),
+      p90Hours: percentile(a.closeHours, 90),
+    },
+    /** What the ticket's clock did on its own. */
+    automation: {
+      remindersSent: c('remindersSent'),
+      statusUpdatesSent: c('statusUpdatesSent'),
+      followUpsSent: c('followUpsSent'),
+      resolvedNoReply: c('resolvedNoReply'),
     },
     blockedHours: {
       customer: hours(c('blockedSeconds_customer')),

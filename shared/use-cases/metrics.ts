@@ -7,11 +7,12 @@ import {
   addInto,
   agingBuckets,
   approvalIncrements,
-  csatIncrement,
+  auditIncrement,
+  countsInFlowMetrics,
   daysBetween,
   emptyAggregate,
+  FLOW_AUDIT_ACTIONS,
   flowNumbers,
-  type MetricIncrement,
   TicketSchema,
   ticketIncrements,
   totals,
@@ -32,9 +33,10 @@ const strip = (image: Record<string, unknown>) =>
 
 /**
  * What a table change means for the flow metrics. Primary course: a ticket change → its increments and
- * driver (pure, from the old and new image); a credit approval asked or approved, and a CSAT answer in
- * the audit trail → increments attributed to the ticket's queue and request type (one read of the ticket);
- * anything else → nothing.
+ * driver (pure, from the old and new image); a credit approval asked or approved, and a new audit entry
+ * that counts (a CSAT answer, a reminder, status update or follow-up the clock sent, a "no reply"
+ * resolution, a closing by who closed it) → increments attributed to the ticket's queue and request type
+ * (one read of the ticket); anything else → nothing.
  */
 export async function projectChange(
   record: ChangeRecord,
@@ -57,12 +59,13 @@ export async function projectChange(
       return ticket ? { ...none, increments: approvalIncrements(previous, approval, ticket) } : none;
     }
     case 'audit': {
-      if (record.eventName !== 'INSERT' || image.action !== 'csat.submitted') return none;
+      if (record.eventName !== 'INSERT' || !FLOW_AUDIT_ACTIONS.has(String(image.action))) return none;
       const audit = AuditEventSchema.parse(strip(image));
-      const score = Number(audit.after?.score);
-      if (!Number.isInteger(score) || score < 1 || score > 5) return none;
+      // Most state changes count nothing here (the ticket's own image has them): no read for those.
+      if (!countsInFlowMetrics(audit)) return none;
       const ticket = await ports.tickets.get(audit.ticketId);
-      return ticket ? { ...none, increments: [csatIncrement(score, audit.at, ticket)] } : none;
+      const increment = ticket ? auditIncrement(audit, ticket) : undefined;
+      return increment ? { ...none, increments: [increment] } : none;
     }
     default:
       return none;

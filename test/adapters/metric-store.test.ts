@@ -21,13 +21,14 @@ describe('MetricStore against DynamoDB Local', () => {
     await table.drop();
   });
 
-  it('applies each stream record exactly once, however often it is delivered', async () => {
+  it('applies each stream record exactly once, however often it is delivered (counters and duration samples)', async () => {
     expect(
       await store.apply([
         record('r1'),
         record('r2', { increments: [{ key, counters: { resolved: 1 }, resolutionHours: [5] }] }),
+        record('r2c', { increments: [{ key, counters: { closedBy_automation: 1 }, closeHours: [101.5] }] }),
       ]),
-    ).toBe(2);
+    ).toBe(3);
     // r1 again (a redelivery), together with a new record: only the new one counts.
     expect(
       await store.apply([
@@ -35,14 +36,15 @@ describe('MetricStore against DynamoDB Local', () => {
         record('r3', { increments: [{ key, counters: { resolved: 1 }, resolutionHours: [7] }] }),
       ]),
     ).toBe(1);
-    expect(await store.apply([record('r1'), record('r2')])).toBe(0);
+    expect(await store.apply([record('r1'), record('r2'), record('r2c')])).toBe(0);
     const { cells } = await store.day(key.day);
     expect(cells).toEqual([
       expect.objectContaining({
         queue: 'billing',
         requestType: 'billing_dispute',
-        counters: expect.objectContaining({ created: 1, resolved: 2 }),
+        counters: expect.objectContaining({ created: 1, resolved: 2, closedBy_automation: 1 }),
         resolutionHours: [5, 7],
+        closeHours: [101.5],
       }),
     ]);
   });

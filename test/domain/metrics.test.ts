@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  AUTOMATION_ACTOR,
   type AuditEvent,
   addInto,
   agingBuckets,
   approvalIncrements,
+  auditAction,
+  auditIncrement,
+  countsInFlowMetrics,
   csatIncrement,
   driverOf,
   emptyAggregate,
@@ -168,6 +172,89 @@ describe('what one ticket change adds', () => {
   });
 });
 
+describe('what one audit entry adds (the back half of the lifecycle)', () => {
+  const t = aTicket({ queue: 'billing', requestType: 'billing_dispute' });
+  const cell = { day: '2025-03-06', queue: 'billing', requestType: 'billing_dispute' };
+  const clockEntry = (action: string): AuditEvent => ({
+    id: t.id,
+    ticketId: t.id,
+    seq: 3,
+    at: at(48).toISOString(),
+    actor: AUTOMATION_ACTOR,
+    action,
+    before: null,
+    after: { since: T0.toISOString(), dueAt: at(48).toISOString(), round: 1 },
+  });
+
+  it("counts the reminders, status updates and follow-ups the clock sent, and its 'no reply' resolutions", () => {
+    const counted = (action: Parameters<typeof auditAction>[0]) =>
+      auditIncrement(clockEntry(auditAction(action)), t);
+    expect(counted('reminder')).toEqual({ key: cell, counters: { remindersSent: 1 } });
+    expect(counted('status_update')).toEqual({ key: cell, counters: { statusUpdatesSent: 1 } });
+    expect(counted('follow_up')).toEqual({ key: cell, counters: { followUpsSent: 1 } });
+    expect(counted('auto_resolved')).toEqual({ key: cell, counters: { resolvedNoReply: 1 } });
+    // Internal notices count nothing here (the team's, not the customer's), nor does any other entry.
+    expect(counted('team_nudge')).toBeUndefined();
+    expect(counted('idle')).toBeUndefined();
+    expect(countsInFlowMetrics(clockEntry('ticket.updated'))).toBe(false);
+  });
+
+  it('splits closings by who closed (the clock, the customer, an agent with a note, a merge), with the time to close', () => {
+    const resolved = aTicket({ ...t, state: 'resolved', version: 4, auditSeq: 3 });
+    const close = (ctx: Omit<Parameters<typeof transition>[2], 'at' | 'nextSeq' | 'newId'>) => {
+      const moved = transition(resolved, 'closed', { ...ctx, at: at(30), nextSeq: 4, newId: ids(at(30)) });
+      if (!moved.ok) throw moved.error;
+      return auditIncrement(moved.audit, resolved);
+    };
+    const day2 = { ...cell, day: '2025-03-05' };
+    expect(close({ actor: AUTOMATION_ACTOR, quietDays: 4, closeAfterQuietDays: 4 })).toEqual({
+      key: day2,
+      counters: { closedBy_automation: 1 },
+      closeHours: [30],
+    });
+    expect(
+      close({ actor: { kind: 'customer', id: 'dana@bigcorp.example' }, customerConfirmed: true })?.counters,
+    ).toEqual({ closedBy_customer: 1 });
+    expect(close({ actor: AGENT, reason: 'credit note CN-7 sent, customer informed' })?.counters).toEqual({
+      closedBy_agent: 1,
+    });
+    // A merged duplicate is closed too, but its time to close says nothing about the work: no sample.
+    const merged: AuditEvent = {
+      ...clockEntry('ticket.merged'),
+      actor: AGENT,
+      before: { state: 'in_progress' },
+      after: { state: 'closed', into: 'FD-9' },
+    };
+    expect(auditIncrement(merged, t)).toEqual({ key: cell, counters: { closedBy_merge: 1 } });
+    // The survivor's entry of the same merge, and a move that is not a closing, count nothing.
+    const survivor: AuditEvent = { ...merged, before: null, after: { absorbed: 'FD-7' } };
+    const reopened: AuditEvent = {
+      ...clockEntry('ticket.state_changed'),
+      before: { state: 'resolved' },
+      after: { state: 'in_progress' },
+    };
+    expect(auditIncrement(survivor, t)).toBeUndefined();
+    expect(auditIncrement(reopened, t)).toBeUndefined();
+  });
+
+  it('the dashboard numbers: closures by who closed and time to close p50/p90, what the clock sent', () => {
+    const a = emptyAggregate();
+    for (const h of [10, 20, 30, 40]) addInto(a, { counters: { closedBy_automation: 1 }, closeHours: [h] });
+    addInto(a, {
+      counters: { closedBy_customer: 2, closedBy_agent: 1, closedBy_merge: 1 },
+      closeHours: [50],
+    });
+    addInto(a, {
+      counters: { remindersSent: 3, statusUpdatesSent: 2, followUpsSent: 1, resolvedNoReply: 1 },
+    });
+    expect(flowNumbers(a)).toMatchObject({
+      closures: { auto: 4, confirmed: 2, agent: 1, merged: 1, other: 0 },
+      timeToClose: { count: 5, p50Hours: 30, p90Hours: 50 },
+      automation: { remindersSent: 3, statusUpdatesSent: 2, followUpsSent: 1, resolvedNoReply: 1 },
+    });
+  });
+});
+
 describe('reading aggregates', () => {
   it('nearest-rank percentiles', () => {
     expect(percentile([], 50)).toBeNull();
@@ -236,17 +323,26 @@ describe('replaying a generated history', () => {
       if (random() < 0.7) path.push('resolved');
       if (path.at(-1) === 'resolved' && random() < 0.3) path.push('in_progress', 'resolved');
       if (path.at(-1) === 'resolved' && random() < 0.5) path.push('closed');
+      // Who closes, if it closes: the clock after the quiet days, the customer, or an agent with a note.
+      const closer = [
+        { actor: AUTOMATION_ACTOR, quietDays: 4, closeAfterQuietDays: 4 },
+        { actor: { kind: 'customer', id: ticket.requester.email } as const, customerConfirmed: true },
+        { actor: AGENT, reason: 'fixed in release 4.2, customer told' },
+      ][i % 3];
       for (const to of path) {
         clock += Math.floor(random() * 30 * HOUR) + 60_000;
         const moved = transition(ticket, to, {
           actor: AGENT,
+          customerConfirmed: true,
+          ...(to === 'closed' ? closer : {}),
           at: new Date(clock),
           nextSeq: ticket.auditSeq + 1,
           newId: ids(new Date(clock)),
-          customerConfirmed: true,
         });
         if (!moved.ok) throw moved.error;
         increments.push(...ticketIncrements(ticket, moved.ticket).increments);
+        const counted = auditIncrement(moved.audit, moved.ticket);
+        if (counted) increments.push(counted);
         audit.push(moved.audit);
         ticket = moved.ticket;
       }
@@ -269,6 +365,24 @@ describe('replaying a generated history', () => {
       moves.filter(({ a }) => a.before?.state === 'resolved' && a.after?.state === 'in_progress').length,
     );
     expect(shown.closed).toBe(to('closed').length);
+    const closedBy = (kind: string) => to('closed').filter(({ a }) => a.actor.kind === kind).length;
+    expect(shown.closures).toEqual({
+      auto: closedBy('system'),
+      confirmed: closedBy('customer'),
+      agent: closedBy('agent'),
+      merged: 0,
+      other: 0,
+    });
+    expect(shown.closures.auto + shown.closures.confirmed + shown.closures.agent).toBe(shown.closed);
+    expect(Math.min(shown.closures.auto, shown.closures.confirmed, shown.closures.agent)).toBeGreaterThan(5);
+    const closeHours = to('closed').map(
+      ({ ticket, a }) => Math.round(((Date.parse(a.at) - Date.parse(ticket.createdAt)) / HOUR) * 100) / 100,
+    );
+    expect(shown.timeToClose).toEqual({
+      count: closeHours.length,
+      p50Hours: percentile(closeHours, 50),
+      p90Hours: percentile(closeHours, 90),
+    });
     expect(shown.resolution.count).toBe(resolutionHours.length);
     expect(shown.resolution.p50Hours).toBe(percentile(resolutionHours, 50));
     expect(shown.resolution.p90Hours).toBe(percentile(resolutionHours, 90));

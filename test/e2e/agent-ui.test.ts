@@ -1,5 +1,5 @@
 // The agent UI (ui/, served by `npm start` at /app/) in system Chromium against a real runtime process:
-// an agent works a webhook ticket (reply mailed, waiting on customer), lead-only controls are absent for
+// an agent works a webhook ticket (reply mailed, waiting on customer, its next reminder shown), lead-only controls are absent for
 // agents (and the API refuses them), finance approves a credit from the inbox, two browsers editing one
 // ticket get a 409 that loses nothing, and the Cognito code + PKCE flow runs against a stubbed hosted login.
 import { createHash } from 'node:crypto';
@@ -158,7 +158,7 @@ describe('the agent UI in Chromium against npm start', () => {
   let worked = '';
   let other = '';
 
-  it('an agent signs in, reads the queues, opens a webhook ticket by keyboard, replies and waits on the customer', async () => {
+  it('an agent signs in, reads the queues, opens a webhook ticket by keyboard, replies and waits on the customer, and sees the reminder to come', async () => {
     const requester = 'erin@smallshop.example';
     worked = await webhookTicket({
       subject: 'Invoice INV-501 charged twice',
@@ -267,6 +267,13 @@ describe('the agent UI in Chromium against npm start', () => {
     await page.getByRole('button', { name: 'Move to waiting on customer' }).click();
     await page.getByTestId('ticket-state').filter({ hasText: 'Waiting on customer' }).waitFor();
     expect((await ticket(worked)).state).toBe('waiting_on_customer');
+    // The ticket's clock says what it will do on its own: remind the customer (a billing dispute never
+    // resolves as "no reply", so the reminder is the next thing).
+    await page
+      .getByTestId('next-action')
+      .filter({ hasText: /^Reminder to the requester( in \d+ (minute|hour|day)s?|: any moment now)/ })
+      .waitFor();
+    expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'ticket-waiting');
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import type { Priority, SlaTarget, Ticket, TicketState } from './types';
+import type { Priority, SlaTarget, Ticket, TicketState, UpcomingAction } from './types';
 
 export const STATE_LABELS: Record<TicketState, string> = {
   new: 'New',
@@ -48,6 +48,54 @@ export function relativeTime(iso: string, now = Date.now()): string {
   const diff = new Date(iso).getTime() - now;
   if (Number.isNaN(diff)) return iso;
   return diff >= 0 ? `in ${formatDuration(diff)}` : `${formatDuration(diff)} ago`;
+}
+
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+
+/** "in 2 days", "in 3 hours", "in 45 minutes", "any moment now" (due, the clock has yet to act). */
+export function timeFromNow(iso: string, now = Date.now()): string {
+  const ms = new Date(iso).getTime() - now;
+  if (Number.isNaN(ms)) return iso;
+  if (ms < 60_000) return 'any moment now';
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return `in ${plural(minutes, 'minute')}`;
+  const hours = Math.round(ms / 3_600_000);
+  if (hours < 24) return `in ${plural(hours, 'hour')}`;
+  return `in ${plural(Math.round(ms / 86_400_000), 'day')}`;
+}
+
+const ORDINALS = ['', 'First', 'Second', 'Third', 'Fourth', 'Fifth'];
+
+/** What the clock will do, in words: "Reminder to the requester", "Closes by itself". */
+export function upcomingLabel(u: Pick<UpcomingAction, 'action' | 'round'>): string {
+  switch (u.action) {
+    case 'reminder':
+      // The first one is just "Reminder"; later rounds say which ("Second reminder to the requester").
+      if (!u.round || u.round < 2) return 'Reminder to the requester';
+      return ORDINALS[u.round]
+        ? `${ORDINALS[u.round]} reminder to the requester`
+        : `Reminder ${u.round} to the requester`;
+    case 'status_update':
+      return 'Status update to the requester';
+    case 'team_nudge':
+      return 'Team nudge to the queue owner';
+    case 'follow_up':
+      return 'Follow-up mail to the requester';
+    case 'auto_resolved':
+      return "Resolves as 'no reply'";
+    case 'auto_closed':
+      return 'Closes by itself';
+    case 'idle':
+      return 'Idle notice to the queue owner';
+    default:
+      return String(u.action).replace(/_/g, ' ');
+  }
+}
+
+/** One scheduled action as a sentence: "Reminder to the requester in 2 days". */
+export function upcomingText(u: Pick<UpcomingAction, 'action' | 'round' | 'at'>, now = Date.now()): string {
+  const when = timeFromNow(u.at, now);
+  return when === 'any moment now' ? `${upcomingLabel(u)}: any moment now` : `${upcomingLabel(u)} ${when}`;
 }
 
 export type SlaLevel = 'breached' | 'warning' | 'ok' | 'paused' | 'none';

@@ -129,6 +129,23 @@ export interface Approval {
   mayDecide?: boolean;
 }
 
+/** Something the ticket's clock will do on its own (issue 14). */
+export interface UpcomingAction {
+  action:
+    | 'reminder'
+    | 'status_update'
+    | 'team_nudge'
+    | 'follow_up'
+    | 'auto_resolved'
+    | 'auto_closed'
+    | 'idle';
+  /** When it is due (it may already be, if the clock has not woken yet). */
+  at: string;
+  /** The start of the wait it belongs to. */
+  since: string;
+  round?: number;
+}
+
 export interface TicketView {
   ticket: Ticket;
   messages: Message[];
@@ -136,6 +153,8 @@ export interface TicketView {
   approvals?: Approval[];
   /** The states this ticket may move to now. */
   transitions?: TicketState[];
+  /** What the ticket's clock will do next on its own, soonest first. */
+  upcoming?: UpcomingAction[];
 }
 
 export interface TicketPage {

@@ -9,6 +9,7 @@ import {
   slaText,
   stateLabel,
   TARGET_LABELS,
+  upcomingText,
 } from '../format';
 import { announce, clearError, showError } from '../messages';
 import { hrefOf } from '../router';
@@ -22,6 +23,7 @@ import {
   type Ticket,
   type TicketState,
   type TicketView,
+  type UpcomingAction,
 } from '../types';
 
 /**
@@ -77,6 +79,7 @@ export const ticketScreen: Screen = async (app, host) => {
   };
 
   const slaList = slaSection(ticket);
+  const scheduled = upcomingSection(view.upcoming ?? []);
   append(host, [
     h(
       'p',
@@ -116,6 +119,7 @@ export const ticketScreen: Screen = async (app, host) => {
         'div',
         { class: 'ticket-side' },
         stateSection(ctx, view),
+        scheduled.section,
         slaList.section,
         assignmentSection(ctx),
         detailsSection(ctx, schema),
@@ -128,8 +132,11 @@ export const ticketScreen: Screen = async (app, host) => {
     ),
   ]);
 
-  // SLA countdowns tick on their own; the rest of the screen changes only when someone acts.
-  const timer = window.setInterval(slaList.tick, 30_000);
+  // SLA countdowns and the clock's next actions tick on their own; the rest changes only when someone acts.
+  const timer = window.setInterval(() => {
+    slaList.tick();
+    scheduled.tick();
+  }, 30_000);
   return () => window.clearInterval(timer);
 };
 
@@ -438,6 +445,50 @@ function slaSection(ticket: Ticket): { section: HTMLElement; tick: () => void } 
               ? `, to be acknowledged ${relativeTime(esc.acknowledgeBy)}`
               : '',
           '.',
+        )
+      : null,
+  );
+  return {
+    section,
+    tick: () => {
+      for (const r of rows) r();
+    },
+  };
+}
+
+/**
+ * What the ticket's clock will do on its own, in words with the time left: the soonest prominent ("Reminder
+ * to the requester in 2 days"), the rest listed below it. Nothing at all when nothing is scheduled.
+ */
+function upcomingSection(upcoming: UpcomingAction[]): { section: HTMLElement | null; tick: () => void } {
+  const [first, ...rest] = upcoming;
+  if (!first) return { section: null, tick: () => undefined };
+  const rows: Array<() => void> = [];
+  const line = (u: UpcomingAction, tag: 'strong' | 'span') => {
+    const text = h(tag, { class: 'upcoming-text' });
+    const update = () => {
+      text.textContent = upcomingText(u);
+    };
+    update();
+    rows.push(update);
+    return [
+      text,
+      ' ',
+      h('span', { class: 'muted' }, '(', h('time', { datetime: u.at }, formatDateTime(u.at)), ')'),
+    ];
+  };
+  const section = panel(
+    'Next automatic action',
+    h(
+      'p',
+      { class: 'upcoming-next', 'data-testid': 'next-action', 'data-action': first.action },
+      line(first, 'strong'),
+    ),
+    rest.length
+      ? h(
+          'ul',
+          { class: 'upcoming-list', 'aria-label': 'Later automatic actions' },
+          rest.map((u) => h('li', { 'data-action': u.action }, line(u, 'span'))),
         )
       : null,
   );
