@@ -689,7 +689,7 @@ class Story {
       this.steps.shift();
       const version = this.ticket.version;
       step?.run(new Date(when));
-      // A change starts the timer at once (start-sla-timer), which records met targets right away.
+      // A change wakes the ticket clock at once (run-ticket-clock), which records met targets right away.
       if (this.ticket.version !== version) this.look(new Date(when + 2000));
     }
     this.cut();

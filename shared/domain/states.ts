@@ -9,7 +9,8 @@ import type { BlockedOn, Ticket, TicketState } from './ticket';
  */
 export const transitions: Readonly<Record<TicketState, readonly TicketState[]>> = {
   new: ['needs_info', 'in_progress'],
-  needs_info: ['in_progress'],
+  // Resolved with no reply: the clock gives up waiting for the context (automation.awaitingCustomer).
+  needs_info: ['in_progress', 'resolved'],
   in_progress: ['waiting_on_customer', 'waiting_on_team', 'resolved', 'needs_info'],
   waiting_on_customer: ['in_progress', 'resolved'],
   waiting_on_team: ['in_progress', 'resolved'],

@@ -76,7 +76,7 @@ export async function sendNotification(
     // A notice to the team is its own thread: it must not look like part of the customer's conversation.
     inReplyTo: planned.internal ? undefined : lastInbound,
     references: planned.internal ? [] : threadIds.slice(-20),
-    autoSubmitted: planned.automatic,
+    autoSubmitted: planned.automatic && (planned.generated ? 'auto-generated' : 'auto-replied'),
   };
   const messageId = await ports.once(planned.idempotencyKey, () => ports.mailer.send(outgoing));
   await record(ticket.id, planned, outgoing, messageId, event, ports);
@@ -117,6 +117,8 @@ async function variables(
     approvalOutcome: '',
     approvalReason: '',
     csatLink: '',
+    waitingSince: '',
+    latestUpdate: '',
     solvedLink: '',
     notSolvedLink: '',
   };
@@ -159,7 +161,11 @@ async function variables(
     vars.linkExpiresAt = new Date(expiresAt * 1000).toUTCString();
   }
   // Only the resolution mail asks for a rating, and only of the resolution it announces (one survey each).
-  if (event.type === 'ticket.state_changed' && event.detail.to === 'resolved') {
+  // (The clock's follow-up after a resolution asks the same question of the same resolution.)
+  if (
+    (event.type === 'ticket.state_changed' && event.detail.to === 'resolved') ||
+    event.type === 'automation.follow_up'
+  ) {
     const resolution = resolutionOf(audit, event.detail.occurredAt);
     if (resolution) {
       const token = signCsatLink(await ports.linkSecret(), {
@@ -181,6 +187,26 @@ async function variables(
   }
   if (event.type === 'ticket.message_added') {
     vars.body = messages.find((m) => m.id === event.detail.messageId)?.body ?? '';
+  }
+  const waitingSince =
+    event.type.startsWith('automation.') && 'since' in event.detail
+      ? event.detail.since
+      : event.type === 'ticket.state_changed' && event.detail.cause === 'automation:no_reply'
+        ? [...audit].reverse().find((a) => a.action === 'automation.auto_resolved')?.after?.since
+        : undefined;
+  if (typeof waitingSince === 'string') {
+    vars.waitingSince = new Date(waitingSince).toUTCString();
+    // A status update carries the team's latest public word since the wait began.
+    const news = messages
+      .filter(
+        (m) =>
+          m.direction === 'outbound' &&
+          m.visibility === 'public' &&
+          m.author.kind === 'agent' &&
+          m.createdAt >= waitingSince,
+      )
+      .at(-1);
+    vars.latestUpdate = news?.body ?? 'no news yet: the team is still working on it.';
   }
   return vars;
 }

@@ -42,7 +42,7 @@ describe('the transition table', () => {
   it('follows the documented flow', () => {
     expect(transitions).toEqual({
       new: ['needs_info', 'in_progress'],
-      needs_info: ['in_progress'],
+      needs_info: ['in_progress', 'resolved'],
       in_progress: ['waiting_on_customer', 'waiting_on_team', 'resolved', 'needs_info'],
       waiting_on_customer: ['in_progress', 'resolved'],
       waiting_on_team: ['in_progress', 'resolved'],
