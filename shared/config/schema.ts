@@ -1,10 +1,10 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
 import { approvalKinds, CurrencyCode } from '../domain/approvals';
-import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
+import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { longestValueOf } from './fields';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';

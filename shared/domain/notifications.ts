@@ -136,7 +136,14 @@ export function planNotification(
       if (!to) return { skip: `no address to notify for queue ${event.detail.queue}` };
       const template = event.type === 'automation.idle' ? 'idleNotice' : 'teamNudge';
       return {
-        mail: { template, to, automatic: true, generated: true, internal: true, idempotencyKey: key(template) },
+        mail: {
+          template,
+          to,
+          automatic: true,
+          generated: true,
+          internal: true,
+          idempotencyKey: key(template),
+        },
       };
     }
     case 'automation.auto_resolved':

@@ -19,7 +19,7 @@ import { aMessage, aStateChange, aTicket, ids, T0 } from './builders';
 // standard policy's calendar: Berlin, Monday to Friday 09:00–17:00 (an 8-hour business day).
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const after = (ms: number) => new Date(T0.getTime() + ms);
+const plus = (ms: number) => new Date(T0.getTime() + ms);
 const CAL = workflowConfig.sla.calendars['eu-business-hours'];
 if (!CAL) throw new Error('the default config has the eu-business-hours calendar');
 
@@ -29,7 +29,7 @@ function waiting(state: TicketState, overrides: Partial<Ticket> = {}) {
     state,
     auditSeq: 1,
     version: 3,
-    createdAt: after(-DAY).toISOString(),
+    createdAt: plus(-DAY).toISOString(),
     ...overrides,
   });
   const audit: AuditEvent[] = [aStateChange(1, T0, 'in_progress', state, ticket.id)];
@@ -55,7 +55,7 @@ describe('durations on a business calendar', () => {
     expect(addDuration(CAL, new Date('2025-03-07T15:00:00Z'), '2bh').toISOString()).toBe(
       '2025-03-10T09:00:00.000Z',
     );
-    expect(addDuration(CAL, T0, '4d').toISOString()).toBe(after(4 * DAY).toISOString());
+    expect(addDuration(CAL, T0, '4d').toISOString()).toBe(plus(4 * DAY).toISOString());
   });
 });
 
@@ -71,7 +71,7 @@ describe('waiting on the customer', () => {
 
   it('sends one reminder when it is due, records it, and plans the next; asking again does nothing', () => {
     const start = waiting('waiting_on_customer');
-    const { out, h } = step(start, after(2 * DAY + HOUR));
+    const { out, h } = step(start, plus(2 * DAY + HOUR));
     expect(out.audit.map((a) => [a.action, a.actor, a.after])).toEqual([
       [
         'automation.reminded',
@@ -84,14 +84,14 @@ describe('waiting on the customer', () => {
     expect(out.ticket.version).toBe(4);
     expect(out.upcoming[0]).toMatchObject({ action: 'reminder', round: 2 });
 
-    const again = run(h, after(2 * DAY + 2 * HOUR));
+    const again = run(h, plus(2 * DAY + 2 * HOUR));
     expect(again.audit).toEqual([]);
     expect(again.events).toEqual([]);
     expect(again.ticket).toBe(h.ticket);
   });
 
   it('sends only the latest reminder when the clock jumped past both', () => {
-    const { out } = step(waiting('needs_info', { missingFields: ['x'] }), after(8 * DAY));
+    const { out } = step(waiting('needs_info', { missingFields: ['x'] }), plus(8 * DAY));
     expect(out.audit.map((a) => a.after?.round)).toEqual([2]);
   });
 
@@ -102,14 +102,14 @@ describe('waiting on the customer', () => {
       direction: 'outbound',
       visibility: 'public',
       author: { kind: 'agent', email: 'agent@example.com' },
-      createdAt: after(DAY).toISOString(),
+      createdAt: plus(DAY).toISOString(),
     });
-    const planned = plannedActions({ ...start, messages: [reply], config: workflowConfig, now: after(DAY) });
-    expect(planned[0]).toMatchObject({ action: 'reminder', since: after(DAY).toISOString(), round: 1 });
+    const planned = plannedActions({ ...start, messages: [reply], config: workflowConfig, now: plus(DAY) });
+    expect(planned[0]).toMatchObject({ action: 'reminder', since: plus(DAY).toISOString(), round: 1 });
   });
 
   it('resolves a ticket nobody answered as "no reply", with the cause on its state change, and no reminder', () => {
-    const { out } = step(waiting('waiting_on_customer'), after(20 * DAY));
+    const { out } = step(waiting('waiting_on_customer'), plus(20 * DAY));
     expect(out.ticket.state).toBe('resolved');
     expect(out.audit.map((a) => a.action)).toEqual(['ticket.state_changed', 'automation.auto_resolved']);
     expect(out.events.map((e) => e.type)).toEqual(['ticket.state_changed', 'automation.auto_resolved']);
@@ -120,7 +120,7 @@ describe('waiting on the customer', () => {
 
   it('never resolves a billing dispute for want of a reply', () => {
     const dispute = waiting('waiting_on_customer', { requestType: 'billing_dispute', queue: 'billing' });
-    const { out } = step(dispute, after(60 * DAY));
+    const { out } = step(dispute, plus(60 * DAY));
     expect(out.ticket.state).toBe('waiting_on_customer');
     expect(out.audit.map((a) => a.action)).toEqual(['automation.reminded']);
   });
@@ -136,11 +136,11 @@ describe('waiting on another team', () => {
       plannedActions({ ...bug, config: workflowConfig, now: T0 }).find((p) => p.action === 'status_update')
         ?.at,
     ).toBe('2025-03-07T09:30:00.000Z');
-    const first = step(bug, after(3 * DAY));
+    const first = step(bug, plus(3 * DAY));
     expect(updates(first.out)).toHaveLength(1);
     // Three business days after that one went out: the next Wednesday.
     expect(first.out.upcoming.find((p) => p.action === 'status_update')?.at).toBe('2025-03-12T09:30:00.000Z');
-    expect(run(first.h, after(3 * DAY + HOUR)).events).toEqual([]);
+    expect(run(first.h, plus(3 * DAY + HOUR)).events).toEqual([]);
     const second = step(first.h, new Date('2025-03-12T10:00:00Z'));
     expect(updates(second.out)).toHaveLength(1);
     expect(second.out.audit.find((a) => a.action === 'automation.status_updated')?.after).toMatchObject({
@@ -149,7 +149,7 @@ describe('waiting on another team', () => {
   });
 
   it('nudges the owning queue once, after two business days, as an internal notice', () => {
-    const { out } = step(waiting('waiting_on_team'), after(2 * DAY + HOUR));
+    const { out } = step(waiting('waiting_on_team'), plus(2 * DAY + HOUR));
     expect(out.events.map((e) => [e.type, e.detail])).toEqual([
       ['automation.team_nudge', expect.objectContaining({ notify: 'frontline@example.com' })],
     ]);
@@ -159,7 +159,7 @@ describe('waiting on another team', () => {
 describe('after resolution', () => {
   it('closes a resolved ticket after four quiet days, and follows up an access request after one business day', () => {
     const resolved = waiting('resolved');
-    const closed = step(resolved, after(4 * DAY));
+    const closed = step(resolved, plus(4 * DAY));
     expect(closed.out.ticket.state).toBe('closed');
     expect(closed.out.events[0]?.detail).toMatchObject({ to: 'closed', cause: 'automation:quiet_days' });
     expect(closed.out.upcoming).toEqual([]);
@@ -170,35 +170,35 @@ describe('after resolution', () => {
       ['follow_up', '2025-03-05T09:30:00.000Z'],
       ['auto_closed', '2025-03-08T09:30:00.000Z'],
     ]);
-    const followed = step(access, after(DAY));
+    const followed = step(access, plus(DAY));
     expect(followed.out.events.map((e) => e.type)).toEqual(['automation.follow_up']);
-    expect(run(followed.h, after(DAY + HOUR)).events).toEqual([]);
+    expect(run(followed.h, plus(DAY + HOUR)).events).toEqual([]);
   });
 
   it('never closes a billing dispute by itself', () => {
     const dispute = waiting('resolved', { requestType: 'billing_dispute', queue: 'billing' });
-    expect(step(dispute, after(90 * DAY)).out.ticket.state).toBe('resolved');
+    expect(step(dispute, plus(90 * DAY)).out.ticket.state).toBe('resolved');
   });
 });
 
 describe('the idle rule', () => {
   it('flags a ticket nobody on the team touched for two business days, once, to the queue owner', () => {
     const fresh = { ticket: aTicket({ state: 'new' }), audit: [] as AuditEvent[], messages: [] as Message[] };
-    expect(run(fresh, after(DAY)).events).toEqual([]);
-    const flagged = step(fresh, after(2 * DAY + HOUR));
+    expect(run(fresh, plus(DAY)).events).toEqual([]);
+    const flagged = step(fresh, plus(2 * DAY + HOUR));
     expect(
       flagged.out.events.map((e) => [e.type, 'notify' in e.detail ? e.detail.notify : undefined]),
     ).toEqual([['automation.idle', 'frontline@example.com']]);
-    expect(run(flagged.h, after(5 * DAY)).events).toEqual([]);
+    expect(run(flagged.h, plus(5 * DAY)).events).toEqual([]);
     // An agent touching it starts the wait again.
     const touched = {
       ...flagged.h,
-      audit: [...flagged.h.audit, aStateChange(3, after(5 * DAY), 'new', 'in_progress', fresh.ticket.id)],
+      audit: [...flagged.h.audit, aStateChange(3, plus(5 * DAY), 'new', 'in_progress', fresh.ticket.id)],
       ticket: { ...flagged.h.ticket, state: 'in_progress' as const },
     };
-    expect(plannedActions({ ...touched, config: workflowConfig, now: after(5 * DAY) })[0]).toMatchObject({
+    expect(plannedActions({ ...touched, config: workflowConfig, now: plus(5 * DAY) })[0]).toMatchObject({
       action: 'idle',
-      since: after(5 * DAY).toISOString(),
+      since: plus(5 * DAY).toISOString(),
     });
   });
 });

@@ -100,12 +100,11 @@ describe('what one ticket change adds', () => {
         ],
       },
     });
+    const sla = base.sla as NonNullable<Ticket['sla']>;
+    const target = sla.targets[0] as NonNullable<Ticket['sla']>['targets'][number];
     const met: Ticket = {
       ...base,
-      sla: {
-        ...base.sla!,
-        targets: [{ ...base.sla!.targets[0]!, status: 'met', metAt: at(1.5).toISOString() }],
-      },
+      sla: { ...sla, targets: [{ ...target, status: 'met', metAt: at(1.5).toISOString() }] },
     };
     expect(ticketIncrements(base, met).increments).toEqual([
       {
