@@ -113,6 +113,7 @@ export function buildApp(options: BuildAppOptions = {}): FrontdoorApp {
     linksSecretName: stateful.linksSecretName,
     mailBucket: stateful.mailBucket,
     queues: stateful.queues,
+    wakeUps: stateful.wakeUps,
     supportAddress,
     publicBaseUrl,
   });

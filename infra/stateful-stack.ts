@@ -4,6 +4,7 @@ import { Archive, EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-even
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
@@ -16,6 +17,7 @@ import {
   INBOUND_MAIL_PREFIX,
   type QueueSpec,
   queues as topologyQueues,
+  WAKE_UP_QUEUE,
 } from './topology';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
@@ -49,13 +51,38 @@ export function mailBucketName(
   return `frontdoor-${stage}-mail-${account}-${region}`;
 }
 
+/**
+ * The schedule group that holds the tickets' wake-ups: a fixed name, so that the functions' grants name its
+ * schedules without referring to it.
+ */
+export function wakeUpScheduleGroupName(stage: string): string {
+  return `frontdoor-${stage}-wake-ups`;
+}
+
+/**
+ * The tickets' wake-ups (DESIGN.md "Time"): one-time EventBridge Scheduler schedules in `group`, each sending
+ * its wake-up to `queue` as `role`, and what it could not send to `deadLetterQueue` (the queue's redrive DLQ,
+ * which has an alarm).
+ */
+export interface WakeUps {
+  readonly group: ScheduleGroup;
+  /** `group`'s name, as a plain string (see `wakeUpScheduleGroupName`). */
+  readonly groupName: string;
+  /** The `WAKE_UP_QUEUE` of the topology. */
+  readonly queue: Queue;
+  readonly deadLetterQueue: Queue;
+  /** Assumed by the scheduler (this account's, for this group only); may only send to the two queues. */
+  readonly role: iam.Role;
+}
+
 /** How long SES's raw inbound mail (`inbound/…`) is kept; tickets keep what was taken out of it. */
 export const INBOUND_MAIL_RETENTION = Duration.days(365);
 
 /**
  * Everything that holds data and outlives a deployment: the KMS key, the single table, the event bus
- * (with its archive), the queues fed by the bus (messages in flight are data too), the mail bucket and the
- * secrets. Functions live in the stateless stack and reach these resources through the readonly properties
+ * (with its archive), the queues fed by the bus (messages in flight are data too), the schedule group of
+ * the tickets' wake-ups (pending wake-ups are data too) and the role that delivers them, the mail bucket and
+ * the secrets. Functions live in the stateless stack and reach these resources through the readonly properties
  * below; nothing here refers to the stateless stack.
  */
 export class StatefulStack extends Stack {
@@ -77,6 +104,10 @@ export class StatefulStack extends Stack {
   public readonly accessLogsBucket: Bucket;
   /** The topology's queues by name (each has a redrive DLQ; its rules have a DLQ of their own). */
   public readonly queues: ReadonlyMap<string, Queue>;
+  /** Each topology queue's redrive DLQ, by the queue's name. */
+  public readonly deadLetterQueues: ReadonlyMap<string, Queue>;
+  /** The wake-up schedule group, its role and queues; absent when the topology's wake-up queue is not deployed. */
+  public readonly wakeUps?: WakeUps;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -183,7 +214,11 @@ export class StatefulStack extends Stack {
         'Signs needs-info links already sitting in customers’ mailboxes: a scheduled rotation would silently break every outstanding link, so rotation is a deliberate operator step (links carry an expiry and the handlers re-read the secret every 5 minutes).',
     });
 
-    this.queues = this.createQueues(stage, props.queues ?? topologyQueues);
+    ({ queues: this.queues, deadLetterQueues: this.deadLetterQueues } = this.createQueues(
+      stage,
+      props.queues ?? topologyQueues,
+    ));
+    this.wakeUps = this.createWakeUps(stage);
     ({ mailBucket: this.mailBucket, accessLogsBucket: this.accessLogsBucket } =
       this.createMailBuckets(stage));
   }
@@ -193,15 +228,22 @@ export class StatefulStack extends Stack {
    * matching events on it (retries, then a DLQ of the rules' own). Physical names are fixed so that the key
    * policy can name the queues without referring to them (the queues refer to the key: that would be a cycle).
    */
-  private createQueues(stage: string, specs: readonly QueueSpec[]): ReadonlyMap<string, Queue> {
+  private createQueues(
+    stage: string,
+    specs: readonly QueueSpec[],
+  ): { queues: ReadonlyMap<string, Queue>; deadLetterQueues: ReadonlyMap<string, Queue> } {
     const queues = new Map<string, Queue>();
+    const deadLetterQueues = new Map<string, Queue>();
     const prefix = `frontdoor-${stage}-`;
     for (const spec of specs) {
       const redriveDlq = deadLetterQueue(this, `${spec.name}-dlq`, {
         queueName: `${prefix}${spec.name}-dlq`,
         encryptionKey: this.key,
-        holds: `messages of the ${spec.name} queue its consumer failed ${spec.maxReceiveCount} times`,
+        holds:
+          `messages of the ${spec.name} queue its consumer failed ${spec.maxReceiveCount} times` +
+          (spec.name === WAKE_UP_QUEUE ? ', and wake-ups the scheduler could not send to it' : ''),
       });
+      deadLetterQueues.set(spec.name, redriveDlq);
       const queue = new Queue(this, `${spec.name}-queue`, {
         queueName: `${prefix}${spec.name}`,
         encryption: QueueEncryption.KMS,
@@ -248,7 +290,48 @@ export class StatefulStack extends Stack {
         }),
       );
     }
-    return queues;
+    return { queues, deadLetterQueues };
+  }
+
+  /**
+   * The schedule group the tickets' wake-ups live in (retained: its schedules are pending work) and the role
+   * the scheduler assumes to deliver them. The role may only send to the wake-up queue and, for a wake-up it
+   * could not deliver after its retries, to that queue's DLQ (the scheduler sends dead letters as the
+   * schedule's execution role), using the key through SQS for those two queues only. The identity policy is
+   * enough for the key: its key policy trusts the account's IAM policies.
+   */
+  private createWakeUps(stage: string): WakeUps | undefined {
+    const queue = this.queues.get(WAKE_UP_QUEUE);
+    const deadLetters = this.deadLetterQueues.get(WAKE_UP_QUEUE);
+    if (!queue || !deadLetters) return undefined;
+    const groupName = wakeUpScheduleGroupName(stage);
+    const group = new ScheduleGroup(this, 'WakeUpScheduleGroup', {
+      scheduleGroupName: groupName,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(this, 'WakeUpSchedulerRole', {
+      description: `Frontdoor ${stage}: EventBridge Scheduler sends the tickets' wake-ups (schedule group ${groupName}) to the ${WAKE_UP_QUEUE} queue`,
+      // Confused-deputy guard: this account's scheduler, for schedules of this group only.
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+        StringEquals: {
+          'aws:SourceAccount': this.account,
+          'aws:SourceArn': group.scheduleGroupArn,
+        },
+      }),
+    });
+    const queueArns = [queue.queueArn, deadLetters.queueArn];
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: queueArns }));
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: [this.key.keyArn],
+        conditions: {
+          StringEquals: { 'kms:ViaService': `sqs.${this.region}.${this.urlSuffix}` },
+          ArnEquals: { 'kms:EncryptionContext:aws:sqs:arn': queueArns },
+        },
+      }),
+    );
+    return { group, groupName, queue, deadLetterQueue: deadLetters, role };
   }
 
   /**

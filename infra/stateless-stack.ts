@@ -52,6 +52,7 @@ import {
   isStateMachineRef,
   type StateMachineRef,
   stateMachinesNeededBy,
+  type WakeUpResources,
 } from './constructs/frontdoor-function';
 import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
 import { mailBucketName } from './stateful-stack';
@@ -108,6 +109,12 @@ export interface StatelessStackProps extends StackProps {
   readonly mailBucket: IBucket;
   /** The stateful stack's queues by topology name; queue triggers consume them. */
   readonly queues: ReadonlyMap<string, IQueue>;
+  /**
+   * The stateful stack's wake-up schedule group, queue, DLQ and scheduler role (`wakeUps.*` refs, the
+   * `wakeUps:schedule` grant).
+   * @default - none: a function that needs them is rejected
+   */
+  readonly wakeUps?: WakeUpResources;
   /** The address customers write to; the receipt rule's recipient and the From of outgoing mail. */
   readonly supportAddress: string;
   /**
@@ -314,6 +321,7 @@ export class StatelessStack extends Stack {
       supportAddress: props.supportAddress,
       publicBaseUrl: props.publicBaseUrl ?? this.apiStage.url,
       stateMachines: stateMachinesByRef,
+      wakeUps: props.wakeUps,
     };
 
     // A state machine refers to its Task functions (their ARNs in its definition), and some functions refer
@@ -589,7 +597,7 @@ function assertInvokedBy(
   }
 }
 
-/** `sla-timer` → `SlaTimer`, for output ids. */
+/** `track-approval` → `TrackApproval`, for output ids. */
 function pascalCase(kebab: string): string {
   return kebab
     .split('-')

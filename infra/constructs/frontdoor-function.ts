@@ -11,6 +11,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
@@ -35,7 +36,6 @@ export type StateMachineRef = Extract<EnvRef['ref'], `stateMachine.${string}`>;
 
 /** The state machine each state-machine grant is on, by its `arnRef`. */
 const GRANT_STATE_MACHINES = {
-  'timers:start': 'stateMachine.slaTimer',
   'approvals:start': 'stateMachine.approval',
 } as const satisfies Partial<Record<Grant, StateMachineRef>>;
 
@@ -59,6 +59,18 @@ export function stateMachinesNeededBy(spec: FunctionSpec): Set<StateMachineRef> 
 /** Whether an env ref names a state machine's ARN. */
 export function isStateMachineRef(ref: EnvRef['ref']): ref is StateMachineRef {
   return ref.startsWith('stateMachine.');
+}
+
+/** The tickets' wake-ups: EventBridge Scheduler schedules in one group, sent to one queue (DESIGN.md "Time"). */
+export interface WakeUpResources {
+  /** The schedule group's name, a plain string (known before deployment), so grants name it without a reference. */
+  readonly groupName: string;
+  /** The schedules' target, the topology's `WAKE_UP_QUEUE`. */
+  readonly queue: IQueue;
+  /** Where the scheduler puts a wake-up it could not send (the queue's redrive DLQ). */
+  readonly deadLetterQueue: IQueue;
+  /** The role the scheduler assumes to send to the queue; functions pass it when they set a schedule. */
+  readonly role: iam.IRole;
 }
 
 /** The resources and settings a function can be granted access to or given (see `Grant` and `EnvRef`). */
@@ -92,6 +104,12 @@ export interface FrontdoorResources {
    * @default - none
    */
   readonly stateMachines?: ReadonlyMap<StateMachineRef, IStateMachine>;
+  /**
+   * The wake-up schedule group, queue and scheduler role, for `wakeUps.*` env refs and the `wakeUps:schedule`
+   * grant. A function that needs them when they are not given is rejected.
+   * @default - none
+   */
+  readonly wakeUps?: WakeUpResources;
 }
 
 export interface FrontdoorFunctionProps {
@@ -265,7 +283,36 @@ export class FrontdoorFunction extends NodejsFunction {
     );
   }
 
-  /** Maps one topology grant to least-privilege IAM on the execution role. */
+  /**
+   * CreateSchedule/UpdateSchedule on the schedules of the wake-up group only (not the group itself, not
+   * Delete: a wake-up deletes itself after it ran), and PassRole on the scheduler's role only, to the
+   * scheduler only. The schedule names are tickets' ids, only known at run time.
+   */
+  private grantScheduleWakeUps({ groupName, role }: WakeUpResources): void {
+    const schedules = Stack.of(this).formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${groupName}/*`,
+    });
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        resources: [schedules],
+      }),
+    );
+    this.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [role.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
+    Validations.of(this.executionRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${nagFlatten(Stack.of(this).resolve(schedules))}]`,
+      reason: `The schedules of one schedule group (${groupName}), one per ticket and named after it: the names are only known at run time. Create and update only; the scheduler's role it may pass can only send to the wake-up queue.`,
+    });
+  }
+
   /**
    * SendTaskSuccess/Failure/Heartbeat on one state machine's task tokens, nothing else (what
    * `grantTaskResponse` grants). By the machine's physical name, not a reference to it: the function
@@ -289,6 +336,7 @@ export class FrontdoorFunction extends NodejsFunction {
     );
   }
 
+  /** Maps one topology grant to least-privilege IAM on the execution role. */
   private applyGrant(grant: Grant, resources: FrontdoorResources, stage: string): void {
     const { table, key: tableKey, bus, webhookSecrets, mailBucketArn } = resources;
     const inbound = `${mailBucketArn}/${INBOUND_MAIL_PREFIX}*`;
@@ -369,11 +417,11 @@ export class FrontdoorFunction extends NodejsFunction {
       case 'mail:send':
         this.grantSendMail(resources.supportAddress);
         return;
-      case 'timers:start':
-        // StartExecution only: no StopExecution, DescribeExecution or StartSyncExecution.
-        stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
+      case 'wakeUps:schedule':
+        this.grantScheduleWakeUps(wakeUpsFor(this.spec, resources));
         return;
       case 'approvals:start':
+        // StartExecution only: no StopExecution, DescribeExecution or StartSyncExecution.
         stateMachineFor(this.spec, resources, GRANT_STATE_MACHINES[grant]).grantStartExecution(this);
         return;
       case 'approvals:callback':
@@ -412,7 +460,18 @@ function resolveEnvironment(spec: FunctionSpec, resources: FrontdoorResources): 
       case 'secret.links':
         resolved[name] = linksSecretName;
         break;
-      case 'stateMachine.slaTimer':
+      case 'wakeUps.group':
+        resolved[name] = wakeUpsFor(spec, resources).groupName;
+        break;
+      case 'wakeUps.queueArn':
+        resolved[name] = wakeUpsFor(spec, resources).queue.queueArn;
+        break;
+      case 'wakeUps.roleArn':
+        resolved[name] = wakeUpsFor(spec, resources).role.roleArn;
+        break;
+      case 'wakeUps.deadLetterArn':
+        resolved[name] = wakeUpsFor(spec, resources).deadLetterQueue.queueArn;
+        break;
       case 'stateMachine.approval':
         resolved[name] = stateMachineFor(spec, resources, value.ref).stateMachineArn;
         break;
@@ -433,6 +492,15 @@ function stateMachineFor(
     throw new Error(`${spec.name} refers to state machine "${ref}", which the stack has not created (yet)`);
   }
   return stateMachine;
+}
+
+function wakeUpsFor(spec: FunctionSpec, { wakeUps }: FrontdoorResources): WakeUpResources {
+  if (!wakeUps) {
+    throw new Error(
+      `${spec.name} needs the wake-up scheduler (schedule group, queue, role), which the stack was not given`,
+    );
+  }
+  return wakeUps;
 }
 
 /** A resolved CloudFormation value as cdk-nag writes it in a finding id (`Fn::Join` joined, `Ref` as `<Name>`). */

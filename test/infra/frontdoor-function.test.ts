@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatefulStack } from '../../infra/stateful-stack';
 import { StatelessStack } from '../../infra/stateless-stack';
-import { type FunctionSpec, functions } from '../../infra/topology';
+import { type FunctionSpec, functions, WAKE_UP_QUEUE } from '../../infra/topology';
 
 /** Specs that exercise what the topology does not have yet, on a stand-in handler. */
 const onTicketCreated: FunctionSpec = {
@@ -45,9 +45,29 @@ const mailbox: FunctionSpec = {
   grants: ['objects:read'],
 };
 
+/** Sets tickets' wake-ups: every wake-up ref in its env, and the grant. */
+const scheduler: FunctionSpec = {
+  name: 'set-wake-ups',
+  description: 'Test: sets wake-ups',
+  entry: 'test/infra/fixtures/handler.ts',
+  memoryMb: 256,
+  timeoutSeconds: 30,
+  triggers: [{ kind: 'queue', queue: WAKE_UP_QUEUE, batchSize: 10 }],
+  env: {
+    GROUP: { ref: 'wakeUps.group' },
+    QUEUE_ARN: { ref: 'wakeUps.queueArn' },
+    ROLE_ARN: { ref: 'wakeUps.roleArn' },
+    DLQ_ARN: { ref: 'wakeUps.deadLetterArn' },
+  },
+  grants: ['wakeUps:schedule'],
+};
+
 let outdir: string;
 
-function stacks(specs: readonly FunctionSpec[]): { stateful: StatefulStack; stateless: StatelessStack } {
+function stacks(
+  specs: readonly FunctionSpec[],
+  { withWakeUps = true }: { readonly withWakeUps?: boolean } = {},
+): { stateful: StatefulStack; stateless: StatelessStack } {
   const app = new App({ outdir });
   const stateful = new StatefulStack(app, 'Stateful', {
     stage: 'unit',
@@ -63,6 +83,7 @@ function stacks(specs: readonly FunctionSpec[]): { stateful: StatefulStack; stat
     linksSecretName: stateful.linksSecretName,
     mailBucket: stateful.mailBucket,
     queues: stateful.queues,
+    wakeUps: withWakeUps ? stateful.wakeUps : undefined,
     supportAddress: 'help@example.org',
     functions: specs,
   });
@@ -183,6 +204,70 @@ describe('queue and inbound-mail triggers', () => {
   });
 });
 
+describe('wake-up refs and grant', () => {
+  let template: Template;
+  let stateless: StatelessStack;
+  let stateful: StatefulStack;
+
+  beforeAll(() => {
+    ({ stateful, stateless } = stacks([scheduler]));
+    template = Template.fromStack(stateless);
+  });
+
+  it('resolves the wake-up refs to the group name and the stateful queue, DLQ and scheduler role ARNs', () => {
+    const wakeUps = stateful.wakeUps;
+    if (!wakeUps) throw new Error('the stateful stack has no wake-up scheduling');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'frontdoor-unit-set-wake-ups',
+      Environment: {
+        Variables: Match.objectLike({
+          GROUP: 'frontdoor-unit-wake-ups',
+          QUEUE_ARN: stateless.resolve(wakeUps.queue.queueArn),
+          ROLE_ARN: stateless.resolve(wakeUps.role.roleArn),
+          DLQ_ARN: stateless.resolve(wakeUps.deadLetterQueue.queueArn),
+        }),
+      },
+    });
+    expect(stateless.resolve(wakeUps.queue.queueArn)).toEqual(
+      stateless.resolve(stateful.queues.get(WAKE_UP_QUEUE)?.queueArn),
+    );
+    expect(stateless.resolve(wakeUps.deadLetterQueue.queueArn)).not.toEqual(
+      stateless.resolve(wakeUps.queue.queueArn),
+    );
+  });
+
+  it('grants create and update on the group’s schedules and PassRole on the scheduler role, to the scheduler', () => {
+    const roleId = stateless.getLogicalId(
+      stateless.node.findChild('set-wake-ups-role').node.defaultChild as CfnElement,
+    );
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Roles).includes(`"${roleId}"`),
+    );
+    const statements = policies.flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
+    const schedules = stateless.resolve(
+      stateless.formatArn({
+        service: 'scheduler',
+        resource: 'schedule',
+        resourceName: 'frontdoor-unit-wake-ups/*',
+      }),
+    );
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+      Resource: schedules,
+    });
+    expect(statements).toContainEqual({
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: stateless.resolve(stateful.wakeUps?.role.roleArn),
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
+    expect(JSON.stringify(statements)).not.toContain('scheduler:DeleteSchedule');
+  });
+});
+
 describe('function specs', () => {
   it('rejects a queue trigger on a queue the stack does not have', () => {
     expect(() =>
@@ -210,28 +295,35 @@ describe('function specs', () => {
   it('rejects a function that needs a state machine the stack does not deploy', () => {
     const starter: FunctionSpec = {
       ...consumer,
-      env: { SLA_TIMER_ARN: { ref: 'stateMachine.slaTimer' } },
-      grants: ['timers:start'],
+      env: { APPROVAL_WORKFLOW_ARN: { ref: 'stateMachine.approval' } },
+      grants: ['approvals:start'],
     };
-    // Without check-sla among the functions, the SLA timer is not deployed either.
+    // Without track-approval among the functions, the approval workflow is not deployed either.
     expect(() => stacks([starter])).toThrow(
-      /consume-notifications refers to state machine "stateMachine.slaTimer", which the stack has not created/,
+      /consume-notifications refers to state machine "stateMachine.approval", which the stack has not created/,
     );
   });
 
   it('rejects a Task function that needs its own state machine (a cycle)', () => {
-    const checkSla = functions.find((f) => f.name === 'check-sla');
-    if (!checkSla) throw new Error('the topology has no check-sla');
-    expect(() => stacks([{ ...checkSla, grants: [...checkSla.grants, 'timers:start'] }])).toThrow(
-      /state machine sla-timer invokes check-sla, which itself needs a state machine: a cycle/,
-    );
+    const trackApproval = functions.find((f) => f.name === 'track-approval');
+    if (!trackApproval) throw new Error('the topology has no track-approval');
+    expect(() =>
+      stacks([{ ...trackApproval, grants: [...trackApproval.grants, 'approvals:start'] }]),
+    ).toThrow(/state machine approval invokes track-approval, which itself needs a state machine: a cycle/);
   });
 
   it('rejects a state machine Task trigger when that state machine is not deployed', () => {
     expect(() =>
-      stacks([{ ...consumer, triggers: [{ kind: 'state-machine-task', stateMachine: 'sla-timer' }] }]),
-    ).toThrow(
-      /consume-notifications is a Task of state machine "sla-timer", which the stack does not deploy/,
+      stacks([{ ...consumer, triggers: [{ kind: 'state-machine-task', stateMachine: 'approval' }] }]),
+    ).toThrow(/consume-notifications is a Task of state machine "approval", which the stack does not deploy/);
+  });
+
+  it('rejects a function that sets wake-ups when the stack was not given the wake-up scheduling', () => {
+    expect(() => stacks([scheduler], { withWakeUps: false })).toThrow(
+      /set-wake-ups needs the wake-up scheduler \(schedule group, queue, role\), which the stack was not given/,
+    );
+    expect(() => stacks([{ ...scheduler, grants: [] }], { withWakeUps: false })).toThrow(
+      /set-wake-ups needs the wake-up scheduler/,
     );
   });
 

@@ -164,36 +164,49 @@ describe('workflow definitions', () => {
   });
 });
 
-describe('sla-timer', () => {
-  const spec = stateMachines.find((s) => s.name === 'sla-timer');
-  if (!spec) throw new Error('the topology has no sla-timer state machine');
+describe('approval', () => {
+  const spec = stateMachines.find((s) => s.name === 'approval');
+  if (!spec) throw new Error('the topology has no approval state machine');
   const definition = JSON.parse(read(spec)) as Definition;
-  const checkPlaceholder = stateMachineFunctions(spec).find(({ fn }) => fn.name === 'check-sla')?.placeholder;
+  const trackPlaceholder = stateMachineFunctions(spec).find(
+    ({ fn }) => fn.name === 'track-approval',
+  )?.placeholder;
 
-  it('asks check-sla for the clock first', () => {
-    expect(checkPlaceholder).toBe('CheckSlaFunctionArn');
+  it('is the only state machine: time-driven work (SLA, reminders, closing) is on the scheduler', () => {
+    expect(stateMachines.map((s) => s.name)).toEqual(['approval']);
+    expect(functions.flatMap((fn) => fn.triggers).filter((t) => t.kind === 'state-machine-task')).toEqual([
+      { kind: 'state-machine-task', stateMachine: 'approval' },
+    ]);
+  });
+
+  it('asks track-approval for a plan first', () => {
+    expect(trackPlaceholder).toBe('TrackApprovalFunctionArn');
     const start = definition.States[definition.StartAt];
     expect(start && isLambdaInvoke(start)).toBe(true);
-    expect(start && functionNameOf(start)).toBe(`\${${checkPlaceholder}}`);
+    expect(start && functionNameOf(start)).toBe(`\${${trackPlaceholder}}`);
   });
 
-  it('waits until the time the clock returned, then asks the clock again', () => {
-    const waits = Object.entries(definition.States).filter(
-      ([, state]) => state.Type === 'Wait' && state.TimestampPath === '$.clock.waitUntil',
+  it('waits for the decision on a task token until the plan’s timeout, then looks again', () => {
+    const awaits = Object.entries(definition.States).filter(
+      ([, state]) => state.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken',
     );
-    expect(waits).toHaveLength(1);
-    const [, wait] = waits[0] ?? [];
-    const next = wait?.Next === undefined ? undefined : definition.States[wait.Next];
-    expect(next && isLambdaInvoke(next)).toBe(true);
-    expect(next && functionNameOf(next)).toBe(`\${${checkPlaceholder}}`);
+    expect(awaits).toHaveLength(1);
+    const [, wait] = awaits[0] ?? [];
+    expect(wait && functionNameOf(wait)).toBe(`\${${trackPlaceholder}}`);
+    expect(wait).toMatchObject({
+      TimeoutSecondsPath: '$.plan.timeoutSeconds',
+      Catch: [{ ErrorEquals: ['States.Timeout'], Next: definition.StartAt }],
+      Next: definition.StartAt,
+    });
+    expect(Object.values(definition.States).filter((state) => state.Type === 'Wait')).toEqual([]);
   });
 
-  it('puts the entries the clock returns on the bus through the events integration', () => {
+  it('puts the entries the plan returns on the bus through the events integration', () => {
     const puts = Object.values(definition.States).filter(
       (state) => state.Type === 'Task' && state.Resource === 'arn:aws:states:::events:putEvents',
     );
     expect(puts).toHaveLength(1);
-    expect(puts[0]?.Parameters).toEqual({ 'Entries.$': '$.clock.entries' });
+    expect(puts[0]?.Parameters).toEqual({ 'Entries.$': '$.plan.entries' });
     expect(spec.grants).toEqual(['bus:put']);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
   ListExecutionsCommand,
@@ -10,30 +10,131 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStepFunctions, StepFunctionsError } from '../../infra/local/step-functions';
 import { VirtualClock } from '../../infra/local/virtual-clock';
 import type { StateMachineSpec } from '../../infra/topology';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';
 const START = new Date('2026-03-02T09:00:00.000Z');
 const HOUR = 3_600_000;
 const at = (ms: number) => new Date(START.getTime() + ms).toISOString();
 
-/** The real sla-timer definition, bound to a function name of our own. */
-const slaTimer: StateMachineSpec = {
-  name: 'sla-timer',
-  description: 'test',
-  definition: 'infra/workflows/sla-timer.asl.json',
-  substitutions: { CheckSlaFunctionArn: { function: 'check-sla' } },
-  grants: ['bus:put'],
-  arnRef: 'stateMachine.slaTimer',
+/**
+ * A timer loop (the SLA timer's definition from before the scheduler took time-driven work over): a Lambda
+ * task with retries, two Choices, an events:putEvents task and a Wait on a timestamp, looping. It exercises
+ * what the approval workflow does not: Wait states on the virtual clock. Written to a directory of its own,
+ * the harness's `root`.
+ */
+const TIMER_LOOP_ASL = {
+  Comment:
+    'A timer loop: ask the clock (a function) -> announce what it returns -> wait until the time it says, or end.',
+  StartAt: 'AskClock',
+  States: {
+    AskClock: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL substitution placeholder, not a template
+        FunctionName: '${CheckClockFunctionArn}',
+        Payload: {
+          'ticketId.$': '$.ticketId',
+          'execution.$': '$$.Execution.Name',
+        },
+      },
+      ResultSelector: {
+        'action.$': '$.Payload.action',
+        'waitUntil.$': '$.Payload.waitUntil',
+        'entries.$': '$.Payload.entries',
+      },
+      ResultPath: '$.clock',
+      Retry: [
+        {
+          ErrorEquals: [
+            'Lambda.ServiceException',
+            'Lambda.AWSLambdaException',
+            'Lambda.SdkClientException',
+            'Lambda.TooManyRequestsException',
+          ],
+          IntervalSeconds: 1,
+          MaxAttempts: 6,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+        {
+          ErrorEquals: ['States.ALL'],
+          IntervalSeconds: 5,
+          MaxAttempts: 5,
+          BackoffRate: 3,
+        },
+      ],
+      Next: 'AnythingToAnnounce',
+    },
+    AnythingToAnnounce: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.clock.entries[0]',
+          IsPresent: true,
+          Next: 'Announce',
+        },
+      ],
+      Default: 'WaitOrDone',
+    },
+    Announce: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::events:putEvents',
+      Parameters: {
+        'Entries.$': '$.clock.entries',
+      },
+      ResultPath: null,
+      Retry: [
+        {
+          ErrorEquals: ['States.ALL'],
+          IntervalSeconds: 1,
+          MaxAttempts: 8,
+          BackoffRate: 2,
+          JitterStrategy: 'FULL',
+        },
+      ],
+      Next: 'WaitOrDone',
+    },
+    WaitOrDone: {
+      Type: 'Choice',
+      Choices: [
+        {
+          Variable: '$.clock.action',
+          StringEquals: 'wait',
+          Next: 'WaitUntilDue',
+        },
+      ],
+      Default: 'Done',
+    },
+    WaitUntilDue: {
+      Type: 'Wait',
+      TimestampPath: '$.clock.waitUntil',
+      Next: 'AskClock',
+    },
+    Done: {
+      Type: 'Succeed',
+    },
+  },
 };
-const SLA_TIMER_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:sla-timer`;
+const timerLoop: StateMachineSpec = {
+  name: 'timer-loop',
+  description: 'test',
+  definition: 'timer-loop.asl.json',
+  substitutions: { CheckClockFunctionArn: { function: 'check-clock' } },
+  grants: ['bus:put'],
+  arnRef: 'stateMachine.approval',
+};
+const TIMER_ARN = `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:timer-loop`;
+const DEFINITIONS = mkdtempSync(join(tmpdir(), 'frontdoor-sfn-definitions-'));
+writeFileSync(join(DEFINITIONS, timerLoop.definition), JSON.stringify(TIMER_LOOP_ASL));
+afterAll(() => rmSync(DEFINITIONS, { recursive: true, force: true }));
 
-/** What the check-sla function answers: to wait (until when, announcing what) or that it is done. */
+/** What the check-clock function answers: to wait (until when, announcing what) or that it is done. */
 type ClockAnswer = {
   action: 'wait' | 'done';
   waitUntil: string | null;
@@ -53,13 +154,13 @@ interface Invocation {
   readonly at: number;
 }
 
-/** A LocalStepFunctions with a scripted check-sla: `script(payload, n)` answers its n-th call for that execution. */
+/** A LocalStepFunctions with a scripted check-clock: `script(payload, n)` answers its n-th call for that execution. */
 function harness(
   dataDir: string,
   script: (payload: Invocation['payload'], n: number) => unknown,
   clock = new VirtualClock({ start: START }),
-  specs: readonly StateMachineSpec[] = [slaTimer],
-  root = ROOT,
+  specs: readonly StateMachineSpec[] = [timerLoop],
+  root = DEFINITIONS,
 ) {
   const invocations: Invocation[] = [];
   const puts: Array<Record<string, unknown>> = [];
@@ -96,7 +197,7 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 5000):
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const start = (sfn: LocalStepFunctions, ticketId: string, name: string = ticketId) =>
-  sfn.startExecution({ stateMachineArn: SLA_TIMER_ARN, name, input: JSON.stringify({ ticketId }) });
+  sfn.startExecution({ stateMachineArn: TIMER_ARN, name, input: JSON.stringify({ ticketId }) });
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -108,7 +209,7 @@ function codeOf(fn: () => unknown): string | undefined {
   return undefined;
 }
 
-describe('LocalStepFunctions (the real sla-timer definition)', () => {
+describe('LocalStepFunctions (a timer loop)', () => {
   let dataDir: string;
   const running: LocalStepFunctions[] = [];
   const track = <T extends { sfn: LocalStepFunctions }>(h: T): T => {
@@ -126,7 +227,7 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
 
   it('names state machines by ARN', () => {
     const { sfn } = track(harness(dataDir, () => doneAnswer));
-    expect(sfn.arnOf('sla-timer')).toBe(SLA_TIMER_ARN);
+    expect(sfn.arnOf('timer-loop')).toBe(TIMER_ARN);
     expect(() => sfn.arnOf('nope')).toThrow(/nope/);
   });
 
@@ -143,12 +244,12 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
     );
 
     const { executionArn } = start(sfn, 'T-1');
-    expect(executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:sla-timer:T-1`);
+    expect(executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:timer-loop:T-1`);
     await eventually(() => puts.length === 2, 'the announcements');
     // Entries reach the bus unchanged (Detail still an object) and in order.
     expect(puts).toEqual([warning, breached]);
     expect(invocations).toEqual([
-      { fnName: 'check-sla', payload: { ticketId: 'T-1', execution: 'T-1' }, at: expect.any(Number) },
+      { fnName: 'check-clock', payload: { ticketId: 'T-1', execution: 'T-1' }, at: expect.any(Number) },
     ]);
 
     // Asleep until the due moment: drain does not wait for it, and nothing more happens meanwhile.
@@ -171,7 +272,7 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
     const described = sfn.describeExecution(executionArn);
     expect(described).toMatchObject({
       executionArn,
-      stateMachineArn: SLA_TIMER_ARN,
+      stateMachineArn: TIMER_ARN,
       name: 'T-1',
       status: 'SUCCEEDED',
       input: JSON.stringify({ ticketId: 'T-1' }),
@@ -206,10 +307,10 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
     expect(codeOf(() => start(sfn, 'T-other', 'T-3'))).toBe('ExecutionAlreadyExists');
     expect(codeOf(() => start(sfn, 'T-4', 'has space'))).toBe('InvalidName');
     expect(codeOf(() => start(sfn, 'T-4', 'x'.repeat(81)))).toBe('InvalidName');
-    expect(codeOf(() => sfn.startExecution({ stateMachineArn: `${SLA_TIMER_ARN}-nope`, name: 'T-4' }))).toBe(
+    expect(codeOf(() => sfn.startExecution({ stateMachineArn: `${TIMER_ARN}-nope`, name: 'T-4' }))).toBe(
       'StateMachineDoesNotExist',
     );
-    expect(codeOf(() => sfn.startExecution({ stateMachineArn: SLA_TIMER_ARN, input: '{not json' }))).toBe(
+    expect(codeOf(() => sfn.startExecution({ stateMachineArn: TIMER_ARN, input: '{not json' }))).toBe(
       'InvalidExecutionInput',
     );
     expect(codeOf(() => sfn.describeExecution(`${first.executionArn}-nope`))).toBe('ExecutionDoesNotExist');
@@ -220,12 +321,12 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
     expect(codeOf(() => start(sfn, 'T-done'))).toBe('ExecutionAlreadyExists');
 
     // Without a name, each start is a new execution.
-    const a = sfn.startExecution({ stateMachineArn: SLA_TIMER_ARN, input: '{"ticketId":"T-5"}' });
-    const b = sfn.startExecution({ stateMachineArn: SLA_TIMER_ARN, input: '{"ticketId":"T-5"}' });
+    const a = sfn.startExecution({ stateMachineArn: TIMER_ARN, input: '{"ticketId":"T-5"}' });
+    const b = sfn.startExecution({ stateMachineArn: TIMER_ARN, input: '{"ticketId":"T-5"}' });
     expect(a.executionArn).not.toBe(b.executionArn);
 
-    expect(sfn.listExecutions(SLA_TIMER_ARN, 'SUCCEEDED').map((e) => e.name)).toEqual(['T-done']);
-    expect(sfn.listExecutions(SLA_TIMER_ARN)).toHaveLength(4);
+    expect(sfn.listExecutions(TIMER_ARN, 'SUCCEEDED').map((e) => e.name)).toEqual(['T-done']);
+    expect(sfn.listExecutions(TIMER_ARN)).toHaveLength(4);
   });
 
   it('keeps executions on disk and resumes the running ones from the start in a new instance', async () => {
@@ -337,12 +438,12 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
   describe('refuses definitions it cannot serve', () => {
     const writeDefinition = (definition: unknown) => {
       writeFileSync(join(dataDir, 'machine.asl.json'), JSON.stringify(definition));
-      return { ...slaTimer, definition: 'machine.asl.json' };
+      return { ...timerLoop, definition: 'machine.asl.json' };
     };
     const build = (spec: StateMachineSpec) => harness(dataDir, () => doneAnswer, undefined, [spec], dataDir);
 
     it('names an unknown placeholder', () => {
-      const asl = JSON.parse(readFileSync(join(ROOT, slaTimer.definition), 'utf8'));
+      const asl = structuredClone(TIMER_LOOP_ASL);
       // biome-ignore lint/suspicious/noTemplateCurlyInString: an ASL substitution placeholder, not a template
       asl.States.AskClock.Parameters.FunctionName = '${NoSuchFunctionArn}';
       expect(() => build(writeDefinition(asl))).toThrow(/NoSuchFunctionArn/);
@@ -399,9 +500,9 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
     it('starts, describes, lists and stops executions', async () => {
       const input = JSON.stringify({ ticketId: 'T-11' });
       const started = await client.send(
-        new StartExecutionCommand({ stateMachineArn: SLA_TIMER_ARN, name: 'T-11', input }),
+        new StartExecutionCommand({ stateMachineArn: TIMER_ARN, name: 'T-11', input }),
       );
-      expect(started.executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:sla-timer:T-11`);
+      expect(started.executionArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:execution:timer-loop:T-11`);
       expect(started.startDate).toBeInstanceOf(Date);
       // Virtual time, to the millisecond.
       expect(started.startDate?.getTime()).toBe(
@@ -409,18 +510,18 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
       );
 
       const again = await client.send(
-        new StartExecutionCommand({ stateMachineArn: SLA_TIMER_ARN, name: 'T-11', input }),
+        new StartExecutionCommand({ stateMachineArn: TIMER_ARN, name: 'T-11', input }),
       );
       expect(again).toMatchObject({ executionArn: started.executionArn, startDate: started.startDate });
 
       await expect(
-        client.send(new StartExecutionCommand({ stateMachineArn: SLA_TIMER_ARN, name: 'T-11', input: '{}' })),
+        client.send(new StartExecutionCommand({ stateMachineArn: TIMER_ARN, name: 'T-11', input: '{}' })),
       ).rejects.toMatchObject({ name: 'ExecutionAlreadyExists', $metadata: { httpStatusCode: 400 } });
       await expect(
-        client.send(new StartExecutionCommand({ stateMachineArn: SLA_TIMER_ARN, name: 'bad name!' })),
+        client.send(new StartExecutionCommand({ stateMachineArn: TIMER_ARN, name: 'bad name!' })),
       ).rejects.toMatchObject({ name: 'InvalidName' });
       await expect(
-        client.send(new StartExecutionCommand({ stateMachineArn: `${SLA_TIMER_ARN}x`, name: 'T-12' })),
+        client.send(new StartExecutionCommand({ stateMachineArn: `${TIMER_ARN}x`, name: 'T-12' })),
       ).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
 
       const described = await client.send(
@@ -428,7 +529,7 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
       );
       expect(described).toMatchObject({
         executionArn: started.executionArn,
-        stateMachineArn: SLA_TIMER_ARN,
+        stateMachineArn: TIMER_ARN,
         name: 'T-11',
         status: 'RUNNING',
         input,
@@ -437,7 +538,7 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
 
       const done = await client.send(
         new StartExecutionCommand({
-          stateMachineArn: SLA_TIMER_ARN,
+          stateMachineArn: TIMER_ARN,
           name: 'T-done',
           input: '{"ticketId":"T-done"}',
         }),
@@ -451,22 +552,22 @@ describe('LocalStepFunctions (the real sla-timer definition)', () => {
       expect(finished.stopDate).toBeInstanceOf(Date);
       expect(JSON.parse(finished.output ?? 'null')).toMatchObject({ clock: { action: 'done' } });
 
-      const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: SLA_TIMER_ARN }));
+      const listed = await client.send(new ListExecutionsCommand({ stateMachineArn: TIMER_ARN }));
       expect(listed.executions?.map((e) => [e.name, e.status])).toEqual([
         ['T-done', 'SUCCEEDED'],
         ['T-11', 'RUNNING'],
       ]);
       const running = await client.send(
-        new ListExecutionsCommand({ stateMachineArn: SLA_TIMER_ARN, statusFilter: 'RUNNING' }),
+        new ListExecutionsCommand({ stateMachineArn: TIMER_ARN, statusFilter: 'RUNNING' }),
       );
       expect(running.executions?.map((e) => e.name)).toEqual(['T-11']);
       const page = await client.send(
-        new ListExecutionsCommand({ stateMachineArn: SLA_TIMER_ARN, maxResults: 1 }),
+        new ListExecutionsCommand({ stateMachineArn: TIMER_ARN, maxResults: 1 }),
       );
       expect(page.executions).toHaveLength(1);
       const next = await client.send(
         new ListExecutionsCommand({
-          stateMachineArn: SLA_TIMER_ARN,
+          stateMachineArn: TIMER_ARN,
           maxResults: 1,
           nextToken: page.nextToken,
         }),
