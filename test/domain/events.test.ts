@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DomainEventSchema, eventTypes } from '../../shared/domain';
 
 describe('domain events', () => {
-  it('are the twelve names the design lists, in its order', () => {
+  it('are the twelve names the design lists, in its order, then the automation.* ones issue 14 adds', () => {
     expect(eventTypes).toEqual([
       'ticket.created',
       'ticket.triaged',
@@ -16,6 +16,13 @@ describe('domain events', () => {
       'approval.requested',
       'approval.decided',
       'csat.submitted',
+      'automation.reminder',
+      'automation.status_update',
+      'automation.team_nudge',
+      'automation.follow_up',
+      'automation.auto_resolved',
+      'automation.auto_closed',
+      'automation.idle',
     ]);
   });
 

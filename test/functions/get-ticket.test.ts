@@ -46,7 +46,7 @@ describe('get-ticket handler', () => {
     db.on(GetCommand, { Key: { pk: 'REF#FD-12', sk: 'REF' } }).resolves({ Item: { ticketId: ticket.id } });
   });
 
-  it('returns the ticket with its messages, audit trail, approvals and the states it may move to', async () => {
+  it('returns the ticket with its messages, audit trail, approvals, the states it may move to and what its clock does next', async () => {
     const res = await invoke(request(ticket.id));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -55,6 +55,8 @@ describe('get-ticket handler', () => {
       audit: [],
       approvals: [],
       transitions: ['needs_info', 'in_progress'],
+      // Nobody touched the new ticket: its idle notice is the clock's next action.
+      upcoming: [{ action: 'idle', at: expect.any(String), since: ticket.createdAt }],
     });
   });
 
