@@ -202,3 +202,38 @@ describe('the idle rule', () => {
     });
   });
 });
+
+describe('the idle rule set to escalate', () => {
+  it('hands a forgotten ticket to the escalation path that takes idle tickets, once', () => {
+    const config = {
+      ...workflowConfig,
+      automation: { ...workflowConfig.automation, idle: { after: '8bh', action: 'escalate' as const } },
+      escalationPaths: {
+        forgotten: {
+          description: 'Nobody touched it for a business day',
+          triggers: [{ on: 'idle' as const }],
+          steps: [{ queue: 'escalation_desk', acknowledgeWithinMinutes: 60 }],
+        },
+        ...workflowConfig.escalationPaths,
+      },
+    };
+    const fresh = { ticket: aTicket({ state: 'new' }), audit: [] as AuditEvent[], messages: [] as Message[] };
+    const now = plus(DAY + HOUR);
+    const out = runAutomation({ ...fresh, config, now, newId: ids(now) });
+    expect(out.events.map((e) => e.type)).toEqual(['ticket.escalated', 'automation.idle']);
+    expect(out.ticket).toMatchObject({
+      queue: 'escalation_desk',
+      escalation: { path: 'forgotten', step: 1 },
+    });
+    expect(out.audit.map((a) => a.seq)).toEqual([1, 2]);
+    const again = runAutomation({
+      ...fresh,
+      ticket: out.ticket,
+      audit: out.audit,
+      config,
+      now,
+      newId: ids(now),
+    });
+    expect(again.events).toEqual([]);
+  });
+});
