@@ -6,7 +6,7 @@ import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { freshTable, outboxEvents } from '../support/dynamodb';
-import { lambdaContext } from './events';
+import { lambdaContext, sqsEvent } from './events';
 
 // The queue consumer with real DynamoDB Local and a mocked bus: partial batch failures, a bad event
 // failing only its own record, and a redelivered record changing and announcing nothing.
@@ -46,27 +46,17 @@ afterAll(async () => {
   await table.drop();
 });
 
-const record = (messageId: string, event: { type: string; detail: unknown }) => ({
-  messageId,
-  receiptHandle: 'r',
-  body: JSON.stringify({
-    id: crypto.randomUUID(),
-    source: event.type.split('.')[0],
-    'detail-type': event.type,
-    detail: event.detail,
-  }),
-  attributes: {
-    ApproximateReceiveCount: '1',
-    SentTimestamp: '0',
-    SenderId: 's',
-    ApproximateFirstReceiveTimestamp: '0',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:1:integrations',
-  awsRegion: 'us-east-1',
-});
+const record = (messageId: string, event: { type: string; detail: unknown }) =>
+  sqsEvent(
+    {
+      id: crypto.randomUUID(),
+      source: event.type.split('.')[0],
+      'detail-type': event.type,
+      detail: event.detail,
+    },
+    messageId,
+    'integrations',
+  ).Records[0] as SQSEvent['Records'][number];
 const batch = (...records: ReturnType<typeof record>[]): SQSEvent => ({ Records: records });
 
 const cancelled = {

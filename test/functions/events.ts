@@ -1,4 +1,7 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer, SQSEvent } from 'aws-lambda';
+import type { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { workflowConfig } from '../../shared/config';
+import { newId, openTicket, type Ticket, type TicketDraft } from '../../shared/domain';
 
 /** An API Gateway HTTP API (payload 2.0) event, as Lambda receives it, for handler tests. */
 export function httpEvent(opts: {
@@ -56,3 +59,42 @@ export const lambdaContext = {
   fail: () => {},
   succeed: () => {},
 };
+
+/** One SQS message carrying `body` (JSON), as an SQS event source hands it to a function. */
+export function sqsEvent(body: unknown, messageId = 'm-1', queue = 'notifications'): SQSEvent {
+  return {
+    Records: [
+      {
+        messageId,
+        receiptHandle: 'r',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        attributes: {
+          ApproximateReceiveCount: '1',
+          SentTimestamp: '0',
+          SenderId: 's',
+          ApproximateFirstReceiveTimestamp: '0',
+        },
+        messageAttributes: {},
+        md5OfBody: '',
+        eventSource: 'aws:sqs',
+        eventSourceARN: `arn:aws:sqs:us-east-1:1:${queue}`,
+        awsRegion: 'us-east-1',
+      },
+    ],
+  };
+}
+
+/** A ticket opened from `draft` now (a random reference) and stored, as intake would store it. */
+export async function storedTicket(repo: TicketRepository, draft: TicketDraft): Promise<Ticket> {
+  const now = new Date();
+  const opened = openTicket(draft, {
+    config: workflowConfig,
+    now,
+    reference: `FD-${Math.floor(Math.random() * 1e6) + 1}`,
+    newId: () => newId(now),
+    actor: { kind: 'customer', id: 'x' },
+  });
+  if (!opened.ok) throw opened.error;
+  await repo.create({ ...opened, dedupe: { channel: 'test', key: opened.ticket.id, expiresAt: 1 } });
+  return opened.ticket;
+}

@@ -4,10 +4,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { workflowConfig } from '../../shared/config';
-import { newId, openTicket, ticketCreatedEvent } from '../../shared/domain';
+import { ticketCreatedEvent } from '../../shared/domain';
 import { freshTable } from '../support/dynamodb';
-import { lambdaContext } from './events';
+import { lambdaContext, sqsEvent, storedTicket } from './events';
 
 // Real DynamoDB Local (tickets and Powertools idempotency records), SES mocked: the question is how
 // many mails leave when SQS delivers the same message twice.
@@ -41,53 +40,20 @@ afterAll(async () => {
   await table.drop();
 });
 
-async function storedTicket(fields: Record<string, string>) {
-  const now = new Date();
-  const opened = openTicket(
-    {
-      channel: 'email',
-      source: 'email',
-      subject: 'Invoice wrong',
-      body: 'hi',
-      requester: { email: 'dana@bigcorp.example', name: 'Dana' },
-      requestType: 'billing_dispute',
-      fields,
-      tags: [],
-      firstMessage: { messageId: 'orig-1@customer.example' },
-    },
-    {
-      config: workflowConfig,
-      now,
-      reference: `FD-${Math.floor(Math.random() * 1e6) + 1}`,
-      newId: () => newId(now),
-      actor: { kind: 'customer', id: 'x' },
-    },
-  );
-  if (!opened.ok) throw opened.error;
-  await repo.create({ ...opened, dedupe: { channel: 'test', key: opened.ticket.id, expiresAt: 1 } });
-  return opened.ticket;
-}
+const aDispute = (fields: Record<string, string>) =>
+  storedTicket(repo, {
+    channel: 'email',
+    source: 'email',
+    subject: 'Invoice wrong',
+    body: 'hi',
+    requester: { email: 'dana@bigcorp.example', name: 'Dana' },
+    requestType: 'billing_dispute',
+    fields,
+    tags: [],
+    firstMessage: { messageId: 'orig-1@customer.example' },
+  });
 
-const sqs = (body: unknown, messageId = 'm-1'): SQSEvent => ({
-  Records: [
-    {
-      messageId,
-      receiptHandle: 'r',
-      body: JSON.stringify(body),
-      attributes: {
-        ApproximateReceiveCount: '1',
-        SentTimestamp: '0',
-        SenderId: 's',
-        ApproximateFirstReceiveTimestamp: '0',
-      },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:1:notifications',
-      awsRegion: 'us-east-1',
-    },
-  ],
-});
+const sqs = (body: unknown, messageId = 'm-1') => sqsEvent(body, messageId);
 const envelope = (e: ReturnType<typeof ticketCreatedEvent>) => ({
   id: crypto.randomUUID(),
   source: 'frontdoor',
@@ -99,7 +65,7 @@ describe('send-notification', () => {
   it('sends the acknowledgement once when SQS delivers the same event twice, and records it on the ticket', async () => {
     ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
-    const ticket = await storedTicket({ invoiceId: 'INV-1', customerId: 'C-1' });
+    const ticket = await aDispute({ invoiceId: 'INV-1', customerId: 'C-1' });
     const event = envelope(ticketCreatedEvent(ticket));
 
     expect(await handler(sqs(event), lambdaContext)).toEqual({ batchItemFailures: [] });
@@ -125,7 +91,7 @@ describe('send-notification', () => {
   it('puts a signed link to only the missing fields in the needs-info mail', async () => {
     ses.reset();
     ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
-    const ticket = await storedTicket({ invoiceId: 'INV-1' });
+    const ticket = await aDispute({ invoiceId: 'INV-1' });
     await handler(sqs(envelope(ticketCreatedEvent(ticket)), 'm-3'), lambdaContext);
     const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
     expect(text).toMatch(/https:\/\/help\.example\.com\/forms\/context\/[\w-]+\.[\w-]+/);
@@ -135,8 +101,8 @@ describe('send-notification', () => {
 
   it('reports a failed send for that record only, so SQS retries it (and its DLQ catches the rest)', async () => {
     ses.reset();
-    const failing = await storedTicket({ invoiceId: 'INV-1', customerId: 'C-1' });
-    const fine = await storedTicket({ invoiceId: 'INV-2', customerId: 'C-2' });
+    const failing = await aDispute({ invoiceId: 'INV-1', customerId: 'C-1' });
+    const fine = await aDispute({ invoiceId: 'INV-2', customerId: 'C-2' });
     ses
       .on(SendEmailCommand, { Destination: { ToAddresses: ['dana@bigcorp.example'] } })
       .callsFake((input) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { inject } from 'vitest';
+import { inject, vi } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
 import { ensureTable } from '../../infra/local/table';
 
@@ -64,4 +64,18 @@ export async function outboxEvents(table: {
       type: String(i.type),
       detail: JSON.parse(String(i.detail)) as Record<string, unknown>,
     }));
+}
+
+/**
+ * Points a handler module's SDK clients at the run's DynamoDB Local and `tableName` (stubbed env, set before
+ * the module is imported), with silent logs and any `extra` variables the handler requires.
+ */
+export function stubHandlerEnv(tableName: string, extra: Record<string, string> = {}): void {
+  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('dynamoEndpoint'));
+  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+  vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('TABLE_NAME', tableName);
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  for (const [name, value] of Object.entries(extra)) vi.stubEnv(name, value);
 }

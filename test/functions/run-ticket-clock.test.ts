@@ -1,0 +1,96 @@
+import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import type { SQSEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketCreatedEvent } from '../../shared/domain';
+import { freshTable, stubHandlerEnv } from '../support/dynamodb';
+import { lambdaContext, sqsEvent, storedTicket } from './events';
+
+// Real DynamoDB Local, EventBridge Scheduler mocked (no account here): what the handler asks the scheduler
+// for, from a ticket change and from a wake-up, on the one ticket-clock queue.
+const scheduler = mockClient(SchedulerClient);
+let table: Awaited<ReturnType<typeof freshTable>>;
+type Handler = (
+  event: SQSEvent,
+  context: unknown,
+) => Promise<{ batchItemFailures: Array<{ itemIdentifier: string }> }>;
+let handler: Handler;
+let repo: TicketRepository;
+
+const TARGET = {
+  SCHEDULE_GROUP: 'frontdoor-test-wake-ups',
+  TICKET_CLOCK_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:ticket-clock',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+  TICKET_CLOCK_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:ticket-clock-dlq',
+};
+
+beforeAll(async () => {
+  table = await freshTable();
+  stubHandlerEnv(table.tableName, TARGET);
+  ({ handler } = (await import('../../functions/run-ticket-clock/handler')) as unknown as {
+    handler: Handler;
+  });
+  repo = new TicketRepository(table.db, table.tableName);
+});
+afterAll(async () => {
+  await table.drop();
+});
+
+const aTicketStored = () =>
+  storedTicket(repo, {
+    channel: 'webhook',
+    source: 'demo',
+    subject: 'How do I export?',
+    body: 'hi',
+    requester: { email: 'kim@customer.example' },
+    requestType: 'general_question',
+    fields: {},
+    tags: [],
+  });
+
+describe('run-ticket-clock', () => {
+  it('sets the ticket’s schedule from a change, creating it when there is none, and asks nothing more on a redelivery', async () => {
+    scheduler.reset();
+    scheduler
+      .on(UpdateScheduleCommand)
+      .rejects(Object.assign(new Error('no such schedule'), { name: 'ResourceNotFoundException' }));
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    const ticket = await aTicketStored();
+    const created = ticketCreatedEvent(ticket);
+    const body = { id: 'e-1', source: 'frontdoor', 'detail-type': created.type, detail: created.detail };
+
+    expect(await handler(sqsEvent(body, 'm-1', 'ticket-clock'), lambdaContext)).toEqual({
+      batchItemFailures: [],
+    });
+    const [create] = scheduler.commandCalls(CreateScheduleCommand);
+    expect(create?.args[0].input).toMatchObject({
+      Name: `ticket-${ticket.id}`,
+      GroupName: TARGET.SCHEDULE_GROUP,
+      ActionAfterCompletion: 'DELETE',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: TARGET.TICKET_CLOCK_QUEUE_ARN,
+        RoleArn: TARGET.SCHEDULER_ROLE_ARN,
+        DeadLetterConfig: { Arn: TARGET.TICKET_CLOCK_DLQ_ARN },
+      },
+    });
+    expect(JSON.parse(String(create?.args[0].input.Target?.Input))).toMatchObject({
+      kind: 'wake-up',
+      ticketId: ticket.id,
+    });
+
+    expect(await handler(sqsEvent(body, 'm-2', 'ticket-clock'), lambdaContext)).toEqual({
+      batchItemFailures: [],
+    });
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+  });
+
+  it('fails a message that is neither a wake-up nor a ticket event, so it ends in the DLQ, not dropped', async () => {
+    // (A batch of only failures fails as a whole: Lambda retries it, then the queue's DLQ takes it.)
+    await expect(
+      handler(sqsEvent({ kind: 'wake-up', ticketId: 'nope' }, 'm-bad', 'ticket-clock'), lambdaContext),
+    ).rejects.toThrow('All records failed');
+  });
+});
