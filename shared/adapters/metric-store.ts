@@ -190,14 +190,15 @@ export class MetricStore {
         TableName: this.tableName,
         Key: { pk: `METRIC#${inc.day}`, sk: `DRIVER#${inc.driver}` },
         UpdateExpression:
-          'SET #e = :e, requestType = :rt, label = :label, #day = :day, examples = list_append(if_not_exists(examples, :empty), :ex) ADD #count :n',
+          // The first batch's examples stay: appending each batch's would grow a common driver's item
+          // past DynamoDB's 400 KB (a busy driver sees thousands of tickets a day).
+          'SET #e = :e, requestType = :rt, label = :label, #day = :day, examples = if_not_exists(examples, :ex) ADD #count :n',
         ExpressionAttributeNames: { '#e': 'entity', '#day': 'day', '#count': 'count' },
         ExpressionAttributeValues: {
           ':e': 'metric-driver',
           ':rt': inc.requestType,
           ':label': inc.label,
           ':day': inc.day,
-          ':empty': [],
           ':ex': examples,
           ':n': count,
         },

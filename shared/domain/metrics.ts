@@ -41,6 +41,8 @@ export interface DriverIncrement {
 }
 
 const day = (iso: string) => iso.slice(0, 10);
+/** At most `n` characters (code points, so a surrogate pair is never cut in half). */
+const clip = (text: string, n: number) => Array.from(text).slice(0, n).join('');
 const BLOCK_KINDS: readonly BlockedOn[] = ['customer', 'team', 'approval'];
 const minutesBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 60_000;
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -55,6 +57,9 @@ const STOPWORDS = new Set(
  * The driver of a ticket: request type + the subject's significant words (lower case, no references, ids,
  * numbers or punctuation, no stopwords), sorted so word order does not split a driver.
  */
+/** Letters of a subject word a driver keeps (5 words × 32 letters × 4 bytes stays far below a key's 1 KB). */
+export const DRIVER_WORD_LETTERS = 32;
+
 export function driverOf(ticket: Pick<Ticket, 'requestType' | 'subject'>): { driver: string; label: string } {
   const words = ticket.subject
     .toLowerCase()
@@ -62,7 +67,9 @@ export function driverOf(ticket: Pick<Ticket, 'requestType' | 'subject'>): { dri
     .replace(/\b[a-z]*[-_]?\d[\w-]*\b/g, ' ')
     .replace(/[^\p{L}\s]/gu, ' ')
     .split(/\s+/)
-    .filter((w) => w.length > 2 && !STOPWORDS.has(w));
+    .filter((w) => w.length > 2 && !STOPWORDS.has(w))
+    // A driver is a key part (at most 1,024 bytes in DynamoDB): a word counts by its first 32 letters.
+    .map((w) => Array.from(w).slice(0, DRIVER_WORD_LETTERS).join(''));
   const significant = [...new Set(words)].sort().slice(0, 5);
   const label = significant.join(' ') || '(no subject words)';
   return { driver: `${ticket.requestType}#${label.replace(/\s+/g, '-')}`, label };
@@ -96,7 +103,7 @@ export function ticketIncrements(
       driver,
       requestType: ticket.requestType,
       label,
-      example: { ticketId: ticket.id, reference: ticket.reference, subject: ticket.subject },
+      example: { ticketId: ticket.id, reference: ticket.reference, subject: clip(ticket.subject, 200) },
     });
   }
   const before = previous?.state;

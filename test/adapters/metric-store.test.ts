@@ -76,4 +76,28 @@ describe('MetricStore against DynamoDB Local', () => {
     ]);
     expect(drivers[0]?.examples.length).toBeLessThanOrEqual(3);
   });
+
+  it('keeps a busy driver’s item small: examples from its first batch only, however many batches follow', async () => {
+    const subject = '𝒜'.repeat(200);
+    const batch = (n: number) =>
+      Array.from({ length: 10 }, (_, i) =>
+        record(`busy-${n}-${i}`, {
+          increments: [],
+          drivers: [
+            {
+              day: '2026-11-22',
+              driver: 'general_question#(no-subject-words)',
+              requestType: 'general_question',
+              label: '(no subject words)',
+              example: { ticketId: `t${n}-${i}`, reference: `FD-${n}${i}`, subject },
+            },
+          ],
+        }),
+      );
+    // 300 batches × 3 examples of 800 bytes would be ≈ 720 KB appended: past the 400 KB item limit.
+    for (let n = 0; n < 300; n++) expect(await store.apply(batch(n))).toBe(10);
+    const { drivers } = await store.day('2026-11-22');
+    expect(drivers).toEqual([expect.objectContaining({ count: 3000 })]);
+    expect(drivers[0]?.examples.map((e) => e.ticketId)).toEqual(['t0-0', 't0-1', 't0-2']);
+  });
 });

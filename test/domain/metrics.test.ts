@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   AUTOMATION_ACTOR,
@@ -282,6 +283,22 @@ describe('reading aggregates', () => {
     );
     expect(driverOf({ requestType: 'x', subject: 'Re: charged twice for invoice INV-77 [FD-9]' }).label).toBe(
       'charged invoice twice',
+    );
+  });
+
+  it('keeps any subject’s driver key within DynamoDB’s 1,024-byte sort key (long words, astral letters)', () => {
+    const longest = '𝒜'.repeat(998);
+    expect(driverOf({ requestType: 'x', subject: longest }).label).toBe('𝒜'.repeat(32));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 998 }),
+        fc.string({ minLength: 1, maxLength: 64 }),
+        (subject, requestType) => {
+          const { driver } = driverOf({ requestType, subject });
+          expect(Buffer.byteLength(`DRIVER#${driver}`, 'utf8')).toBeLessThanOrEqual(1024);
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });
