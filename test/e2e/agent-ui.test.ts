@@ -275,7 +275,7 @@ describe('the agent UI in Chromium against npm start', () => {
       .waitFor();
     expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'ticket-waiting');
-  }, 120_000);
+  }, 300_000);
 
   it('shows every refused action with its reason: a handoff the engineering rule refuses', async () => {
     const page = await newPage();

@@ -251,7 +251,7 @@ describe('the flow-metrics dashboard after npm run seed:demo', () => {
     expect(await page.getByLabel('From', { exact: true }).getAttribute('aria-invalid')).toBe('true');
 
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   it('an agent has no Metrics link, and the metrics API refuses them', async () => {
     expect((await api('agent@example.com', '/v1/metrics/flow')).status).toBe(403);

@@ -16,7 +16,7 @@ describe('a broken workflow config', () => {
       cwd: dir,
       encoding: 'utf8',
       env: { ...process.env, DATA_DIR: join(dir, '.data'), PORT: '0', DYNAMODB_PORT: '0' },
-      timeout: 60_000,
+      timeout: 300_000,
     });
 
   beforeAll(() => {

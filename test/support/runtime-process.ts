@@ -57,12 +57,12 @@ export async function startRuntimeProcess(opts: {
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 300_000;
   while (!out.includes('Frontdoor is running')) {
     if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`npm start did not come up within 120 s:\n${out}`);
+      throw new Error(`npm start did not come up within 300 s:\n${out}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
