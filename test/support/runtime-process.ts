@@ -30,6 +30,18 @@ export async function startRuntimeProcess(opts: {
   /** Its own process group (with DynamoDB Local's Java), so `killGroup()` can take it all down at once. */
   detached?: boolean;
 }): Promise<RuntimeProcess> {
+  // Another process can take a port between our picking it and the runtime listening on it: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e: unknown) {
+      const taken = e instanceof Error && e.message.includes('EADDRINUSE');
+      if (!taken || attempt >= 3 || opts.port || opts.dynamoPort || opts.smtpPort) throw e;
+    }
+  }
+}
+
+async function startOnce(opts: Parameters<typeof startRuntimeProcess>[0]): Promise<RuntimeProcess> {
   const port = opts.port ?? (await freePort());
   const dynamoPort = opts.dynamoPort ?? (await freePort());
   const smtpPort = opts.smtpPort ?? (await freePort());
