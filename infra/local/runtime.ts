@@ -181,6 +181,8 @@ export async function startLocalRuntime(
     AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
     // EventBridge Scheduler (the tickets' wake-ups): the stand-in in ./scheduler.ts.
     AWS_ENDPOINT_URL_SCHEDULER: `${url}/local/scheduler`,
+    // Count what the handlers' calls would be billed for (GET /local/costs, `npm run cost`); Lambda does not.
+    FRONTDOOR_BILLING_METER: 'on',
     ...functionEnvironment(settings),
   });
   delete process.env.AWS_SESSION_TOKEN;

@@ -13,13 +13,21 @@ import { meterClient } from './billing-meter';
  * the request units and events their calls are billed for are counted, which `npm run cost` prices); Step
  * Functions bills state transitions, not API calls, and the local runtime counts those.
  */
+/**
+ * Metered only where someone reads the meter: the local runtime sets FRONTDOOR_BILLING_METER=on (its
+ * `GET /local/costs` and `npm run cost`); in Lambda no request carries the meter's ReturnConsumedCapacity.
+ */
+function metered<C extends { middlewareStack: unknown }>(client: C): C {
+  return process.env.FRONTDOOR_BILLING_METER === 'on' ? meterClient(client) : client;
+}
+
 let dynamo: DynamoDBDocumentClient | undefined;
 let dynamoBase: DynamoDBClient | undefined;
 let eventBridge: EventBridgeClient | undefined;
 
-/** The (metered) DynamoDB client under `documentClient()`, for libraries that take a plain client. */
+/** The DynamoDB client under `documentClient()` (metered locally), for libraries that take a plain client. */
 export function dynamoDbClient(): DynamoDBClient {
-  dynamoBase ??= meterClient(new DynamoDBClient({}));
+  dynamoBase ??= metered(new DynamoDBClient({}));
   return dynamoBase;
 }
 
@@ -34,7 +42,7 @@ export function documentClient(): DynamoDBDocumentClient {
 }
 
 export function eventBridgeClient(): EventBridgeClient {
-  eventBridge ??= meterClient(new EventBridgeClient({}));
+  eventBridge ??= metered(new EventBridgeClient({}));
   return eventBridge;
 }
 
