@@ -18,7 +18,7 @@ import {
   type QueueSpec,
   queues as topologyQueues,
   WAKE_UP_QUEUE,
-} from './topology';
+} from '../shared/topology';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
 export interface WebhookSourceSecret {
@@ -34,7 +34,7 @@ export interface StatefulStackProps extends StackProps {
   readonly webhookSources: Readonly<Record<string, WebhookSourceSecret>>;
   /**
    * The queues to create, each with its DLQ and its EventBridge subscriptions.
-   * @default - every queue of `infra/topology.ts`
+   * @default - every queue of `shared/topology.ts`
    */
   readonly queues?: readonly QueueSpec[];
 }

@@ -67,7 +67,7 @@ import {
   type TableStreamTrigger,
   functions as topologyFunctions,
   stateMachines as topologyStateMachines,
-} from './topology';
+} from '../shared/topology';
 
 /**
  * The Cognito groups, the agent API's roles (DESIGN.md "Public contracts"): the fixed roles, `queue-<id>` for
@@ -124,12 +124,12 @@ export interface StatelessStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /**
    * The functions to deploy.
-   * @default - every function of `infra/topology.ts`
+   * @default - every function of `shared/topology.ts`
    */
   readonly functions?: readonly FunctionSpec[];
   /**
    * The state machines to deploy; each one's Task functions must be among `functions`.
-   * @default - every state machine of `infra/topology.ts` whose Task functions are all among `functions`
+   * @default - every state machine of `shared/topology.ts` whose Task functions are all among `functions`
    */
   readonly stateMachines?: readonly StateMachineSpec[];
 }

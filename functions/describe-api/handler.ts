@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { httpRoutes } from '../../infra/topology';
+import { httpRoutes } from '../../shared/topology';
 import { logger } from '../../shared/adapters/logger';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { openApiDocument } from '../../shared/http/openapi';

@@ -24,7 +24,7 @@ import {
   INBOUND_MAIL_PREFIX,
   type StateMachineSpec,
   stateMachines as topologyStateMachines,
-} from '../topology';
+} from '../../shared/topology';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

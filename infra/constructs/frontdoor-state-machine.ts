@@ -8,7 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { type StateMachineSpec, stateMachineFunctions } from '../topology';
+import { type StateMachineSpec, stateMachineFunctions } from '../../shared/topology';
 import { REPO_ROOT, stateMachineNameFor } from './frontdoor-function';
 
 const STATE_MACHINE_NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

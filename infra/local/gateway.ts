@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { FunctionSpec, HttpTrigger } from '../topology';
+import type { FunctionSpec, HttpTrigger } from '../../shared/topology';
 
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
 

@@ -1,4 +1,4 @@
-import { httpRoutes } from '../topology';
+import { httpRoutes } from '../../shared/topology';
 import { devUsers } from './dev-users';
 import { startLocalRuntime } from './runtime';
 import { localSettings } from './settings';

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { billingMeter, sqsRequests } from '../../shared/adapters/billing-meter';
-import type { QueueSpec } from '../topology';
+import type { QueueSpec } from '../../shared/topology';
 import { type DurableRecords, timeOrderedId } from './durable-records';
 
 export interface QueuedMessage {

@@ -25,7 +25,7 @@ import {
   stateMachines,
   tableStreamConsumers,
   WAKE_UP_QUEUE,
-} from '../topology';
+} from '../../shared/topology';
 import { DEV_AUDIENCE, DEV_ISSUER, loadDevIssuer } from './dev-issuer';
 import { devUsers } from './dev-users';
 import { DurableList, DurableRecords, timeOrderedId } from './durable-records';

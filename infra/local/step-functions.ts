@@ -48,7 +48,7 @@ import {
 } from 'aws-local-stepfunctions';
 import { z } from 'zod';
 import { billingMeter, eventBridgeEvents } from '../../shared/adapters/billing-meter';
-import type { StateMachineSpec } from '../topology';
+import type { StateMachineSpec } from '../../shared/topology';
 import type { VirtualClock } from './virtual-clock';
 
 type Overrides = NonNullable<RunOptions['overrides']>;

@@ -20,7 +20,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse } from 'aws-lambda';
-import type { FunctionSpec, TableStreamTrigger } from '../topology';
+import type { FunctionSpec, TableStreamTrigger } from '../../shared/topology';
 import { DurableList } from './durable-records';
 
 const POLL_MS = 200;

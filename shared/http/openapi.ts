@@ -1,4 +1,4 @@
-import type { FunctionSpec, HttpTrigger } from '../../infra/topology';
+import type { FunctionSpec, HttpTrigger } from '../topology';
 import { ApprovalSchema, AuditEventSchema, MessageSchema, TicketSchema } from '../domain';
 import * as z from '../domain/zod';
 import { type RouteAccess, routeAccess } from './access';

@@ -14,7 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { functionBundling } from '../../infra/bundling';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
-import { functions } from '../../infra/topology';
+import { functions } from '../../shared/topology';
 import { EventBridgePublisher } from '../../shared/adapters/event-publisher';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';

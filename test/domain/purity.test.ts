@@ -161,7 +161,7 @@ describe('the purity detector', () => {
       "import { createHash } from 'crypto';",
       "import type { TicketRepository } from '../adapters/ticket-repository';",
       "export { errors } from '../http/errors';",
-      "import '../../infra/topology';",
+      "import '../../shared/topology';",
       "const handler = await import('../../functions/receive-webhook/handler');",
       "import lodash from 'lodash';",
       'const table = process.env.TABLE_NAME;',

@@ -6,7 +6,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatefulStack } from '../../infra/stateful-stack';
 import { StatelessStack } from '../../infra/stateless-stack';
-import { type FunctionSpec, functions, WAKE_UP_QUEUE } from '../../infra/topology';
+import { type FunctionSpec, functions, WAKE_UP_QUEUE } from '../../shared/topology';
 
 /** Specs that exercise what the topology does not have yet, on a stand-in handler. */
 const onTicketCreated: FunctionSpec = {

@@ -21,7 +21,7 @@ import {
   stateMachines,
   tableStreamConsumers,
   WAKE_UP_QUEUE,
-} from '../../infra/topology';
+} from '../../shared/topology';
 import { tableDesign } from '../../shared/adapters/table-design';
 
 /** Only resource types that always have Properties are read through this type. */

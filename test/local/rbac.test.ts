@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpRoutes } from '../../infra/topology';
+import { httpRoutes } from '../../shared/topology';
 import type { Approval, Ticket } from '../../shared/domain';
 import { ROLES, type Role, type RouteAccess, routeAccess } from '../../shared/http/access';
 import { apiAs } from '../support/api';

@@ -12,7 +12,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStepFunctions, StepFunctionsError } from '../../infra/local/step-functions';
 import { VirtualClock } from '../../infra/local/virtual-clock';
-import type { StateMachineSpec } from '../../infra/topology';
+import type { StateMachineSpec } from '../../shared/topology';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const REGION = 'eu-west-1';

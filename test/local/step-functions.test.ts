@@ -13,7 +13,7 @@ import {
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStepFunctions, StepFunctionsError } from '../../infra/local/step-functions';
 import { VirtualClock } from '../../infra/local/virtual-clock';
-import type { StateMachineSpec } from '../../infra/topology';
+import type { StateMachineSpec } from '../../shared/topology';
 
 const REGION = 'eu-west-1';
 const ACCOUNT = '000000000000';

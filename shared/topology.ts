@@ -4,7 +4,7 @@
  * so what runs on a laptop is what runs in AWS.
  */
 
-import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from '../shared/domain/external-events';
+import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
 
 /** Resources a function can be given access to. Each maps to least-privilege IAM in CDK. */
 export type Grant =
@@ -162,7 +162,7 @@ export const stateMachines: readonly StateMachineSpec[] = [
   },
 ];
 
-export { INBOUND_MAIL_PREFIX } from '../shared/adapters/object-store';
+export { INBOUND_MAIL_PREFIX } from './adapters/object-store';
 
 export interface FunctionSpec {
   /** kebab-case, verb-noun; also the CDK construct id (never change it once deployed). */
