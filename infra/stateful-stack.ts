@@ -10,8 +10,6 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../shared/adapters/table-design';
-import { deadLetterQueue } from './constructs/dead-letter-queue';
-import { QueueRuleTarget } from './constructs/queue-rule-target';
 import {
   EVENT_BUS_BASENAME,
   INBOUND_MAIL_PREFIX,
@@ -19,6 +17,8 @@ import {
   queues as topologyQueues,
   WAKE_UP_QUEUE,
 } from '../shared/topology';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
+import { QueueRuleTarget } from './constructs/queue-rule-target';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
 export interface WebhookSourceSecret {

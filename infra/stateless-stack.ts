@@ -44,18 +44,6 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { workflowConfig } from '../shared/config';
-import { AgentUi } from './constructs/agent-ui';
-import { deadLetterQueue } from './constructs/dead-letter-queue';
-import {
-  FrontdoorFunction,
-  type FrontdoorResources,
-  isStateMachineRef,
-  type StateMachineRef,
-  stateMachinesNeededBy,
-  type WakeUpResources,
-} from './constructs/frontdoor-function';
-import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
-import { mailBucketName } from './stateful-stack';
 import {
   type FunctionSpec,
   type HttpTrigger,
@@ -68,6 +56,18 @@ import {
   functions as topologyFunctions,
   stateMachines as topologyStateMachines,
 } from '../shared/topology';
+import { AgentUi } from './constructs/agent-ui';
+import { deadLetterQueue } from './constructs/dead-letter-queue';
+import {
+  FrontdoorFunction,
+  type FrontdoorResources,
+  isStateMachineRef,
+  type StateMachineRef,
+  stateMachinesNeededBy,
+  type WakeUpResources,
+} from './constructs/frontdoor-function';
+import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
+import { mailBucketName } from './stateful-stack';
 
 /**
  * The Cognito groups, the agent API's roles (DESIGN.md "Public contracts"): the fixed roles, `queue-<id>` for

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { httpRoutes } from '../../shared/topology';
 import { logger } from '../../shared/adapters/logger';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { openApiDocument } from '../../shared/http/openapi';
+import { httpRoutes } from '../../shared/topology';
 
 // Built once per container: the document only changes with a deployment.
 const document = openApiDocument(httpRoutes());

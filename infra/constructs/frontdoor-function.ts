@@ -16,7 +16,6 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
 import { tableDesign } from '../../shared/adapters/table-design';
-import { functionBundling } from '../bundling';
 import {
   type EnvRef,
   type FunctionSpec,
@@ -25,6 +24,7 @@ import {
   type StateMachineSpec,
   stateMachines as topologyStateMachines,
 } from '../../shared/topology';
+import { functionBundling } from '../bundling';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,6 +1,6 @@
-import type { FunctionSpec, HttpTrigger } from '../topology';
 import { ApprovalSchema, AuditEventSchema, MessageSchema, TicketSchema } from '../domain';
 import * as z from '../domain/zod';
+import type { FunctionSpec, HttpTrigger } from '../topology';
 import { type RouteAccess, routeAccess } from './access';
 import { contracts } from './contracts';
 import { WebhookPayload } from './webhook-payload';

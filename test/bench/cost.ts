@@ -11,9 +11,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { functions } from '../../shared/topology';
 import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
 import { billableOperations, costReport, priceTable, services } from '../../shared/domain/pricing';
+import { functions } from '../../shared/topology';
 import { type CostProfile, CostProfileSchema } from '../../shared/use-cases/cost-report';
 import { apiAs } from '../support/api';
 import { drain, outbox } from '../support/mail';

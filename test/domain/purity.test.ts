@@ -161,7 +161,7 @@ describe('the purity detector', () => {
       "import { createHash } from 'crypto';",
       "import type { TicketRepository } from '../adapters/ticket-repository';",
       "export { errors } from '../http/errors';",
-      "import '../../shared/topology';",
+      "import '../../infra/stateless-stack';",
       "const handler = await import('../../functions/receive-webhook/handler');",
       "import lodash from 'lodash';",
       'const table = process.env.TABLE_NAME;',

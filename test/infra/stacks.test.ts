@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type FrontdoorApp } from '../../infra/build-app';
 import { REPO_ROOT } from '../../infra/constructs/frontdoor-function';
 import { SUPPORT_GROUPS } from '../../infra/stateless-stack';
+import { tableDesign } from '../../shared/adapters/table-design';
 import {
   functions,
   httpRoutes,
@@ -22,7 +23,6 @@ import {
   tableStreamConsumers,
   WAKE_UP_QUEUE,
 } from '../../shared/topology';
-import { tableDesign } from '../../shared/adapters/table-design';
 
 /** Only resource types that always have Properties are read through this type. */
 type Resource = { Type: string; Properties: Record<string, unknown> };

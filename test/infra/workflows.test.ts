@@ -3,7 +3,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/constructs/frontdoor-function';
-import { functions, type StateMachineSpec, stateMachineFunctions, stateMachines } from '../../shared/topology';
+import {
+  functions,
+  type StateMachineSpec,
+  stateMachineFunctions,
+  stateMachines,
+} from '../../shared/topology';
 
 /** asl-validator 4 is CommonJS without type declarations: its one export, as its README documents it. */
 type AslValidator = (
