@@ -1,10 +1,31 @@
 import { blankAsAbsent, INPUT_LIMITS } from '../domain/ticket-input';
 import * as z from '../domain/zod';
-import type { FieldSpec, WorkflowConfig } from './schema';
+import { text } from './primitives';
 
 // Long enough for pasted logs in reproduction steps, short enough to keep a ticket item far below
 // DynamoDB's 400 KB: the most any door takes for one field value.
 const DEFAULT_MAX_LENGTH = INPUT_LIMITS.fieldValue;
+
+/** One field of a request type's form, as the workflow config declares it. */
+export const FieldSpecSchema = z
+  .object({
+    label: text,
+    description: z.optional(text),
+    type: z.enum(['string', 'text', 'email', 'enum']),
+    values: z.optional(z.array(text).check(z.minLength(1))),
+    required: z.boolean(),
+    // No door takes a longer field value (ticket-input.ts), so a config cannot promise one.
+    maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(INPUT_LIMITS.fieldValue))),
+  })
+  .check(
+    z.superRefine((field, ctx) => {
+      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['values'], message });
+      if (field.type === 'enum' && field.values === undefined) issue('an enum field needs its values');
+      if (field.type !== 'enum' && field.values !== undefined) issue('only enum fields take values');
+      if (field.values && new Set(field.values).size !== field.values.length) issue('values repeat');
+    }),
+  );
+export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
 /** The longest value a field can hold, in characters. */
 export function longestValueOf(spec: FieldSpec): number {
@@ -57,7 +78,7 @@ export function fieldSchemaFor(spec: FieldSpec): z.ZodMiniType<string> {
  * Undefined for an unknown request type: that is the caller's 404/400, not an exception.
  */
 export function fieldsSchemaFor(
-  config: Pick<WorkflowConfig, 'requestTypes'>,
+  config: { readonly requestTypes: Readonly<Record<string, { readonly fields: Record<string, FieldSpec> }>> },
   requestType: string,
   options: { partial: boolean },
 ): z.ZodMiniObject<Record<string, z.ZodMiniType<string | undefined>>> | undefined {

@@ -1,37 +1,17 @@
 // biome-ignore-all lint/suspicious/noThenProperty: a rule's `then` is a plain object (never callable, so never a thenable); IF/THEN is how teams read rules.
-import { approvalKinds, CurrencyCode } from '../domain/approvals';
+import { approvalKinds, CurrencyCode } from '../domain/approval-kinds';
 import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar';
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
 import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
-import { longestValueOf } from './fields';
+import { type FieldSpec, FieldSpecSchema, longestValueOf } from './fields';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
 export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
 
 import * as z from '../domain/zod';
-
-export const FieldSpecSchema = z
-  .object({
-    label: text,
-    description: z.optional(text),
-    type: z.enum(['string', 'text', 'email', 'enum']),
-    values: z.optional(z.array(text).check(z.minLength(1))),
-    required: z.boolean(),
-    // No door takes a longer field value (ticket-input.ts), so a config cannot promise one.
-    maxLength: z.optional(z.int().check(z.minimum(1), z.maximum(INPUT_LIMITS.fieldValue))),
-  })
-  .check(
-    z.superRefine((field, ctx) => {
-      const issue = (message: string) => ctx.addIssue({ code: 'custom', path: ['values'], message });
-      if (field.type === 'enum' && field.values === undefined) issue('an enum field needs its values');
-      if (field.type !== 'enum' && field.values !== undefined) issue('only enum fields take values');
-      if (field.values && new Set(field.values).size !== field.values.length) issue('values repeat');
-    }),
-  );
-export type FieldSpec = z.infer<typeof FieldSpecSchema>;
 
 export const RequestTypeSpecSchema = z
   .object({

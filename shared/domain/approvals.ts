@@ -5,6 +5,7 @@
  * of duties), and what the approval workflow does next (wait, remind, expire, escalate, announce).
  */
 import type { ApprovalPolicy, WorkflowConfig } from '../config/schema';
+import { ApprovalKind, CurrencyCode, MONETARY_KINDS } from './approval-kinds';
 import { type Actor, type AuditEvent, auditEvent } from './audit';
 import { DomainError } from './errors';
 import type { ApprovalDecidedEvent, ApprovalRequestedEvent } from './events';
@@ -13,16 +14,7 @@ import { IsoDateTime, Reference, type Ticket, TicketId } from './ticket';
 import { firstFailedCondition } from './triage';
 import * as z from './zod';
 
-export const approvalKinds = ['credit', 'refund', 'cancellation', 'access', 'data_change'] as const;
-export const ApprovalKind = z.enum(approvalKinds);
-export type ApprovalKind = z.infer<typeof ApprovalKind>;
-
-/** Kinds whose requests carry an amount, and whose policies may take thresholds. */
-export const MONETARY_KINDS: readonly ApprovalKind[] = ['credit', 'refund'];
-
-export const CurrencyCode = z
-  .string()
-  .check(z.regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code like EUR'));
+export { ApprovalKind, approvalKinds, CurrencyCode, MONETARY_KINDS } from './approval-kinds';
 
 export const Money = z.object({
   value: z.number().check(z.gt(0, 'must be more than 0'), z.lte(1_000_000_000)),

@@ -192,36 +192,3 @@ describe('the purity detector', () => {
     expect(inspect(fakeFile, good).violations).toEqual([]);
   });
 });
-
-// The SDK lives in shared/adapters (and infra): handlers compose adapters, use cases depend on ports, the
-// domain on nothing. A new `@aws-sdk/*` import anywhere else fails here, naming the file and line.
-const SDK_FREE_DIRS = ['functions', 'shared/use-cases', 'shared/domain', 'shared/http', 'shared/config'];
-
-/** `@aws-sdk/*` imports in a source (file name only used to name it). */
-function sdkImports(file: string, source: string): Violation[] {
-  const name = relative(ROOT, file).split(sep).join('/');
-  return specifiersIn(source)
-    .filter(({ specifier }) => specifier.startsWith('@aws-sdk/'))
-    .map(({ specifier, line }) => ({
-      file: name,
-      line,
-      problem: `imports "${specifier}" outside shared/adapters`,
-    }));
-}
-
-describe('the layer rule for the AWS SDK', () => {
-  it('finds the SDK only in shared/adapters and infra', () => {
-    const files = SDK_FREE_DIRS.flatMap((dir) => tsFilesUnder(join(ROOT, dir)));
-    expect(files.length).toBeGreaterThan(50);
-    const found = files.flatMap((f) => sdkImports(f, readFileSync(f, 'utf8')));
-    expect(found.map(describeViolation)).toEqual([]);
-  });
-
-  it('names a handler that imports the SDK itself', () => {
-    const bad =
-      "import { unmarshall } from '@aws-sdk/util-dynamodb';\nimport { logger } from '../../shared/adapters/logger';";
-    expect(sdkImports(join(ROOT, 'functions/x/handler.ts'), bad).map(describeViolation)).toEqual([
-      'functions/x/handler.ts:1 imports "@aws-sdk/util-dynamodb" outside shared/adapters',
-    ]);
-  });
-});
