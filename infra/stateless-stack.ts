@@ -135,52 +135,6 @@ export interface StatelessStackProps extends StackProps {
 }
 
 /**
- * Why an unauthenticated route is acceptable, by path. A new public route without an entry here fails the
- * synthesis instead of being waved through by a blanket cdk-nag suppression.
- */
-const PUBLIC_ROUTE_REASONS: ReadonlyArray<{
-  readonly matches: (t: HttpTrigger) => boolean;
-  readonly reason: string;
-}> = [
-  {
-    // Signed webhooks: tickets (`/v1/webhooks/{source}`) and other systems' events (`/v1/events/{source}`).
-    matches: (t) => t.path.startsWith('/v1/webhooks/') || t.path.startsWith('/v1/events/'),
-    reason:
-      'is called by external systems, not agents: the handler authenticates every request by its HMAC-SHA256 signature over timestamp and body (constant-time compare, 300 s replay window) before reading it.',
-  },
-  {
-    matches: (t) => t.path.startsWith('/forms/context/') || t.path.startsWith('/v1/context/'),
-    reason:
-      'is a needs-info link mailed to a requester, who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write.',
-  },
-  {
-    matches: (t) => t.path.startsWith('/csat/') || t.path.startsWith('/v1/csat/'),
-    reason:
-      'is the CSAT survey link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only add one rating per resolution.',
-  },
-  {
-    matches: (t) => t.path.startsWith('/resolution/') || t.path.startsWith('/v1/resolution/'),
-    reason:
-      'is the "is it solved?" link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only close or reopen the resolution it names, once.',
-  },
-  {
-    matches: (t) => t.method === 'GET' && (t.path.startsWith('/forms') || t.path.startsWith('/v1/forms')),
-    reason:
-      'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',
-  },
-  {
-    matches: (t) => t.method === 'GET' && t.path === '/v1/openapi.json',
-    reason:
-      'is the API description (OpenAPI generated from the handlers’ schemas): static, no customer data, read-only and throttled by the stage; clients read it before they have a token.',
-  },
-  {
-    matches: (t) => t.method === 'POST' && t.path.startsWith('/v1/forms/'),
-    reason:
-      'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',
-  },
-];
-
-/**
  * Everything that can be replaced without losing data: the agents' user pool, the HTTP API and its JWT
  * authorizer, one Lambda function per topology entry with its routes, event rules and queue event sources,
  * the state machines that invoke some of them, the SES receipt rule set that hands inbound mail to its
@@ -496,16 +450,16 @@ export class StatelessStack extends Stack {
           authorizer: trigger.auth === 'jwt' ? jwtAuthorizer : new HttpNoneAuthorizer(),
         });
         if (trigger.auth === 'none') {
-          const reason = PUBLIC_ROUTE_REASONS.find((r) => r.matches(trigger))?.reason;
-          if (!reason) {
+          // Its reason to be public is part of its topology row (`publicBecause`); a blank one fails here.
+          if (!trigger.publicBecause?.trim()) {
             throw new Error(
-              `${trigger.method} ${trigger.path} (${spec.name}) has auth "none" but no reason in PUBLIC_ROUTE_REASONS`,
+              `${trigger.method} ${trigger.path} (${spec.name}) has auth "none" but no reason (publicBecause)`,
             );
           }
           for (const route of routes) {
             Validations.of(route).acknowledge({
               id: 'AwsSolutions-APIG4',
-              reason: `${trigger.method} ${trigger.path} ${reason}`,
+              reason: `${trigger.method} ${trigger.path} ${trigger.publicBecause}`,
             });
           }
         }

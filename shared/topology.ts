@@ -1,10 +1,28 @@
 /**
- * ONE declaration of every function: its handler module, trigger(s), environment and grants.
+ * ONE declaration of every function: its handler module, trigger(s), environment and grants; of every HTTP
+ * route: its handler (the function declaring it), who may call it or why it is public, its request contract.
  * The CDK stateless stack and the local runtime (`npm start`) are both built from this list,
  * so what runs on a laptop is what runs in AWS.
  */
 
 import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
+import type * as z from './domain/zod';
+import {
+  ApprovalBody,
+  AssignBody,
+  DecisionBody,
+  EscalateBody,
+  FlowQuery,
+  HandoffBody,
+  KbGapsQuery,
+  MergeBody,
+  MessageBody,
+  QueueViewQuery,
+  SearchQuery,
+  TransitionBody,
+  UpdateBody,
+} from './http/contracts';
+import { WebhookPayload } from './http/webhook-payload';
 
 /** Resources a function can be given access to. Each maps to least-privilege IAM in CDK. */
 export type Grant =
@@ -62,14 +80,59 @@ export type EnvValue = string | EnvRef;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface HttpTrigger {
+/**
+ * Who may call an agent-API route: roles are Cognito groups in AWS and the dev users' groups locally —
+ * `agent` (own queues: the `queue-<id>` groups), `lead` (all queues, reassign, merge, metrics), `approver`
+ * (any `approver-<group>`), `admin` (accounts, config). `shared/http/access.ts` reads it in every handler
+ * (`authorize`), the RBAC test drives every route × role, the OpenAPI document prints it.
+ *
+ * Routes with `scope: 'own-queues'` are also scoped per ticket (queue isolation, `shared/domain/ticket-scope.ts`):
+ * an agent reads and changes only tickets of their queues (403 rule `own-queues`; searches leave the others
+ * out instead of refusing), leads and admins all, an approver reads only the tickets an approval of their
+ * group is about (403 rule `approver-tickets`).
+ */
+export const ROLES = ['agent', 'lead', 'approver', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RouteAccess {
+  readonly roles: readonly Role[];
+  /** What the route does, in the words a 403 uses. */
+  readonly action: string;
+  /** The ticket's queue decides too (see above); checked by the use case once it has read the ticket. */
+  readonly scope?: 'own-queues';
+}
+
+/** The request shapes a route's handler validates with (zod), also the OpenAPI document's. */
+export interface RequestContract {
+  readonly body?: z.ZodMiniType;
+  readonly query?: z.ZodMiniType;
+}
+
+interface HttpRoute {
   readonly kind: 'http';
   readonly method: HttpMethod;
   /** API Gateway HTTP API route path, `{name}` for path parameters. */
   readonly path: string;
-  /** `jwt`: API Gateway's JWT authorizer (Cognito in AWS, the dev issuer locally). */
-  readonly auth: 'none' | 'jwt';
+  readonly contract?: RequestContract;
 }
+
+/** A route for signed-in agents: API Gateway's JWT authorizer (Cognito in AWS, the dev issuer locally), then `access`. */
+export interface AgentRoute extends HttpRoute {
+  readonly auth: 'jwt';
+  readonly access: RouteAccess;
+}
+
+/**
+ * A route without a sign-in. Its reason to be public is required: it is the cdk-nag acknowledgement
+ * (AwsSolutions-APIG4) the synthesis prints, so a new public route cannot be waved through.
+ */
+export interface PublicRoute extends HttpRoute {
+  readonly auth: 'none';
+  readonly publicBecause: string;
+}
+
+/** One row per route: its handler is the function that declares it, with its access or its reason to be public. */
+export type HttpTrigger = AgentRoute | PublicRoute;
 
 export interface EventTrigger {
   readonly kind: 'event';
@@ -262,6 +325,28 @@ export const queues: readonly QueueSpec[] = [
   },
 ];
 
+const READERS: readonly Role[] = ['agent', 'lead', 'approver', 'admin'];
+const WORKERS: readonly Role[] = ['agent', 'lead'];
+const OWN = 'own-queues' as const;
+
+/** Why each kind of public route is acceptable (the words after "<METHOD> <path>" in the cdk-nag acknowledgement). */
+const PUBLIC = {
+  signedWebhook:
+    'is called by external systems, not agents: the handler authenticates every request by its HMAC-SHA256 signature over timestamp and body (constant-time compare, 300 s replay window) before reading it.',
+  needsInfoLink:
+    'is a needs-info link mailed to a requester, who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write.',
+  csatLink:
+    'is the CSAT survey link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only add one rating per resolution.',
+  resolutionLink:
+    'is the "is it solved?" link of a resolution mail, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret) is the authorisation, verified by the handler before any read or write; it can only close or reopen the resolution it names, once.',
+  formSchemas:
+    'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',
+  apiDescription:
+    'is the API description (OpenAPI generated from the handlers’ schemas): static, no customer data, read-only and throttled by the stage; clients read it before they have a token.',
+  formSubmission:
+    'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',
+} as const;
+
 export const functions: readonly FunctionSpec[] = [
   {
     name: 'receive-webhook',
@@ -269,7 +354,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/receive-webhook/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/webhooks/{source}', auth: 'none' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/webhooks/{source}',
+        auth: 'none',
+        publicBecause: PUBLIC.signedWebhook,
+        contract: { body: WebhookPayload },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write', 'secrets:webhooks'],
   },
@@ -279,7 +373,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/get-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/tickets/{id}', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/tickets/{id}',
+        auth: 'jwt',
+        access: { roles: READERS, action: 'reading a ticket', scope: OWN },
+      },
+    ],
     env: common,
     grants: ['table:read'],
   },
@@ -289,7 +391,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/list-tickets/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/tickets', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/tickets',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'searching tickets', scope: OWN },
+        contract: { query: SearchQuery },
+      },
+    ],
     env: common,
     grants: ['table:read'],
   },
@@ -309,7 +420,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/hand-off-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/handoff', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/handoff',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'handing a ticket off', scope: OWN },
+        contract: { body: HandoffBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -319,7 +439,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/upsert-account/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'PUT', path: '/v1/accounts/{id}', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'PUT',
+        path: '/v1/accounts/{id}',
+        auth: 'jwt',
+        access: { roles: ['admin'], action: 'changing accounts' },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -329,7 +457,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/get-account/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/accounts/{id}', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/accounts/{id}',
+        auth: 'jwt',
+        access: { roles: READERS, action: 'reading an account' },
+      },
+    ],
     env: common,
     grants: ['table:read'],
   },
@@ -339,7 +475,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/list-mail-log/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/mail/log', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/mail/log',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading the mail log' },
+      },
+    ],
     env: common,
     grants: ['table:read'],
   },
@@ -365,8 +509,8 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/v1/forms', auth: 'none' },
-      { kind: 'http', method: 'GET', path: '/forms', auth: 'none' },
+      { kind: 'http', method: 'GET', path: '/v1/forms', auth: 'none', publicBecause: PUBLIC.formSchemas },
+      { kind: 'http', method: 'GET', path: '/forms', auth: 'none', publicBecause: PUBLIC.formSchemas },
     ],
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
@@ -378,8 +522,20 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/v1/forms/{requestType}', auth: 'none' },
-      { kind: 'http', method: 'GET', path: '/forms/{requestType}', auth: 'none' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/forms/{requestType}',
+        auth: 'none',
+        publicBecause: PUBLIC.formSchemas,
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/forms/{requestType}',
+        auth: 'none',
+        publicBecause: PUBLIC.formSchemas,
+      },
     ],
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
@@ -390,7 +546,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/submit-form/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/forms/{requestType}', auth: 'none' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/forms/{requestType}',
+        auth: 'none',
+        publicBecause: PUBLIC.formSubmission,
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -401,8 +565,20 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/forms/context/{token}', auth: 'none' },
-      { kind: 'http', method: 'POST', path: '/v1/context/{token}', auth: 'none' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/forms/context/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.needsInfoLink,
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/context/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.needsInfoLink,
+      },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],
@@ -443,8 +619,21 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [
-      { kind: 'http', method: 'POST', path: '/v1/tickets/{id}/escalate', auth: 'jwt' },
-      { kind: 'http', method: 'POST', path: '/v1/tickets/{id}/escalation/acknowledge', auth: 'jwt' },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/escalate',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'escalating a ticket', scope: OWN },
+        contract: { body: EscalateBody },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/escalation/acknowledge',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'acknowledging an escalation', scope: OWN },
+      },
     ],
     env: common,
     grants: ['table:read', 'table:write'],
@@ -456,7 +645,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/transition-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/transition', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/transition',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'moving a ticket to another state', scope: OWN },
+        contract: { body: TransitionBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -467,7 +665,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/request-approval/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/approvals', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/approvals',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'asking for an approval', scope: OWN },
+        contract: { body: ApprovalBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -478,8 +685,20 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 5,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/v1/approvals', auth: 'jwt' },
-      { kind: 'http', method: 'GET', path: '/v1/approvals/{approvalId}', auth: 'jwt' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/approvals',
+        auth: 'jwt',
+        access: { roles: READERS, action: 'reading approvals', scope: OWN },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/approvals/{approvalId}',
+        auth: 'jwt',
+        access: { roles: READERS, action: 'reading an approval', scope: OWN },
+      },
     ],
     env: common,
     grants: ['table:read'],
@@ -491,7 +710,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/decide-approval/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/approvals/{approvalId}/decision', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/approvals/{approvalId}/decision',
+        auth: 'jwt',
+        access: { roles: ['approver'], action: 'deciding an approval' },
+        contract: { body: DecisionBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write', 'approvals:callback'],
   },
@@ -534,7 +762,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/receive-event/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/events/{source}', auth: 'none' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/events/{source}',
+        auth: 'none',
+        publicBecause: PUBLIC.signedWebhook,
+      },
+    ],
     env: common,
     grants: ['bus:put', 'secrets:webhooks'],
   },
@@ -544,7 +780,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/get-caller/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/me', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/me',
+        auth: 'jwt',
+        access: { roles: READERS, action: 'reading who you are' },
+      },
+    ],
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
   },
@@ -556,8 +800,21 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/v1/queues', auth: 'jwt' },
-      { kind: 'http', method: 'GET', path: '/v1/queues/{queue}/tickets', auth: 'jwt' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/queues',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading queue counts' },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/queues/{queue}/tickets',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading a queue', scope: OWN },
+        contract: { query: QueueViewQuery },
+      },
     ],
     env: common,
     grants: ['table:read'],
@@ -568,7 +825,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/add-message/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/messages', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/messages',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'replying or adding a note', scope: OWN },
+        contract: { body: MessageBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -578,7 +844,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/assign-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/assign', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/assign',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'assigning a ticket', scope: OWN },
+        contract: { body: AssignBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -588,7 +863,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/update-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'PATCH', path: '/v1/tickets/{id}', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'PATCH',
+        path: '/v1/tickets/{id}',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'changing priority, tags or fields', scope: OWN },
+        contract: { body: UpdateBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -598,7 +882,16 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/merge-ticket/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'POST', path: '/v1/tickets/{id}/merge', auth: 'jwt' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/merge',
+        auth: 'jwt',
+        access: { roles: ['lead'], action: 'merging duplicate tickets', scope: OWN },
+        contract: { body: MergeBody },
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -608,7 +901,15 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/describe-api/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 5,
-    triggers: [{ kind: 'http', method: 'GET', path: '/v1/openapi.json', auth: 'none' }],
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/openapi.json',
+        auth: 'none',
+        publicBecause: PUBLIC.apiDescription,
+      },
+    ],
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
   },
@@ -643,9 +944,29 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/v1/metrics/flow', auth: 'jwt' },
-      { kind: 'http', method: 'GET', path: '/v1/metrics/kb-gaps', auth: 'jwt' },
-      { kind: 'http', method: 'GET', path: '/v1/metrics/cost', auth: 'jwt' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/metrics/flow',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'reading flow metrics' },
+        contract: { query: FlowQuery },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/metrics/kb-gaps',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'reading the KB-gap signal' },
+        contract: { query: KbGapsQuery },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/metrics/cost',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'reading the cost per ticket' },
+      },
     ],
     env: common,
     grants: ['table:read'],
@@ -658,8 +979,14 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none' },
-      { kind: 'http', method: 'POST', path: '/v1/csat/{token}', auth: 'none' },
+      { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none', publicBecause: PUBLIC.csatLink },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/csat/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.csatLink,
+      },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],
@@ -672,8 +999,20 @@ export const functions: readonly FunctionSpec[] = [
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/resolution/{token}', auth: 'none' },
-      { kind: 'http', method: 'POST', path: '/v1/resolution/{token}', auth: 'none' },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/resolution/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.resolutionLink,
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/resolution/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.resolutionLink,
+      },
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],

@@ -1,72 +1,20 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { queueRefusal, type ScopeRefusal, type TicketScope, worksQueue } from '../domain/ticket-scope';
+import { httpRoutes, ROLES, type Role, type RouteAccess } from '../topology';
 import { type Caller, callerFrom } from './auth';
 import { HttpError } from './errors';
 
 /**
- * Who may call which agent-API route: ONE table, read by every handler (`authorize`), by the RBAC test
- * (every route × role) and by the OpenAPI document. Roles are Cognito groups in AWS and the dev users'
- * groups locally: `agent` (own queues: the `queue-<id>` groups), `lead` (all queues, reassign, merge,
- * metrics), `approver` (any `approver-<group>`), `admin` (accounts, config).
- *
- * Rows with `scope: 'own-queues'` are also scoped per ticket (queue isolation, `shared/domain/ticket-scope.ts`):
- * an agent reads and changes only tickets of their queues (403 rule `own-queues`; searches leave the others
- * out instead of refusing), leads and admins all, an approver reads only the tickets an approval of their
- * group is about (403 rule `approver-tickets`).
+ * Who may call which agent-API route, derived from the topology's rows (`shared/topology.ts`, `access`): read
+ * by every handler (`authorize`), by the RBAC test (every route × role) and by the OpenAPI document.
  */
-export const ROLES = ['agent', 'lead', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+export const routeAccess: Readonly<Record<string, RouteAccess>> = Object.fromEntries(
+  httpRoutes().flatMap(({ trigger }) =>
+    trigger.auth === 'jwt' ? [[`${trigger.method} ${trigger.path}`, trigger.access] as const] : [],
+  ),
+);
 
-export interface RouteAccess {
-  readonly roles: readonly Role[];
-  /** What the route does, in the words a 403 uses. */
-  readonly action: string;
-  /** The ticket's queue decides too (see above); checked by the use case once it has read the ticket. */
-  readonly scope?: 'own-queues';
-}
-
-const READERS: readonly Role[] = ['agent', 'lead', 'approver', 'admin'];
-const WORKERS: readonly Role[] = ['agent', 'lead'];
-const OWN = 'own-queues' as const;
-
-export const routeAccess = {
-  'GET /v1/me': { roles: READERS, action: 'reading who you are' },
-  'GET /v1/queues': { roles: ['agent', 'lead', 'admin'], action: 'reading queue counts' },
-  'GET /v1/queues/{queue}/tickets': {
-    roles: ['agent', 'lead', 'admin'],
-    action: 'reading a queue',
-    scope: OWN,
-  },
-  'GET /v1/tickets': { roles: ['agent', 'lead', 'admin'], action: 'searching tickets', scope: OWN },
-  'GET /v1/tickets/{id}': { roles: READERS, action: 'reading a ticket', scope: OWN },
-  'POST /v1/tickets/{id}/messages': { roles: WORKERS, action: 'replying or adding a note', scope: OWN },
-  'POST /v1/tickets/{id}/assign': { roles: WORKERS, action: 'assigning a ticket', scope: OWN },
-  'PATCH /v1/tickets/{id}': { roles: WORKERS, action: 'changing priority, tags or fields', scope: OWN },
-  'POST /v1/tickets/{id}/transition': {
-    roles: WORKERS,
-    action: 'moving a ticket to another state',
-    scope: OWN,
-  },
-  'POST /v1/tickets/{id}/handoff': { roles: WORKERS, action: 'handing a ticket off', scope: OWN },
-  'POST /v1/tickets/{id}/escalate': { roles: WORKERS, action: 'escalating a ticket', scope: OWN },
-  'POST /v1/tickets/{id}/escalation/acknowledge': {
-    roles: WORKERS,
-    action: 'acknowledging an escalation',
-    scope: OWN,
-  },
-  'POST /v1/tickets/{id}/merge': { roles: ['lead'], action: 'merging duplicate tickets', scope: OWN },
-  'POST /v1/tickets/{id}/approvals': { roles: WORKERS, action: 'asking for an approval', scope: OWN },
-  'GET /v1/approvals': { roles: READERS, action: 'reading approvals', scope: OWN },
-  'GET /v1/approvals/{approvalId}': { roles: READERS, action: 'reading an approval', scope: OWN },
-  'POST /v1/approvals/{approvalId}/decision': { roles: ['approver'], action: 'deciding an approval' },
-  'GET /v1/accounts/{id}': { roles: READERS, action: 'reading an account' },
-  'PUT /v1/accounts/{id}': { roles: ['admin'], action: 'changing accounts' },
-  'GET /v1/mail/log': { roles: ['agent', 'lead', 'admin'], action: 'reading the mail log' },
-  'GET /v1/metrics/flow': { roles: ['lead', 'admin'], action: 'reading flow metrics' },
-  'GET /v1/metrics/kb-gaps': { roles: ['lead', 'admin'], action: 'reading the KB-gap signal' },
-  'GET /v1/metrics/cost': { roles: ['lead', 'admin'], action: 'reading the cost per ticket' },
-} as const satisfies Record<string, RouteAccess>;
-export type RouteKey = keyof typeof routeAccess;
+export { ROLES, type Role, type RouteAccess };
 
 /** The roles a caller's groups give. */
 export function rolesOf(caller: Pick<Caller, 'groups'>): Role[] {
@@ -108,7 +56,7 @@ export function authorize(
   event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext' | 'routeKey'>,
 ): Caller & { readonly roles: readonly Role[] } {
   const caller = callerFrom(event);
-  const access: RouteAccess | undefined = (routeAccess as Record<string, RouteAccess>)[event.routeKey];
+  const access: RouteAccess | undefined = routeAccess[event.routeKey];
   if (!access) throw refusedBy('route-roles', `${event.routeKey} is in no access table row`);
   const roles = rolesOf(caller);
   if (!roles.some((r) => access.roles.includes(r))) {

@@ -1,6 +1,7 @@
 /**
- * The agent API's request shapes, one zod schema each. Handlers validate with them and the OpenAPI
- * document (`GET /v1/openapi.json`) is generated from the same values, so the two cannot drift.
+ * The agent API's request shapes, one zod schema each. Handlers validate with them, and the topology's
+ * route rows name them (`contract`), from which the OpenAPI document (`GET /v1/openapi.json`) is generated:
+ * the two cannot drift.
  */
 import { ApprovalRequestSchema, Email, IsoDateTime, Priority, Reference, TicketState } from '../domain';
 import { FieldValuesInput, INPUT_LIMITS, TagsInput } from '../domain/ticket-input';
@@ -85,20 +86,3 @@ export const KbGapsQuery = z.object({
   days: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(366)), 30),
   threshold: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 20),
 });
-
-/** Request body and query schemas per route (routes not listed take none). */
-export const contracts: Readonly<Record<string, { body?: z.ZodMiniType; query?: z.ZodMiniType }>> = {
-  'POST /v1/tickets/{id}/transition': { body: TransitionBody },
-  'POST /v1/tickets/{id}/handoff': { body: HandoffBody },
-  'POST /v1/tickets/{id}/escalate': { body: EscalateBody },
-  'POST /v1/tickets/{id}/messages': { body: MessageBody },
-  'POST /v1/tickets/{id}/assign': { body: AssignBody },
-  'PATCH /v1/tickets/{id}': { body: UpdateBody },
-  'POST /v1/tickets/{id}/merge': { body: MergeBody },
-  'POST /v1/tickets/{id}/approvals': { body: ApprovalBody },
-  'POST /v1/approvals/{approvalId}/decision': { body: DecisionBody },
-  'GET /v1/tickets': { query: SearchQuery },
-  'GET /v1/queues/{queue}/tickets': { query: QueueViewQuery },
-  'GET /v1/metrics/flow': { query: FlowQuery },
-  'GET /v1/metrics/kb-gaps': { query: KbGapsQuery },
-};

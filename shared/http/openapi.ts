@@ -1,9 +1,6 @@
 import { ApprovalSchema, AuditEventSchema, MessageSchema, TicketSchema } from '../domain';
 import * as z from '../domain/zod';
 import type { FunctionSpec, HttpTrigger } from '../topology';
-import { type RouteAccess, routeAccess } from './access';
-import { contracts } from './contracts';
-import { WebhookPayload } from './webhook-payload';
 
 type Json = Record<string, unknown>;
 const schema = (s: z.ZodMiniType, io: 'input' | 'output') =>
@@ -56,15 +53,15 @@ function parameters(path: string, query: z.ZodMiniType | undefined): Json[] {
 
 /**
  * OpenAPI 3.1 for every HTTP route of the topology: request bodies and queries from the zod schemas the
- * handlers validate with (`contracts.ts`), who may call each route from the access table (`x-roles`, and
+ * handlers validate with (the route's `contract`), who may call each route from its `access` (`x-roles`, and
  * the 403 it answers otherwise), responses with the shared error shape.
  */
 export function openApiDocument(routes: ReadonlyArray<{ fn: FunctionSpec; trigger: HttpTrigger }>): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const { fn, trigger } of routes) {
     const key = `${trigger.method} ${trigger.path}`;
-    const contract = contracts[key] ?? (key === 'POST /v1/webhooks/{source}' ? { body: WebhookPayload } : {});
-    const access: RouteAccess | undefined = (routeAccess as Record<string, RouteAccess>)[key];
+    const contract = trigger.contract ?? {};
+    const access = trigger.auth === 'jwt' ? trigger.access : undefined;
     const writes = trigger.method !== 'GET' && trigger.path.startsWith('/v1/tickets/{id}');
     const operation: Json = {
       operationId: `${fn.name}${trigger.method === 'GET' ? '' : `-${trigger.method.toLowerCase()}`}${

@@ -280,7 +280,9 @@ describe('function specs', () => {
       stacks([
         {
           ...onTicketCreated,
-          triggers: [{ kind: 'http', method: 'DELETE', path: '/v1/everything', auth: 'none' }],
+          triggers: [
+            { kind: 'http', method: 'DELETE', path: '/v1/everything', auth: 'none', publicBecause: ' ' },
+          ],
         },
       ]),
     ).toThrow(/DELETE \/v1\/everything \(notify-requester\) has auth "none" but no reason/);
