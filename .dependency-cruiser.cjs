@@ -2,6 +2,7 @@
  * The layer rules, executable: `test/architecture/layers.test.ts` runs them in `npm test` and names every
  * violating import. Layers, inner to outer:
  *   shared/domain + shared/config   pure: the ticket model and the workflow-as-data (zod, ulid, nothing else)
+ *   shared/metrics                  pure data and arithmetic: AWS list prices, the measured cost profile
  *   shared/use-cases                the application: domain + the ports it declares (shared/use-cases/ports)
  *   shared/adapters                 the only AWS SDK: implements the ports
  *   shared/http, shared/topology    the HTTP edge (contracts, access, errors) and the one declaration
@@ -22,9 +23,9 @@ module.exports = {
     {
       name: 'domain-is-pure',
       severity: 'error',
-      comment: 'The domain and the workflow config import only each other, zod and ulid.',
-      from: { path: '^shared/(domain|config)/' },
-      to: { pathNot: ['^shared/(domain|config)/', '^node_modules/(zod|ulid)/'] },
+      comment: 'The domain, the workflow config and the price table import only each other, zod and ulid.',
+      from: { path: '^shared/(domain|config|metrics)/' },
+      to: { pathNot: ['^shared/(domain|config|metrics)/', '^node_modules/(zod|ulid)/'] },
     },
     {
       name: 'use-cases-depend-on-ports',

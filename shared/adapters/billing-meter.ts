@@ -1,7 +1,7 @@
-import type { BillableOperation, OperationCounts } from '../domain/pricing';
+import type { BillableOperation, OperationCounts } from '../metrics/pricing';
 
 /**
- * A process-wide count of the operations AWS bills Frontdoor for (see shared/domain/pricing.ts). SDK calls
+ * A process-wide count of the operations AWS bills Frontdoor for (see shared/metrics/pricing.ts). SDK calls
  * are counted by middleware on the shared clients (`meterClient`, wired in clients.ts); what the local
  * runtime does itself — Lambda invocations, SQS traffic, state transitions, scheduler invocations (the
  * wake-ups its EventBridge Scheduler stand-in fires), API Gateway requests, S3 and SES — is counted where it

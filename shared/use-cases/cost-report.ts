@@ -5,7 +5,7 @@ import {
   costReport,
   type PriceTable,
   priceTable,
-} from '../domain/pricing';
+} from '../metrics/pricing';
 import * as z from '../domain/zod';
 import measured from '../metrics/cost-profile.json' with { type: 'json' };
 

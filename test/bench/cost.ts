@@ -5,14 +5,14 @@
  * in_progress and resolves it (resolution mailed), then the quiet days pass and the ticket's clock closes
  * it (its wake-ups are EventBridge Scheduler one-time schedules) — and reads the billable
  * operations the runtime counted (`GET /local/costs`, shared/adapters/billing-meter.ts). Prints the
- * operations per lifecycle and dollars per 1,000 lifecycles at list prices (shared/domain/pricing.ts), and
+ * operations per lifecycle and dollars per 1,000 lifecycles at list prices (shared/metrics/pricing.ts), and
  * writes the per-lifecycle profile to shared/metrics/cost-profile.json, which `GET /v1/metrics/cost` prices.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
-import { billableOperations, costReport, priceTable, services } from '../../shared/domain/pricing';
+import { billableOperations, costReport, priceTable, services } from '../../shared/metrics/pricing';
 import { functions } from '../../shared/topology';
 import { type CostProfile, CostProfileSchema } from '../../shared/use-cases/cost-report';
 import { apiAs } from '../support/api';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 // `cdk synth`) and give the same answer twice: no I/O, no ambient clock, env or randomness.
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const PURE_ROOTS = ['shared/domain', 'shared/config'];
+const PURE_ROOTS = ['shared/domain', 'shared/config', 'shared/metrics'];
 // `zod/locales` is data (message templates): shared/domain/zod.ts gives zod/mini its English messages.
 // Which zod runtime code may import is test/domain/zod.test.ts's business.
 const ALLOWED_PACKAGES = new Set(['zod', 'zod/mini', 'zod/locales', 'ulid']);

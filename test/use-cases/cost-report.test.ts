@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { priceTable } from '../../shared/domain/pricing';
+import { priceTable } from '../../shared/metrics/pricing';
 import measured from '../../shared/metrics/cost-profile.json' with { type: 'json' };
 import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
 

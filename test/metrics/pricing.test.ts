@@ -5,7 +5,7 @@ import {
   type PriceTable,
   priceTable,
   services,
-} from '../../shared/domain/pricing';
+} from '../../shared/metrics/pricing';
 
 describe('the price table', () => {
   it('prices every billable operation, names its source and says when the prices were known', () => {
