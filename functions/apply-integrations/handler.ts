@@ -1,20 +1,11 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
-import { IntegrationLedger } from '../../shared/adapters/integration-ledger';
 import { logger } from '../../shared/adapters/logger';
-import { ticketPorts } from '../../shared/adapters/ports';
-import { RelatedTickets } from '../../shared/adapters/related-tickets';
+import { integrationPorts } from '../../shared/adapters/ports';
 import { parseJson } from '../../shared/http/request';
 import { applyIntegrations } from '../../shared/use-cases/apply-integrations';
 
-const tableName = requiredEnv('TABLE_NAME');
-const ports = {
-  ...ticketPorts(),
-  related: new RelatedTickets(documentClient(), tableName),
-  ledger: new IntegrationLedger(documentClient(), tableName),
-};
+const ports = integrationPorts();
 const processor = new BatchProcessor(EventType.SQS);
 
 export class InvalidExternalEventError extends Error {

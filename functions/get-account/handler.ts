@@ -1,14 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { AccountDirectory } from '../../shared/adapters/account-directory';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
+import { storePorts } from '../../shared/adapters/store-ports';
 import { authorize } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
 
-const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'));
+const { accounts } = storePorts();
 
 /** `GET /v1/accounts/{id}`: one account from the directory. */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()

@@ -1,12 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ApprovalStore } from '../../shared/adapters/approval-store';
-import { documentClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { workflowConfig } from '../../shared/config';
+import { approvalPorts } from '../../shared/adapters/ports';
 import { transitions } from '../../shared/domain';
 import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { publicApproval } from '../../shared/http/approvals';
@@ -14,8 +9,7 @@ import { HttpError, type HttpResult, httpErrors, json, notFound } from '../../sh
 import { pathParameter } from '../../shared/http/request';
 import { getTicket } from '../../shared/use-cases/get-ticket';
 
-const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
-const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'));
+const ports = approvalPorts();
 
 /**
  * `GET /v1/tickets/{id}` (ULID or `FD-<n>`): `{ ticket, messages, audit, approvals, transitions, upcoming }` — the
@@ -28,10 +22,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const caller = authorize(event);
     const id = pathParameter(event, 'id');
-    const result = await getTicket(
-      { idOrReference: id, scope: scopeOf(caller) },
-      { tickets, approvals, clock: systemClock, config: workflowConfig },
-    );
+    const result = await getTicket({ idOrReference: id, scope: scopeOf(caller) }, ports);
     if (result.kind === 'invalid_id') {
       throw new HttpError(
         400,

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { systemClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { HandoffBody } from '../../shared/http/contracts';
@@ -21,7 +20,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const { ticketId } = req;
     const result = await handOffTicket(
       { ticketId, ...req.body, expectedVersion: req.version, actor: req.actor, scope: req.scope },
-      { tickets: ports.tickets, clock: systemClock, config: ports.config },
+      ports,
     );
     return ticketWriteResponse(
       result,

@@ -1,18 +1,15 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { ApprovalStore } from '../../shared/adapters/approval-store';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { approvalPorts } from '../../shared/adapters/ports';
 import { isTicketId, parseReference } from '../../shared/domain';
 import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { approverGroups, publicApproval } from '../../shared/http/approvals';
 import { type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
 import { approvalForCaller, approvalsOfTicket } from '../../shared/use-cases/approvals';
 
-const approvals = new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME'));
-const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const ports = approvalPorts();
+const { tickets, approvals } = ports;
 
 /**
  * `GET /v1/approvals`: what waits for the caller's approver groups, oldest first (approver index, one

@@ -1,21 +1,18 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { storePorts } from '../../shared/adapters/store-ports';
 import { authorize } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json, ValidationFailedError } from '../../shared/http/errors';
 
-const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const { tickets, clock } = storePorts();
 
 /** `GET /v1/mail/log?day=YYYY-MM-DD` (default today, UTC): every inbound mail and what became of it. */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     authorize(event);
-    const day = event.queryStringParameters?.day ?? systemClock.now().toISOString().slice(0, 10);
+    const day = event.queryStringParameters?.day ?? clock.now().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
       throw new ValidationFailedError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
     return json(200, { day, mail: await tickets.mailLog(day) });

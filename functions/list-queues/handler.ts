@@ -1,9 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { InvalidCursorError, TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
 import { authorize, queuesOf, requireQueue } from '../../shared/http/access';
 import { QueueViewQuery } from '../../shared/http/contracts';
@@ -15,9 +13,10 @@ import {
   toIssues,
   ValidationFailedError,
 } from '../../shared/http/errors';
+import { InvalidCursorError } from '../../shared/use-cases/ports';
 import { OPEN_STATES, queueOverview, queueView } from '../../shared/use-cases/queues';
 
-const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const ports = ticketPorts();
 
 /**
  * `GET /v1/queues`: the caller's queues with counts per open state and SLA risk (queue index, never a Scan).
@@ -32,7 +31,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     if (!queue) {
       const mine = queuesOf(caller);
       const ids = Object.keys(workflowConfig.queues).filter((q) => mine === 'all' || mine.includes(q));
-      return json(200, { queues: await queueOverview(ids, { tickets, config: workflowConfig }) });
+      return json(200, { queues: await queueOverview(ids, ports) });
     }
     if (!Object.hasOwn(workflowConfig.queues, queue)) throw notFound(`queue ${queue} not found`);
     requireQueue(caller, queue);
@@ -53,7 +52,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
           },
           slaDueBefore: q.slaDueBefore,
         },
-        { tickets },
+        ports,
       );
       return json(200, page);
     } catch (e: unknown) {

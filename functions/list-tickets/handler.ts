@@ -1,15 +1,14 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { InvalidCursorError, TicketRepository } from '../../shared/adapters/ticket-repository';
+import { ticketPorts } from '../../shared/adapters/ports';
 import { authorize, scopeOf } from '../../shared/http/access';
 import { SearchQuery } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
 import { searchTickets } from '../../shared/use-cases/list-tickets';
+import { InvalidCursorError } from '../../shared/use-cases/ports';
 
-const tickets = new TicketRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const ports = ticketPorts();
 
 /**
  * `GET /v1/tickets?requester=<email> | assignee=<email|me> | account=<id> | reference=FD-<n>` (`&limit=&cursor=`):
@@ -32,7 +31,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
             assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
             scope: scopeOf(caller),
           },
-          { tickets },
+          ports,
         ),
       );
     } catch (e: unknown) {

@@ -1,15 +1,10 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { MetricStore } from '../../shared/adapters/metric-store';
+import { metricPorts } from '../../shared/adapters/store-ports';
 import { streamChanges } from '../../shared/adapters/stream-records';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { projectChange } from '../../shared/use-cases/metrics';
 
-const tableName = requiredEnv('TABLE_NAME');
-const tickets = new TicketRepository(documentClient(), tableName);
-const metrics = new MetricStore(documentClient(), tableName);
+const ports = metricPorts();
 
 /**
  * Table stream → flow-metric aggregates. The whole batch is projected and applied (each record exactly
@@ -20,8 +15,8 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const changes = streamChanges(event.Records);
   try {
     const projected = [];
-    for (const change of changes) projected.push(await projectChange(change, { tickets }));
-    const applied = await metrics.apply(projected);
+    for (const change of changes) projected.push(await projectChange(change, ports));
+    const applied = await ports.metrics.apply(projected);
     logger.info('metrics projected', { records: changes.length, applied });
     return { batchItemFailures: [] };
   } catch (e: unknown) {

@@ -1,11 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { documentClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { MetricStore } from '../../shared/adapters/metric-store';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
+import { metricPorts } from '../../shared/adapters/store-ports';
 import { workflowConfig } from '../../shared/config';
 import { authorize } from '../../shared/http/access';
 import { FlowQuery, KbGapsQuery } from '../../shared/http/contracts';
@@ -13,11 +9,7 @@ import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } fr
 import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
 import { MetricsRangeError, readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
 
-const tableName = requiredEnv('TABLE_NAME');
-const ports = {
-  metrics: new MetricStore(documentClient(), tableName),
-  tickets: new TicketRepository(documentClient(), tableName),
-};
+const ports = metricPorts();
 
 /**
  * `GET /v1/metrics/flow?from=&to=&queue=&requestType=` (leads, admins): per-day flow numbers and range
@@ -31,7 +23,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .use(httpErrors(logger))
   .handler(async (event) => {
     authorize(event);
-    const now = systemClock.now();
+    const now = ports.clock.now();
     if (event.routeKey.endsWith('/cost')) return json(200, costPerThousandLifecycles());
     if (event.routeKey.endsWith('/kb-gaps')) {
       const q = KbGapsQuery.safeParse(event.queryStringParameters ?? {});

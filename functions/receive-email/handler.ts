@@ -1,23 +1,10 @@
 import type { SESEvent } from 'aws-lambda';
-import { AccountDirectory } from '../../shared/adapters/account-directory';
-import { documentClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
+import { inboundMailPorts } from '../../shared/adapters/inbound-mail-ports';
 import { logger } from '../../shared/adapters/logger';
-import { parseMail } from '../../shared/adapters/mail-parser';
-import { INBOUND_MAIL_PREFIX, S3ObjectStore, s3Client } from '../../shared/adapters/object-store';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { workflowConfig } from '../../shared/config';
+import { INBOUND_MAIL_PREFIX } from '../../shared/adapters/object-store';
 import { receiveEmail } from '../../shared/use-cases/receive-email';
 
-const ports = {
-  tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
-  accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
-  objects: new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET')),
-  parse: parseMail,
-  clock: systemClock,
-  config: workflowConfig,
-};
+const ports = inboundMailPorts();
 
 /**
  * SES receipt rule (S3 action, then this function as an Event invocation): the raw MIME is already in

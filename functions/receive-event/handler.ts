@@ -1,10 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { eventBridgeClient } from '../../shared/adapters/clients';
 import { wallClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
-import { EventBridgeExternalPublisher } from '../../shared/adapters/external-event-publisher';
 import { logger } from '../../shared/adapters/logger';
+import { externalEventPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
 import { workflowConfig } from '../../shared/config';
 import {
@@ -20,10 +18,7 @@ import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request
 import { webhookAuthentication } from '../../shared/http/webhook-auth';
 import { receiveEvent } from '../../shared/use-cases/receive-event';
 
-const ports = {
-  publisher: new EventBridgeExternalPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
-  config: workflowConfig,
-};
+const ports = externalEventPorts();
 
 /** `POST /v1/events/{source}`: a signed external event (same signature scheme as webhooks) onto the bus. */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()

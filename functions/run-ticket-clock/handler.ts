@@ -1,29 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { documentClient, schedulerClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { TicketRepository } from '../../shared/adapters/ticket-repository';
-import { WakeUpStore } from '../../shared/adapters/wake-up-store';
-import { EventBridgeWakeUps, WakeUpMessage } from '../../shared/adapters/wake-ups';
-import { workflowConfig } from '../../shared/config';
+import { ticketClockPorts } from '../../shared/adapters/ports';
+import { WakeUpMessage } from '../../shared/adapters/wake-ups';
 import { ticketIdOf } from '../../shared/http/sqs-events';
 import { runTicketClock } from '../../shared/use-cases/ticket-clock';
 
-const tableName = requiredEnv('TABLE_NAME');
-const ports = {
-  tickets: new TicketRepository(documentClient(), tableName),
-  store: new WakeUpStore(documentClient(), tableName),
-  wakeUps: new EventBridgeWakeUps(schedulerClient(), {
-    group: requiredEnv('SCHEDULE_GROUP'),
-    queueArn: requiredEnv('TICKET_CLOCK_QUEUE_ARN'),
-    roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
-    deadLetterArn: requiredEnv('TICKET_CLOCK_DLQ_ARN'),
-  }),
-  clock: systemClock,
-  config: workflowConfig,
-};
+const ports = ticketClockPorts();
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

@@ -1,12 +1,10 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ApprovalWorkflowStarter } from '../../shared/adapters/approval-workflow';
-import { stepFunctionsClient } from '../../shared/adapters/clients';
-import { requiredEnv } from '../../shared/adapters/env';
+import { approvalWorkflowPorts } from '../../shared/adapters/bus-ports';
 import { logger } from '../../shared/adapters/logger';
 import { domainEventOf } from '../../shared/http/sqs-events';
 
-const workflows = new ApprovalWorkflowStarter(stepFunctionsClient(), requiredEnv('APPROVAL_WORKFLOW_ARN'));
+const { workflows } = approvalWorkflowPorts();
 const processor = new BatchProcessor(EventType.SQS);
 
 /**

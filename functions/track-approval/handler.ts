@@ -1,11 +1,10 @@
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { approvalPorts } from '../../shared/adapters/ports';
+import { approvalLookPorts } from '../../shared/adapters/ports';
 import { TicketId } from '../../shared/domain';
 import * as z from '../../shared/domain/zod';
 import { keepTaskToken, type PlanAnswer, planApproval } from '../../shared/use-cases/approvals';
 
-const ports = { ...approvalPorts(), busName: requiredEnv('EVENT_BUS_NAME') };
+const ports = approvalLookPorts();
 
 const Input = z.discriminatedUnion('step', [
   z.object({ step: z.literal('plan'), ticketId: TicketId, approvalId: TicketId }),

@@ -1,10 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { AccountDirectory, DomainTakenError } from '../../shared/adapters/account-directory';
-import { documentClient } from '../../shared/adapters/clients';
-import { systemClock } from '../../shared/adapters/clock';
-import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
+import { storePorts } from '../../shared/adapters/store-ports';
 import { AccountSchema } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
 import {
@@ -16,8 +13,9 @@ import {
   ValidationFailedError,
 } from '../../shared/http/errors';
 import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { DomainTakenError } from '../../shared/use-cases/ports';
 
-const accounts = new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME'));
+const { accounts, clock } = storePorts();
 
 /** `PUT /v1/accounts/{id}` (admin): the whole account; its domains route a requester's mail to it. */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()
@@ -29,7 +27,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const parsed = AccountSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), id });
     if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
     try {
-      await accounts.upsert(parsed.data, systemClock.now());
+      await accounts.upsert(parsed.data, clock.now());
     } catch (e: unknown) {
       if (e instanceof DomainTakenError)
         throw new HttpError(409, 'domain_taken', e.message, { domains: e.domains });

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { type Account, AccountSchema } from '../domain';
 import { type AccountChange, type AccountSnapshot, changeAccount } from '../domain/integrations';
+import { type AccountChangeOutcome, type AccountDirectoryPort, DomainTakenError } from '../use-cases/ports';
 
 const accountPk = (id: string) => `ACCOUNT#${id}`;
 const domainPk = (domain: string) => `DOMAIN#${domain}`;
@@ -15,7 +16,7 @@ const domainPk = (domain: string) => `DOMAIN#${domain}`;
  * item per mail domain pointing at its account, so a requester's domain finds its account by GetItem.
  * Changes made by integration rules leave `ACCOUNT#<id>`/`EVT#<at>#<cause>` items (who, why, before/after).
  */
-export class AccountDirectory {
+export class AccountDirectory implements AccountDirectoryPort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -193,16 +194,6 @@ export class AccountDirectory {
 
 const MAX_CONFLICT_RETRIES = 3;
 
-export type AccountChangeOutcome =
-  | {
-      readonly kind: 'changed';
-      readonly account: Account;
-      readonly before: AccountSnapshot;
-      readonly after: AccountSnapshot;
-    }
-  | { readonly kind: 'unchanged'; readonly account: Account }
-  | { readonly kind: 'unknown_account' };
-
 /** One change an integration rule made to an account. */
 export interface AccountChangeRecord {
   readonly at: string;
@@ -213,12 +204,4 @@ export interface AccountChangeRecord {
   readonly eventType: string;
   readonly before: AccountSnapshot;
   readonly after: AccountSnapshot;
-}
-
-export class DomainTakenError extends Error {
-  override readonly name = 'DomainTakenError';
-  readonly code = 'ACCOUNT.DOMAIN_TAKEN';
-  constructor(readonly domains: readonly string[]) {
-    super(`domain(s) already belong to another account: ${domains.join(', ')}`);
-  }
 }

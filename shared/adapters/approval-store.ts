@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Approval, ApprovalSchema } from '../domain';
+import type { ApprovalStorePort } from '../use-cases/ports';
 
 /**
  * Approvals in the single table: the approval item beside its ticket (`TICKET#<id>`/`APPROVAL#<id>`: policy,
@@ -31,7 +32,7 @@ const KEYS = new Set(['pk', 'sk', 'entity', 'gsi4pk', 'gsi4sk']);
 const parse = (item: Record<string, unknown>): Approval =>
   ApprovalSchema.parse(Object.fromEntries(Object.entries(item).filter(([k]) => !KEYS.has(k))));
 
-export class ApprovalStore {
+export class ApprovalStore implements ApprovalStorePort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,7 +1,4 @@
-/** Time enters the domain only through this port, so tests can pin it. */
-export interface Clock {
-  now(): Date;
-}
+import type { Clock } from '../use-cases/ports';
 
 let source: () => number = Date.now;
 

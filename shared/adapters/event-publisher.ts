@@ -1,11 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { DomainEvent } from '../domain';
-
-export const EVENT_SOURCE = 'frontdoor';
-
-export interface EventPublisher {
-  publish(events: readonly DomainEvent[]): Promise<void>;
-}
+import { EVENT_SOURCE, type EventSink } from '../use-cases/ports';
 
 export class EventPublishError extends Error {
   override readonly name = 'EventPublishError';
@@ -13,7 +8,7 @@ export class EventPublishError extends Error {
 }
 
 /** Domain events onto the Frontdoor bus: source `frontdoor`, detail-type = event type. */
-export class EventBridgePublisher implements EventPublisher {
+export class EventBridgePublisher implements EventSink {
   constructor(
     private readonly client: EventBridgeClient,
     private readonly busName: string,

@@ -1,11 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { ExternalEvent } from '../domain/external-events';
+import type { ExternalEventPublisher } from '../use-cases/ports';
 import { EventPublishError } from './event-publisher';
-
-export interface ExternalEventPublisher {
-  /** Answers the bus's event id. */
-  publish(event: ExternalEvent): Promise<string | undefined>;
-}
 
 /**
  * An external event onto the Frontdoor bus as its system would put it: source = the system (the type

@@ -1,4 +1,5 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { IntegrationLedgerPort } from '../use-cases/ports';
 
 const ledgerPk = (cause: string) => `INTEGRATION#${cause}`;
 
@@ -11,7 +12,7 @@ const REMEMBER_DAYS = 90;
  * does nothing at all; a delivery that failed half-way finds none, redoes each (idempotent) action and
  * announces again what may never have been announced.
  */
-export class IntegrationLedger {
+export class IntegrationLedger implements IntegrationLedgerPort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

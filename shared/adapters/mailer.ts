@@ -1,24 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-
-export interface OutgoingMail {
-  readonly from: string;
-  readonly to: string;
-  readonly subject: string;
-  readonly text: string;
-  /** Message-IDs (no brackets) this mail answers, so the customer's client threads it. */
-  readonly inReplyTo?: string | undefined;
-  readonly references?: readonly string[];
-  /**
-   * RFC 3834: automatic mails say so, and other robots must not answer them: `auto-replied` for an answer
-   * to a message (acknowledgement), `auto-generated` for what the clock sends on its own (a reminder).
-   */
-  readonly autoSubmitted: false | 'auto-replied' | 'auto-generated';
-}
-
-export interface Mailer {
-  /** Sends and answers the Message-ID (no brackets) the mail carries. */
-  send(mail: OutgoingMail): Promise<string>;
-}
+import type { Mailer, OutgoingMail } from '../use-cases/ports';
 
 let client: SESv2Client | undefined;
 export function sesClient(): SESv2Client {

@@ -1,39 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DriverIncrement, MetricIncrement } from '../domain';
-
-/**
- * Flow-metric aggregates in the single table: `METRIC#<day>` / `CELL#<queue>#<requestType>` (counters,
- * and the durations behind the percentiles: `frt` first response minutes, `res` resolution hours, `cls`
- * time-to-close hours) and `METRIC#<day>` / `DRIVER#<driver>` (KB-gap drivers). One
- * day is one partition, so a date range is a Query per day — never a Scan.
- *
- * Exactly once per stream record: each record's increments are written in the same transaction as a
- * `METRICSEEN#<record id>` marker that must not exist yet, so a redelivered record adds nothing.
- */
-export interface ProjectedRecord {
-  readonly id: string;
-  readonly increments: readonly MetricIncrement[];
-  readonly drivers: readonly DriverIncrement[];
-}
-
-export interface MetricCell {
-  readonly day: string;
-  readonly queue: string;
-  readonly requestType: string;
-  readonly counters: Record<string, number>;
-  readonly firstResponseMinutes: number[];
-  readonly resolutionHours: number[];
-  readonly closeHours: number[];
-}
-
-export interface DriverCell {
-  readonly day: string;
-  readonly driver: string;
-  readonly requestType: string;
-  readonly label: string;
-  readonly count: number;
-  readonly examples: Array<{ ticketId: string; reference: string; subject: string }>;
-}
+import type { DriverCell, MetricCell, MetricStorePort, ProjectedRecord } from '../use-cases/ports';
 
 const MAX_ITEMS = 100;
 /** Seen-markers outlive the stream's 24-hour retention (and Lambda's retries) with room to spare. */
@@ -47,7 +14,16 @@ type TransactItem = NonNullable<
 /** Cancelled-by-conflict transactions retried before the batch is handed back to the stream's retries. */
 const MAX_CONFLICT_RETRIES = 10;
 
-export class MetricStore {
+/**
+ * Flow-metric aggregates in the single table: `METRIC#<day>` / `CELL#<queue>#<requestType>` (counters,
+ * and the durations behind the percentiles: `frt` first response minutes, `res` resolution hours, `cls`
+ * time-to-close hours) and `METRIC#<day>` / `DRIVER#<driver>` (KB-gap drivers). One
+ * day is one partition, so a date range is a Query per day — never a Scan.
+ *
+ * Exactly once per stream record: each record's increments are written in the same transaction as a
+ * `METRICSEEN#<record id>` marker that must not exist yet, so a redelivered record adds nothing.
+ */
+export class MetricStore implements MetricStorePort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,15 +1,11 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { ObjectStore } from '../use-cases/ports';
+
+// Where the email use case keeps attachments is part of its port; the CDK grants read it from here too.
+export { ATTACHMENTS_PREFIX } from '../use-cases/ports';
 
 /** Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`. */
 export const INBOUND_MAIL_PREFIX = 'inbound/';
-
-/** Key prefix of attachments taken out of inbound mail: `<prefix><receipt id>/<n>-<file name>`. */
-export const ATTACHMENTS_PREFIX = 'attachments/';
-
-export interface ObjectStore {
-  get(key: string): Promise<Buffer>;
-  put(key: string, body: Buffer, contentType: string): Promise<void>;
-}
 
 let client: S3Client | undefined;
 

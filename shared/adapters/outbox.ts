@@ -1,6 +1,6 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import type { OutboxEntry } from '../use-cases/publish-outbox';
+import type { OutboxEntry } from '../use-cases/ports';
 
 type Image = Parameters<typeof unmarshall>[0];
 

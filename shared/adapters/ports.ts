@@ -1,23 +1,28 @@
 import { workflowConfig } from '../config';
-import { AccountDirectory } from './account-directory';
 import { ApprovalStore } from './approval-store';
-import { documentClient, stepFunctionsClient } from './clients';
-import { systemClock } from './clock';
+import { documentClient, eventBridgeClient, schedulerClient, stepFunctionsClient } from './clients';
 import { requiredEnv } from './env';
+import { EventBridgeExternalPublisher } from './external-event-publisher';
+import { IntegrationLedger } from './integration-ledger';
+import { RelatedTickets } from './related-tickets';
+import { storePorts } from './store-ports';
 import { StepFunctionsTaskCallback } from './task-callback';
-import { TicketRepository } from './ticket-repository';
+import { WakeUpStore } from './wake-up-store';
+import { EventBridgeWakeUps } from './wake-ups';
 
-/**
- * The ports most handlers pass their use case: tickets, accounts, clock and the workflow config. (Events
- * are written with the changes that make them — the outbox — and put on the bus by `publish-events`.)
+/*
+ * The one way handlers get their ports: each function composes the adapters of one port family (the
+ * interfaces in shared/use-cases/ports) at module scope, once per execution environment, from the
+ * environment its function construct gives it. Events are written with the changes that make them (the
+ * outbox) and put on the bus by `publish-events`, so most families have no publisher. The families here
+ * carry the workflow config; those without it are in store-ports.ts and bus-ports.ts, and the mail
+ * families in mail-ports.ts (SES) and inbound-mail-ports.ts (S3, the MIME parser), so that no function
+ * bundles or parses what it does not use.
  */
+
+/** Tickets, accounts, clock and the workflow config: what most use cases take. */
 export function ticketPorts() {
-  return {
-    tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')),
-    accounts: new AccountDirectory(documentClient(), requiredEnv('TABLE_NAME')),
-    clock: systemClock,
-    config: workflowConfig,
-  };
+  return { ...storePorts(), config: workflowConfig };
 }
 
 /** Ticket ports plus the approval store and the task-token callback into the approval workflow. */
@@ -26,5 +31,42 @@ export function approvalPorts() {
     ...ticketPorts(),
     approvals: new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME')),
     callback: new StepFunctionsTaskCallback(stepFunctionsClient()),
+  };
+}
+
+/** Approval ports plus the bus the workflow's announcements go to (the workflow puts them itself). */
+export function approvalLookPorts() {
+  return { ...approvalPorts(), busName: requiredEnv('EVENT_BUS_NAME') };
+}
+
+/** Ticket ports plus what the integration rules read and record: related open tickets and the ledger. */
+export function integrationPorts() {
+  const tableName = requiredEnv('TABLE_NAME');
+  return {
+    ...ticketPorts(),
+    related: new RelatedTickets(documentClient(), tableName),
+    ledger: new IntegrationLedger(documentClient(), tableName),
+  };
+}
+
+/** Ticket ports plus the ticket clock's wake-ups: the recorded one and its schedule. */
+export function ticketClockPorts() {
+  return {
+    ...ticketPorts(),
+    store: new WakeUpStore(documentClient(), requiredEnv('TABLE_NAME')),
+    wakeUps: new EventBridgeWakeUps(schedulerClient(), {
+      group: requiredEnv('SCHEDULE_GROUP'),
+      queueArn: requiredEnv('TICKET_CLOCK_QUEUE_ARN'),
+      roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),
+      deadLetterArn: requiredEnv('TICKET_CLOCK_DLQ_ARN'),
+    }),
+  };
+}
+
+/** External events onto the bus as their systems would put them, and the sources allowed to report them. */
+export function externalEventPorts() {
+  return {
+    publisher: new EventBridgeExternalPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
+    config: workflowConfig,
   };
 }

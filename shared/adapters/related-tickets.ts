@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { type Ticket, TicketSchema, TicketState } from '../domain';
+import type { RelatedTicketsPort } from '../use-cases/ports';
 import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
 
 const OPEN_STATES = TicketState.options.filter((s) => s !== 'resolved' && s !== 'closed');
@@ -12,7 +13,7 @@ const IN_LIMIT = 100;
  * account id, stopping as soon as `limit` are found. It reads every open ticket in the worst case — fine
  * for the rare event that asks (an incident), not for a request path.
  */
-export class RelatedTickets {
+export class RelatedTickets implements RelatedTicketsPort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

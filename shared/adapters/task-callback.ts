@@ -1,5 +1,5 @@
 import { SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { TaskCallback } from '../use-cases/approvals';
+import type { TaskCallback } from '../use-cases/ports';
 
 /** Errors meaning nobody waits on the token any more (the task timed out, or its execution ended). */
 const GONE = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);

@@ -9,27 +9,22 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
+import {
+  ConcurrentUpdateError,
+  type CreateOutcome,
+  type DedupeKey,
+  InvalidCursorError,
+  type MailLogEntry,
+  type NewTicketWrite,
+  type QueueFilter,
+  type TicketChangeWrite,
+  type TicketHistory,
+  type TicketRepositoryPort,
+  UnreadableTicketError,
+} from '../use-cases/ports';
 import { approvalItems } from './approval-store';
 import { type IndexName, tableDesign } from './table-design';
 import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
-
-/** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
-export interface DedupeKey {
-  readonly channel: string;
-  readonly key: string;
-  /** Epoch seconds after which DynamoDB may forget the key. */
-  readonly expiresAt: number;
-}
-
-export type CreateOutcome =
-  | { readonly kind: 'created' }
-  | { readonly kind: 'duplicate'; readonly ticketId: string; readonly reference: string };
-
-export interface TicketHistory {
-  readonly ticket: Ticket;
-  readonly messages: Message[];
-  readonly audit: AuditEvent[];
-}
 
 /** What a read needs of a schema (every zod schema has it). */
 interface ReadSchema<T> {
@@ -38,33 +33,6 @@ interface ReadSchema<T> {
   ):
     | { success: true; data: T }
     | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
-}
-
-/**
- * A single read of a ticket whose stored item no longer parses: the item is wrong, not the request (the API
- * answers 500 `unreadable_ticket` naming the ticket; lists leave such items out).
- */
-export class UnreadableTicketError extends Error {
-  override readonly name = 'UnreadableTicketError';
-  readonly code = 'TICKET.UNREADABLE';
-  constructor(
-    readonly ticketId: string,
-    readonly problems: readonly string[],
-  ) {
-    super(`ticket ${ticketId} is stored in a form the ticket schema does not read (${problems.join('; ')})`);
-  }
-}
-
-export class ConcurrentUpdateError extends Error {
-  override readonly name = 'ConcurrentUpdateError';
-  readonly code = 'TICKET.STALE_VERSION';
-  constructor(
-    readonly ticketId: string,
-    readonly expectedVersion: number,
-    options?: { cause?: unknown },
-  ) {
-    super(`ticket ${ticketId} is no longer at version ${expectedVersion}`, options);
-  }
 }
 
 const KEY_ATTRIBUTES = new Set<string>([
@@ -151,7 +119,7 @@ function cancellationCodes(e: unknown): string[] | undefined {
 }
 
 /** DynamoDB adapter for tickets: the only code that knows the single-table layout of a ticket. */
-export class TicketRepository {
+export class TicketRepository implements TicketRepositoryPort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -224,16 +192,7 @@ export class TicketRepository {
    * whole ticket exists or nothing does. A concurrent delivery of the same channel key loses on the
    * dedupe condition and is answered as the duplicate it is.
    */
-  async create(input: {
-    ticket: Ticket;
-    message: Message;
-    audit: readonly AuditEvent[];
-    dedupe: DedupeKey;
-    /** Mail Message-IDs that thread to this ticket (the first mail's own id). */
-    threadIds?: readonly string[];
-    /** What the new ticket announces (`ticket.created`, …): into the outbox, in the same transaction. */
-    events?: readonly DomainEvent[];
-  }): Promise<CreateOutcome> {
+  async create(input: NewTicketWrite): Promise<CreateOutcome> {
     const { ticket, message, audit, dedupe } = input;
     const notExists = 'attribute_not_exists(pk)';
     const items = [
@@ -362,18 +321,7 @@ export class TicketRepository {
    * the ticket since `expectedVersion` (ConcurrentUpdateError otherwise); a dedupe key that already
    * exists makes it a duplicate instead (nothing written).
    */
-  async append(input: {
-    ticket: Ticket;
-    expectedVersion: number;
-    messages?: readonly Message[];
-    audit: readonly AuditEvent[];
-    dedupe?: DedupeKey;
-    threadIds?: readonly string[];
-    /** Approval items changed with the ticket: `expectedVersion` null for a new one. */
-    approvals?: ReadonlyArray<{ readonly approval: Approval; readonly expectedVersion: number | null }>;
-    /** What the change announces: into the outbox, in the same transaction. */
-    events?: readonly DomainEvent[];
-  }): Promise<CreateOutcome | { readonly kind: 'appended' }> {
+  async append(input: TicketChangeWrite): Promise<CreateOutcome | { readonly kind: 'appended' }> {
     const { ticket, dedupe } = input;
     const items = [
       {
@@ -590,14 +538,6 @@ export class TicketRepository {
   }
 }
 
-/** Filters of a queue view, applied after the key condition. */
-export interface QueueFilter {
-  readonly priority?: string | undefined;
-  /** An assignee's id, or `none` for unassigned tickets. */
-  readonly assignee?: string | undefined;
-  readonly blocked?: boolean | undefined;
-}
-
 function filterExpression(filter: QueueFilter): {
   expression?: string;
   names: Record<string, string>;
@@ -628,27 +568,6 @@ function filterExpression(filter: QueueFilter): {
   return parts.length > 0 ? { expression: parts.join(' AND '), names, values } : { names, values };
 }
 
-/** What became of one inbound mail. */
-export interface MailLogEntry {
-  /** The SES message id (the object key's last part). */
-  readonly receiptId: string;
-  readonly receivedAt: string;
-  readonly objectKey: string;
-  readonly outcome:
-    | 'ticket_created'
-    | 'appended'
-    | 'follow_up_created'
-    | 'bounce_attached'
-    | 'duplicate'
-    | 'kept_unprocessed';
-  readonly ticketId?: string;
-  readonly reference?: string;
-  readonly mailClass?: string;
-  /** Why, in words (e.g. "no sender address", "bounce of a mail we did not send"). */
-  readonly reason?: string;
-  readonly problems?: readonly string[];
-}
-
 const threadPk = (messageId: string) => `MSGID#${messageId}`;
 const encodeCursor = (key: Record<string, unknown>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 const decodeCursor = (cursor: string): Record<string, unknown> => {
@@ -658,8 +577,3 @@ const decodeCursor = (cursor: string): Record<string, unknown> => {
     throw new InvalidCursorError('the cursor is not one this API issued');
   }
 };
-
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-  readonly code = 'API.INVALID_CURSOR';
-}

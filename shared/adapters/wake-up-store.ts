@@ -1,19 +1,14 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { WakeUpRecord, WakeUpStorePort } from '../use-cases/ports';
+
+const SK = 'WAKEUP';
 
 /**
  * The ticket's pending wake-up as last set: when, and from which version of the ticket it was decided.
  * One item beside the ticket (`TICKET#<id>` / `WAKEUP`), so scheduling never bumps the ticket's version;
  * it only saves scheduler calls and orders racing decisions (the schedule itself is the truth).
  */
-export interface WakeUpRecord {
-  readonly wakeAt: string;
-  readonly version: number;
-  readonly updatedAt: string;
-}
-
-const SK = 'WAKEUP';
-
-export class WakeUpStore {
+export class WakeUpStore implements WakeUpStorePort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -6,16 +6,13 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { IsoDateTime, TicketId } from '../domain/ticket';
 import * as z from '../domain/zod';
+import type { WakeUpScheduler } from '../use-cases/ports';
 
 /**
  * The ticket clock's wake-ups: each ticket has at most one pending wake-up, an EventBridge Scheduler
  * one-time schedule named for the ticket. Setting a new one replaces the old; nothing is ever cancelled for
  * correctness (a stale wake-up finds nothing due). The schedule sends `WakeUpMessage` to the wake-up queue.
  */
-export interface WakeUpScheduler {
-  /** Makes `at` the ticket's one pending wake-up (creates or replaces the schedule named for the ticket). */
-  schedule(ticketId: string, at: Date): Promise<void>;
-}
 
 /** The schedule that holds a ticket's wake-up (names are unique within the schedule group). */
 export const wakeUpScheduleName = (ticketId: string) => `ticket-${ticketId}`;

@@ -1,13 +1,5 @@
+import type { CsatLink } from '../use-cases/ports';
 import { signToken, type TokenRefusal, verifyToken } from './signed-link';
-
-/** What a survey link grants: rating this resolution of this ticket, until it expires. */
-export interface CsatLink {
-  readonly ticketId: string;
-  /** The audit seq of the state change that resolved the ticket: one survey per resolution. */
-  readonly resolution: number;
-  /** Epoch seconds. */
-  readonly expiresAt: number;
-}
 
 export type CsatLinkCheck =
   | { readonly ok: true; readonly link: CsatLink }

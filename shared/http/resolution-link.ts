@@ -1,14 +1,6 @@
 import { TicketId } from '../domain/ticket';
+import type { ResolutionLink } from '../use-cases/ports';
 import { signToken, type TokenRefusal, verifyToken } from './signed-link';
-
-/** What a resolution link grants: answering "is it solved?" for this resolution of this ticket, until it expires. */
-export interface ResolutionLink {
-  readonly ticketId: string;
-  /** The audit seq of the state change that resolved the ticket: one answer per resolution. */
-  readonly resolution: number;
-  /** Epoch seconds. */
-  readonly expiresAt: number;
-}
 
 export type ResolutionLinkCheck =
   | { readonly ok: true; readonly link: ResolutionLink }

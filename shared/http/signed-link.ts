@@ -1,12 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-/** What a needs-info link grants: supplying these fields of this ticket, until it expires. */
-export interface ContextLink {
-  readonly ticketId: string;
-  readonly fields: readonly string[];
-  /** Epoch seconds. */
-  readonly expiresAt: number;
-}
+import type { ContextLink } from '../use-cases/ports';
 
 export type TokenRefusal = 'malformed' | 'forged' | 'expired';
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import { type Actor, isTicketId, parseReference, type TicketScope } from '../domain';
+import type { TicketRepositoryPort } from '../use-cases/ports';
 import type { AgentChangeResult } from '../use-cases/ticket-change';
 import { authorize, scopeOf, scopeRefusal } from './access';
 import { HttpError, type HttpResult, json, notFound, toIssues, ValidationFailedError } from './errors';
@@ -9,7 +9,7 @@ import { header, parseJsonBody, pathParameter, rawBody } from './request';
 /** The ticket a `/v1/tickets/{id}` route names, by ULID or `FD-<n>`; 404 when there is none. */
 export async function ticketIdFrom(
   event: Pick<APIGatewayProxyEventV2, 'pathParameters'>,
-  tickets: Pick<TicketRepository, 'ticketIdForReference'>,
+  tickets: Pick<TicketRepositoryPort, 'ticketIdForReference'>,
 ): Promise<string> {
   const id = pathParameter(event, 'id');
   const ticketId = isTicketId(id)
@@ -70,7 +70,7 @@ export function ticketWriteResponse<E>(
  */
 export async function agentWriteRequest<T>(
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
-  tickets: Pick<TicketRepository, 'ticketIdForReference'>,
+  tickets: Pick<TicketRepositoryPort, 'ticketIdForReference'>,
   body: {
     safeParse(input: unknown):
       | { success: true; data: T }

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { Clock } from '../adapters/clock';
 import type { WebhookSecrets } from '../adapters/webhook-secrets';
 import type { WorkflowConfig } from '../config';
+import type { Clock } from '../use-cases/ports';
 import { HttpError, type HttpResult, notFound, payloadTooLarge, unauthorized } from './errors';
 import { header, rawBody } from './request';
 import { MAX_WEBHOOK_BYTES } from './webhook-payload';

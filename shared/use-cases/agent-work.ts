@@ -1,5 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Actor,
@@ -16,10 +14,11 @@ import {
   type TicketScope,
   updateTicket,
 } from '../domain';
+import { type Clock, ConcurrentUpdateError, type TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 export interface AgentWorkPorts {
-  readonly tickets: Pick<TicketRepository, 'get' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'get' | 'append'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

@@ -1,8 +1,3 @@
-import type { AccountChangeOutcome, AccountDirectory } from '../adapters/account-directory';
-import type { Clock } from '../adapters/clock';
-import type { IntegrationLedger } from '../adapters/integration-ledger';
-import type { RelatedTickets } from '../adapters/related-tickets';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Account,
@@ -27,16 +22,25 @@ import {
   type RulePlan,
   ruleMatches,
 } from '../domain/integrations';
+import {
+  type AccountChangeOutcome,
+  type AccountDirectoryPort,
+  type Clock,
+  ConcurrentUpdateError,
+  type IntegrationLedgerPort,
+  type RelatedTicketsPort,
+  type TicketRepositoryPort,
+} from './ports';
 import { changeTicket } from './ticket-change';
 
 export interface ApplyIntegrationsPorts {
   readonly tickets: Pick<
-    TicketRepository,
+    TicketRepositoryPort,
     'findDuplicate' | 'nextReferenceNumber' | 'create' | 'get' | 'history' | 'append' | 'listByRequester'
   >;
-  readonly accounts: Pick<AccountDirectory, 'get' | 'change'>;
-  readonly related: Pick<RelatedTickets, 'openTicketsOfAccounts'>;
-  readonly ledger: Pick<IntegrationLedger, 'applied' | 'markApplied'>;
+  readonly accounts: Pick<AccountDirectoryPort, 'get' | 'change'>;
+  readonly related: Pick<RelatedTicketsPort, 'openTicketsOfAccounts'>;
+  readonly ledger: Pick<IntegrationLedgerPort, 'applied' | 'markApplied'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

@@ -1,7 +1,3 @@
-import type { ApprovalStore } from '../adapters/approval-store';
-import type { Clock } from '../adapters/clock';
-import { EVENT_SOURCE } from '../adapters/event-publisher';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Actor,
@@ -22,21 +18,23 @@ import {
   type Ticket,
   type TicketScope,
 } from '../domain';
+import {
+  type ApprovalStorePort,
+  type Clock,
+  ConcurrentUpdateError,
+  EVENT_SOURCE,
+  type TaskCallback,
+  type TicketRepositoryPort,
+} from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 const MAX_CONFLICT_RETRIES = 3;
 
 export interface ApprovalPorts {
-  readonly tickets: Pick<TicketRepository, 'get' | 'append'>;
-  readonly approvals: Pick<ApprovalStore, 'get' | 'ofTicket'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'get' | 'append'>;
+  readonly approvals: Pick<ApprovalStorePort, 'get' | 'ofTicket'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
-}
-
-/** Hands a decision to the workflow waiting on a task token (Step Functions SendTaskSuccess). */
-export interface TaskCallback {
-  /** Resolves false when the token is no longer waited on (timed out, execution ended): not an error. */
-  succeed(token: string, output: unknown): Promise<boolean>;
 }
 
 /**
@@ -84,8 +82,8 @@ export type ApprovalRead<T> =
 export async function approvalsOfTicket(
   input: { readonly ticketId: string; readonly scope: TicketScope },
   ports: {
-    readonly tickets: Pick<TicketRepository, 'get'>;
-    readonly approvals: Pick<ApprovalStore, 'forTicket'>;
+    readonly tickets: Pick<TicketRepositoryPort, 'get'>;
+    readonly approvals: Pick<ApprovalStorePort, 'forTicket'>;
   },
 ): Promise<ApprovalRead<Approval[]>> {
   const approvals = await ports.approvals.forTicket(input.ticketId);
@@ -99,8 +97,8 @@ export async function approvalsOfTicket(
 export async function approvalForCaller(
   input: { readonly approvalId: string; readonly scope: TicketScope },
   ports: {
-    readonly tickets: Pick<TicketRepository, 'get'>;
-    readonly approvals: Pick<ApprovalStore, 'get' | 'forTicket'>;
+    readonly tickets: Pick<TicketRepositoryPort, 'get'>;
+    readonly approvals: Pick<ApprovalStorePort, 'get' | 'forTicket'>;
   },
 ): Promise<ApprovalRead<Approval>> {
   const approval = await ports.approvals.get(input.approvalId);
@@ -243,7 +241,7 @@ function answer(
  */
 export async function keepTaskToken(
   input: { ticketId: string; approvalId: string; taskToken: string },
-  ports: { readonly approvals: Pick<ApprovalStore, 'saveTaskToken'>; readonly callback: TaskCallback },
+  ports: { readonly approvals: Pick<ApprovalStorePort, 'saveTaskToken'>; readonly callback: TaskCallback },
 ): Promise<{ state: string }> {
   const approval = await ports.approvals.saveTaskToken(input.ticketId, input.approvalId, input.taskToken);
   if (!approval) {

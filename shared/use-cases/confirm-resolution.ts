@@ -1,5 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import { newId, type Ticket } from '../domain';
 import {
   answerResolution,
@@ -9,10 +7,10 @@ import {
   type ResolutionQuestionState,
   resolutionQuestionState,
 } from '../domain/resolution-answer';
-import type { ResolutionLink } from '../http/resolution-link';
+import { type Clock, ConcurrentUpdateError, type ResolutionLink, type TicketRepositoryPort } from './ports';
 
 export interface ConfirmResolutionPorts {
-  readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'history' | 'append'>;
   readonly clock: Clock;
 }
 

@@ -1,5 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Actor,
@@ -13,10 +11,11 @@ import {
   type TicketEscalatedEvent,
   type TicketScope,
 } from '../domain';
+import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicket, changeTicketAsAgent } from './ticket-change';
 
 export interface EscalationPorts {
-  readonly tickets: Pick<TicketRepository, 'get' | 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'get' | 'history' | 'append'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

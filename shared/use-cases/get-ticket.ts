@@ -1,6 +1,3 @@
-import type { ApprovalStore } from '../adapters/approval-store';
-import type { Clock } from '../adapters/clock';
-import type { TicketHistory, TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Approval,
@@ -12,6 +9,7 @@ import {
   type ScopeRefusal,
   type TicketScope,
 } from '../domain';
+import type { ApprovalStorePort, Clock, TicketHistory, TicketRepositoryPort } from './ports';
 
 export type GetTicketResult =
   | {
@@ -34,8 +32,8 @@ export type GetTicketResult =
 export async function getTicket(
   input: { readonly idOrReference: string; readonly scope: TicketScope },
   ports: {
-    tickets: Pick<TicketRepository, 'history' | 'ticketIdForReference'>;
-    approvals: Pick<ApprovalStore, 'forTicket'>;
+    tickets: Pick<TicketRepositoryPort, 'history' | 'ticketIdForReference'>;
+    approvals: Pick<ApprovalStorePort, 'forTicket'>;
     clock: Clock;
     config: WorkflowConfig;
   },

@@ -1,7 +1,6 @@
-import type { Clock } from '../adapters/clock';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import { type Actor, HandoffRefusedError, handOff, newId, type TicketScope } from '../domain';
+import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 /**
@@ -18,7 +17,7 @@ export function handOffTicket(
     actor: Actor;
     scope: TicketScope;
   },
-  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; clock: Clock; config: WorkflowConfig },
+  ports: { tickets: Pick<TicketRepositoryPort, 'get' | 'append'>; clock: Clock; config: WorkflowConfig },
 ): Promise<AgentChangeResult<HandoffRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {
     const now = ports.clock.now();

@@ -1,6 +1,3 @@
-import type { AccountDirectory } from '../adapters/account-directory';
-import type { Clock } from '../adapters/clock';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Account,
@@ -8,16 +5,17 @@ import {
   domainOf,
   enrichAccount,
   formatReference,
+  type Issue,
   newId,
   openTicket,
   type TicketDraft,
   triage,
 } from '../domain';
-import type { Issue } from '../http/errors';
+import type { AccountDirectoryPort, Clock, TicketRepositoryPort } from './ports';
 
 export interface IntakePorts {
-  readonly tickets: Pick<TicketRepository, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
-  readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
+  readonly accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -92,7 +90,7 @@ function answerDuplicate(seen: { ticketId: string; reference: string }): IntakeR
 /** The directory's account for a request: by the account id it names, else by the requester's mail domain. */
 export async function findAccount(
   draft: Pick<TicketDraft, 'account' | 'requester'>,
-  accounts: Pick<AccountDirectory, 'get' | 'byDomain'>,
+  accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>,
 ): Promise<Account | undefined> {
   if (draft.account?.id) return accounts.get(draft.account.id);
   return accounts.byDomain(domainOf(draft.requester.email));

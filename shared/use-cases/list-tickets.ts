@@ -1,5 +1,5 @@
-import type { TicketRepository } from '../adapters/ticket-repository';
 import { type Ticket, type TicketScope, worksQueue } from '../domain';
+import type { TicketRepositoryPort } from './ports';
 
 interface SearchInput {
   readonly requester?: string | undefined;
@@ -12,7 +12,7 @@ interface SearchInput {
 
 interface SearchPorts {
   readonly tickets: Pick<
-    TicketRepository,
+    TicketRepositoryPort,
     'listByRequester' | 'listByAssignee' | 'listByAccount' | 'ticketIdForReference' | 'get'
   >;
 }

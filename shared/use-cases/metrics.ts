@@ -1,5 +1,3 @@
-import type { MetricStore, ProjectedRecord } from '../adapters/metric-store';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import {
   type Aggregate,
   ApprovalSchema,
@@ -17,6 +15,7 @@ import {
   ticketIncrements,
   totals,
 } from '../domain';
+import type { MetricStorePort, ProjectedRecord, TicketRepositoryPort } from './ports';
 import { OPEN_STATES } from './queues';
 
 /** A table stream record as the consumer sees it: images already unmarshalled, keys stripped or not. */
@@ -40,7 +39,7 @@ const strip = (image: Record<string, unknown>) =>
  */
 export async function projectChange(
   record: ChangeRecord,
-  ports: { tickets: Pick<TicketRepository, 'get'> },
+  ports: { tickets: Pick<TicketRepositoryPort, 'get'> },
 ): Promise<ProjectedRecord> {
   const none = { id: record.id, increments: [], drivers: [] };
   const image = record.newImage;
@@ -92,7 +91,7 @@ export async function readFlowMetrics(
     now: Date;
     queues: readonly string[];
   },
-  ports: { metrics: Pick<MetricStore, 'day'>; tickets: Pick<TicketRepository, 'listQueue'> },
+  ports: { metrics: Pick<MetricStorePort, 'day'>; tickets: Pick<TicketRepositoryPort, 'listQueue'> },
 ) {
   const days = daysBetween(input.from, input.to);
   if (days.length === 0 || days.length > MAX_DAYS)
@@ -141,7 +140,7 @@ async function backlog(
     now: Date;
     queues: readonly string[];
   },
-  ports: { tickets: Pick<TicketRepository, 'listQueue'> },
+  ports: { tickets: Pick<TicketRepositoryPort, 'listQueue'> },
 ) {
   const byState: Record<string, number> = Object.fromEntries(OPEN_STATES.map((s) => [s, 0]));
   const byQueue: Record<string, number> = {};
@@ -170,7 +169,7 @@ async function backlog(
  */
 export async function readKbGaps(
   input: { windowDays: number; threshold: number; now: Date },
-  ports: { metrics: Pick<MetricStore, 'day'> },
+  ports: { metrics: Pick<MetricStorePort, 'day'> },
 ) {
   const to = input.now.toISOString().slice(0, 10);
   const from = new Date(input.now.getTime() - (input.windowDays - 1) * 86_400_000).toISOString().slice(0, 10);

@@ -1,17 +1,5 @@
 import type { DomainEvent } from '../domain';
-
-/** One event from the outbox: what a committed change announced, with the stream position it came at. */
-export interface OutboxEntry {
-  readonly sequenceNumber: string;
-  readonly eventId: string;
-  readonly type: string;
-  readonly detail: Readonly<Record<string, unknown>>;
-}
-
-/** Where events go (the EventBridge publisher in AWS and locally). */
-export interface EventSink {
-  publish(events: readonly DomainEvent[]): Promise<void>;
-}
+import type { EventSink, OutboxEntry } from './ports';
 
 export type PublishOutcome =
   | { readonly kind: 'published'; readonly count: number }

@@ -1,6 +1,6 @@
-import { InvalidCursorError, type QueueFilter, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import type { Ticket, TicketState } from '../domain';
+import { InvalidCursorError, type QueueFilter, type TicketRepositoryPort } from './ports';
 
 /** The states a ticket is still being worked in (a queue view's default). */
 export const OPEN_STATES: readonly TicketState[] = [
@@ -14,7 +14,7 @@ export const OPEN_STATES: readonly TicketState[] = [
 /** Queues with their counts per open state and SLA risk: one projected Query per queue and state. */
 export async function queueOverview(
   queueIds: readonly string[],
-  ports: { tickets: Pick<TicketRepository, 'queueStats'>; config: Pick<WorkflowConfig, 'queues'> },
+  ports: { tickets: Pick<TicketRepositoryPort, 'queueStats'>; config: Pick<WorkflowConfig, 'queues'> },
 ) {
   return Promise.all(
     queueIds.map(async (id) => {
@@ -63,7 +63,7 @@ export async function queueView(
     filter: QueueFilter;
     slaDueBefore?: string | undefined;
   },
-  ports: { tickets: Pick<TicketRepository, 'listQueue'> },
+  ports: { tickets: Pick<TicketRepositoryPort, 'listQueue'> },
 ): Promise<{ tickets: Ticket[]; cursor?: string }> {
   let position: ViewCursor = { s: 0 };
   if (input.cursor) {

@@ -1,12 +1,3 @@
-import type { AccountDirectory } from '../adapters/account-directory';
-import type { Clock } from '../adapters/clock';
-import type { InboundMail } from '../adapters/mail-parser';
-import { ATTACHMENTS_PREFIX, type ObjectStore } from '../adapters/object-store';
-import {
-  ConcurrentUpdateError,
-  type MailLogEntry,
-  type TicketRepository,
-} from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type Attachment,
@@ -31,10 +22,21 @@ import {
 } from '../domain';
 import { cut, requesterNameFrom, wellFormed } from '../domain/ticket-input';
 import { findAccount } from './intake';
+import {
+  type AccountDirectoryPort,
+  ATTACHMENTS_PREFIX,
+  type Clock,
+  ConcurrentUpdateError,
+  type InboundMail,
+  type MailLogEntry,
+  type MailParser,
+  type ObjectStore,
+  type TicketRepositoryPort,
+} from './ports';
 
 export interface ReceiveEmailPorts {
   readonly tickets: Pick<
-    TicketRepository,
+    TicketRepositoryPort,
     | 'findDuplicate'
     | 'nextReferenceNumber'
     | 'create'
@@ -44,9 +46,9 @@ export interface ReceiveEmailPorts {
     | 'ticketIdForMessageId'
     | 'recordMail'
   >;
-  readonly accounts: Pick<AccountDirectory, 'get' | 'byDomain'>;
+  readonly accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>;
   readonly objects: ObjectStore;
-  readonly parse: (raw: Buffer) => Promise<InboundMail>;
+  readonly parse: MailParser;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

@@ -1,8 +1,8 @@
-import type { ExternalEventPublisher } from '../adapters/external-event-publisher';
 import type { WorkflowConfig } from '../config';
 import type { Issue } from '../domain';
 import type { ExternalEventType } from '../domain/external-events';
 import { externalEventTypeIssue, parseExternalEvent } from '../domain/integrations';
+import type { ExternalEventPublisher } from './ports';
 
 export interface ReceiveEventPorts {
   readonly publisher: ExternalEventPublisher;

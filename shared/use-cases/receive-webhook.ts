@@ -1,5 +1,14 @@
-import type { WebhookPayload } from '../http/webhook-payload';
+import type { TicketDraft } from '../domain';
 import { type IntakePorts, type IntakeResult, intakeRequest } from './intake';
+
+/** A webhook delivery as the public webhook contract (the HTTP edge's) parsed it. */
+export interface WebhookPayload
+  extends Pick<TicketDraft, 'subject' | 'body' | 'requester' | 'account' | 'requestType'> {
+  /** The sender's own id for the request: with the source, its dedupe key. */
+  readonly id: string;
+  readonly fields?: TicketDraft['fields'] | undefined;
+  readonly tags?: TicketDraft['tags'] | undefined;
+}
 
 export type ReceiveWebhookPorts = IntakePorts;
 export type ReceiveWebhookResult = IntakeResult;

@@ -1,6 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import type { Mailer, OutgoingMail } from '../adapters/mailer';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import {
   type AuditEvent,
@@ -16,20 +13,25 @@ import {
 } from '../domain';
 import { CSAT_LINK_DAYS, resolutionOf } from '../domain/csat';
 import { RESOLUTION_LINK_DAYS } from '../domain/resolution-answer';
-import { signCsatLink } from '../http/csat-link';
-import { signResolutionLink } from '../http/resolution-link';
-import { signLink } from '../http/signed-link';
+import {
+  type Clock,
+  ConcurrentUpdateError,
+  type CustomerLinks,
+  type Mailer,
+  type OutgoingMail,
+  type TicketRepositoryPort,
+} from './ports';
 
 export interface SendNotificationPorts {
-  readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'history' | 'append'>;
   readonly mailer: Mailer;
   /** Runs `send` at most once per key (Powertools idempotency in the handler), answering its Message-ID. */
   readonly once: (key: string, send: () => Promise<string>) => Promise<string>;
-  readonly linkSecret: () => Promise<string>;
+  /** The signed links a mail carries (needs-info form, survey, "is it solved?"), as URLs. */
+  readonly links: CustomerLinks;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
   readonly supportAddress: string;
-  readonly publicBaseUrl: string;
 }
 
 export type NotificationResult =
@@ -152,12 +154,7 @@ async function variables(
   if (ticket.missingFields.length > 0) {
     const expiresAt =
       Math.floor(now.getTime() / 1000) + ports.config.notifications.needsInfoLinkDays * 86_400;
-    const token = signLink(await ports.linkSecret(), {
-      ticketId: ticket.id,
-      fields: ticket.missingFields,
-      expiresAt,
-    });
-    vars.link = `${ports.publicBaseUrl.replace(/\/$/, '')}/forms/context/${token}`;
+    vars.link = await ports.links.needsInfo({ ticketId: ticket.id, fields: ticket.missingFields, expiresAt });
     vars.linkExpiresAt = new Date(expiresAt * 1000).toUTCString();
   }
   // Only the resolution mail asks for a rating, and only of the resolution it announces (one survey each).
@@ -168,19 +165,17 @@ async function variables(
   ) {
     const resolution = resolutionOf(audit, event.detail.occurredAt);
     if (resolution) {
-      const token = signCsatLink(await ports.linkSecret(), {
+      vars.csatLink = await ports.links.csat({
         ticketId: ticket.id,
         resolution: resolution.seq,
         expiresAt: Math.floor(now.getTime() / 1000) + CSAT_LINK_DAYS * 86_400,
       });
-      vars.csatLink = `${ports.publicBaseUrl.replace(/\/$/, '')}/csat/${token}`;
       // "Is it solved?" for the same resolution: a link from an older one never closes or reopens it.
-      const answerToken = signResolutionLink(await ports.linkSecret(), {
+      const answerUrl = await ports.links.resolution({
         ticketId: ticket.id,
         resolution: resolution.seq,
         expiresAt: Math.floor(now.getTime() / 1000) + RESOLUTION_LINK_DAYS * 86_400,
       });
-      const answerUrl = `${ports.publicBaseUrl.replace(/\/$/, '')}/resolution/${answerToken}`;
       vars.solvedLink = `${answerUrl}?answer=solved`;
       vars.notSolvedLink = `${answerUrl}?answer=not_solved`;
     }

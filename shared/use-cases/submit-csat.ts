@@ -1,5 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import { newId, type Ticket } from '../domain';
 import {
   type CsatAnswer,
@@ -8,10 +6,10 @@ import {
   csatSurveyState,
   recordCsat,
 } from '../domain/csat';
-import type { CsatLink } from '../http/csat-link';
+import { type Clock, ConcurrentUpdateError, type CsatLink, type TicketRepositoryPort } from './ports';
 
 export interface SubmitCsatPorts {
-  readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'history' | 'append'>;
   readonly clock: Clock;
 }
 

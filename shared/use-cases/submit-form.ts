@@ -1,5 +1,14 @@
-import type { FormSubmission } from '../http/form-contract';
+import type { Requester } from '../domain';
 import { type IntakePorts, type IntakeResult, intakeRequest } from './intake';
+
+/** A form submission as the request type's form contract (the HTTP edge's) parsed it. */
+export interface FormSubmission {
+  readonly requester: Requester;
+  readonly subject: string;
+  readonly description: string;
+  /** The request type's fields; a field left out is undefined. */
+  readonly fields: Readonly<Record<string, string | undefined>>;
+}
 
 /** A hosted-form submission becomes a ticket; its `submissionId` (one per page load) dedupes double submits. */
 export function submitForm(

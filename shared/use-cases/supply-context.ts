@@ -1,11 +1,9 @@
-import type { Clock } from '../adapters/clock';
-import { ConcurrentUpdateError, type TicketRepository } from '../adapters/ticket-repository';
 import type { WorkflowConfig } from '../config';
 import { supplyContext as applyContext, type Issue, newId, type Ticket } from '../domain';
-import type { ContextLink } from '../http/signed-link';
+import { type Clock, ConcurrentUpdateError, type ContextLink, type TicketRepositoryPort } from './ports';
 
 export interface SupplyContextPorts {
-  readonly tickets: Pick<TicketRepository, 'get' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'get' | 'append'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

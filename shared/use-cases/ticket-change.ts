@@ -1,9 +1,4 @@
 import {
-  ConcurrentUpdateError,
-  type TicketHistory,
-  type TicketRepository,
-} from '../adapters/ticket-repository';
-import {
   type Approval,
   type AuditEvent,
   changeRefusal,
@@ -15,6 +10,7 @@ import {
   type TicketScope,
   withContentVersion,
 } from '../domain';
+import { ConcurrentUpdateError, type TicketHistory, type TicketRepositoryPort } from './ports';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -37,7 +33,7 @@ export type Change<R> =
  */
 export async function changeTicket<R>(
   ticketId: string,
-  tickets: Pick<TicketRepository, 'history' | 'append'>,
+  tickets: Pick<TicketRepositoryPort, 'history' | 'append'>,
   decide: (history: TicketHistory | undefined) => Change<R>,
 ): Promise<R> {
   for (let attempt = 0; ; attempt++) {
@@ -91,7 +87,7 @@ export type AgentDecision<E> =
  */
 export async function changeTicketAsAgent<E>(
   input: { readonly ticketId: string; readonly expectedVersion: number; readonly scope: TicketScope },
-  ports: { tickets: Pick<TicketRepository, 'get' | 'append'> },
+  ports: { tickets: Pick<TicketRepositoryPort, 'get' | 'append'> },
   decide: (ticket: Ticket) => AgentDecision<E>,
   conflicts = 0,
 ): Promise<AgentChangeResult<E>> {

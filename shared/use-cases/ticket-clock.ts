@@ -1,7 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import type { TicketHistory, TicketRepository } from '../adapters/ticket-repository';
-import type { WakeUpStore } from '../adapters/wake-up-store';
-import type { WakeUpScheduler } from '../adapters/wake-ups';
 import type { WorkflowConfig } from '../config';
 import {
   type AuditEvent,
@@ -14,12 +10,13 @@ import {
   recordSla,
   runAutomation,
 } from '../domain';
+import type { Clock, TicketHistory, TicketRepositoryPort, WakeUpScheduler, WakeUpStorePort } from './ports';
 import { changeTicket } from './ticket-change';
 
 export interface TicketClockPorts {
-  readonly tickets: Pick<TicketRepository, 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'history' | 'append'>;
   readonly wakeUps: WakeUpScheduler;
-  readonly store: Pick<WakeUpStore, 'get' | 'claim'>;
+  readonly store: Pick<WakeUpStorePort, 'get' | 'claim'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }

@@ -1,5 +1,3 @@
-import type { Clock } from '../adapters/clock';
-import type { TicketRepository } from '../adapters/ticket-repository';
 import {
   type Actor,
   newId,
@@ -8,6 +6,7 @@ import {
   type TransitionRefusedError,
   transition,
 } from '../domain';
+import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 /**
@@ -24,7 +23,7 @@ export function transitionTicket(
     actor: Actor;
     scope: TicketScope;
   },
-  ports: { tickets: Pick<TicketRepository, 'get' | 'append'>; clock: Clock },
+  ports: { tickets: Pick<TicketRepositoryPort, 'get' | 'append'>; clock: Clock },
 ): Promise<AgentChangeResult<TransitionRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {
     const now = ports.clock.now();

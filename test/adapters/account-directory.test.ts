@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountDirectory, DomainTakenError } from '../../shared/adapters/account-directory';
+import { AccountDirectory } from '../../shared/adapters/account-directory';
 import type { Account } from '../../shared/domain';
+import { DomainTakenError } from '../../shared/use-cases/ports';
 import { freshTable } from '../support/dynamodb';
 
 const at = new Date('2026-11-23T10:00:00Z');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MetricStore, type ProjectedRecord } from '../../shared/adapters/metric-store';
+import { MetricStore } from '../../shared/adapters/metric-store';
+import type { ProjectedRecord } from '../../shared/use-cases/ports';
 import { freshTable } from '../support/dynamodb';
 
 const key = { day: '2026-11-20', queue: 'billing', requestType: 'billing_dispute' };

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConcurrentUpdateError, TicketRepository } from '../../shared/adapters/ticket-repository';
+import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import { formatReference, newId, openTicket, transition } from '../../shared/domain';
+import { ConcurrentUpdateError } from '../../shared/use-cases/ports';
 import { freshTable } from '../support/dynamodb';
 
 const now = new Date('2026-11-23T10:00:00.000Z');

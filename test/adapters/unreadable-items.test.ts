@@ -6,15 +6,11 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
-import {
-  messageItem,
-  TicketRepository,
-  ticketItem,
-  UnreadableTicketError,
-} from '../../shared/adapters/ticket-repository';
+import { messageItem, TicketRepository, ticketItem } from '../../shared/adapters/ticket-repository';
 import type { UnreadableItem } from '../../shared/adapters/unreadable-items';
 import { workflowConfig } from '../../shared/config';
 import { newId, openTicket } from '../../shared/domain';
+import { UnreadableTicketError } from '../../shared/use-cases/ports';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { freshTable } from '../support/dynamodb';
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../shared/adapters/approval-store';
-import type { Clock } from '../../shared/adapters/clock';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import { newId, openTicket } from '../../shared/domain';
@@ -9,8 +8,8 @@ import {
   keepTaskToken,
   planApproval,
   requestApprovalAsAgent,
-  type TaskCallback,
 } from '../../shared/use-cases/approvals';
+import type { Clock, TaskCallback } from '../../shared/use-cases/ports';
 import { freshTable, outboxEvents } from '../support/dynamodb';
 
 // Approvals against DynamoDB Local: the approval item, its pointer and the approver index written with the

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/adapters/clock';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import {
@@ -12,7 +11,9 @@ import {
   type Ticket,
   ticketCreatedEvent,
 } from '../../shared/domain';
+import { customerLinks } from '../../shared/http/customer-links';
 import { addMessageAsAgent, updateAsAgent } from '../../shared/use-cases/agent-work';
+import type { Clock } from '../../shared/use-cases/ports';
 import { sendNotification } from '../../shared/use-cases/send-notification';
 import { changeTicket } from '../../shared/use-cases/ticket-change';
 import { transitionTicket } from '../../shared/use-cases/transition';
@@ -87,11 +88,13 @@ describe('an agent write after system bookkeeping, against DynamoDB Local', () =
       tickets,
       mailer: { send: async () => `${newId(clock.now())}@mail.example` },
       once: (_key, send) => send(),
-      linkSecret: async () => 'test-link-secret',
       clock,
       config: workflowConfig,
       supportAddress: 'support@example.com',
-      publicBaseUrl: 'https://help.example.com',
+      links: customerLinks({
+        secret: async () => 'test-link-secret',
+        publicBaseUrl: 'https://help.example.com',
+      }),
     });
     expect(result.kind).toBe('sent');
   };

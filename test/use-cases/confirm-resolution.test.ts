@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/adapters/clock';
-import type { OutgoingMail } from '../../shared/adapters/mailer';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import {
@@ -13,8 +11,10 @@ import {
   transition,
 } from '../../shared/domain';
 import { verifyCsatLink } from '../../shared/http/csat-link';
-import { type ResolutionLink, verifyResolutionLink } from '../../shared/http/resolution-link';
+import { customerLinks } from '../../shared/http/customer-links';
+import { verifyResolutionLink } from '../../shared/http/resolution-link';
 import { confirmResolution } from '../../shared/use-cases/confirm-resolution';
+import type { Clock, OutgoingMail, ResolutionLink } from '../../shared/use-cases/ports';
 import { sendNotification } from '../../shared/use-cases/send-notification';
 import { transitionTicket } from '../../shared/use-cases/transition';
 import { freshTable, outboxEvents } from '../support/dynamodb';
@@ -50,11 +50,10 @@ describe('resolution answer use cases', () => {
         },
       },
       once: (_key, send) => send(),
-      linkSecret: async () => SECRET,
       clock,
       config: workflowConfig,
       supportAddress: 'support@example.com',
-      publicBaseUrl: 'https://help.example.com/',
+      links: customerLinks({ secret: async () => SECRET, publicBaseUrl: 'https://help.example.com/' }),
     });
 
   beforeAll(async () => {

@@ -1,6 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '../../shared/adapters/clock';
-import type { OutgoingMail } from '../../shared/adapters/mailer';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import {
@@ -13,6 +11,8 @@ import {
   transition,
 } from '../../shared/domain';
 import { verifyCsatLink } from '../../shared/http/csat-link';
+import { customerLinks } from '../../shared/http/customer-links';
+import type { Clock, OutgoingMail } from '../../shared/use-cases/ports';
 import { sendNotification } from '../../shared/use-cases/send-notification';
 import { submitCsat } from '../../shared/use-cases/submit-csat';
 import { freshTable, outboxEvents } from '../support/dynamodb';
@@ -46,11 +46,10 @@ describe('CSAT survey use cases', () => {
         },
       },
       once: (_key, send) => send(),
-      linkSecret: async () => SECRET,
       clock,
       config: workflowConfig,
       supportAddress: 'support@example.com',
-      publicBaseUrl: 'https://help.example.com/',
+      links: customerLinks({ secret: async () => SECRET, publicBaseUrl: 'https://help.example.com/' }),
     });
 
   beforeAll(async () => {

@@ -1,0 +1,16 @@
+/**
+ * The ports: everything a use case needs from the world outside the domain, declared here and nowhere
+ * else. Adapters (`shared/adapters`) implement them; handlers (`functions/`) compose adapters into them;
+ * use cases import nothing else but the domain and the workflow config.
+ */
+export * from './accounts';
+export * from './approvals';
+export * from './clock';
+export * from './errors';
+export * from './events';
+export * from './integrations';
+export * from './links';
+export * from './mail';
+export * from './metrics';
+export * from './tickets';
+export * from './wake-ups';
