@@ -1,5 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -12,9 +11,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentUi, type AgentUiProps } from '../../infra/constructs/agent-ui';
-import { StatefulStack } from '../../infra/stateful-stack';
-import { StatelessStack, SUPPORT_GROUPS } from '../../infra/stateless-stack';
+import type { StatefulStack } from '../../infra/stateful-stack';
+import { type StatelessStack, SUPPORT_GROUPS } from '../../infra/stateless-stack';
 import { workflowConfig } from '../../shared/config';
+import { stackPair, temporaryDirectories, writePrebuiltUi } from '../support/cdk';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] };
 type Statement = {
@@ -28,24 +28,11 @@ type Behavior = Record<string, unknown> & { TargetOriginId: string };
 type Origin = Record<string, unknown> & { Id: string };
 
 /** Temporary directories of this file, removed at the end. */
-const temporary: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-}
+const temporary = temporaryDirectories();
+const tempDir = temporary.make;
 
 /** A stand-in for `ui/dist`: what the tests deploy, so they do not depend on the state of the real UI. */
-function prebuiltUi(): string {
-  const dir = tempDir('frontdoor-ui-dist-');
-  mkdirSync(join(dir, 'assets'));
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><script type="module" src="/app/assets/index-test.js"></script>',
-  );
-  writeFileSync(join(dir, 'assets', 'index-test.js'), 'document.body.textContent = "placeholder";');
-  return dir;
-}
+const prebuiltUi = () => writePrebuiltUi(tempDir('frontdoor-ui-dist-'));
 
 let outdir: string;
 let app: App;
@@ -59,32 +46,23 @@ beforeAll(() => {
   // The stacks with no topology function: nothing to bundle with esbuild, the agent UI is all there is.
   outdir = tempDir('frontdoor-cdk-ui-');
   uiDist = prebuiltUi();
-  app = new App({ outdir, context: { agentUiDist: uiDist } });
-  stateful = new StatefulStack(app, 'Frontdoor-Stateful', {
+  // CloudFormation validation runs once per test run, on the whole app (agent UI included), in
+  // stacks-nag.test.ts; cdk-nag runs here.
+  app = new App({ outdir, context: { agentUiDist: uiDist }, builtinCloudFormationValidation: false });
+  ({ stateful, stateless: stack } = stackPair(app, {
     stage: 'test',
-    webhookSources: { demo: { description: 'Demo', secretName: 'frontdoor/webhooks/demo' } },
-  });
-  stack = new StatelessStack(app, 'Frontdoor-Stateless', {
-    stage: 'test',
-    table: stateful.table,
-    bus: stateful.bus,
-    key: stateful.key,
-    webhookSecrets: Object.values(stateful.webhookSecrets),
-    linksSecret: stateful.linksSecret,
-    linksSecretName: stateful.linksSecretName,
-    mailBucket: stateful.mailBucket,
-    queues: stateful.queues,
-    supportAddress: 'support@example.com',
     functions: [],
-  });
-  stack.addDependency(stateful);
+    supportAddress: 'support@example.com',
+    ids: ['Frontdoor-Stateful', 'Frontdoor-Stateless'],
+    withWakeUps: false,
+  }));
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   assembly = app.synth();
   template = Template.fromStack(stack);
 });
 
 afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+  temporary.removeAll();
 });
 
 /** The logical id of the L1 resource behind the construct at `path` (relative to the stack). */
@@ -517,7 +495,7 @@ describe('UI build at synth time', () => {
   /** A stack with only what the construct needs, so each case stages its own UI asset. */
   function agentUi(props: Partial<AgentUiProps>): { ui: AgentUi; stack: Stack; outdir: string } {
     const unitOutdir = tempDir('frontdoor-cdk-ui-unit-');
-    const small = new Stack(new App({ outdir: unitOutdir }), 'Ui');
+    const small = new Stack(new App({ outdir: unitOutdir, builtinCloudFormationValidation: false }), 'Ui');
     const api = new HttpApi(small, 'Api');
     if (!api.defaultStage) throw new Error('no default stage');
     const ui = new AgentUi(small, 'AgentUi', {

@@ -12,8 +12,10 @@ function configWith(change: (config: Record<string, unknown>) => void): unknown 
   return config;
 }
 
-/** Skips esbuild: these tests look at names, not bundles. */
+/** Skips esbuild and Vite: these tests look at names, not bundles. */
 const noBundling = { 'aws:cdk:bundling-stacks': [] };
+/** CloudFormation validation runs once per test run, on the whole app, in stacks-nag.test.ts. */
+const noValidation = { builtinCloudFormationValidation: false };
 
 describe('buildApp', () => {
   it('refuses a bad workflow config with an error naming the path, before anything is bundled', () => {
@@ -30,19 +32,22 @@ describe('buildApp', () => {
 
   it('refuses a stage that cannot be part of resource names', () => {
     expect(() => buildApp({ stage: 'Prod Stage', nag: false })).toThrow(InvalidStageError);
-    expect(() => buildApp({ appProps: { context: { stage: 'x'.repeat(21) } }, nag: false })).toThrow(
-      /stage "x{21}" is invalid/,
-    );
+    expect(() =>
+      buildApp({ appProps: { ...noValidation, context: { stage: 'x'.repeat(21) } }, nag: false }),
+    ).toThrow(/stage "x{21}" is invalid/);
   });
 
   it('names stacks and the bus after the stage from context, defaulting to dev', () => {
-    const dev = buildApp({ appProps: { context: noBundling }, nag: false });
+    const dev = buildApp({ appProps: { ...noValidation, context: noBundling }, nag: false });
     expect([dev.stage, dev.stateful.stackName, dev.stateless.stackName]).toEqual([
       'dev',
       'frontdoor-dev-stateful',
       'frontdoor-dev-stateless',
     ]);
-    const prod = buildApp({ appProps: { context: { ...noBundling, stage: 'prod' } }, nag: false });
+    const prod = buildApp({
+      appProps: { ...noValidation, context: { ...noBundling, stage: 'prod' } },
+      nag: false,
+    });
     Template.fromStack(prod.stateful).hasResourceProperties('AWS::Events::EventBus', {
       Name: 'frontdoor-prod',
     });
@@ -52,6 +57,7 @@ describe('buildApp', () => {
   it('takes the support address and the public base URL from context', () => {
     const built = buildApp({
       appProps: {
+        ...noValidation,
         context: {
           ...noBundling,
           supportAddress: 'help@acme.test',
@@ -77,11 +83,14 @@ describe('buildApp', () => {
 
   it('refuses a support address or public base URL that cannot be deployed', () => {
     expect(() =>
-      buildApp({ appProps: { context: { ...noBundling, supportAddress: 'Support <s@x.io>' } }, nag: false }),
+      buildApp({
+        appProps: { ...noValidation, context: { ...noBundling, supportAddress: 'Support <s@x.io>' } },
+        nag: false,
+      }),
     ).toThrow(InvalidContextError);
     expect(() =>
       buildApp({
-        appProps: { context: { ...noBundling, publicBaseUrl: 'http://plain.example' } },
+        appProps: { ...noValidation, context: { ...noBundling, publicBaseUrl: 'http://plain.example' } },
         nag: false,
       }),
     ).toThrow(/publicBaseUrl "http:\/\/plain.example" is invalid/);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatefulStack } from '../../infra/stateful-stack';
-import { StatelessStack } from '../../infra/stateless-stack';
+import type { StatefulStack } from '../../infra/stateful-stack';
+import type { StatelessStack } from '../../infra/stateless-stack';
 import { type FunctionSpec, functions, WAKE_UP_QUEUE } from '../../shared/topology';
+import { stackPair } from '../support/cdk';
 
 /** Specs that exercise what the topology does not have yet, on a stand-in handler. */
 const onTicketCreated: FunctionSpec = {
@@ -68,26 +69,14 @@ function stacks(
   specs: readonly FunctionSpec[],
   { withWakeUps = true }: { readonly withWakeUps?: boolean } = {},
 ): { stateful: StatefulStack; stateless: StatelessStack } {
-  const app = new App({ outdir });
-  const stateful = new StatefulStack(app, 'Stateful', {
-    stage: 'unit',
-    webhookSources: { demo: { description: 'Demo', secretName: 'frontdoor/webhooks/demo' } },
+  // Templates only: no esbuild or Vite (bundle.test.ts bundles a function), no CloudFormation validation
+  // (it runs once per test run, on the whole app, in stacks-nag.test.ts).
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
   });
-  const stateless = new StatelessStack(app, 'Stateless', {
-    stage: 'unit',
-    table: stateful.table,
-    bus: stateful.bus,
-    key: stateful.key,
-    webhookSecrets: Object.values(stateful.webhookSecrets),
-    linksSecret: stateful.linksSecret,
-    linksSecretName: stateful.linksSecretName,
-    mailBucket: stateful.mailBucket,
-    queues: stateful.queues,
-    wakeUps: withWakeUps ? stateful.wakeUps : undefined,
-    supportAddress: 'help@example.org',
-    functions: specs,
-  });
-  return { stateful, stateless };
+  return stackPair(app, { stage: 'unit', functions: specs, supportAddress: 'help@example.org', withWakeUps });
 }
 
 function logicalIdAt(stack: Stack, id: string): string {
