@@ -58,6 +58,20 @@ module.exports = {
       to: { path: ['^infra/', '^functions/', '^tools/', '^test/', '^ui/'] },
     },
     {
+      name: 'topology-is-a-declaration',
+      severity: 'error',
+      comment:
+        'The topology is data: it names the domain vocabulary and the request contracts, never an adapter.',
+      from: { path: '^shared/topology\\.ts$' },
+      to: {
+        pathNot: [
+          '^shared/(domain|config)/',
+          '^shared/http/(contracts|webhook-payload)\\.ts$',
+          '^node_modules/zod/',
+        ],
+      },
+    },
+    {
       name: 'handlers-are-leaves',
       severity: 'error',
       comment:

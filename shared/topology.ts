@@ -225,7 +225,8 @@ export const stateMachines: readonly StateMachineSpec[] = [
   },
 ];
 
-export { INBOUND_MAIL_PREFIX } from './adapters/object-store';
+/** Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`. */
+export const INBOUND_MAIL_PREFIX = 'inbound/';
 
 export interface FunctionSpec {
   /** kebab-case, verb-noun; also the CDK construct id (never change it once deployed). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { SESEvent } from 'aws-lambda';
 import { SMTPServer } from 'smtp-server';
-import { INBOUND_MAIL_PREFIX } from '../../shared/adapters/object-store';
+import { INBOUND_MAIL_PREFIX } from '../../shared/topology';
 import type { LocalObjectStore } from './object-store';
 
 /** SES refuses messages over 40 MB; so do we. */

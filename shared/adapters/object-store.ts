@@ -4,9 +4,6 @@ import type { ObjectStore } from '../use-cases/ports';
 // Where the email use case keeps attachments is part of its port; the CDK grants read it from here too.
 export { ATTACHMENTS_PREFIX } from '../use-cases/ports';
 
-/** Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`. */
-export const INBOUND_MAIL_PREFIX = 'inbound/';
-
 let client: S3Client | undefined;
 
 /** Path-style addressing when an endpoint is configured (the local runtime serves `/local/s3/<bucket>/<key>`). */

@@ -71,6 +71,7 @@ describe('the layer rules', () => {
       'functions/x/handler.ts',
       "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';\nexport const handler = () => new DynamoDBClient({});\n",
     );
+    write('shared/topology.ts', "export { ConcurrentUpdateError } from './adapters/ticket-repository';\n");
     write('shared/adapters/callback.ts', "export { x } from '../use-cases/assign';\n");
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,6 +87,7 @@ describe('the layer rules', () => {
             /^sdk-only-in-adapters-and-infra: functions\/x\/handler.ts → .*node_modules\/@aws-sdk\/client-dynamodb\//,
           ),
           'adapters-implement-ports: shared/adapters/callback.ts → shared/use-cases/assign.ts',
+          'topology-is-a-declaration: shared/topology.ts → shared/adapters/ticket-repository.ts',
         ]),
       );
     });
