@@ -38,7 +38,7 @@ const CHARTS = [
 /** Runs `npm run seed:demo`'s script against the runtime, as a user would in a second shell. */
 function seedDemo(runtime: RuntimeProcess, args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/seed-demo.ts', ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'tools/seed-demo.ts', ...args], {
       cwd: ROOT,
       env: {
         ...process.env,

@@ -64,7 +64,7 @@ describe('the needs-info loop and hosted forms in Chromium', () => {
     expect(statSync(join(SHOTS, 'needs-info-done.png')).size).toBeGreaterThan(1000);
 
     const token = (await import('node:child_process'))
-      .execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['infra/local/token-cli.ts', 'agent@example.com'], {
+      .execFileSync(join(ROOT, 'node_modules/.bin/tsx'), ['tools/token-cli.ts', 'agent@example.com'], {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir },
         encoding: 'utf8',

@@ -46,7 +46,7 @@ describe('email in and out through the local runtime (real SMTP clients)', () =>
     runtime = await startRuntimeProcess({ dataDir });
     const { stdout } = await promisify(execFile)(
       resolve(ROOT, 'node_modules/.bin/tsx'),
-      ['infra/local/token-cli.ts', 'agent@example.com'],
+      ['tools/token-cli.ts', 'agent@example.com'],
       {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir },

@@ -74,7 +74,7 @@ describe('event-driven integrations in the local runtime', () => {
     const { stdout } = await run(
       resolve(ROOT, 'node_modules/.bin/tsx'),
       // A lead: the proactive tickets land in billing and engineering, and agents see only their queues.
-      ['infra/local/token-cli.ts', 'lead@example.com'],
+      ['tools/token-cli.ts', 'lead@example.com'],
       {
         cwd: ROOT,
         env: { ...process.env, DATA_DIR: dataDir },

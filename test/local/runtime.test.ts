@@ -25,7 +25,7 @@ const invoicePayload = (id: string, extra: Record<string, unknown> = {}) => ({
 });
 
 async function token(dataDir: string, email: string): Promise<string> {
-  const { stdout } = await run(resolve(ROOT, 'node_modules/.bin/tsx'), ['infra/local/token-cli.ts', email], {
+  const { stdout } = await run(resolve(ROOT, 'node_modules/.bin/tsx'), ['tools/token-cli.ts', email], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir },
   });

@@ -1,6 +1,6 @@
-import { loadDevIssuer } from './dev-issuer';
-import { devUsers } from './dev-users';
-import { localSettings } from './settings';
+import { loadDevIssuer } from '../infra/local/dev-issuer';
+import { devUsers } from '../infra/local/dev-users';
+import { localSettings } from '../infra/local/settings';
 
 /** `npm run -s token -- <email>`: prints a JWT for a seeded dev user, accepted by `npm start`'s API. */
 const email = process.argv[2];

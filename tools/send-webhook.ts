@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { signWebhook } from '../../shared/http/webhook-signature';
-import { localSettings, localWebhookSecret } from './settings';
+import { localSettings } from '../infra/local/settings';
+import { postSignedAndExit } from './signed-post';
 
 /**
  * `npm run -s webhook -- <source> <payload.json|->`: signs a payload the way a webhook sender must
@@ -12,21 +12,9 @@ if (!source || !file) {
   process.exit(2);
 }
 const body = readFileSync(file === '-' ? 0 : file);
-const timestamp = Math.floor(Date.now() / 1000);
 const url = `http://127.0.0.1:${localSettings().port}/v1/webhooks/${encodeURIComponent(source)}`;
 try {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-frontdoor-timestamp': String(timestamp),
-      'x-frontdoor-signature': signWebhook(localWebhookSecret(source), timestamp, body),
-    },
-    body,
-  });
-  console.log(`HTTP ${res.status}`);
-  console.log(await res.text());
-  process.exit(res.ok ? 0 : 1);
+  await postSignedAndExit(url, source, body);
 } catch (e: unknown) {
   console.error(
     `could not reach ${url} (is npm start running?): ${e instanceof Error ? e.message : String(e)}`,

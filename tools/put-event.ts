@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { signWebhook } from '../../shared/http/webhook-signature';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
-import { localSettings, localWebhookSecret } from './settings';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../infra/local/dynamodb-local';
+import { localSettings } from '../infra/local/settings';
+import { postSignedAndExit } from './signed-post';
 
 /**
  * `npm run -s put-event -- <type> '<json detail>' [--via <source>]`: an external event as another system
@@ -30,20 +30,11 @@ const settings = localSettings();
 const url = `http://127.0.0.1:${settings.port}`;
 try {
   if (via) {
-    const body = JSON.stringify({ type, detail });
-    const timestamp = Math.floor(Date.now() / 1000);
-    const res = await fetch(`${url}/v1/events/${encodeURIComponent(via)}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-frontdoor-timestamp': String(timestamp),
-        'x-frontdoor-signature': signWebhook(localWebhookSecret(via), timestamp, body),
-      },
-      body,
-    });
-    console.log(`HTTP ${res.status}`);
-    console.log(await res.text());
-    process.exit(res.ok ? 0 : 1);
+    await postSignedAndExit(
+      `${url}/v1/events/${encodeURIComponent(via)}`,
+      via,
+      JSON.stringify({ type, detail }),
+    );
   }
   const bus = new EventBridgeClient({ endpoint: url, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const out = await bus.send(
