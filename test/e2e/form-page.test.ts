@@ -105,6 +105,8 @@ let base: string;
 let browser: Browser;
 let context: BrowserContext | undefined;
 let received: Received[] = [];
+/** A "slow" submission is answered only once the test releases it: the page is looked at while it sends. */
+let slowReleased: Promise<void> = Promise.resolve();
 let needsInfoCalls = 0;
 
 const at = (value: unknown, ...keys: string[]): unknown =>
@@ -188,7 +190,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
       issues.push({ path: 'fields.invoiceId', message: 'must not be blank' });
     }
     if (issues.length) return send(res, 400, { error: 'validation_failed', message: 'invalid', issues });
-    if (at(body, 'subject') === 'slow') await new Promise((r) => setTimeout(r, 500));
+    if (at(body, 'subject') === 'slow') await slowReleased;
     return send(res, 201, { ticketId: '01K9Z3Y1Q8N4V6W2X5T7R0B3MC', reference: 'FD-7' });
   }
   res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -366,12 +368,20 @@ describe('hosted form page in Chromium', () => {
       await page.fill('#field-subject', 'slow');
       await page.fill('#field-description', 'Takes a while.');
       await page.fill('#field-fields-invoiceId', 'INV-1');
+      let release = () => {};
+      slowReleased = new Promise((r) => {
+        release = r;
+      });
       const button = page.locator('button[type="submit"]');
-      await button.click();
-      expect(await button.isDisabled()).toBe(true);
-      expect(await button.textContent()).toBe('Sending…');
-      await button.click({ force: true }); // a second click while sending does nothing
-      await page.keyboard.press('Enter');
+      try {
+        await button.click();
+        expect(await button.isDisabled()).toBe(true);
+        expect(await button.textContent()).toBe('Sending…');
+        await button.click({ force: true }); // a second click while sending does nothing
+        await page.keyboard.press('Enter');
+      } finally {
+        release();
+      }
       await page.waitForSelector('#fd-success');
     };
     await submitOnce();

@@ -1,33 +1,34 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_SPEED, VirtualClock } from '../../infra/local/virtual-clock';
 
 const START = new Date('2026-03-02T09:00:00.000Z');
 const HOUR = 3_600_000;
 
-/** Real milliseconds a promise takes to settle. */
-async function realTimeOf(promise: Promise<unknown>): Promise<number> {
-  const t0 = Date.now();
-  await promise;
-  return Date.now() - t0;
-}
+// Real time is vitest's fake clock (Date.now and the timers the clock arms): each test moves it by exact
+// amounts, so nothing depends on how fast the machine runs.
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('VirtualClock', () => {
-  it('starts at the given time and runs at its speed', async () => {
+  it('starts at the given time and runs at its speed', () => {
     const clock = new VirtualClock({ start: START, speed: 1000 });
-    const realStart = Date.now();
-    expect(clock.now()).toBeGreaterThanOrEqual(START.getTime());
-    await new Promise((r) => setTimeout(r, 50));
-    const realElapsed = Date.now() - realStart;
-    const virtualElapsed = clock.now() - START.getTime();
-    expect(virtualElapsed).toBeGreaterThanOrEqual(40 * 1000);
-    expect(virtualElapsed).toBeLessThanOrEqual((realElapsed + 5) * 1000);
+    expect(clock.now()).toBe(START.getTime());
+    vi.advanceTimersByTime(50);
+    expect(clock.now() - START.getTime()).toBe(50 * 1000);
   });
 
   it('defaults to real time at speed 1', () => {
     const clock = new VirtualClock();
-    expect(Math.abs(clock.now() - Date.now())).toBeLessThan(1000);
+    expect(clock.now()).toBe(Date.now());
     expect(clock.state().speed).toBe(1);
-    expect(Math.abs(clock.state().offsetMs)).toBeLessThan(1000);
+    expect(clock.state().offsetMs).toBe(0);
+    vi.advanceTimersByTime(1234);
+    expect(clock.now()).toBe(Date.now());
   });
 
   it('moves forward by advance and set, and reports its state', () => {
@@ -38,9 +39,7 @@ describe('VirtualClock', () => {
     const state = clock.state();
     expect(state.now.startsWith('2026-03-03T00:00:0')).toBe(true);
     expect(state.speed).toBe(1);
-    expect(Math.abs(state.offsetMs - (Date.parse('2026-03-03T00:00:00.000Z') - Date.now()))).toBeLessThan(
-      1000,
-    );
+    expect(state.offsetMs).toBe(Date.parse('2026-03-03T00:00:00.000Z') - Date.now());
   });
 
   it('refuses to go back in time, naming the current time', () => {
@@ -67,7 +66,9 @@ describe('VirtualClock', () => {
     const clock = new VirtualClock({ start: START });
     const before = clock.now();
     clock.setSpeed(10);
-    expect(clock.now() - before).toBeLessThan(1000);
+    expect(clock.now()).toBe(before);
+    vi.advanceTimersByTime(100);
+    expect(clock.now()).toBe(before + 10 * 100);
   });
 
   describe('sleepUntil', () => {
@@ -80,44 +81,48 @@ describe('VirtualClock', () => {
     it('wakes as real time passes, at the clock speed', async () => {
       const clock = new VirtualClock({ start: START, speed: 100 });
       const target = clock.now() + 30_000; // 300 ms of real time at speed 100
-      const took = await realTimeOf(clock.sleepUntil(target));
-      expect(clock.now()).toBeGreaterThanOrEqual(target);
-      expect(took).toBeLessThan(1500);
+      const sleeping = clock.sleepUntil(target);
+      await vi.advanceTimersByTimeAsync(299);
+      expect(clock.pendingSleepers).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await sleeping;
+      expect(clock.now()).toBe(target);
       expect(clock.pendingSleepers).toBe(0);
     });
 
     it('wakes promptly when the clock is advanced past the target', async () => {
       const clock = new VirtualClock({ start: START });
       const sleeping = clock.sleepUntil(START.getTime() + HOUR);
-      let woke = false;
-      void sleeping.then(() => {
-        woke = true;
-      });
       clock.advance(HOUR / 2);
-      await new Promise((r) => setTimeout(r, 50));
-      expect(woke).toBe(false);
-      const t0 = Date.now();
+      await vi.advanceTimersByTimeAsync(0);
+      expect(clock.pendingSleepers).toBe(1);
+      // Woken by the move itself, before any real time passes.
       clock.advance(HOUR / 2);
-      await sleeping;
-      expect(Date.now() - t0).toBeLessThan(1500);
       expect(clock.pendingSleepers).toBe(0);
+      await sleeping;
+      expect(vi.getTimerCount()).toBe(0);
     });
 
     it('wakes promptly when the clock is set past the target', async () => {
       const clock = new VirtualClock({ start: START });
       const sleeping = clock.sleepUntil(START.getTime() + 8 * HOUR);
       clock.set(new Date(START.getTime() + 9 * HOUR));
-      expect(await realTimeOf(sleeping)).toBeLessThan(1500);
+      expect(clock.pendingSleepers).toBe(0);
+      await sleeping;
     });
 
     it('honours a speed change while sleeping', async () => {
       const clock = new VirtualClock({ start: START });
-      // An hour away at speed 1; 36 ms away at the maximum speed.
+      // An hour away at speed 1; after 20 ms, 36 ms away at the maximum speed.
       const sleeping = clock.sleepUntil(START.getTime() + HOUR);
-      await new Promise((r) => setTimeout(r, 20));
+      await vi.advanceTimersByTimeAsync(20);
       clock.setSpeed(MAX_SPEED);
-      expect(await realTimeOf(sleeping)).toBeLessThan(1500);
+      await vi.advanceTimersByTimeAsync(35);
+      expect(clock.pendingSleepers).toBe(1);
+      await vi.advanceTimersByTimeAsync(1);
+      await sleeping;
       expect(clock.now()).toBeGreaterThanOrEqual(START.getTime() + HOUR);
+      expect(clock.pendingSleepers).toBe(0);
     });
 
     it('wakes several sleepers in the order of their targets', async () => {

@@ -69,15 +69,7 @@ async function startOnce(opts: Parameters<typeof startRuntimeProcess>[0]): Promi
   child.stderr?.on('data', keep);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
-  const deadline = Date.now() + 300_000;
-  while (!out.includes('Frontdoor is running')) {
-    if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`npm start did not come up within 300 s:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await untilRunning(child, () => out);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -109,6 +101,42 @@ async function startOnce(opts: Parameters<typeof startRuntimeProcess>[0]): Promi
       }
     },
   };
+}
+
+/** How long a runtime may take to start before the test gives up on it (a failure bound, not a wait). */
+const START_TIMEOUT_MS = 300_000;
+
+/**
+ * Resolves as soon as the runtime has printed that it is running (checked on each chunk it prints);
+ * rejects with its output if it ends first, or kills it and rejects after START_TIMEOUT_MS.
+ */
+function untilRunning(child: ChildProcess, output: () => string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (outcome: () => void) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
+      child.off('close', onClose);
+      outcome();
+    };
+    const check = () => {
+      if (output().includes('Frontdoor is running')) settle(resolve);
+    };
+    const onClose = (code: number | null) =>
+      settle(() => reject(new Error(`npm start exited with ${code}:\n${output()}`)));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      settle(() =>
+        reject(new Error(`npm start did not come up within ${START_TIMEOUT_MS / 1000} s:\n${output()}`)),
+      );
+    }, START_TIMEOUT_MS);
+    // After the listeners that collect the output, so `output()` already holds the chunk.
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
+    // 'close', not 'exit': by then all it printed (the cause, e.g. EADDRINUSE) has been read.
+    child.once('close', onClose);
+    check();
+  });
 }
 
 /** A JWT for a seeded dev user, signed with the runtime's dev key under `dataDir` (as `npm run token` does). */
