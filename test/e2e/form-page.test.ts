@@ -1,12 +1,16 @@
 // The hosted form in a real browser (system Chromium via playwright-core), served with its real CSP:
 // keyboard-only use, server validation errors, success, the needs-info variant, screenshots.
 import { once } from 'node:events';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { functionBundling } from '../../infra/bundling';
 import {
   createNonce,
   formPageHeaders,
@@ -15,28 +19,8 @@ import {
 } from '../../shared/http/form-page';
 import { launchBrowser } from '../support/browser';
 
-// The page.evaluate callbacks run in Chromium; tsconfig has no DOM lib, so describe the little they use.
-interface DomElement {
-  id: string;
-  tagName: string;
-  htmlFor: string;
-  parentElement: DomElement | null;
-  offsetParent: DomElement | null;
-  getAttribute(name: string): string | null;
-  getBoundingClientRect(): { top: number; bottom: number; width: number };
-}
-declare const document: {
-  activeElement: DomElement | null;
-  documentElement: { scrollWidth: number };
-  getElementById(id: string): DomElement | null;
-  querySelectorAll(selector: string): Iterable<DomElement> & { length: number };
-};
-declare function getComputedStyle(element: DomElement): {
-  outlineStyle: string;
-  outlineWidth: string;
-  backgroundColor: string;
-  color: string;
-};
+// The page.evaluate callbacks run in Chromium, typed by the DOM lib (which shared/http/form-page/browser.ts
+// brings into the program).
 
 const RESULTS = join(import.meta.dirname, '../../test-results');
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -93,6 +77,34 @@ const needsInfoSchema: JsonSchemaObject = {
   },
 };
 
+/**
+ * The page's script is `formScript.toString()`, so it is whatever the runtime compiled: Vite here, the
+ * Lambda bundle (minified) in the cloud, tsx (names kept through esbuild's `__name`) on a laptop.
+ */
+const BUILDS = {
+  lambda: { minify: functionBundling.minify },
+  tsx: { minify: false, keepNames: true },
+} as const;
+type BuildName = keyof typeof BUILDS;
+const built = new Map<string, typeof renderFormPage>();
+
+async function buildFormPage(name: BuildName): Promise<typeof renderFormPage> {
+  const outfile = join(await mkdtemp(join(tmpdir(), 'form-page-')), `${name}.mjs`);
+  await build({
+    entryPoints: [join(import.meta.dirname, '../../shared/http/form-page.ts')],
+    bundle: true,
+    platform: functionBundling.platform,
+    format: functionBundling.format,
+    target: functionBundling.target,
+    banner: functionBundling.banner,
+    ...BUILDS[name],
+    outfile,
+    logLevel: 'warning',
+  });
+  const module = (await import(pathToFileURL(outfile).href)) as { renderFormPage: typeof renderFormPage };
+  return module.renderFormPage;
+}
+
 type Json = Record<string, unknown>;
 interface Received {
   path: string;
@@ -143,6 +155,12 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
         successMessage: 'Thanks, we have your request.',
         nonce,
       }),
+    );
+  }
+  const render = path.startsWith('/built/') ? built.get(path.slice('/built/'.length)) : undefined;
+  if (req.method === 'GET' && render) {
+    return servePage(res, (nonce) =>
+      render({ title: 'Report a billing problem', schema: ticketSchema, submitUrl: '/submit', nonce }),
     );
   }
   if (req.method === 'GET' && path === '/needs-info') {
@@ -240,6 +258,7 @@ beforeAll(async () => {
   await once(server, 'listening');
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser();
+  for (const name of Object.keys(BUILDS) as BuildName[]) built.set(name, await buildFormPage(name));
 });
 
 afterAll(async () => {
@@ -484,7 +503,7 @@ describe('hosted form page in Chromium', () => {
     await page.keyboard.press('Tab');
     const outline = () =>
       page.evaluate(() => {
-        const s = getComputedStyle(document.activeElement as DomElement);
+        const s = getComputedStyle(document.activeElement as Element);
         return `${s.outlineStyle} ${s.outlineWidth}`;
       });
     expect(await outline()).toBe('solid 3px');
@@ -507,7 +526,7 @@ describe('hosted form page in Chromium', () => {
         });
         return 0.2126 * r + 0.7152 * g + 0.0722 * b;
       };
-      const background = (el: DomElement | null): string => {
+      const background = (el: Element | null): string => {
         for (let n = el; n; n = n.parentElement) {
           const bg = getComputedStyle(n).backgroundColor;
           if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
@@ -526,7 +545,7 @@ describe('hosted form page in Chromium', () => {
         'textarea',
       ];
       return [...selectors, '#fd-summary h2', '#fd-summary a', '.button', 'select'].flatMap((sel) =>
-        [...document.querySelectorAll(sel)]
+        [...document.querySelectorAll<HTMLElement>(sel)]
           .filter((el) => el.offsetParent !== null)
           .map((el) => {
             const a = lum(getComputedStyle(el).color);
@@ -542,4 +561,21 @@ describe('hosted form page in Chromium', () => {
     await expectPng(join(RESULTS, 'form-error-mobile.png'));
     expect(problems).toEqual([]);
   });
+
+  it.each(Object.keys(BUILDS))(
+    'runs its script when the page module is built as %s builds it',
+    async (name) => {
+      const { page, problems } = await openPage();
+      await page.goto(`${base}/built/${name}`);
+      await page.fill('#field-requester-email', 'ada@example.com');
+      await page.fill('#field-fields-invoiceId', 'INV-2041');
+      await page.click('button[type="submit"]');
+      await page.waitForFunction(() => document.activeElement?.id === 'fd-success');
+      expect(await page.textContent('#fd-success .reference')).toBe('FD-7');
+      expect(received).toHaveLength(1);
+      expect(at(received[0]?.body, 'submissionId')).toMatch(UUID);
+      expect(at(received[0]?.body, 'fields', 'invoiceId')).toBe('INV-2041');
+      expect(problems).toEqual([]);
+    },
+  );
 });

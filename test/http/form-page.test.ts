@@ -222,6 +222,16 @@ describe('renderFormPage', () => {
     expect(() => page({ nonce: '"><script>' })).toThrow(/nonce/);
   });
 
+  it('embeds its script as a function that parses, called with the ids it shares with the markup', () => {
+    const script = scriptOf(page()) ?? '';
+    expect(() => new Function(script)).not.toThrow();
+    expect(script).toContain(
+      '({"formId":"fd-form","summaryId":"fd-summary","summaryTitleId":"fd-summary-title","successId":"fd-success"});',
+    );
+    expect(page()).toContain('<form id="fd-form" ');
+    expect(page()).toContain('<div id="fd-summary" ');
+  });
+
   it('takes zod toJSONSchema output, resolving $refs and nullable unions', () => {
     const invoiceId = fieldSchemaFor({ type: 'string', label: 'Invoice ID', required: true, maxLength: 40 });
     const risk = fieldSchemaFor({ type: 'enum', label: 'Risk', values: ['low', 'high'], required: false });

@@ -22,7 +22,8 @@ export async function postWebhook(
       'x-frontdoor-signature':
         opts.signature ?? signWebhook(opts.secret ?? `local-${source}-secret`, timestamp, body),
     },
-    body,
+    // A copy as Uint8Array: the DOM lib's fetch types (shared/http/form-page/browser.ts) take no Buffer.
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
