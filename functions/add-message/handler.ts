@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { agentRefusal } from '../../shared/http/agent-refusal';
 import { MessageBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
@@ -30,7 +29,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    const answered = ticketWriteResponse(result, req.ticketId, agentRefusal);
+    const answered = ticketWriteResponse(result, req.ticketId);
     if (result.kind !== 'changed' || !message) return answered;
     return json(201, { ticket: result.ticket, message }, { etag: `"${result.ticket.version}"` });
   });

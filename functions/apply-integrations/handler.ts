@@ -2,13 +2,14 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { integrationPorts } from '../../shared/adapters/ports';
+import { DomainError } from '../../shared/domain';
 import { parseJson } from '../../shared/http/request';
 import { applyIntegrations } from '../../shared/use-cases/apply-integrations';
 
 const ports = integrationPorts();
 const processor = new BatchProcessor(EventType.SQS);
 
-export class InvalidExternalEventError extends Error {
+export class InvalidExternalEventError extends DomainError {
   override readonly name = 'InvalidExternalEventError';
   readonly code = 'INTEGRATION.INVALID_EVENT';
 }

@@ -1,42 +1,30 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { systemClock } from '../../shared/adapters/clock';
 import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
+import { InvalidInputError, NotFoundError } from '../../shared/domain';
 import {
   parseResolutionAnswer,
   RESOLUTION_COMMENT_MAX_LENGTH,
   type ResolutionAnswerKind,
-  type ResolutionAnswerRefusedError,
 } from '../../shared/domain/resolution-answer';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  ValidationFailedError,
-} from '../../shared/http/errors';
+import { type HttpResult, httpErrors, httpStatusOf, json } from '../../shared/http/errors';
 import { createNonce, formPageHeaders, renderMessagePage } from '../../shared/http/form-page';
-import { header, parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { isFormPost, jsonOrFormBody, pathParameter } from '../../shared/http/request';
 import { type ResolutionLinkCheck, verifyResolutionLink } from '../../shared/http/resolution-link';
 import { renderResolutionPage } from '../../shared/http/resolution-page';
+import { LinkRefusedError } from '../../shared/http/signed-link';
 import { confirmResolution, resolutionQuestion } from '../../shared/use-cases/confirm-resolution';
 
 const ports = ticketPorts();
 
-const linkRefusal: Record<Exclude<ResolutionLinkCheck, { ok: true }>['reason'], [number, string]> = {
-  malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],
-  forged: [403, 'This link is not valid. Please use the link from our mail.'],
-  expired: [410, 'This link has expired. If something is still not right, reply to our mail.'],
+const linkRefusal: Record<Exclude<ResolutionLinkCheck, { ok: true }>['reason'], string> = {
+  malformed: 'This link is incomplete. Please use the link from our mail as it is.',
+  forged: 'This link is not valid. Please use the link from our mail.',
+  expired: 'This link has expired. If something is still not right, reply to our mail.',
 };
-const answerRefusal = (error: ResolutionAnswerRefusedError): [number, string] =>
-  error.code === 'RESOLUTION.SUPERSEDED'
-    ? [410, 'resolution_superseded']
-    : error.code === 'RESOLUTION.ALREADY_ANSWERED'
-      ? [409, 'already_answered']
-      : [409, 'not_resolved'];
+const notFoundPage = () => messagePage(404, 'Request not found', 'We could not find this request.', 'error');
 const said: Record<ResolutionAnswerKind, string> = {
   solved: 'it is solved',
   not_solved: 'it is still a problem',
@@ -54,24 +42,21 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .handler(async (event) => {
     const token = pathParameter(event, 'token');
     const isPage = event.routeKey.startsWith('GET ');
-    const isFormPost =
-      !isPage && /^application\/x-www-form-urlencoded\b/i.test(header(event, 'content-type') ?? '');
-    const html = isPage || isFormPost;
+    const html = isPage || isFormPost(event);
 
-    const check = verifyResolutionLink(await linkSecret(), token, systemClock.now());
+    const check = verifyResolutionLink(await linkSecret(), token, ports.clock.now());
     if (!check.ok) {
-      const [status, message] = linkRefusal[check.reason];
-      if (!html)
-        throw new HttpError(status, `link_${check.reason}`, message, {
-          issues: [{ path: 'token', message: `the link is ${check.reason}` }],
-        });
-      return messagePage(status, 'Link not usable', message, 'error');
+      const refused = new LinkRefusedError(check.reason, linkRefusal[check.reason], [
+        { path: 'token', message: `the link is ${check.reason}` },
+      ]);
+      if (!html) throw refused;
+      return messagePage(httpStatusOf(refused), 'Link not usable', refused.message, 'error');
     }
     const submitUrl = `/v1/resolution/${token}`;
 
     if (isPage) {
       const question = await resolutionQuestion(check.link, ports);
-      if (!question) return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
+      if (!question) return notFoundPage();
       const { ticket, state } = question;
       if (state.kind === 'answered')
         return messagePage(
@@ -80,7 +65,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
           `We already have your answer for this request: ${said[state.answer]}.`,
         );
       if (state.kind === 'refused')
-        return messagePage(answerRefusal(state.error)[0], 'Question closed', state.error.message, 'error');
+        return messagePage(httpStatusOf(state.error), 'Question closed', state.error.message, 'error');
       return page(200, {
         reference: ticket.reference,
         subject: ticket.subject,
@@ -89,19 +74,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       });
     }
 
-    const raw = rawBody(event);
-    const input = isFormPost
-      ? Object.fromEntries(new URLSearchParams(raw.toString('utf8')))
-      : (parseJsonBody(raw) as { answer?: unknown; comment?: unknown } | null);
-    if (!input || typeof input !== 'object' || Array.isArray(input))
-      throw new ValidationFailedError([
-        { path: '(body)', message: 'must be an object { answer: "solved" | "not_solved", comment? }' },
-      ]);
+    const { isForm, input } = jsonOrFormBody(event, '{ answer: "solved" | "not_solved", comment? }');
     const parsed = parseResolutionAnswer(input);
     if (!parsed.ok) {
-      if (!isFormPost) throw new ValidationFailedError(parsed.issues);
+      if (!isForm) throw new InvalidInputError(parsed.issues);
       const question = await resolutionQuestion(check.link, ports);
-      if (!question) return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
+      if (!question) return notFoundPage();
       return page(400, {
         reference: question.ticket.reference,
         subject: question.ticket.subject,
@@ -114,14 +92,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
 
     const result = await confirmResolution({ link: check.link, answer: parsed.answer }, ports);
     if (result.kind === 'not_found') {
-      if (isFormPost)
-        return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
-      throw notFound('ticket not found');
+      if (isForm) return notFoundPage();
+      throw new NotFoundError('TICKET.NOT_FOUND', 'ticket not found');
     }
     if (result.kind === 'refused') {
-      const [status, code] = answerRefusal(result.error);
-      if (isFormPost) return messagePage(status, 'Question closed', result.error.message, 'error');
-      throw new HttpError(status, code, result.error.message, { state: result.error.state });
+      if (!isForm) throw result.error;
+      return messagePage(httpStatusOf(result.error), 'Question closed', result.error.message, 'error');
     }
     const recorded = result.kind === 'recorded';
     const message = !recorded
@@ -129,7 +105,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       : result.answer === 'solved'
         ? 'Glad to hear it. We have closed your request.'
         : 'Sorry to hear it. We have reopened your request and the team will be in touch.';
-    if (isFormPost) return messagePage(200, `Thank you — ${result.ticket.reference}`, message);
+    if (isForm) return messagePage(200, `Thank you — ${result.ticket.reference}`, message);
     return json(200, {
       reference: result.ticket.reference,
       answer: result.answer,

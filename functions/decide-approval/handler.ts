@@ -2,18 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { approvalPorts } from '../../shared/adapters/ports';
+import { NotFoundError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
-import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
+import { publicApproval } from '../../shared/http/approvals';
 import { DecisionBody } from '../../shared/http/contracts';
-import {
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { jsonBody, pathParameter } from '../../shared/http/request';
 import { decideApprovalAsApprover } from '../../shared/use-cases/approvals';
 
 const ports = approvalPorts();
@@ -29,21 +23,20 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .handler(async (event) => {
     const caller = authorize(event);
     const approvalId = pathParameter(event, 'approvalId');
-    const parsed = DecisionBody.safeParse(parseJsonBody(rawBody(event)));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+    const decision = jsonBody(event, DecisionBody);
     const result = await decideApprovalAsApprover(
       {
         approvalId,
-        ...parsed.data,
+        ...decision,
         approver: { id: caller.email ?? caller.sub, email: caller.email, groups: caller.groups },
       },
       ports,
     );
     switch (result.kind) {
       case 'not_found':
-        throw notFound(`approval ${approvalId} not found`);
+        throw new NotFoundError('APPROVAL.NOT_FOUND', `approval ${approvalId} not found`);
       case 'refused':
-        throw approvalRefusal(result.error);
+        throw result.error;
       case 'recorded':
         logger.info('approval vote', { approvalId, state: result.approval.state, decided: result.decided });
         return json(200, { approval: publicApproval(result.approval), ticket: result.ticket });

@@ -3,7 +3,8 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { workflowConfig } from '../../shared/config';
-import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
+import { NotFoundError } from '../../shared/domain';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { formJsonSchema } from '../../shared/http/form-contract';
 import { formPageHeaders, renderFormPage } from '../../shared/http/form-page';
 import { pathParameter } from '../../shared/http/request';
@@ -16,7 +17,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     const schema = formJsonSchema(workflowConfig, requestType);
     const spec = workflowConfig.requestTypes[requestType];
     if (!schema || !spec) {
-      throw notFound(
+      throw new NotFoundError(
+        'FORM.NOT_FOUND',
         `no form "${requestType}"; forms: ${Object.keys(workflowConfig.requestTypes).join(', ')}`,
       );
     }

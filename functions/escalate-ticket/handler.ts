@@ -4,14 +4,8 @@ import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { authorize, scopeOf } from '../../shared/http/access';
 import { EscalateBody } from '../../shared/http/contracts';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { parseJsonBody, rawBody } from '../../shared/http/request';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
+import { jsonBody } from '../../shared/http/request';
 import { expectedVersion, ticketIdFrom, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { escalateByAgent } from '../../shared/use-cases/escalation';
 
@@ -29,12 +23,9 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const ticketId = await ticketIdFrom(event, ports.tickets);
     const version = expectedVersion(event);
     const acknowledging = event.rawPath.endsWith('/escalation/acknowledge');
-    let action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' } = { kind: 'acknowledge' };
-    if (!acknowledging) {
-      const parsed = EscalateBody.safeParse(parseJsonBody(rawBody(event)));
-      if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-      action = { kind: 'escalate', reason: parsed.data.reason };
-    }
+    const action = acknowledging
+      ? { kind: 'acknowledge' as const }
+      : { kind: 'escalate' as const, reason: jsonBody(event, EscalateBody).reason };
     const result = await escalateByAgent(
       {
         ticketId,
@@ -45,9 +36,5 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    return ticketWriteResponse(
-      result,
-      ticketId,
-      (reason) => new HttpError(422, acknowledging ? 'nothing_to_acknowledge' : 'escalation_refused', reason),
-    );
+    return ticketWriteResponse(result, ticketId);
   });

@@ -2,8 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { storePorts } from '../../shared/adapters/store-ports';
+import { NotFoundError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
-import { type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
 
 const { accounts } = storePorts();
@@ -15,6 +16,6 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     authorize(event);
     const id = pathParameter(event, 'id');
     const account = await accounts.get(id);
-    if (!account) throw notFound(`account ${id} not found`);
+    if (!account) throw new NotFoundError('ACCOUNT.NOT_FOUND', `account ${id} not found`);
     return json(200, { account });
   });

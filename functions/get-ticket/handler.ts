@@ -2,12 +2,12 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { approvalPorts } from '../../shared/adapters/ports';
-import { transitions } from '../../shared/domain';
+import { NotFoundError, transitions } from '../../shared/domain';
 import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { publicApproval } from '../../shared/http/approvals';
-import { HttpError, type HttpResult, httpErrors, json, notFound } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { pathParameter } from '../../shared/http/request';
-import { getTicket } from '../../shared/use-cases/get-ticket';
+import { getTicket, InvalidTicketIdError } from '../../shared/use-cases/get-ticket';
 
 const ports = approvalPorts();
 
@@ -23,14 +23,8 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const caller = authorize(event);
     const id = pathParameter(event, 'id');
     const result = await getTicket({ idOrReference: id, scope: scopeOf(caller) }, ports);
-    if (result.kind === 'invalid_id') {
-      throw new HttpError(
-        400,
-        'invalid_id',
-        `"${id}" is neither a ticket id (ULID) nor a reference (FD-<n>)`,
-      );
-    }
-    if (result.kind === 'not_found') throw notFound(`ticket ${id} not found`);
+    if (result.kind === 'invalid_id') throw new InvalidTicketIdError(id);
+    if (result.kind === 'not_found') throw new NotFoundError('TICKET.NOT_FOUND', `ticket ${id} not found`);
     if (result.kind === 'forbidden') throw scopeRefusal(result.refusal);
     const { ticket, messages, audit } = result.history;
     return json(

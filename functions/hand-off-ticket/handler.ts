@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { HandoffBody } from '../../shared/http/contracts';
-import { HttpError, type HttpResult, httpErrors } from '../../shared/http/errors';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { handOffTicket } from '../../shared/use-cases/hand-off';
 
@@ -22,13 +22,5 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       { ticketId, ...req.body, expectedVersion: req.version, actor: req.actor, scope: req.scope },
       ports,
     );
-    return ticketWriteResponse(
-      result,
-      ticketId,
-      (error) =>
-        new HttpError(422, 'handoff_refused', error.message, {
-          ...(error.rule ? { rule: error.rule } : {}),
-          ...(error.condition ? { condition: error.condition } : {}),
-        }),
-    );
+    return ticketWriteResponse(result, ticketId);
   });

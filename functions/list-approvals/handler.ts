@@ -2,10 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { approvalPorts } from '../../shared/adapters/ports';
-import { isTicketId, parseReference } from '../../shared/domain';
+import { InvalidInputError, isTicketId, NotFoundError, parseReference } from '../../shared/domain';
 import { authorize, scopeOf, scopeRefusal } from '../../shared/http/access';
 import { approverGroups, publicApproval } from '../../shared/http/approvals';
-import { type HttpResult, httpErrors, json, notFound, ValidationFailedError } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { approvalForCaller, approvalsOfTicket } from '../../shared/use-cases/approvals';
 
 const ports = approvalPorts();
@@ -27,7 +27,8 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       const found = isTicketId(approvalId)
         ? await approvalForCaller({ approvalId, scope: scopeOf(caller) }, { tickets, approvals })
         : { kind: 'not_found' as const };
-      if (found.kind === 'not_found') throw notFound(`approval ${approvalId} not found`);
+      if (found.kind === 'not_found')
+        throw new NotFoundError('APPROVAL.NOT_FOUND', `approval ${approvalId} not found`);
       if (found.kind === 'forbidden') throw scopeRefusal(found.refusal);
       return json(200, { approval: publicApproval(found.value) });
     }
@@ -38,7 +39,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
         : parseReference(ticket)
           ? await tickets.ticketIdForReference(ticket)
           : undefined;
-      if (!ticketId) throw new ValidationFailedError([{ path: 'ticket', message: `no ticket ${ticket}` }]);
+      if (!ticketId) throw new InvalidInputError([{ path: 'ticket', message: `no ticket ${ticket}` }]);
       const found = await approvalsOfTicket({ ticketId, scope: scopeOf(caller) }, { tickets, approvals });
       if (found.kind === 'forbidden') throw scopeRefusal(found.refusal);
       return json(200, { approvals: found.kind === 'found' ? found.value.map(publicApproval) : [] });

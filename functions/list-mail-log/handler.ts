@@ -2,8 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { storePorts } from '../../shared/adapters/store-ports';
+import { InvalidInputError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
-import { type HttpResult, httpErrors, json, ValidationFailedError } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 
 const { tickets, clock } = storePorts();
 
@@ -14,6 +15,6 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     authorize(event);
     const day = event.queryStringParameters?.day ?? clock.now().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
-      throw new ValidationFailedError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
+      throw new InvalidInputError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
     return json(200, { day, mail: await tickets.mailLog(day) });
   });

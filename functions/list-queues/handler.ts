@@ -3,17 +3,11 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
+import { NotFoundError } from '../../shared/domain';
 import { authorize, queuesOf, requireQueue } from '../../shared/http/access';
 import { QueueViewQuery } from '../../shared/http/contracts';
-import {
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { InvalidCursorError } from '../../shared/use-cases/ports';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { parseWith } from '../../shared/http/request';
 import { OPEN_STATES, queueOverview, queueView } from '../../shared/use-cases/queues';
 
 const ports = ticketPorts();
@@ -33,31 +27,24 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       const ids = Object.keys(workflowConfig.queues).filter((q) => mine === 'all' || mine.includes(q));
       return json(200, { queues: await queueOverview(ids, ports) });
     }
-    if (!Object.hasOwn(workflowConfig.queues, queue)) throw notFound(`queue ${queue} not found`);
+    if (!Object.hasOwn(workflowConfig.queues, queue))
+      throw new NotFoundError('QUEUE.NOT_FOUND', `queue ${queue} not found`);
     requireQueue(caller, queue);
-    const parsed = QueueViewQuery.safeParse(event.queryStringParameters ?? {});
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-    const q = parsed.data;
-    try {
-      const page = await queueView(
-        {
-          queue,
-          states: q.state ? [q.state] : OPEN_STATES,
-          limit: q.limit,
-          cursor: q.cursor,
-          filter: {
-            priority: q.priority,
-            assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
-            blocked: q.blocked === undefined ? undefined : q.blocked === 'true',
-          },
-          slaDueBefore: q.slaDueBefore,
+    const q = parseWith(QueueViewQuery, event.queryStringParameters ?? {});
+    const page = await queueView(
+      {
+        queue,
+        states: q.state ? [q.state] : OPEN_STATES,
+        limit: q.limit,
+        cursor: q.cursor,
+        filter: {
+          priority: q.priority,
+          assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
+          blocked: q.blocked === undefined ? undefined : q.blocked === 'true',
         },
-        ports,
-      );
-      return json(200, page);
-    } catch (e: unknown) {
-      if (e instanceof InvalidCursorError)
-        throw new ValidationFailedError([{ path: 'cursor', message: e.message }]);
-      throw e;
-    }
+        slaDueBefore: q.slaDueBefore,
+      },
+      ports,
+    );
+    return json(200, page);
   });

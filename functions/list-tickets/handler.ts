@@ -4,9 +4,9 @@ import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { authorize, scopeOf } from '../../shared/http/access';
 import { SearchQuery } from '../../shared/http/contracts';
-import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { parseWith } from '../../shared/http/request';
 import { searchTickets } from '../../shared/use-cases/list-tickets';
-import { InvalidCursorError } from '../../shared/use-cases/ports';
 
 const ports = ticketPorts();
 
@@ -19,24 +19,14 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .use(httpErrors(logger))
   .handler(async (event) => {
     const caller = authorize(event);
-    const parsed = SearchQuery.safeParse(event.queryStringParameters ?? {});
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-    const q = parsed.data;
-    try {
-      return json(
-        200,
-        await searchTickets(
-          {
-            ...q,
-            assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
-            scope: scopeOf(caller),
-          },
-          ports,
-        ),
-      );
-    } catch (e: unknown) {
-      if (e instanceof InvalidCursorError)
-        throw new ValidationFailedError([{ path: 'cursor', message: e.message }]);
-      throw e;
-    }
+    const q = parseWith(SearchQuery, event.queryStringParameters ?? {});
+    const found = await searchTickets(
+      {
+        ...q,
+        assignee: q.assignee === 'me' ? (caller.email ?? caller.sub) : q.assignee,
+        scope: scopeOf(caller),
+      },
+      ports,
+    );
+    return json(200, found);
   });

@@ -2,10 +2,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { isTicketId, parseReference } from '../../shared/domain';
-import { agentRefusal } from '../../shared/http/agent-refusal';
+import { InvalidInputError, isTicketId, parseReference } from '../../shared/domain';
 import { MergeBody } from '../../shared/http/contracts';
-import { type HttpResult, httpErrors, ValidationFailedError } from '../../shared/http/errors';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { mergeAsLead } from '../../shared/use-cases/agent-work';
 
@@ -25,7 +24,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       : parseReference(into)
         ? await ports.tickets.ticketIdForReference(into)
         : undefined;
-    const missing = new ValidationFailedError([{ path: 'into', message: `no ticket ${into}` }]);
+    const missing = new InvalidInputError([{ path: 'into', message: `no ticket ${into}` }]);
     if (!intoId) throw missing;
     const result = await mergeAsLead(
       {
@@ -39,5 +38,5 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       ports,
     );
     if (result.kind === 'target_not_found') throw missing;
-    return ticketWriteResponse(result, req.ticketId, agentRefusal);
+    return ticketWriteResponse(result, req.ticketId);
   });

@@ -3,11 +3,13 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { metricPorts } from '../../shared/adapters/store-ports';
 import { workflowConfig } from '../../shared/config';
+import { InvalidInputError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
 import { FlowQuery, KbGapsQuery } from '../../shared/http/contracts';
-import { type HttpResult, httpErrors, json, toIssues, ValidationFailedError } from '../../shared/http/errors';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { parseWith } from '../../shared/http/request';
 import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
-import { MetricsRangeError, readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
+import { readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
 
 const ports = metricPorts();
 
@@ -26,38 +28,25 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     const now = ports.clock.now();
     if (event.routeKey.endsWith('/cost')) return json(200, costPerThousandLifecycles());
     if (event.routeKey.endsWith('/kb-gaps')) {
-      const q = KbGapsQuery.safeParse(event.queryStringParameters ?? {});
-      if (!q.success) throw new ValidationFailedError(toIssues(q.error.issues));
-      return json(
-        200,
-        await readKbGaps({ windowDays: q.data.days, threshold: q.data.threshold, now }, ports),
-      );
+      const q = parseWith(KbGapsQuery, event.queryStringParameters ?? {});
+      return json(200, await readKbGaps({ windowDays: q.days, threshold: q.threshold, now }, ports));
     }
-    const q = FlowQuery.safeParse(event.queryStringParameters ?? {});
-    if (!q.success) throw new ValidationFailedError(toIssues(q.error.issues));
-    const to = q.data.to ?? now.toISOString().slice(0, 10);
+    const q = parseWith(FlowQuery, event.queryStringParameters ?? {});
+    const to = q.to ?? now.toISOString().slice(0, 10);
     const from =
-      q.data.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
-    if (q.data.queue && !Object.hasOwn(workflowConfig.queues, q.data.queue))
-      throw new ValidationFailedError([{ path: 'queue', message: `unknown queue ${q.data.queue}` }]);
-    try {
-      return json(
-        200,
-        await readFlowMetrics(
-          {
-            from,
-            to,
-            queue: q.data.queue,
-            requestType: q.data.requestType,
-            now,
-            queues: Object.keys(workflowConfig.queues),
-          },
-          ports,
-        ),
-      );
-    } catch (e: unknown) {
-      if (e instanceof MetricsRangeError)
-        throw new ValidationFailedError([{ path: 'from', message: e.message }]);
-      throw e;
-    }
+      q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+    if (q.queue && !Object.hasOwn(workflowConfig.queues, q.queue))
+      throw new InvalidInputError([{ path: 'queue', message: `unknown queue ${q.queue}` }]);
+    const flow = await readFlowMetrics(
+      {
+        from,
+        to,
+        queue: q.queue,
+        requestType: q.requestType,
+        now,
+        queues: Object.keys(workflowConfig.queues),
+      },
+      ports,
+    );
+    return json(200, flow);
   });

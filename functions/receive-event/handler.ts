@@ -5,16 +5,10 @@ import { logger } from '../../shared/adapters/logger';
 import { externalEventPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
 import { workflowConfig } from '../../shared/config';
-import {
-  forbidden,
-  type HttpResult,
-  httpErrors,
-  json,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
+import { InvalidInputError } from '../../shared/domain';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { EventDelivery } from '../../shared/http/event-delivery';
-import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { jsonBody, pathParameter } from '../../shared/http/request';
 import { webhookAuthentication } from '../../shared/http/webhook-auth';
 import { receiveEvent } from '../../shared/use-cases/receive-event';
 
@@ -25,12 +19,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
   .use(webhookAuthentication({ config: workflowConfig, secrets: webhookSecrets, clock: wallClock, logger }))
   .handler(async (event) => {
-    const parsed = EventDelivery.safeParse(parseJsonBody(rawBody(event)));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-    const { type, detail, id } = parsed.data;
+    const { type, detail, id } = jsonBody(event, EventDelivery);
 
     const result = await receiveEvent({ source: pathParameter(event, 'source'), type, detail }, ports);
-    if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
-    if (result.kind === 'forbidden') throw forbidden(result.message);
+    if (result.kind === 'rejected') throw new InvalidInputError(result.issues);
+    if (result.kind === 'forbidden') throw result.error;
     return json(202, { accepted: true, type: result.type, ...(id !== undefined ? { id } : {}) });
   });

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { approvalRefusal, publicApproval } from '../../shared/http/approvals';
+import { publicApproval } from '../../shared/http/approvals';
 import { ApprovalBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
@@ -25,7 +25,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       { ticketId, expectedVersion: req.version, actor: req.actor, scope: req.scope, request: req.body },
       ports,
     );
-    const answered = ticketWriteResponse(result, ticketId, approvalRefusal);
+    const answered = ticketWriteResponse(result, ticketId);
     if (!approval || result.kind !== 'changed') return answered;
     logger.info('approval requested', { ticketId, approvalId: approval.id, state: approval.state });
     return json(

@@ -1,33 +1,26 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { systemClock } from '../../shared/adapters/clock';
 import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { CSAT_COMMENT_MAX_LENGTH, type CsatRefusedError, parseCsatAnswer } from '../../shared/domain/csat';
+import { InvalidInputError, NotFoundError } from '../../shared/domain';
+import { CSAT_COMMENT_MAX_LENGTH, parseCsatAnswer } from '../../shared/domain/csat';
 import { type CsatLinkCheck, verifyCsatLink } from '../../shared/http/csat-link';
 import { renderCsatPage } from '../../shared/http/csat-page';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  ValidationFailedError,
-} from '../../shared/http/errors';
+import { type HttpResult, httpErrors, httpStatusOf, json } from '../../shared/http/errors';
 import { createNonce, formPageHeaders, renderMessagePage } from '../../shared/http/form-page';
-import { header, parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { isFormPost, jsonOrFormBody, pathParameter } from '../../shared/http/request';
+import { LinkRefusedError } from '../../shared/http/signed-link';
 import { csatSurvey, submitCsat } from '../../shared/use-cases/submit-csat';
 
 const ports = ticketPorts();
 
-const linkRefusal: Record<Exclude<CsatLinkCheck, { ok: true }>['reason'], [number, string]> = {
-  malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],
-  forged: [403, 'This link is not valid. Please use the link from our mail.'],
-  expired: [410, 'This survey has closed. Thank you all the same; you can always reply to our mail.'],
+const linkRefusal: Record<Exclude<CsatLinkCheck, { ok: true }>['reason'], string> = {
+  malformed: 'This link is incomplete. Please use the link from our mail as it is.',
+  forged: 'This link is not valid. Please use the link from our mail.',
+  expired: 'This survey has closed. Thank you all the same; you can always reply to our mail.',
 };
-const surveyRefusal = (error: CsatRefusedError): [number, string] =>
-  error.code === 'CSAT.SUPERSEDED' ? [410, 'survey_superseded'] : [422, 'not_resolved'];
+const notFoundPage = () => messagePage(404, 'Request not found', 'We could not find this request.', 'error');
 
 /**
  * The survey link of the resolution mail. `GET /csat/{token}?score=n` only SHOWS a confirmation page with
@@ -40,21 +33,19 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .handler(async (event) => {
     const token = pathParameter(event, 'token');
     const isPage = event.routeKey.startsWith('GET ');
-    const isFormPost =
-      !isPage && /^application\/x-www-form-urlencoded\b/i.test(header(event, 'content-type') ?? '');
-    const html = isPage || isFormPost;
+    const html = isPage || isFormPost(event);
 
-    const check = verifyCsatLink(await linkSecret(), token, systemClock.now());
+    const check = verifyCsatLink(await linkSecret(), token, ports.clock.now());
     if (!check.ok) {
-      const [status, message] = linkRefusal[check.reason];
-      if (!html) throw new HttpError(status, `link_${check.reason}`, message);
-      return messagePage(status, 'Link not usable', message, 'error');
+      const refused = new LinkRefusedError(check.reason, linkRefusal[check.reason]);
+      if (!html) throw refused;
+      return messagePage(httpStatusOf(refused), 'Link not usable', refused.message, 'error');
     }
     const submitUrl = `/v1/csat/${token}`;
 
     if (isPage) {
       const survey = await csatSurvey(check.link, ports);
-      if (!survey) return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
+      if (!survey) return notFoundPage();
       const { ticket, state } = survey;
       if (state.kind === 'answered')
         return messagePage(
@@ -63,7 +54,7 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
           `We already have your rating for this request: ${state.score} of 5.`,
         );
       if (state.kind === 'refused')
-        return messagePage(surveyRefusal(state.error)[0], 'Survey not open', state.error.message, 'error');
+        return messagePage(httpStatusOf(state.error), 'Survey not open', state.error.message, 'error');
       const preselected = Number(event.queryStringParameters?.score);
       return page(200, {
         reference: ticket.reference,
@@ -73,17 +64,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       });
     }
 
-    const raw = rawBody(event);
-    const input = isFormPost
-      ? Object.fromEntries(new URLSearchParams(raw.toString('utf8')))
-      : (parseJsonBody(raw) as { score?: unknown; comment?: unknown } | null);
-    if (!input || typeof input !== 'object' || Array.isArray(input))
-      throw new ValidationFailedError([{ path: '(body)', message: 'must be an object { score, comment? }' }]);
+    const { isForm, input } = jsonOrFormBody(event, '{ score, comment? }');
     const parsed = parseCsatAnswer(input);
     if (!parsed.ok) {
-      if (!isFormPost) throw new ValidationFailedError(parsed.issues);
+      if (!isForm) throw new InvalidInputError(parsed.issues);
       const survey = await csatSurvey(check.link, ports);
-      if (!survey) return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
+      if (!survey) return notFoundPage();
       return page(400, {
         reference: survey.ticket.reference,
         subject: survey.ticket.subject,
@@ -96,17 +82,15 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
 
     const result = await submitCsat({ link: check.link, answer: parsed.answer }, ports);
     if (result.kind === 'not_found') {
-      if (isFormPost)
-        return messagePage(404, 'Request not found', 'We could not find this request.', 'error');
-      throw notFound('ticket not found');
+      if (isForm) return notFoundPage();
+      throw new NotFoundError('TICKET.NOT_FOUND', 'ticket not found');
     }
     if (result.kind === 'refused') {
-      const [status, code] = surveyRefusal(result.error);
-      if (isFormPost) return messagePage(status, 'Survey not open', result.error.message, 'error');
-      throw new HttpError(status, code, result.error.message);
+      if (!isForm) throw result.error;
+      return messagePage(httpStatusOf(result.error), 'Survey not open', result.error.message, 'error');
     }
     const recorded = result.kind === 'recorded';
-    if (isFormPost)
+    if (isForm)
       return messagePage(
         200,
         `Thank you — ${result.ticket.reference}`,

@@ -4,17 +4,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
-import {
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  payloadTooLarge,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
+import { InvalidInputError, NotFoundError } from '../../shared/domain';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { formSubmissionSchema } from '../../shared/http/form-contract';
-import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
+import { parseJsonBody, parseWith, pathParameter, rawBodyAtMost } from '../../shared/http/request';
 import { submitForm } from '../../shared/use-cases/submit-form';
 
 const ports = ticketPorts();
@@ -26,15 +19,11 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .handler(async (event) => {
     const requestType = pathParameter(event, 'requestType');
     const schema = formSubmissionSchema(workflowConfig, requestType);
-    if (!schema) throw notFound(`no form "${requestType}"`);
-    const body = rawBody(event);
-    if (body.length > MAX_FORM_BYTES)
-      throw payloadTooLarge(`a form submission is limited to ${MAX_FORM_BYTES} bytes`);
-    const parsed = schema.safeParse(parseJsonBody(body));
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-
-    const submissionId = parsed.data.submissionId ?? randomUUID();
-    const result = await submitForm({ requestType, submission: parsed.data, submissionId }, ports);
-    if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
+    if (!schema) throw new NotFoundError('FORM.NOT_FOUND', `no form "${requestType}"`);
+    const body = rawBodyAtMost(event, MAX_FORM_BYTES, 'a form submission');
+    const submission = parseWith(schema, parseJsonBody(body));
+    const submissionId = submission.submissionId ?? randomUUID();
+    const result = await submitForm({ requestType, submission, submissionId }, ports);
+    if (result.kind === 'rejected') throw new InvalidInputError(result.issues);
     return json(result.duplicate ? 200 : 201, { ticketId: result.ticketId, reference: result.reference });
   });

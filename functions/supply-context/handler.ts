@@ -1,34 +1,24 @@
 import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { systemClock } from '../../shared/adapters/clock';
 import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  json,
-  notFound,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { contextJsonSchema } from '../../shared/http/form-contract';
+import { InvalidInputError, NotFoundError } from '../../shared/domain';
+import { type HttpResult, httpErrors, httpStatusOf, json } from '../../shared/http/errors';
+import { ContextAnswerBody, contextJsonSchema } from '../../shared/http/form-contract';
 import { formPageHeaders, renderFormPage, renderMessagePage } from '../../shared/http/form-page';
-import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
-import { type LinkCheck, verifyLink } from '../../shared/http/signed-link';
+import { jsonBody, pathParameter } from '../../shared/http/request';
+import { type LinkCheck, LinkRefusedError, verifyLink } from '../../shared/http/signed-link';
 import { supplyContextFromLink } from '../../shared/use-cases/supply-context';
 
 const ports = ticketPorts();
 
-const refusal: Record<Exclude<LinkCheck, { ok: true }>['reason'], [number, string]> = {
-  malformed: [400, 'This link is incomplete. Please use the link from our mail as it is.'],
-  forged: [403, 'This link is not valid. Please use the link from our mail.'],
-  expired: [
-    410,
-    'This link has expired. Reply to our mail with the details instead, and we will pick them up.',
-  ],
+const refusal: Record<Exclude<LinkCheck, { ok: true }>['reason'], string> = {
+  malformed: 'This link is incomplete. Please use the link from our mail as it is.',
+  forged: 'This link is not valid. Please use the link from our mail.',
+  expired: 'This link has expired. Reply to our mail with the details instead, and we will pick them up.',
 };
 
 /**
@@ -39,21 +29,21 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
   .handler(async (event) => {
     const token = pathParameter(event, 'token');
-    const check = verifyLink(await linkSecret(), token, systemClock.now());
+    const check = verifyLink(await linkSecret(), token, ports.clock.now());
     const isPage = event.routeKey.startsWith('GET ');
     if (!check.ok) {
-      const [status, message] = refusal[check.reason];
-      if (!isPage) throw new HttpError(status, `link_${check.reason}`, message);
+      const refused = new LinkRefusedError(check.reason, refusal[check.reason]);
+      if (!isPage) throw refused;
       return {
-        statusCode: status,
+        statusCode: httpStatusOf(refused),
         headers: formPageHeaders(nonce()),
-        body: renderMessagePage({ title: 'Link not usable', message, status: 'error' }),
+        body: renderMessagePage({ title: 'Link not usable', message: refused.message, status: 'error' }),
       };
     }
 
     if (isPage) {
       const ticket = await ports.tickets.get(check.link.ticketId);
-      if (!ticket) throw notFound('ticket not found');
+      if (!ticket) throw new NotFoundError('TICKET.NOT_FOUND', 'ticket not found');
       const stillMissing = check.link.fields.filter((f) => ticket.missingFields.includes(f));
       if (stillMissing.length === 0) {
         return {
@@ -83,20 +73,10 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
       };
     }
 
-    const body = parseJsonBody(rawBody(event)) as { fields?: unknown };
-    const fields =
-      body && typeof body === 'object' && body.fields && typeof body.fields === 'object' ? body.fields : null;
-    if (!fields)
-      throw new ValidationFailedError([{ path: 'fields', message: 'an object of field values is required' }]);
-    const values = Object.fromEntries(
-      Object.entries(fields as Record<string, unknown>).map(([k, v]) => [
-        k,
-        typeof v === 'string' ? v : String(v ?? ''),
-      ]),
-    );
+    const { fields: values } = jsonBody(event, ContextAnswerBody);
     const result = await supplyContextFromLink({ link: check.link, values }, ports);
-    if (result.kind === 'not_found') throw notFound('ticket not found');
-    if (result.kind === 'rejected') throw new ValidationFailedError(result.issues);
+    if (result.kind === 'not_found') throw new NotFoundError('TICKET.NOT_FOUND', 'ticket not found');
+    if (result.kind === 'rejected') throw new InvalidInputError(result.issues);
     const { ticket } = result;
     return json(200, {
       ticketId: ticket.id,

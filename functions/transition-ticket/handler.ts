@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { TransitionBody } from '../../shared/http/contracts';
-import { HttpError, type HttpResult, httpErrors } from '../../shared/http/errors';
+import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { transitionTicket } from '../../shared/use-cases/transition';
 
@@ -27,13 +27,5 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    return ticketWriteResponse(
-      result,
-      req.ticketId,
-      (error) =>
-        new HttpError(422, 'transition_refused', error.message, {
-          code: error.code,
-          ...(error.guard ? { guard: error.guard } : {}),
-        }),
-    );
+    return ticketWriteResponse(result, req.ticketId);
   });

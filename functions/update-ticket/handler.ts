@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { agentRefusal } from '../../shared/http/agent-refusal';
 import { UpdateBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
@@ -29,5 +28,5 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
       },
       ports,
     );
-    return ticketWriteResponse(result, req.ticketId, agentRefusal);
+    return ticketWriteResponse(result, req.ticketId);
   });

@@ -4,16 +4,8 @@ import { logger } from '../../shared/adapters/logger';
 import { storePorts } from '../../shared/adapters/store-ports';
 import { AccountSchema } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
-import {
-  HttpError,
-  type HttpResult,
-  httpErrors,
-  json,
-  toIssues,
-  ValidationFailedError,
-} from '../../shared/http/errors';
-import { parseJsonBody, pathParameter, rawBody } from '../../shared/http/request';
-import { DomainTakenError } from '../../shared/use-cases/ports';
+import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { parseJsonBody, parseWith, pathParameter, rawBody } from '../../shared/http/request';
 
 const { accounts, clock } = storePorts();
 
@@ -24,14 +16,8 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
     authorize(event);
     const id = pathParameter(event, 'id');
     const body = parseJsonBody(rawBody(event));
-    const parsed = AccountSchema.safeParse({ ...(typeof body === 'object' && body ? body : {}), id });
-    if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
-    try {
-      await accounts.upsert(parsed.data, clock.now());
-    } catch (e: unknown) {
-      if (e instanceof DomainTakenError)
-        throw new HttpError(409, 'domain_taken', e.message, { domains: e.domains });
-      throw e;
-    }
-    return json(200, { account: parsed.data });
+    // The path names the account; an `id` in the body is overruled by it.
+    const account = parseWith(AccountSchema, { ...(typeof body === 'object' && body ? body : {}), id });
+    await accounts.upsert(account, clock.now());
+    return json(200, { account });
   });

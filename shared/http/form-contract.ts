@@ -77,3 +77,25 @@ export function contextJsonSchema(
   const schema = z.object({ fields: z.object(picked).register(z.globalRegistry, meta(spec.label)) });
   return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 }
+
+const FIELDS_REQUIRED = 'an object of field values is required';
+
+/**
+ * The body of `POST /v1/context/{token}` (the needs-info form): `{ fields: { <name>: value } }`, every value
+ * taken as text (the use case checks the fields the link asked for). Anything else is refused naming `fields`.
+ */
+export const ContextAnswerBody = z.pipe(
+  z.transform((body: unknown) => ({
+    fields: typeof body === 'object' && body !== null ? (body as { fields?: unknown }).fields : undefined,
+  })),
+  z.object({
+    fields: z.pipe(
+      z.custom<object>((fields) => typeof fields === 'object' && fields !== null, FIELDS_REQUIRED),
+      z.transform((fields) =>
+        Object.fromEntries(
+          Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : String(v ?? '')]),
+        ),
+      ),
+    ),
+  }),
+);

@@ -1,7 +1,28 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { DomainError, type Issue } from '../domain/errors';
 import type { ContextLink } from '../use-cases/ports';
 
 export type TokenRefusal = 'malformed' | 'forged' | 'expired';
+
+const REFUSAL_CODES = {
+  malformed: 'LINK.MALFORMED',
+  forged: 'LINK.FORGED',
+  expired: 'LINK.EXPIRED',
+} as const;
+
+/** A signed link that cannot be used: the message is for the customer (each page words it its own way). */
+export class LinkRefusedError extends DomainError {
+  override readonly name = 'LinkRefusedError';
+  readonly code: (typeof REFUSAL_CODES)[TokenRefusal];
+  constructor(
+    readonly reason: TokenRefusal,
+    message: string,
+    readonly issues: readonly Issue[] = [],
+  ) {
+    super(message);
+    this.code = REFUSAL_CODES[reason];
+  }
+}
 
 export type LinkCheck =
   | { readonly ok: true; readonly link: ContextLink }

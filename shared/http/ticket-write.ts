@@ -1,10 +1,17 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { type Actor, isTicketId, parseReference, type TicketScope } from '../domain';
+import {
+  type Actor,
+  type DomainError,
+  isTicketId,
+  NotFoundError,
+  parseReference,
+  type TicketScope,
+} from '../domain';
 import type { TicketRepositoryPort } from '../use-cases/ports';
-import type { AgentChangeResult } from '../use-cases/ticket-change';
+import { type AgentChangeResult, StaleVersionError } from '../use-cases/ticket-change';
 import { authorize, scopeOf, scopeRefusal } from './access';
-import { HttpError, type HttpResult, json, notFound, toIssues, ValidationFailedError } from './errors';
-import { header, parseJsonBody, pathParameter, rawBody } from './request';
+import { HttpError, type HttpResult, json } from './errors';
+import { type Contract, header, jsonBody, pathParameter } from './request';
 
 /** The ticket a `/v1/tickets/{id}` route names, by ULID or `FD-<n>`; 404 when there is none. */
 export async function ticketIdFrom(
@@ -17,7 +24,7 @@ export async function ticketIdFrom(
     : parseReference(id)
       ? await tickets.ticketIdForReference(id)
       : undefined;
-  if (!ticketId) throw notFound(`ticket ${id} not found`);
+  if (!ticketId) throw new NotFoundError('TICKET.NOT_FOUND', `ticket ${id} not found`);
   return ticketId;
 }
 
@@ -34,31 +41,24 @@ export function expectedVersion(event: Pick<APIGatewayProxyEventV2, 'headers'>):
   return Number(ifMatch);
 }
 
-/** 409 with the version to retry from. */
-export function staleVersion(currentVersion: number): HttpError {
-  return new HttpError(409, 'stale_version', `the ticket is at version ${currentVersion}`, {
-    currentVersion,
-  });
-}
-
 /**
  * An agent's ticket write as the API answers it: 200 with the ticket (ETag = version), 404, 403 when the
- * ticket is out of the caller's queues (rule `own-queues`), 409, or the refusal.
+ * ticket is out of the caller's queues (rule `own-queues`), 409 with the version to retry from, or the
+ * domain's refusal (answered from the error table).
  */
-export function ticketWriteResponse<E>(
+export function ticketWriteResponse<E extends DomainError>(
   result: AgentChangeResult<E>,
   ticketId: string,
-  refused: (error: E) => HttpError,
 ): HttpResult {
   switch (result.kind) {
     case 'not_found':
-      throw notFound(`ticket ${ticketId} not found`);
+      throw new NotFoundError('TICKET.NOT_FOUND', `ticket ${ticketId} not found`);
     case 'forbidden':
       throw scopeRefusal(result.refusal);
     case 'stale':
-      throw staleVersion(result.currentVersion);
+      throw new StaleVersionError(result.currentVersion);
     case 'refused':
-      throw refused(result.error);
+      throw result.error;
     case 'changed':
       return json(200, { ticket: result.ticket }, { etag: `"${result.ticket.version}"` });
   }
@@ -71,14 +71,7 @@ export function ticketWriteResponse<E>(
 export async function agentWriteRequest<T>(
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
   tickets: Pick<TicketRepositoryPort, 'ticketIdForReference'>,
-  body: {
-    safeParse(input: unknown):
-      | { success: true; data: T }
-      | {
-          success: false;
-          error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> };
-        };
-  },
+  body: Contract<T>,
 ): Promise<{
   caller: ReturnType<typeof authorize>;
   /** The tickets the caller may change (queue isolation): the use case checks the ticket it reads. */
@@ -91,14 +84,13 @@ export async function agentWriteRequest<T>(
   const caller = authorize(event);
   const ticketId = await ticketIdFrom(event, tickets);
   const version = expectedVersion(event);
-  const parsed = body.safeParse(parseJsonBody(rawBody(event)));
-  if (!parsed.success) throw new ValidationFailedError(toIssues(parsed.error.issues));
+  const parsed = jsonBody(event, body);
   return {
     caller,
     scope: scopeOf(caller),
     actor: { kind: 'agent', id: caller.email ?? caller.sub },
     ticketId,
     version,
-    body: parsed.data,
+    body: parsed,
   };
 }

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { WebhookSecrets } from '../adapters/webhook-secrets';
 import type { WorkflowConfig } from '../config';
 import type { Clock } from '../use-cases/ports';
-import { HttpError, type HttpResult, notFound, payloadTooLarge, unauthorized } from './errors';
+import { HttpError, type HttpResult, payloadTooLarge, unauthorized } from './errors';
 import { header, rawBody } from './request';
 import { MAX_WEBHOOK_BYTES } from './webhook-payload';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-signature';
@@ -30,7 +30,7 @@ export function webhookAuthentication(deps: {
       const sources = deps.config.webhookSources;
       // hasOwn: a source named "constructor" must not find Object.prototype's.
       const spec = Object.hasOwn(sources, source) ? sources[source] : undefined;
-      if (!spec) throw notFound(`unknown webhook source "${source}"`);
+      if (!spec) throw new HttpError(404, 'not_found', `unknown webhook source "${source}"`);
 
       const body = rawBody(event);
       if (body.length > MAX_WEBHOOK_BYTES) {

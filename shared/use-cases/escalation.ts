@@ -2,6 +2,7 @@ import type { WorkflowConfig } from '../config';
 import {
   type Actor,
   acknowledgeEscalation,
+  DomainError,
   type EscalationCause,
   escalate,
   newId,
@@ -25,6 +26,17 @@ export type TriggerResult =
   | { readonly kind: 'skipped'; readonly reason: string };
 
 const ESCALATION_ACTOR: Actor = { kind: 'system', id: 'escalations' };
+
+/** An agent's escalation (or acknowledgement) with nothing to do: the reason names why. */
+export class EscalationRefusedError extends DomainError {
+  override readonly name = 'EscalationRefusedError';
+  constructor(
+    readonly code: 'ESCALATION.REFUSED' | 'ESCALATION.NOTHING_TO_ACKNOWLEDGE',
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
 
 /**
  * An SLA warning or breach, or a new ticket, may match an escalation path's trigger.
@@ -76,7 +88,7 @@ export function escalateByAgent(
     action: { kind: 'escalate'; reason: string } | { kind: 'acknowledge' };
   },
   ports: EscalationPorts,
-): Promise<AgentChangeResult<string>> {
+): Promise<AgentChangeResult<EscalationRefusedError>> {
   return changeTicketAsAgent(input, ports, (ticket) => {
     const now = ports.clock.now();
     const ctx = { actor: input.actor, at: now, newId: () => newId(now) };
@@ -84,6 +96,9 @@ export function escalateByAgent(
       input.action.kind === 'escalate'
         ? escalate(ticket, { kind: 'manual', reason: input.action.reason }, ports.config, ctx)
         : acknowledgeEscalation(ticket, ctx);
-    return outcome.ok ? outcome : { ok: false, error: outcome.reason };
+    if (outcome.ok) return outcome;
+    const code =
+      input.action.kind === 'escalate' ? 'ESCALATION.REFUSED' : 'ESCALATION.NOTHING_TO_ACKNOWLEDGE';
+    return { ok: false, error: new EscalationRefusedError(code, outcome.reason) };
   });
 }

@@ -1,6 +1,7 @@
 import type { WorkflowConfig } from '../config';
 import {
   type Approval,
+  DomainError,
   isTicketId,
   type PlannedAction,
   parseReference,
@@ -10,6 +11,15 @@ import {
   type TicketScope,
 } from '../domain';
 import type { ApprovalStorePort, Clock, TicketHistory, TicketRepositoryPort } from './ports';
+
+/** Neither a ticket id (ULID) nor a reference (`FD-<n>`). */
+export class InvalidTicketIdError extends DomainError {
+  override readonly name = 'InvalidTicketIdError';
+  readonly code = 'TICKET.INVALID_ID';
+  constructor(readonly id: string) {
+    super(`"${id}" is neither a ticket id (ULID) nor a reference (FD-<n>)`);
+  }
+}
 
 export type GetTicketResult =
   | {

@@ -7,6 +7,7 @@ import {
   approvalIncrements,
   auditIncrement,
   countsInFlowMetrics,
+  DomainError,
   daysBetween,
   emptyAggregate,
   FLOW_AUDIT_ACTIONS,
@@ -73,8 +74,10 @@ export async function projectChange(
 
 const MAX_DAYS = 366;
 
-export class MetricsRangeError extends Error {
+/** A range of days the flow metrics cannot be read over (reversed, or longer than a year). */
+export class MetricsRangeError extends DomainError {
   override readonly name = 'MetricsRangeError';
+  readonly code = 'METRICS.INVALID_RANGE';
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkflowConfig } from '../config';
-import type { Issue } from '../domain';
+import { DomainError, type Issue } from '../domain';
 import type { ExternalEventType } from '../domain/external-events';
 import { externalEventTypeIssue, parseExternalEvent } from '../domain/integrations';
 import type { ExternalEventPublisher } from './ports';
@@ -12,7 +12,13 @@ export interface ReceiveEventPorts {
 export type ReceiveEventResult =
   | { readonly kind: 'accepted'; readonly type: ExternalEventType; readonly eventId?: string }
   | { readonly kind: 'rejected'; readonly issues: readonly Issue[] }
-  | { readonly kind: 'forbidden'; readonly message: string };
+  | { readonly kind: 'forbidden'; readonly error: EmitNotAllowedError };
+
+/** The source may not emit this event type (`webhookSources.<source>.emits` does not list it). */
+export class EmitNotAllowedError extends DomainError {
+  override readonly name = 'EmitNotAllowedError';
+  readonly code = 'INTEGRATION.EMIT_NOT_ALLOWED';
+}
 
 /**
  * A system reports a fact through a signed webhook instead of putting it on the bus itself.
@@ -38,7 +44,9 @@ export async function receiveEvent(
   if (!emits.includes(input.type)) {
     return {
       kind: 'forbidden',
-      message: `source "${input.source}" may not emit ${input.type}: webhookSources.${input.source}.emits lists ${emits.join(', ') || '(nothing)'}`,
+      error: new EmitNotAllowedError(
+        `source "${input.source}" may not emit ${input.type}: webhookSources.${input.source}.emits lists ${emits.join(', ') || '(nothing)'}`,
+      ),
     };
   }
 

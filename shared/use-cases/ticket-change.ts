@@ -2,6 +2,7 @@ import {
   type Approval,
   type AuditEvent,
   changeRefusal,
+  DomainError,
   type DomainEvent,
   isStaleVersion,
   type Message,
@@ -51,6 +52,15 @@ export async function changeTicket<R>(
     } catch (e: unknown) {
       if (!(e instanceof ConcurrentUpdateError) || attempt >= MAX_CONFLICT_RETRIES) throw e;
     }
+  }
+}
+
+/** An agent's write named a version (`If-Match`) the ticket has moved on from: retry from `currentVersion`. */
+export class StaleVersionError extends DomainError {
+  override readonly name = 'StaleVersionError';
+  readonly code = 'TICKET.IF_MATCH_STALE';
+  constructor(readonly currentVersion: number) {
+    super(`the ticket is at version ${currentVersion}`);
   }
 }
 
