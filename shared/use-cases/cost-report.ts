@@ -1,3 +1,5 @@
+import * as z from '../domain/zod';
+import measured from '../metrics/cost-profile.json' with { type: 'json' };
 import {
   type BillableOperation,
   billableOperations,
@@ -6,8 +8,6 @@ import {
   type PriceTable,
   priceTable,
 } from '../metrics/pricing';
-import * as z from '../domain/zod';
-import measured from '../metrics/cost-profile.json' with { type: 'json' };
 
 /**
  * What 1,000 ticket lifecycles cost in AWS: the per-lifecycle profile `npm run cost` measured against the
