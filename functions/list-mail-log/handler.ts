@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { storePorts } from '../../shared/adapters/store-ports';
-import { InvalidInputError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
+import { MailLogQuery } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
+import { parseWith } from '../../shared/http/request';
 
 const { tickets, clock } = storePorts();
 
@@ -13,8 +14,7 @@ export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult
   .use(httpErrors(logger))
   .handler(async (event) => {
     authorize(event);
-    const day = event.queryStringParameters?.day ?? clock.now().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
-      throw new InvalidInputError([{ path: 'day', message: 'must be YYYY-MM-DD' }]);
+    const query = parseWith(MailLogQuery, event.queryStringParameters ?? {});
+    const day = query.day ?? clock.now().toISOString().slice(0, 10);
     return json(200, { day, mail: await tickets.mailLog(day) });
   });
