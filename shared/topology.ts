@@ -250,6 +250,13 @@ const common = {
 
 const publicUrl = { PUBLIC_BASE_URL: { ref: 'api.url' } } as const satisfies Record<string, EnvValue>;
 
+/** What the page a mail's link opens reads: the ticket, and the secret that checks the link. */
+const linkPageEnv = {
+  TABLE_NAME: { ref: 'table.name' },
+  LINK_SECRET_NAME: { ref: 'secret.links' },
+  POWERTOOLS_SERVICE_NAME: 'frontdoor',
+} as const satisfies Record<string, EnvValue>;
+
 /**
  * The queue the tickets' EventBridge Scheduler wake-ups are sent to (and the ticket changes that may move a
  * wake-up earlier); one function, run-ticket-clock, consumes it.
@@ -563,18 +570,11 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: 'supply-context',
-    description: 'Needs-info link: the page asking only for the missing fields, and its submission',
+    description: 'Needs-info link: the answer with the missing fields, which moves the ticket on',
     entry: 'functions/supply-context/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      {
-        kind: 'http',
-        method: 'GET',
-        path: '/forms/context/{token}',
-        auth: 'none',
-        publicBecause: PUBLIC.needsInfoLink,
-      },
       {
         kind: 'http',
         method: 'POST',
@@ -585,6 +585,25 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],
+  },
+  {
+    name: 'show-context-form',
+    description:
+      'Needs-info link: the form asking only for the fields the ticket still misses (records nothing)',
+    entry: 'functions/show-context-form/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/forms/context/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.needsInfoLink,
+      },
+    ],
+    env: linkPageEnv,
+    grants: ['table:read', 'secrets:links'],
   },
   {
     name: 'run-ticket-clock',
@@ -976,13 +995,11 @@ export const functions: readonly FunctionSpec[] = [
   },
   {
     name: 'submit-csat',
-    description:
-      'CSAT survey link of the resolution mail: the confirmation page (never records) and the rating, once per resolution',
+    description: 'CSAT survey link of the resolution mail: the rating, once per resolution',
     entry: 'functions/submit-csat/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none', publicBecause: PUBLIC.csatLink },
       {
         kind: 'http',
         method: 'POST',
@@ -995,20 +1012,26 @@ export const functions: readonly FunctionSpec[] = [
     grants: ['table:read', 'table:write', 'secrets:links'],
   },
   {
+    name: 'show-csat-survey',
+    description:
+      'CSAT survey link of the resolution mail: the confirmation page with the linked score preselected (records nothing)',
+    entry: 'functions/show-csat-survey/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      { kind: 'http', method: 'GET', path: '/csat/{token}', auth: 'none', publicBecause: PUBLIC.csatLink },
+    ],
+    env: linkPageEnv,
+    grants: ['table:read', 'secrets:links'],
+  },
+  {
     name: 'confirm-resolution',
     description:
-      '“Yes, it’s solved” / “No, still a problem” links of the resolution mail: the page (never records) and the answer, once per resolution (closes or reopens)',
+      '“Yes, it’s solved” / “No, still a problem” links of the resolution mail: the answer, once per resolution (closes or reopens)',
     entry: 'functions/confirm-resolution/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
-      {
-        kind: 'http',
-        method: 'GET',
-        path: '/resolution/{token}',
-        auth: 'none',
-        publicBecause: PUBLIC.resolutionLink,
-      },
       {
         kind: 'http',
         method: 'POST',
@@ -1019,6 +1042,25 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
     grants: ['table:read', 'table:write', 'secrets:links'],
+  },
+  {
+    name: 'show-resolution-question',
+    description:
+      '“Yes, it’s solved” / “No, still a problem” links of the resolution mail: the question page with the linked answer preselected (records nothing)',
+    entry: 'functions/show-resolution-question/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/resolution/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.resolutionLink,
+      },
+    ],
+    env: linkPageEnv,
+    grants: ['table:read', 'secrets:links'],
   },
 ];
 

@@ -11,8 +11,9 @@ import { signToken } from '../../shared/http/signed-link';
 import { freshTable, outboxEvents } from '../support/dynamodb';
 import { httpEvent, lambdaContext } from './events';
 
-// The confirm-resolution handler with real DynamoDB Local, the bus mocked: what the "is it solved?" links
-// do over HTTP — the page (which records nothing), the JSON and the HTML-form answers, and every refusal.
+// The "is it solved?" links' handlers with real DynamoDB Local, the bus mocked: what they do over HTTP —
+// the page (show-resolution-question, which records nothing), the JSON and the HTML-form answers
+// (confirm-resolution), and every refusal.
 
 const SECRET = 'test-link-secret';
 const bus = mockClient(EventBridgeClient);
@@ -20,6 +21,8 @@ let table: Awaited<ReturnType<typeof freshTable>>;
 let repo: TicketRepository;
 type Result = { statusCode: number; headers?: Record<string, string>; body: string };
 let handler: (event: unknown, context: unknown) => Promise<Result>;
+/** The page its links open (GET, which records nothing). */
+let showPage: typeof handler;
 
 beforeAll(async () => {
   table = await freshTable();
@@ -33,6 +36,9 @@ beforeAll(async () => {
   vi.stubEnv('FRONTDOOR_LINK_SECRET', SECRET);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../functions/confirm-resolution/handler')) as unknown as {
+    handler: typeof handler;
+  });
+  ({ handler: showPage } = (await import('../../functions/show-resolution-question/handler')) as unknown as {
     handler: typeof handler;
   });
   repo = new TicketRepository(table.db, table.tableName);
@@ -93,7 +99,7 @@ async function aTicket(...states: TicketState[]): Promise<{ ticket: Ticket; toke
 }
 
 const page = (token: string, answer?: string) =>
-  handler(
+  showPage(
     {
       ...httpEvent({
         method: 'GET',

@@ -10,8 +10,9 @@ import { signLink } from '../../shared/http/signed-link';
 import { freshTable, outboxEvents } from '../support/dynamodb';
 import { httpEvent, lambdaContext } from './events';
 
-// The submit-csat handler with real DynamoDB Local, the bus mocked: what a survey link does over HTTP —
-// the page (which records nothing), the JSON and the HTML-form answers, and every refusal.
+// The survey link's handlers with real DynamoDB Local, the bus mocked: what a survey link does over HTTP —
+// the page (show-csat-survey, which records nothing), the JSON and the HTML-form answers (submit-csat),
+// and every refusal.
 
 const SECRET = 'test-link-secret';
 const bus = mockClient(EventBridgeClient);
@@ -19,6 +20,8 @@ let table: Awaited<ReturnType<typeof freshTable>>;
 let repo: TicketRepository;
 type Result = { statusCode: number; headers?: Record<string, string>; body: string };
 let handler: (event: unknown, context: unknown) => Promise<Result>;
+/** The page its links open (GET, which records nothing). */
+let showPage: typeof handler;
 
 beforeAll(async () => {
   table = await freshTable();
@@ -32,6 +35,9 @@ beforeAll(async () => {
   vi.stubEnv('FRONTDOOR_LINK_SECRET', SECRET);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../functions/submit-csat/handler')) as unknown as {
+    handler: typeof handler;
+  });
+  ({ handler: showPage } = (await import('../../functions/show-csat-survey/handler')) as unknown as {
     handler: typeof handler;
   });
   repo = new TicketRepository(table.db, table.tableName);
@@ -92,7 +98,7 @@ async function aTicket(...states: TicketState[]): Promise<{ ticket: Ticket; toke
 }
 
 const page = (token: string, score?: string) =>
-  handler(
+  showPage(
     {
       ...httpEvent({
         method: 'GET',

@@ -114,7 +114,7 @@ describe('links secret', () => {
     });
   });
 
-  it('is readable by send-notification, supply-context, submit-csat and confirm-resolution only', () => {
+  it('is readable by send-notification and the functions behind the links it signs only', () => {
     const linksArn = JSON.stringify(exported('LinksSecret'));
     const readers = functions
       .filter((spec) =>
@@ -128,6 +128,9 @@ describe('links secret', () => {
     expect(readers.sort()).toEqual([
       'confirm-resolution',
       'send-notification',
+      'show-context-form',
+      'show-csat-survey',
+      'show-resolution-question',
       'submit-csat',
       'supply-context',
     ]);

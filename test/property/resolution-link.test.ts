@@ -1,8 +1,9 @@
 /**
- * The "is it solved?" link's handler in process against DynamoDB Local, with generated tokens (the path
- * segment) and bodies (JSON and the page's form post): never a 5xx; every refusal names what it refuses —
- * a 400 its fields (`issues[].path`), a link refusal the token, a state refusal the ticket's state; and
- * whatever arrived, each ticket has at most one answer per resolution and reads back.
+ * The "is it solved?" link's handlers (confirm-resolution; show-resolution-question, the page) in process
+ * against DynamoDB Local, with generated tokens (the path segment) and bodies (JSON and the page's form
+ * post): never a 5xx; every refusal names what it refuses — a 400 its fields (`issues[].path`), a link
+ * refusal the token, a state refusal the ticket's state; and whatever arrived, each ticket has at most one
+ * answer per resolution and reads back.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -31,6 +32,8 @@ let table: Awaited<ReturnType<typeof freshTable>>;
 let repo: TicketRepository;
 type Result = { statusCode: number; headers?: Record<string, string>; body: string };
 let handler: (event: unknown, context: unknown) => Promise<Result>;
+/** The page its links open (GET, which records nothing). */
+let showPage: typeof handler;
 /** Resolved tickets and the seq of their resolution. */
 const pool: Array<{ ticket: Ticket; resolution: number }> = [];
 
@@ -46,6 +49,9 @@ beforeAll(async () => {
   vi.stubEnv('FRONTDOOR_LINK_SECRET', SECRET);
   vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
   ({ handler } = (await import('../../functions/confirm-resolution/handler')) as unknown as {
+    handler: typeof handler;
+  });
+  ({ handler: showPage } = (await import('../../functions/show-resolution-question/handler')) as unknown as {
     handler: typeof handler;
   });
   repo = new TicketRepository(table.db, table.tableName);
@@ -299,7 +305,7 @@ describe('the resolution link with generated tokens and bodies, against DynamoDB
     const before = await Promise.all(pool.map(async (p) => (await repo.get(p.ticket.id))?.version));
     await fc.assert(
       fc.asyncProperty(token, fc.option(nastyText), async (t, answer) => {
-        const res = await handler(
+        const res = await showPage(
           {
             ...httpEvent({
               method: 'GET',
