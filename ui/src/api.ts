@@ -1,6 +1,7 @@
 import type {
   AppConfig,
   Approval,
+  Decision,
   ErrorBody,
   Me,
   QueueSummary,
@@ -8,6 +9,7 @@ import type {
   Ticket,
   TicketPage,
   TicketView,
+  TicketWrites,
 } from './types';
 
 /** An answer other than 2xx, with the API's error body (`{ error, message, rule?, currentVersion? }`). */
@@ -85,24 +87,27 @@ export class Api {
   ticketApprovals = (id: string) =>
     this.request<{ approvals: Approval[] }>('GET', '/v1/approvals', { query: { ticket: id } });
   approvals = () => this.request<{ groups: string[]; approvals: Approval[] }>('GET', '/v1/approvals');
-  decide = (approvalId: string, decision: 'approve' | 'reject', reason: string) =>
+  decide = (approvalId: string, decision: Decision['decision'], reason: string) =>
     this.request<{ approval: Approval; ticket: Ticket }>(
       'POST',
       `/v1/approvals/${encodeURIComponent(approvalId)}/decision`,
-      { body: { decision, reason } },
+      { body: { decision, reason } satisfies Decision },
     );
   formSchema = (requestType: string) =>
     this.request<FormSchema>('GET', `/v1/forms/${encodeURIComponent(requestType)}`);
 
-  /** A write to one ticket (`POST /v1/tickets/{id}/<action>` or `PATCH /v1/tickets/{id}`) with If-Match. */
-  writeTicket<T = { ticket: Ticket }>(
+  /**
+   * A write to one ticket (`POST /v1/tickets/{id}/<action>` or `PATCH /v1/tickets/{id}`) with If-Match; the
+   * body is typed by the route's contract.
+   */
+  writeTicket<A extends keyof TicketWrites>(
     ticket: Pick<Ticket, 'id' | 'version'>,
-    method: 'POST' | 'PATCH',
-    action: string,
-    body: unknown,
-  ): Promise<T> {
+    method: A extends '' ? 'PATCH' : 'POST',
+    action: A,
+    body: TicketWrites[A],
+  ): Promise<{ ticket: Ticket }> {
     const path = `/v1/tickets/${encodeURIComponent(ticket.id)}${action ? `/${action}` : ''}`;
-    return this.request<T>(method, path, { body, version: ticket.version });
+    return this.request<{ ticket: Ticket }>(method, path, { body, version: ticket.version });
   }
 }
 

@@ -15,10 +15,10 @@ import { announce, liveRegionElement } from './messages';
 import { parseRoute, type Route } from './router';
 import type { AppConfig, Me } from './types';
 import { approvalsScreen } from './views/approvals';
-import { metricsScreen } from './views/metrics';
+import { metricsScreen } from './views/metrics/screen';
 import { queueScreen } from './views/queue';
 import { queuesScreen } from './views/queues';
-import { ticketScreen } from './views/ticket';
+import { ticketScreen } from './views/ticket/screen';
 
 const root = document.getElementById('app') as HTMLElement;
 /** Ends the signed-in session's listeners and timers (sign-out, expiry). */

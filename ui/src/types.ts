@@ -1,9 +1,87 @@
 /**
- * The agent API's shapes as this UI reads them (README "Agent API"; the server's zod schemas are the
- * truth, these are the parts the screens use). Optional where older servers may not send a field yet.
+ * The agent API's shapes as this UI reads them, derived from the server's own schemas and domain types
+ * (shared/domain, shared/http): a change there that breaks a screen fails `tsc -p ui/tsconfig.json`. Every
+ * import from shared is `import type`, which vite erases, so the bundle holds nothing of shared or of zod.
+ * An answer a handler assembles without a schema is spelled out below its derived parts, saying why; fields
+ * older servers may not send yet stay optional.
  */
+import type {
+  ApprovalKind,
+  AuditEvent,
+  agingBuckets,
+  Approval as DomainApproval,
+  flowNumbers,
+  Message,
+  PlannedAction,
+  Priority,
+  Ticket,
+  TicketSlaTarget,
+  TicketState,
+  totals,
+} from '../../shared/domain';
+import type { Issue } from '../../shared/domain/errors';
+import type * as z from '../../shared/domain/zod';
+import type {
+  ApprovalBody,
+  AssignBody,
+  DecisionBody,
+  EscalateBody,
+  HandoffBody,
+  MergeBody,
+  MessageBody,
+  TransitionBody,
+  UpdateBody,
+} from '../../shared/http/contracts';
+import type { CostReport as PriceReport } from '../../shared/metrics/pricing';
+import type { Role } from '../../shared/topology';
 
-export const STATES = [
+// ---------------------------------------------------------------------------------------------------------
+// Derived from the schemas (shared/domain's zod schemas, as `z.infer`) and the topology.
+
+/** A ticket (TicketSchema) as `GET /v1/tickets/{id}` and the ticket lists send it; a message, likewise. */
+/** A support role, from the caller's groups (the topology's `ROLES`, which the access table reads). */
+export type { ApprovalKind, Message, Priority, Role, Ticket, TicketState };
+export type SlaTarget = TicketSlaTarget;
+export type AuditEntry = AuditEvent;
+/**
+ * An approval as the API shows it: never its workflow's task token (shared/http/approvals.ts
+ * `publicApproval`); the inbox adds `mayDecide`.
+ */
+export type Approval = Omit<DomainApproval, 'taskToken'> & { mayDecide?: boolean };
+/** Something the ticket's clock will do on its own (issue 14): `{ action, at, since, round? }`. */
+export type UpcomingAction = PlannedAction;
+
+/**
+ * What each write to a ticket sends, as its route's contract validates it (shared/http/contracts.ts), by
+ * the path after `/v1/tickets/{id}`: `''` is `PATCH /v1/tickets/{id}`, the rest are POSTs.
+ */
+export interface TicketWrites {
+  '': z.input<typeof UpdateBody>;
+  transition: z.input<typeof TransitionBody>;
+  messages: z.input<typeof MessageBody>;
+  assign: z.input<typeof AssignBody>;
+  handoff: z.input<typeof HandoffBody>;
+  escalate: z.input<typeof EscalateBody>;
+  /** The route has no contract: it takes an empty body. */
+  'escalation/acknowledge': Record<string, never>;
+  merge: z.input<typeof MergeBody>;
+  approvals: z.input<typeof ApprovalBody>;
+}
+/** `POST /v1/approvals/{approvalId}/decision`. */
+export type Decision = z.input<typeof DecisionBody>;
+
+/**
+ * `list` as it is, once it names every member of `T`: the UI needs the values at run time (selects, filters),
+ * in its own order, and a value the schema gains without the list fails to compile here.
+ */
+const everyOf =
+  <T extends string>() =>
+  <const L extends readonly T[]>(
+    list: L & ([Exclude<T, L[number]>] extends [never] ? unknown : { missing: Exclude<T, L[number]> }),
+  ): L =>
+    list;
+
+export const STATES = everyOf<TicketState>()([
   'new',
   'needs_info',
   'in_progress',
@@ -11,21 +89,49 @@ export const STATES = [
   'waiting_on_team',
   'resolved',
   'closed',
-] as const;
-export type TicketState = (typeof STATES)[number];
+]);
 export const OPEN_STATES = [
   'new',
   'needs_info',
   'in_progress',
   'waiting_on_customer',
   'waiting_on_team',
-] as const;
+] as const satisfies readonly TicketState[];
+/** Most pressing first, as the selects list them. */
+export const PRIORITIES = everyOf<Priority>()(['urgent', 'high', 'normal', 'low']);
+export const APPROVAL_KINDS = everyOf<ApprovalKind>()([
+  'credit',
+  'refund',
+  'cancellation',
+  'access',
+  'data_change',
+]);
 
-export const PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const;
-export type Priority = (typeof PRIORITIES)[number];
+// ---------------------------------------------------------------------------------------------------------
+// Answers assembled by a handler or a use case, with no schema of their own: the envelope is spelled out,
+// its contents are the derived types. (The use cases' inferred return types cannot serve: shared/use-cases
+// uses Node's Buffer, which this DOM-only project does not load.)
 
-export type Role = 'agent' | 'lead' | 'approver' | 'admin';
+/**
+ * `GET /v1/tickets/{id}` (functions/get-ticket; the OpenAPI document describes it by hand too). The states
+ * this ticket may move to now (`transitions`), and what its clock will do next, soonest first (`upcoming`).
+ */
+export interface TicketView {
+  ticket: Ticket;
+  messages: Message[];
+  audit: AuditEntry[];
+  approvals?: Approval[];
+  transitions?: TicketState[];
+  upcoming?: UpcomingAction[];
+}
 
+/** `GET /v1/queues/{queue}/tickets` and `GET /v1/tickets` (shared/use-cases/queues.ts, search). */
+export interface TicketPage {
+  tickets: Ticket[];
+  cursor?: string;
+}
+
+/** `GET /v1/me` (functions/get-caller): who the token says the caller is. */
 export interface Me {
   email: string;
   name?: string;
@@ -36,6 +142,7 @@ export interface Me {
   allQueues?: Array<{ id: string; name: string; tier: number }>;
 }
 
+/** One queue of `GET /v1/queues` (shared/use-cases/queues.ts `queueOverview`). */
 export interface QueueSummary {
   id: string;
   name: string;
@@ -45,134 +152,75 @@ export interface QueueSummary {
   slaRisk: { warning: number; breached: number };
 }
 
-export interface SlaTarget {
-  target: 'firstResponse' | 'nextResponse' | 'resolution';
-  status: 'running' | 'paused' | 'met' | 'breached' | 'warning';
-  dueAt: string | null;
-  warnAt: string | null;
-  breachedAt?: string;
-  metAt?: string;
-}
-
-export interface Ticket {
-  id: string;
-  reference: string;
-  subject: string;
-  state: TicketState;
-  priority: Priority;
-  queue: string;
-  assignee: string | null;
-  tags: string[];
-  requestType: string;
-  fields: Record<string, string>;
-  missingFields: string[];
-  requester: { email: string; name?: string };
-  account?: { id: string; tier?: string; status?: string; name?: string; segment?: string };
-  blockedOn: 'customer' | 'team' | 'approval' | null;
-  pendingApprovals?: string[];
-  links?: Array<{ ticketId: string; reference: string; relation: string }>;
-  sla?: { policy: string; targets: SlaTarget[] };
-  escalation?: {
-    path: string;
-    step: number;
-    queue: string;
-    tier: number;
-    acknowledgeBy: string | null;
-    acknowledgedBy?: string;
-  };
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Message {
-  id: string;
-  direction: 'inbound' | 'outbound';
-  visibility: 'public' | 'internal';
-  author: { kind: string; email?: string; name?: string };
-  body: string;
-  subject?: string;
-  to?: string[];
-  createdAt: string;
-}
-
-export interface AuditEntry {
-  seq: number;
-  at: string;
-  actor: { kind: string; id: string };
-  action: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  reason?: string;
-}
-
-export const APPROVAL_KINDS = ['credit', 'refund', 'cancellation', 'access', 'data_change'] as const;
-export type ApprovalKind = (typeof APPROVAL_KINDS)[number];
-
-export interface Approval {
-  id: string;
-  ticketId: string;
-  reference: string;
-  kind: ApprovalKind;
-  policy: string;
-  group: string;
-  amount?: { value: number; currency: string };
-  summary: string;
-  requestedBy: string;
-  requestedAt: string;
-  approvalsRequired: number;
-  votes: Array<{ by: string; decision: 'approve' | 'reject'; reason: string; at: string }>;
-  state: 'pending' | 'approved' | 'rejected' | 'expired' | 'not_required';
-  expireAt: string | null;
-  decidedAt?: string;
-  reason?: string;
-  mayDecide?: boolean;
-}
-
-/** Something the ticket's clock will do on its own (issue 14). */
-export interface UpcomingAction {
-  action:
-    | 'reminder'
-    | 'status_update'
-    | 'team_nudge'
-    | 'follow_up'
-    | 'auto_resolved'
-    | 'auto_closed'
-    | 'idle';
-  /** When it is due (it may already be, if the clock has not woken yet). */
-  at: string;
-  /** The start of the wait it belongs to. */
-  since: string;
-  round?: number;
-}
-
-export interface TicketView {
-  ticket: Ticket;
-  messages: Message[];
-  audit: AuditEntry[];
-  approvals?: Approval[];
-  /** The states this ticket may move to now. */
-  transitions?: TicketState[];
-  /** What the ticket's clock will do next on its own, soonest first. */
-  upcoming?: UpcomingAction[];
-}
-
-export interface TicketPage {
-  tickets: Ticket[];
-  cursor?: string;
-}
-
-/** Every error body the API sends: `{ error, message, rule?, currentVersion?, issues? }`. */
+/**
+ * Every error body the API sends (shared/http/errors.ts builds them from HttpError's code, message and
+ * extras; the OpenAPI document's `Error` schema is written by hand there too).
+ */
 export interface ErrorBody {
   error?: string;
   message?: string;
   rule?: string;
   guard?: string;
   currentVersion?: number;
-  issues?: Array<{ path: string; message: string }>;
+  issues?: Issue[];
 }
 
-/** `/app/config.json`: written by the local runtime, or by the deployment next to the bundle in S3. */
+// ---------------------------------------------------------------------------------------------------------
+// The metrics dashboard's answers, assembled by shared/use-cases/metrics.ts (as above): the envelopes are
+// spelled out, their numbers derived from the domain functions that compute them (shared/domain/metrics.ts).
+
+/** One day of `GET /v1/metrics/flow`. */
+export type DayMetrics = { day: string } & ReturnType<typeof flowNumbers>;
+
+/** `GET /v1/metrics/flow?from=&to=&queue=&requestType=`: per day, range totals, the backlog now, top drivers. */
+export interface FlowMetrics {
+  from: string;
+  to: string;
+  queue?: string;
+  requestType?: string;
+  days: DayMetrics[];
+  totals: ReturnType<typeof totals>;
+  backlog: {
+    open: number;
+    byState: Record<string, number>;
+    aging: ReturnType<typeof agingBuckets>;
+    byQueue: Record<string, number>;
+  };
+  drivers: Array<{ driver: string; requestType: string; label: string; count: number }>;
+}
+
+/** `GET /v1/metrics/kb-gaps?days=&threshold=`: drivers seen more than `threshold` times in the window. */
+export interface KbGaps {
+  windowDays: number;
+  threshold: number;
+  gaps: Array<{
+    driver: string;
+    requestType: string;
+    label: string;
+    count: number;
+    examples: Array<{ ticketId: string; reference: string; subject: string }>;
+  }>;
+}
+
+/**
+ * `GET /v1/metrics/cost`, where the deployment measures it (shared/use-cases/cost-report.ts): dollars per
+ * 1,000 lifecycles as shared/metrics/pricing.ts prices them.
+ */
+export interface CostReport {
+  measuredAt?: string;
+  /** What one measured lifecycle was, in words. */
+  lifecycle?: string;
+  lifecycles?: number;
+  region?: string;
+  pricesAsOf?: string;
+  currency?: string;
+  perThousandLifecycles: Pick<PriceReport['perThousandLifecycles'], 'total' | 'byService'>;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Not the API's.
+
+/** `/app/config.json`: written by the local runtime, or by the deployment (infra) next to the bundle in S3. */
 export type AppConfig = {
   apiBaseUrl: string;
   auth:

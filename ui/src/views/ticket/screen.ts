@@ -1,0 +1,110 @@
+/**
+ * The ticket screen: reads the ticket (with its approvals and its request type's form schema) and lays out
+ * its sections, each from its own module: the header, the conversation and composer, the history, and beside
+ * them state, the clock, assignment, details, approvals and the moves to other queues or tickets.
+ */
+import type { FormSchema } from '../../api';
+import type { App, Screen } from '../../app';
+import { append, h } from '../../dom';
+import { approvalsSection } from './approvals';
+import { slaSection, upcomingSection } from './clock';
+import { composer, conversation } from './conversation';
+import { detailsSection } from './details';
+import { breadcrumb, summary } from './header';
+import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
+import type { Ctx } from './section';
+import { assignmentSection, stateSection } from './state';
+import { timeline } from './timeline';
+
+/** Form schemas by request type, read once (the details panel's field labels and required fields). */
+const schemas = new Map<string, Promise<FormSchema | undefined>>();
+
+function fieldSchema(app: App, requestType: string): Promise<FormSchema | undefined> {
+  let schema = schemas.get(requestType);
+  if (!schema) {
+    schema = app.api.formSchema(requestType).catch(() => undefined);
+    schemas.set(requestType, schema);
+  }
+  return schema;
+}
+
+/**
+ * One ticket: conversation and composer, fields with their required-context status, state buttons,
+ * assignment and handoff, SLA countdowns, approvals, and the audit timeline. Every write sends the
+ * version this screen was rendered from; a 409 says so and offers a reload that keeps the draft.
+ */
+export const ticketScreen: Screen = async (app, host) => {
+  const id = host.dataset.ticket ?? '';
+  const view = await app.api.ticket(id);
+  const { ticket } = view;
+  const approvals =
+    view.approvals ?? (await app.api.ticketApprovals(ticket.id).catch(() => ({ approvals: [] }))).approvals;
+  const schema = await fieldSchema(app, ticket.requestType);
+  for (const q of app.me.allQueues ?? []) app.queueNames.set(q.id, q.name);
+  if (!app.queueNames.size) {
+    await app.api
+      .queues()
+      .then(({ queues }) => {
+        for (const q of queues) app.queueNames.set(q.id, q.name);
+      })
+      .catch(() => undefined);
+  }
+
+  const works = app.has('agent') || app.has('lead');
+  const open = ticket.state !== 'closed';
+  const ctx: Ctx = {
+    app,
+    ticket,
+    works: works && open,
+  };
+
+  const slaList = slaSection(ticket);
+  const scheduled = upcomingSection(view.upcoming ?? []);
+  append(host, [
+    breadcrumb(app, ticket),
+    h('h1', { tabindex: -1 }, `${ticket.reference} · ${ticket.subject}`),
+    summary(app, ticket),
+    works
+      ? null
+      : h(
+          'p',
+          { class: 'note' },
+          'You can read this ticket. Replying and changing it is for agents and leads.',
+        ),
+    !open
+      ? h('p', { class: 'note' }, 'This ticket is closed. A customer reply opens a linked follow-up ticket.')
+      : null,
+    h(
+      'div',
+      { class: 'ticket-layout' },
+      h(
+        'div',
+        { class: 'ticket-main' },
+        conversation(view.messages, ticket),
+        ctx.works ? composer(ctx) : null,
+        timeline(view.audit),
+      ),
+      h(
+        'div',
+        { class: 'ticket-side' },
+        stateSection(ctx, view),
+        scheduled.section,
+        slaList.section,
+        assignmentSection(ctx),
+        detailsSection(ctx, schema),
+        approvalsSection(ctx, approvals),
+        ctx.works ? handoffSection(ctx) : null,
+        ctx.works ? escalationSection(ctx) : null,
+        ctx.works && app.has('lead') ? mergeSection(ctx) : null,
+        linksSection(ticket),
+      ),
+    ),
+  ]);
+
+  // SLA countdowns and the clock's next actions tick on their own; the rest changes only when someone acts.
+  const timer = window.setInterval(() => {
+    slaList.tick();
+    scheduled.tick();
+  }, 30_000);
+  return () => window.clearInterval(timer);
+};
