@@ -46,7 +46,6 @@ import type { Construct } from 'constructs';
 import { workflowConfig } from '../shared/config';
 import {
   type FunctionSpec,
-  type HttpTrigger,
   INBOUND_MAIL_PREFIX,
   type QueueTrigger,
   type StateMachineSpec,

@@ -7,7 +7,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../domain';
+import type { AuditEvent, DomainEvent, Message, Ticket } from '../domain';
 import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
 import {
   ConcurrentUpdateError,

@@ -5,7 +5,7 @@ import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
 import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
-import { type FieldSpec, FieldSpecSchema, longestValueOf } from './fields';
+import { FieldSpecSchema, longestValueOf } from './fields';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 

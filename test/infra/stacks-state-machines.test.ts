@@ -174,6 +174,7 @@ describe('approval state machine', () => {
       Type: 'Task',
       Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
       Parameters: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a DefinitionSubstitutions placeholder, not a template
         FunctionName: '${TrackApprovalFunctionArn}',
         Payload: { step: 'await', 'taskToken.$': '$$.Task.Token' },
       },

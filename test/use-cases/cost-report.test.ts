@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { priceTable } from '../../shared/metrics/pricing';
 import measured from '../../shared/metrics/cost-profile.json' with { type: 'json' };
+import { priceTable } from '../../shared/metrics/pricing';
 import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
 
 const profile = {
