@@ -194,7 +194,15 @@ async function eventually(check: () => boolean, what: string, timeoutMs = 60_000
   }
 }
 
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Lets every callback already due run (a clock jump's wake-ups, their continuations): event-loop turns, not time. */
+const turns = async (n = 3) => {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+};
+/** Waits, on signals only, until whatever a clock jump woke has run and every execution is asleep or done. */
+const settle = async (sfn: LocalStepFunctions) => {
+  await turns();
+  await sfn.drain();
+};
 
 const start = (sfn: LocalStepFunctions, ticketId: string, name: string = ticketId) =>
   sfn.startExecution({ stateMachineArn: TIMER_ARN, name, input: JSON.stringify({ ticketId }) });
@@ -253,13 +261,12 @@ describe('LocalStepFunctions (a timer loop)', () => {
     ]);
 
     // Asleep until the due moment: drain does not wait for it, and nothing more happens meanwhile.
-    await sfn.drain();
-    await pause(200);
+    await settle(sfn);
     expect(invocations).toHaveLength(1);
     expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
 
     clock.advance(HOUR - 60_000);
-    await pause(200);
+    await settle(sfn);
     expect(invocations).toHaveLength(1);
 
     clock.advance(60_000);
@@ -377,7 +384,7 @@ describe('LocalStepFunctions (a timer loop)', () => {
     await sfn.stop();
     expect(clock.pendingSleepers).toBe(0);
     clock.advance(2 * HOUR);
-    await pause(300);
+    await turns();
     expect(invocations).toHaveLength(1);
     expect(sfn.describeExecution(executionArn).status).toBe('RUNNING');
   });
@@ -427,7 +434,7 @@ describe('LocalStepFunctions (a timer loop)', () => {
       drained = true;
     });
     await eventually(() => release !== undefined, 'the task to start');
-    await pause(100);
+    await turns();
     expect(drained).toBe(false);
     release?.();
     await eventually(() => drained, 'the drain');
