@@ -16,7 +16,10 @@ const processor = new BatchProcessor(EventType.SQS);
 async function recordHandler(record: SQSRecord): Promise<void> {
   const wakeUp = WakeUpMessage.safeParse(JSON.parse(record.body));
   const ticketId = wakeUp.success ? wakeUp.data.ticketId : ticketIdOf(record, 'ticket-clock');
-  const result = await runTicketClock(ticketId, ports, wakeUp.success ? wakeUp.data.at : undefined);
+  const result = await runTicketClock(ticketId, ports, {
+    fired: wakeUp.success ? wakeUp.data.at : undefined,
+    redelivered: Number(record.attributes.ApproximateReceiveCount) > 1,
+  });
   logger.info('ticket clock', { ticketId, wokeUp: wakeUp.success, ...result });
 }
 

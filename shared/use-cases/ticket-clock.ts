@@ -94,13 +94,16 @@ export function upcomingActions(history: TicketHistory, config: WorkflowConfig, 
  *  3. make that the ticket's one pending wake-up, unless it already is, or a decision from a newer
  *     version of the ticket was recorded meanwhile.
  * Looking twice at an unchanged ticket writes nothing the second time; a stale wake-up finds nothing due.
- * `fired` is the moment of the wake-up that brought this look, if one did (that schedule is spent).
+ * `delivery.fired` is the moment of the wake-up that brought this look, if one did (that schedule is spent).
+ * `delivery.redelivered` says the message came before: the look it brought may have died between recording
+ * the wake-up and scheduling it, so the record is not trusted and the wake-up is set again (an upsert).
  */
 export async function runTicketClock(
   ticketId: string,
   ports: TicketClockPorts,
-  fired?: string,
+  delivery: { readonly fired?: string; readonly redelivered?: boolean } = {},
 ): Promise<ClockResult> {
+  const { fired, redelivered = false } = delivery;
   const outcome = await changeTicket(ticketId, ports.tickets, (history) => {
     if (!history) return { result: undefined };
     const look = lookAt(history, ports.config, ports.clock.now());
@@ -120,6 +123,7 @@ export async function runTicketClock(
   const now = ports.clock.now();
   const current = await ports.store.get(ticketId);
   const pending =
+    !redelivered &&
     current !== undefined &&
     current.wakeAt === outcome.next &&
     current.wakeAt !== fired &&

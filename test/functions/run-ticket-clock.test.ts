@@ -85,6 +85,13 @@ describe('run-ticket-clock', () => {
     });
     expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
     expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+
+    // The first message delivered a second time (its look may have died before scheduling): set again.
+    const again = sqsEvent(body, 'm-1', 'ticket-clock');
+    for (const r of again.Records) r.attributes.ApproximateReceiveCount = '2';
+    expect(await handler(again, lambdaContext)).toEqual({ batchItemFailures: [] });
+    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(2);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(2);
   });
 
   it('fails a message that is neither a wake-up nor a ticket event, so it ends in the DLQ, not dropped', async () => {

@@ -86,14 +86,14 @@ describe('runTicketClock against DynamoDB Local', () => {
     await runTicketClock(id, ports);
     const [wakeAt] = mine(id);
     now = new Date(Date.parse(wakeAt ?? '') + 1000);
-    const woke = await runTicketClock(id, ports, wakeAt);
+    const woke = await runTicketClock(id, ports, { fired: wakeAt });
     expect(woke).toMatchObject({ kind: 'looked', acted: ['sla.warned'], scheduled: 'set' });
     const next = mine(id).at(-1) ?? '';
     expect(next > (wakeAt ?? '')).toBe(true);
     const announced = (await outboxEvents(table)).filter((e) => e.detail.ticketId === id).map((e) => e.type);
     expect(announced).toEqual(['ticket.created', 'sla.warning']);
     // The same wake-up delivered again finds nothing due and writes nothing.
-    const again = await runTicketClock(id, ports, wakeAt);
+    const again = await runTicketClock(id, ports, { fired: wakeAt });
     expect(again).toMatchObject({ acted: [], scheduled: 'unchanged' });
     expect((await outboxEvents(table)).filter((e) => e.detail.ticketId === id)).toHaveLength(2);
   });
@@ -103,8 +103,27 @@ describe('runTicketClock against DynamoDB Local', () => {
     await runTicketClock(id, ports);
     const [wakeAt] = mine(id);
     now = new Date(Date.parse(wakeAt ?? '') - 500);
-    expect(await runTicketClock(id, ports, wakeAt)).toMatchObject({ acted: [], scheduled: 'set', wakeAt });
+    expect(await runTicketClock(id, ports, { fired: wakeAt })).toMatchObject({
+      acted: [],
+      scheduled: 'set',
+      wakeAt,
+    });
     expect(mine(id)).toEqual([wakeAt, wakeAt]);
+  });
+
+  it('sets the wake-up again when the message comes back: the look before may have died after recording it, before scheduling it', async () => {
+    const id = await open('died');
+    const ticket = await tickets.get(id);
+    // The look that died: its wake-up is on record, the scheduler never heard of it.
+    const decided = await runTicketClock(id, { ...ports, wakeUps: { schedule: async () => {} } });
+    expect(decided).toMatchObject({ scheduled: 'set' });
+    expect((await store.get(id))?.version).toBe(ticket?.version);
+    expect(mine(id)).toEqual([]);
+    // A first delivery of another change trusts the record; the dead look's own message, delivered again, does not.
+    expect(await runTicketClock(id, ports)).toMatchObject({ scheduled: 'unchanged' });
+    expect(mine(id)).toEqual([]);
+    expect(await runTicketClock(id, ports, { redelivered: true })).toMatchObject({ scheduled: 'set' });
+    expect(mine(id)).toEqual([decided.kind === 'looked' ? decided.wakeAt : 'none']);
   });
 
   it('never lets a look at an older version of the ticket replace the wake-up a newer one set', async () => {
