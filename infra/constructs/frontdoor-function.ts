@@ -14,7 +14,6 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { ATTACHMENTS_PREFIX } from '../../shared/adapters/object-store';
 import { tableDesign } from '../../shared/adapters/table-design';
 import {
   type EnvRef,
@@ -24,6 +23,7 @@ import {
   type StateMachineSpec,
   stateMachines as topologyStateMachines,
 } from '../../shared/topology';
+import { ATTACHMENTS_PREFIX } from '../../shared/use-cases/ports';
 import { functionBundling } from '../bundling';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */

@@ -2,7 +2,6 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import type { ObjectStore } from '../use-cases/ports';
 
 // Where the email use case keeps attachments is part of its port; the CDK grants read it from here too.
-export { ATTACHMENTS_PREFIX } from '../use-cases/ports';
 
 let client: S3Client | undefined;
 
