@@ -91,6 +91,8 @@ module.exports = {
       conditionNames: ['import', 'require', 'node', 'default', 'types'],
       mainFields: ['module', 'main', 'types'],
     },
-    exclude: { path: ['^node_modules', '^cdk\\.out', '^\\.data', '^ui/dist'] },
+    // node_modules is not excluded (only not followed): excluding it would drop the imports of packages,
+    // and with them the SDK and purity rules.
+    exclude: { path: ['^cdk\\.out', '^\\.data', '^ui/dist'] },
   },
 };
