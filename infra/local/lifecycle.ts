@@ -35,7 +35,7 @@ import { ROOT } from './paths';
 import { type DeadMessage, LocalQueue, type QueuedMessage } from './queues';
 import { LocalScheduler, type ScheduleDeadLetter, type StoredSchedule } from './scheduler';
 import { seedAccounts } from './seed-accounts';
-import type { LocalSettings } from './settings';
+import { type LocalSettings, ownUrl } from './settings';
 import { type LocalSmtp, startSmtp } from './smtp';
 import { LocalStepFunctions } from './step-functions';
 import { ensureTable } from './table';
@@ -73,7 +73,7 @@ export interface RuntimeServices {
 }
 
 /** Fails with a clear message when something else already listens on `port`. */
-async function assertPortFree(port: number, what: string): Promise<void> {
+async function assertPortFree(host: string, port: number, what: string): Promise<void> {
   await new Promise<void>((ok, fail) => {
     const probe = createNetServer();
     probe.once('error', (e: NodeJS.ErrnoException) =>
@@ -85,7 +85,7 @@ async function assertPortFree(port: number, what: string): Promise<void> {
         ),
       ),
     );
-    probe.listen(port, '0.0.0.0', () => probe.close(() => ok()));
+    probe.listen(port, host, () => probe.close(() => ok()));
   });
 }
 
@@ -98,9 +98,10 @@ export async function startServices(settings: LocalSettings, log: Log): Promise<
   // The workflow config is validated on import; a bad one stops us before anything starts.
   const { workflowConfig } = await import('../../shared/config');
 
-  await assertPortFree(settings.port, 'PORT');
-  await assertPortFree(settings.dynamoPort, 'DYNAMODB_PORT');
-  await assertPortFree(settings.smtpPort, 'SMTP_PORT');
+  await assertPortFree(settings.host, settings.port, 'PORT');
+  // DynamoDB Local (Java) listens on every interface; it cannot be told otherwise.
+  await assertPortFree('0.0.0.0', settings.dynamoPort, 'DYNAMODB_PORT');
+  await assertPortFree(settings.host, settings.smtpPort, 'SMTP_PORT');
   // The agent UI builds (only when ui/dist is missing or older than ui/src) while DynamoDB Local starts.
   const agentUi = ensureAgentUi(log);
   log(
@@ -110,7 +111,7 @@ export async function startServices(settings: LocalSettings, log: Log): Promise<
   const dynamo = await startDynamoLocal({ port: settings.dynamoPort, dataDir: settings.dataDir });
   log(`DynamoDB Local ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const url = `http://127.0.0.1:${settings.port}`;
+  const url = ownUrl(settings.host, settings.port);
   const webhookSecrets = useLocalEnvironment(settings, {
     url,
     dynamoEndpoint: dynamo.endpoint,
@@ -139,6 +140,7 @@ export async function startServices(settings: LocalSettings, log: Log): Promise<
     });
     mail.resume();
     const smtp = await startSmtp({
+      host: settings.host,
       port: settings.smtpPort,
       supportAddress: settings.supportAddress,
       bucket: settings.mailBucket,

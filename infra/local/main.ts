@@ -1,7 +1,9 @@
+// First: refuse an unsupported Node before anything else is evaluated.
+import './require-node';
 import { httpRoutes } from '../../shared/topology';
 import { devUsers } from './dev-users';
 import { startLocalRuntime } from './runtime';
-import { localSettings } from './settings';
+import { listensBeyondThisMachine, localSettings } from './settings';
 
 /** `npm start`: the whole of Frontdoor on this machine, until Ctrl-C. */
 async function main(): Promise<void> {
@@ -36,6 +38,10 @@ async function main(): Promise<void> {
     '',
   ];
   console.log(lines.join('\n'));
+  if (listensBeyondThisMachine(settings.host))
+    console.warn(
+      `Warning: HOST=${settings.host} — Frontdoor listens beyond this machine. Anyone who can reach port ${settings.port} can use /local/* (mint admin tokens, move the workflow clock) and SMTP port ${runtime.smtpPort}. Use it on a network you trust.\n`,
+    );
 
   let stopping = false;
   const stop = (signal: string) => {

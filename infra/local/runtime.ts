@@ -34,7 +34,7 @@ export async function startLocalRuntime(
     await services.agentUi;
     await new Promise<void>((ok, fail) => {
       server.once('error', fail);
-      server.listen(settings.port, '0.0.0.0', () => ok());
+      server.listen(settings.port, settings.host, () => ok());
     });
   } catch (e: unknown) {
     await services.dynamo.stop();

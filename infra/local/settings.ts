@@ -1,7 +1,13 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 
 export interface LocalSettings {
+  /**
+   * The interface the HTTP API and SMTP listen on (HOST): 127.0.0.1 unless told otherwise, because the
+   * `/local/*` routes mint admin tokens and move the workflow clock.
+   */
+  readonly host: string;
   readonly port: number;
   readonly smtpPort: number;
   readonly dynamoPort: number;
@@ -44,9 +50,31 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
+function host(env: NodeJS.ProcessEnv): string {
+  const raw = env.HOST;
+  if (raw === undefined || raw === '') return '127.0.0.1';
+  if (raw !== 'localhost' && isIP(raw) === 0)
+    throw new Error(
+      `HOST must be an IP address to listen on (127.0.0.1, 0.0.0.0, ::, or one of this machine's) or localhost, got "${raw}"`,
+    );
+  return raw;
+}
+
+/** True when `host` accepts connections from other machines (anything but a loopback address). */
+export function listensBeyondThisMachine(host: string): boolean {
+  return !(host === 'localhost' || host === '::1' || host.startsWith('127.'));
+}
+
+/** The runtime's own URL: a wildcard host is reached on the loopback address. */
+export function ownUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === 'localhost' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${isIP(reachable) === 6 ? `[${reachable}]` : reachable}:${port}`;
+}
+
 /** The local runtime's settings, from the environment (README lists each one). */
 export function localSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
   return {
+    host: host(env),
     port: port(env, 'PORT', 3000),
     smtpPort: port(env, 'SMTP_PORT', 2525),
     dynamoPort: port(env, 'DYNAMODB_PORT', 8000),

@@ -18,6 +18,8 @@ export interface LocalSmtp {
  * then hands the function the same SES event it gets in AWS (asynchronously, as an Event invocation).
  */
 export async function startSmtp(opts: {
+  /** The interface to listen on (the runtime's HOST; 127.0.0.1 by default). */
+  host?: string;
   port: number;
   supportAddress: string;
   bucket: string;
@@ -69,7 +71,7 @@ export async function startSmtp(opts: {
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
-    server.listen(opts.port, '0.0.0.0', () => ok());
+    server.listen(opts.port, opts.host ?? '127.0.0.1', () => ok());
   });
   server.on('error', (e) => opts.log(`smtp: ${e.message}`));
   return {

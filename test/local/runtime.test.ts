@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
@@ -76,6 +76,28 @@ describe('npm start (the local runtime, as its own process)', () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok', dynamodb: 'ok' });
   });
+
+  // Needs an interface other than loopback to try from (CI machines have one; a sandbox may not).
+  const outward = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+  it.skipIf(!outward)(
+    'listens on loopback only by default: the HTTP API and SMTP refuse another interface',
+    async () => {
+      const refused = (port: number) =>
+        new Promise<string>((done) => {
+          const socket = connect({ host: outward, port });
+          socket.once('connect', () => {
+            socket.destroy();
+            done('connected');
+          });
+          socket.once('error', (e: NodeJS.ErrnoException) => done(e.code ?? e.message));
+        });
+      expect(await refused(runtime.port)).toBe('ECONNREFUSED');
+      expect(await refused(runtime.smtpPort)).toBe('ECONNREFUSED');
+      expect((await fetch(`http://127.0.0.1:${runtime.port}/health`)).status).toBe(200);
+    },
+  );
 
   it('turns a signed webhook into a ticket, and a redelivery into the same ticket', async () => {
     const first = await postWebhook(runtime.url, 'demo', invoicePayload('evt-1'));
