@@ -1,6 +1,7 @@
-import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
+import { App, type AppProps, Aspects, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseWorkflowConfig, type WorkflowConfig, workflowConfig } from '../shared/config';
+import { NotifyOperations } from './constructs/operations';
 import { StatefulStack } from './stateful-stack';
 import { StatelessStack } from './stateless-stack';
 
@@ -46,6 +47,11 @@ export interface BuildAppOptions {
    * @default - context `publicBaseUrl`, else the HTTP API's own URL
    */
   readonly publicBaseUrl?: string;
+  /**
+   * Where the operations topic mails every alarm.
+   * @default - context `alarmEmail`, else no subscription (subscribe to the topic yourself)
+   */
+  readonly alarmEmail?: string;
   /** Props for the CDK `App` (outdir, context, …). */
   readonly appProps?: AppProps;
   /**
@@ -95,8 +101,16 @@ export function buildApp(options: BuildAppOptions = {}): FrontdoorApp {
     );
   }
 
+  const alarmEmail: unknown = options.alarmEmail ?? app.node.tryGetContext('alarmEmail');
+  if (alarmEmail !== undefined && (typeof alarmEmail !== 'string' || !EMAIL_ADDRESS.test(alarmEmail))) {
+    throw new InvalidContextError(
+      `alarmEmail ${JSON.stringify(alarmEmail)} is invalid: use a plain address such as oncall@example.com`,
+    );
+  }
+
   const stateful = new StatefulStack(app, 'Frontdoor-Stateful', {
     stackName: `frontdoor-${stage}-stateful`,
+    alarmEmail,
     description: `Frontdoor ${stage}: data (key, table, event bus, queues, mail bucket, secrets)`,
     stage,
     webhookSources: config.webhookSources,
@@ -118,6 +132,8 @@ export function buildApp(options: BuildAppOptions = {}): FrontdoorApp {
     publicBaseUrl,
   });
   stateless.addStackDependency(stateful);
+  // Every alarm, in both stacks, notifies the operations topic when it fires and when it is OK again.
+  Aspects.of(app).add(new NotifyOperations(stateful.operationsTopic));
 
   Tags.of(app).add('app', 'frontdoor');
   Tags.of(app).add('stage', stage);

@@ -6,6 +6,7 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
@@ -18,6 +19,7 @@ import {
   WAKE_UP_QUEUE,
 } from '../shared/topology';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
+import { operationsTopic, watchQueue, watchSesReputation } from './constructs/operations';
 import { QueueRuleTarget } from './constructs/queue-rule-target';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
@@ -37,6 +39,8 @@ export interface StatefulStackProps extends StackProps {
    * @default - every queue of `shared/topology.ts`
    */
   readonly queues?: readonly QueueSpec[];
+  /** An address the operations topic mails every alarm to (context `alarmEmail`); none by default. */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -108,6 +112,8 @@ export class StatefulStack extends Stack {
   public readonly deadLetterQueues: ReadonlyMap<string, Queue>;
   /** The wake-up schedule group, its role and queues; absent when the topology's wake-up queue is not deployed. */
   public readonly wakeUps?: WakeUps;
+  /** Every alarm of the app notifies this topic (see `NotifyOperations`). */
+  public readonly operationsTopic: Topic;
 
   public constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -124,6 +130,8 @@ export class StatefulStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.allowCloudWatchLogs(this.key);
+    this.operationsTopic = operationsTopic(this, { stage, key: this.key, email: props.alarmEmail });
+    watchSesReputation(this);
 
     this.table = new Table(this, 'Table', {
       partitionKey: { name: tableDesign.partitionKey, type: AttributeType.STRING },
@@ -268,6 +276,7 @@ export class StatefulStack extends Stack {
         });
       });
       queues.set(spec.name, queue);
+      watchQueue(this, spec.name, queue);
     }
     if (specs.length > 0) {
       // EventBridge (delivering to a queue or its rules' DLQ) needs the key through SQS for these queues only.

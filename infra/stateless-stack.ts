@@ -66,6 +66,7 @@ import {
   type WakeUpResources,
 } from './constructs/frontdoor-function';
 import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
+import { watchApi, watchFunction, watchStateMachine } from './constructs/operations';
 import { mailBucketName } from './stateful-stack';
 
 /**
@@ -321,7 +322,10 @@ export class StatelessStack extends Stack {
       if (!fn) throw new Error(`${spec.name} was not built`);
       functions.set(spec.name, fn);
       this.addTriggers(fn, jwtAuthorizer, bus, props.queues, stateMachines, props.table);
+      watchFunction(this, spec.name, fn, { stream: spec.triggers.some((t) => t.kind === 'table-stream') });
     }
+    for (const [name, stateMachine] of stateMachines) watchStateMachine(this, name, stateMachine);
+    watchApi(this, this.api);
     this.functions = functions;
     this.stateMachines = stateMachines;
 

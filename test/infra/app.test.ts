@@ -95,6 +95,25 @@ describe('buildApp', () => {
       }),
     ).toThrow(/publicBaseUrl "http:\/\/plain.example" is invalid/);
   });
+
+  it('mails the operations topic to the alarmEmail from context, and refuses one that is not an address', () => {
+    const built = buildApp({
+      appProps: { ...noValidation, context: { ...noBundling, alarmEmail: 'oncall@acme.test' } },
+      nag: false,
+    });
+    Template.fromStack(built.stateful).hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@acme.test',
+    });
+    const without = buildApp({ appProps: { ...noValidation, context: noBundling }, nag: false });
+    Template.fromStack(without.stateful).resourceCountIs('AWS::SNS::Subscription', 0);
+    expect(() =>
+      buildApp({
+        appProps: { ...noValidation, context: { ...noBundling, alarmEmail: 'on call' } },
+        nag: false,
+      }),
+    ).toThrow(/alarmEmail "on call" is invalid/);
+  });
 });
 
 describe('infra/app.ts', () => {

@@ -342,7 +342,10 @@ describe('dead letters', () => {
 
   it('alarms on the first visible message of every DLQ', () => {
     for (const template of [stateful, stateless]) {
-      const alarmed = resourcesOf(template, 'AWS::CloudWatch::Alarm').map((alarm) => {
+      const dlqAlarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').filter(
+        (alarm) => alarm.Properties.MetricName === 'ApproximateNumberOfMessagesVisible',
+      );
+      const alarmed = dlqAlarms.map((alarm) => {
         expect(alarm.Properties).toMatchObject({
           Namespace: 'AWS/SQS',
           MetricName: 'ApproximateNumberOfMessagesVisible',

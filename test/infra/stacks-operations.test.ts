@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { functions, queues, stateMachines, tableStreamConsumers } from '../../shared/topology';
+import {
+  exported,
+  flatten,
+  keyPolicyStatements,
+  type Resource,
+  resourcesOf,
+  stateful,
+  statefulId,
+  stateless,
+} from '../support/stacks';
+
+// Issue 16: someone hears about failures. Alarms per function, state machine and queue, on the API and SES,
+// and every alarm of both stacks notifies the operations topic (in the app synthesised once for the run).
+
+const alarms = (): Array<{ stack: string; alarm: Resource }> => [
+  ...resourcesOf(stateful, 'AWS::CloudWatch::Alarm').map((alarm) => ({ stack: 'stateful', alarm })),
+  ...resourcesOf(stateless, 'AWS::CloudWatch::Alarm').map((alarm) => ({ stack: 'stateless', alarm })),
+];
+const topicRef = (stack: string) =>
+  stack === 'stateful' ? { Ref: statefulId('OperationsTopic') } : exported('OperationsTopic');
+/** The alarms on a metric of `namespace`/`metricName` whose dimensions mention `name`. */
+const alarmsOn = (namespace: string, metricName: string, name = '') =>
+  alarms().filter(
+    ({ alarm }) =>
+      alarm.Properties.Namespace === namespace &&
+      alarm.Properties.MetricName === metricName &&
+      flatten(alarm.Properties.Dimensions ?? '').includes(name),
+  );
+
+describe('operations: alarms that reach someone', () => {
+  it('has one operations topic, encrypted with the key, which CloudWatch may use', () => {
+    stateful.resourceCountIs('AWS::SNS::Topic', 1);
+    stateful.hasResourceProperties('AWS::SNS::Topic', {
+      TopicName: 'frontdoor-test-operations',
+      KmsMasterKeyId: { 'Fn::GetAtt': [statefulId('Key'), 'Arn'] },
+    });
+    const forCloudWatch = keyPolicyStatements().find((s) =>
+      flatten(s.Principal ?? '').includes('cloudwatch.amazonaws.com'),
+    );
+    expect(flatten(forCloudWatch?.Action ?? '')).toContain('kms:GenerateDataKey*');
+  });
+
+  it('makes every alarm of both stacks notify the topic when it fires and when it is OK again', () => {
+    const all = alarms();
+    expect(all.length).toBeGreaterThan(60);
+    const silent = all
+      .filter(
+        ({ stack, alarm }) =>
+          flatten(alarm.Properties.AlarmActions ?? []) !== flatten([topicRef(stack)]) ||
+          flatten(alarm.Properties.OKActions ?? []) !== flatten([topicRef(stack)]),
+      )
+      .map(({ alarm }) => String(alarm.Properties.AlarmDescription));
+    expect(silent).toEqual([]);
+  });
+
+  it('watches every function’s errors and throttles, and the stream consumers’ iterator age', () => {
+    const describes = (metric: string, name: string) =>
+      alarmsOn('AWS/Lambda', metric).some(({ alarm }) =>
+        String(alarm.Properties.AlarmDescription).startsWith(`Function ${name} `),
+      );
+    for (const spec of functions) {
+      expect(describes('Errors', spec.name), spec.name).toBe(true);
+      expect(describes('Throttles', spec.name), spec.name).toBe(true);
+    }
+    expect(alarmsOn('AWS/Lambda', 'Errors')).toHaveLength(functions.length);
+    expect(alarmsOn('AWS/Lambda', 'IteratorAge')).toHaveLength(tableStreamConsumers().length);
+  });
+
+  it('watches every state machine’s failed and timed-out executions', () => {
+    expect(alarmsOn('AWS/States', 'ExecutionsFailed')).toHaveLength(stateMachines.length);
+    expect(alarmsOn('AWS/States', 'ExecutionsTimedOut')).toHaveLength(stateMachines.length);
+  });
+
+  it('watches the age of the oldest message of every work queue, and every DLQ’s depth', () => {
+    for (const spec of queues) {
+      const watched = alarmsOn('AWS/SQS', 'ApproximateAgeOfOldestMessage').filter(({ alarm }) =>
+        flatten(alarm.Properties.Dimensions).includes(statefulId(`${spec.name}-queue`)),
+      );
+      expect(watched, spec.name).toHaveLength(1);
+    }
+    expect(alarmsOn('AWS/SQS', 'ApproximateAgeOfOldestMessage')).toHaveLength(queues.length);
+    const dlqs = resourcesOf(stateful, 'AWS::SQS::Queue').filter((q) =>
+      String(q.Properties.QueueName ?? '').endsWith('dlq'),
+    ).length;
+    expect(alarmsOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible').length).toBeGreaterThanOrEqual(dlqs);
+  });
+
+  it('watches the API’s 5xx and p99 latency, and SES bounce and complaint rates', () => {
+    expect(alarmsOn('AWS/ApiGateway', '5xx')).toHaveLength(1);
+    const latency = alarmsOn('AWS/ApiGateway', 'Latency');
+    expect(latency).toHaveLength(1);
+    expect(latency[0]?.alarm.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000 });
+    expect(alarmsOn('AWS/SES', 'Reputation.BounceRate')).toHaveLength(1);
+    expect(alarmsOn('AWS/SES', 'Reputation.ComplaintRate')).toHaveLength(1);
+  });
+});
