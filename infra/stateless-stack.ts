@@ -11,6 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -42,7 +43,7 @@ import { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import { Lambda as LambdaAction, LambdaInvocationType, S3 as S3Action } from 'aws-cdk-lib/aws-ses-actions';
 import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { workflowConfig } from '../shared/config';
 import {
   type FunctionSpec,
@@ -68,6 +69,16 @@ import {
 import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
 import { watchApi, watchFunction, watchStateMachine } from './constructs/operations';
 import { mailBucketName } from './stateful-stack';
+
+/** The stage's throttle, shared by every route without its own (the agents' API above all). */
+export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
+
+/**
+ * Each public route's own throttle: a flood on one anonymous or shared-secret door (a form, a survey link,
+ * a webhook sender) is answered 429 on that route alone and cannot use up the stage's rate the agents share.
+ * 20 requests per second is far above what a support form or a webhook source sends.
+ */
+export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
 
 /**
  * The Cognito groups, the agent API's roles (DESIGN.md "Public contracts"): the fixed roles, `queue-<id>` for
@@ -208,7 +219,7 @@ export class StatelessStack extends Stack {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: { rateLimit: 100, burstLimit: 200 },
+      throttle: STAGE_THROTTLE,
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -464,6 +475,7 @@ export class StatelessStack extends Stack {
               id: 'AwsSolutions-APIG4',
               reason: `${trigger.method} ${trigger.path} ${trigger.publicBecause}`,
             });
+            this.throttlePublicRoute(`${trigger.method} ${trigger.path}`, route);
           }
         }
         return;
@@ -516,6 +528,24 @@ export class StatelessStack extends Stack {
       reason:
         'dynamodb:ListStreams, granted by the DynamoDB event source, does not support resource-level permissions; reading the stream itself is limited to this table’s stream.',
     });
+  }
+
+  /**
+   * Gives a public route its own throttle (PUBLIC_ROUTE_THROTTLE) in the stage's route settings. The stage
+   * is made to depend on the route: API Gateway refuses settings for a route key it does not have yet.
+   */
+  private throttlePublicRoute(routeKey: string, route: IConstruct): void {
+    const stage = this.apiStage.node.defaultChild as CfnStage;
+    // RouteSettings is untyped JSON in CloudFormation: CDK passes it through, so it is written in its names.
+    const settings = (stage.routeSettings ?? {}) as Record<string, unknown>;
+    stage.routeSettings = {
+      ...settings,
+      [routeKey]: {
+        ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+      },
+    };
+    stage.node.addDependency(route);
   }
 
   private consumeQueue(

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { functions, queues, stateMachines, tableStreamConsumers } from '../../shared/topology';
+import { PUBLIC_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../infra/stateless-stack';
+import { functions, httpRoutes, queues, stateMachines, tableStreamConsumers } from '../../shared/topology';
 import {
   exported,
   flatten,
@@ -94,5 +95,41 @@ describe('operations: alarms that reach someone', () => {
     expect(latency[0]?.alarm.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000 });
     expect(alarmsOn('AWS/SES', 'Reputation.BounceRate')).toHaveLength(1);
     expect(alarmsOn('AWS/SES', 'Reputation.ComplaintRate')).toHaveLength(1);
+  });
+});
+
+describe('limits on the public doors', () => {
+  const stage = () => {
+    const [only] = resourcesOf(stateless, 'AWS::ApiGatewayV2::Stage');
+    return only?.Properties ?? {};
+  };
+  const routeKeys = (auth: 'jwt' | 'none') =>
+    httpRoutes()
+      .filter((r) => r.trigger.auth === auth)
+      .map((r) => `${r.trigger.method} ${r.trigger.path}`);
+
+  it('gives every public route its own throttle, and leaves the agents’ routes to the stage’s', () => {
+    const settings = stage().RouteSettings as Record<string, unknown>;
+    expect(Object.keys(settings).sort()).toEqual(routeKeys('none').sort());
+    for (const key of routeKeys('none'))
+      expect(settings[key], key).toEqual({
+        ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+      });
+    expect(stage().DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
+      ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
+    });
+    expect(PUBLIC_ROUTE_THROTTLE.rateLimit).toBeLessThan(STAGE_THROTTLE.rateLimit);
+  });
+
+  it('deploys the stage after the routes its settings name', () => {
+    const [stageId] = Object.keys(stateless.findResources('AWS::ApiGatewayV2::Stage'));
+    const dependsOn = (stateless.toJSON().Resources[stageId ?? ''].DependsOn ?? []) as string[];
+    const publicRoutes = Object.entries(stateless.findResources('AWS::ApiGatewayV2::Route')).filter(([, r]) =>
+      routeKeys('none').includes(String((r as Resource).Properties.RouteKey)),
+    );
+    expect(publicRoutes.length).toBe(routeKeys('none').length);
+    for (const [id] of publicRoutes) expect(dependsOn).toContain(id);
   });
 });
