@@ -70,12 +70,13 @@ import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
 import { watchApi, watchFunction, watchStateMachine } from './constructs/operations';
 import { mailBucketName } from './stateful-stack';
 
-/** The stage's throttle, shared by every route without its own (the agents' API above all). */
+/** The stage's default route throttle: each route without its own settings (the agents' API) gets this. */
 export const STAGE_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 /**
  * Each public route's own throttle: a flood on one anonymous or shared-secret door (a form, a survey link,
- * a webhook sender) is answered 429 on that route alone and cannot use up the stage's rate the agents share.
+ * a webhook sender) is answered 429 on that route before it reaches a Lambda, so it cannot take the account's
+ * Lambda concurrency and API Gateway quota the agents' routes need.
  * 20 requests per second is far above what a support form or a webhook source sends.
  */
 export const PUBLIC_ROUTE_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
