@@ -66,6 +66,18 @@ export class DurableList<T> {
     this.items.push(item);
     writeFileSync(this.file, `${JSON.stringify(item)}\n`, { flag: 'a' });
   }
+
+  /** Takes the items `taken` picks out of the list (a redrive), rewriting the file whole; returns them. */
+  take(taken: (item: T) => boolean): T[] {
+    const out = this.items.filter(taken);
+    if (out.length === 0) return out;
+    const kept = this.items.filter((item) => !taken(item));
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    writeFileSync(tmp, kept.map((item) => `${JSON.stringify(item)}\n`).join(''));
+    renameSync(tmp, this.file);
+    this.items.splice(0, this.items.length, ...kept);
+    return out;
+  }
 }
 
 function safe(id: string): string {

@@ -11,6 +11,7 @@ import { stateMachines } from '../../shared/topology';
 import { serveAgentUi } from './agent-ui';
 import { send } from './http-io';
 import type { RuntimeServices } from './lifecycle';
+import { redriveDeadLetters } from './queues';
 import type { VirtualClock } from './virtual-clock';
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
@@ -46,6 +47,7 @@ export function localRoutes(s: RuntimeServices): readonly LocalEndpoint[] {
     { method: 'GET', path: '/local/outbox', handle: ({ res }) => send(res, 200, s.outbox.list()) },
     { method: 'GET', path: '/local/outbox.html', handle: ({ res }) => outboxPage(s, res) },
     { method: 'GET', path: '/local/dead-letters', handle: ({ res }) => send(res, 200, deadLetters(s)) },
+    { method: 'POST', path: '/local/redrive', handle: (r) => redrive(s, r) },
     { method: 'POST', path: '/local/drain', handle: (r) => drain(s, r) },
     // The billable operations counted since start or the last reset (`npm run cost` prices them).
     { method: 'GET', path: '/local/costs', handle: ({ res }) => send(res, 200, billingMeter.snapshot()) },
@@ -119,6 +121,35 @@ function deadLetters(s: RuntimeServices) {
     schedules: s.scheduler.deadLetters,
     stream: s.tableStream.deadLetters,
   };
+}
+
+/**
+ * `POST /local/redrive` `{ "queue": "<name>", "dryRun": true|false }` (`npm run redrive`): the queue's dead
+ * letters moved back onto it, or in a dry run listed with why each failed.
+ */
+function redrive(s: RuntimeServices, { res, body }: LocalRequest): void {
+  const input = parseRedriveRequest(body);
+  const queue = input && s.queues.get(input.queue);
+  if (!input || !queue) {
+    const known = [...s.queues.keys()].join(', ');
+    send(res, 400, {
+      error: 'validation_failed',
+      message: `send {"queue": "<name>", "dryRun": true|false} naming one of the queues: ${known}`,
+    });
+    return;
+  }
+  send(res, 200, redriveDeadLetters(queue, s.queueDeadLetters, input.dryRun));
+}
+
+function parseRedriveRequest(body: Buffer): { queue: string; dryRun: boolean } | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { queue?: unknown; dryRun?: unknown } | null;
+    const dryRun = parsed?.dryRun ?? false;
+    if (typeof parsed?.queue !== 'string' || typeof dryRun !== 'boolean') return undefined;
+    return { queue: parsed.queue, dryRun };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -170,3 +170,25 @@ export class LocalQueue {
     };
   }
 }
+
+/**
+ * `POST /local/redrive`: the queue's dead letters, and unless `dryRun` each one sent back onto the queue
+ * (kept durably first, then taken off the dead-letter list: a crash in between delivers it twice, never
+ * loses it) — what SQS StartMessageMoveTask does from the DLQ to its source queue.
+ */
+export function redriveDeadLetters(
+  queue: Pick<LocalQueue, 'spec' | 'send'>,
+  deadLetters: {
+    readonly items: readonly DeadMessage[];
+    take(taken: (d: DeadMessage) => boolean): DeadMessage[];
+  },
+  dryRun: boolean,
+): { queue: string; dryRun: boolean; moved: number; deadLetters: DeadMessage[] } {
+  const ofQueue = (d: DeadMessage) => d.queue === queue.spec.name;
+  const dead = deadLetters.items.filter(ofQueue);
+  if (dryRun) return { queue: queue.spec.name, dryRun, moved: 0, deadLetters: dead };
+  for (const d of dead) queue.send(d.body);
+  const sent = new Set(dead);
+  deadLetters.take((d) => sent.has(d));
+  return { queue: queue.spec.name, dryRun, moved: dead.length, deadLetters: dead };
+}
