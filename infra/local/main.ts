@@ -61,6 +61,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  stopWhenOrphaned(() => stop('parent exited'));
+}
+
+/**
+ * A process manager's SIGTERM to `npm` ends npm and the shell it runs `start` in, and may never reach this
+ * process: once the parent is gone (this process handed to another), stop as if signalled. Writes to an
+ * output nobody reads any more must not crash the stop.
+ */
+function stopWhenOrphaned(stop: () => void): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
+    stop();
+  }, 500).unref();
 }
 
 main().catch((e: unknown) => {
