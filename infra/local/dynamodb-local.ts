@@ -1,4 +1,4 @@
-import type { ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn as nodeSpawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -30,6 +30,7 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
   }
   const child = spawn({ port: opts.port, path, sharedDb: true, stdio: 'pipe' });
   if (path !== null && child.pid) writeFileSync(join(path, '.pid'), String(child.pid));
+  if (child.pid) stopWithThisProcess(child.pid);
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {
     output = (output + d.toString()).slice(-4000);
@@ -79,6 +80,17 @@ export async function startDynamoLocal(opts: { port: number; dataDir: string | n
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * A runtime killed with SIGKILL cannot stop its Java child, so a watcher (a shell loop, its own tiny
+ * process) does: it stops Java (SIGTERM, so what was accepted is written out) within a second of this
+ * process ending, and ends by itself once Java has. POSIX only; elsewhere the pid file below remains.
+ */
+function stopWithThisProcess(javaPid: number): void {
+  if (process.platform === 'win32') return;
+  const watch = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${javaPid} 2>/dev/null; do sleep 1; done; kill -0 ${process.pid} 2>/dev/null || kill -TERM ${javaPid} 2>/dev/null`;
+  nodeSpawn('sh', ['-c', watch], { stdio: 'ignore' }).unref();
 }
 
 /**

@@ -6,7 +6,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../support/ports';
-import { ROOT } from '../support/runtime-process';
+import { ROOT, startRuntimeProcess } from '../support/runtime-process';
 
 // `npm start` as a user or a process manager runs it: `npm run token` asks that runtime for its tokens,
 // and a SIGTERM to the npm process stops the runtime and its DynamoDB Local with it.
@@ -139,5 +139,12 @@ describe.skipIf(process.platform !== 'linux')('npm start', () => {
     } finally {
       if (npm.exitCode === null) npm.kill('SIGKILL');
     }
+  });
+
+  it('stops DynamoDB Local when the runtime itself is killed with SIGKILL', async () => {
+    const rt = await startRuntimeProcess({ dataDir: tempDir() });
+    expect(dynamoLocalRuns(rt.dynamoPort)).toBe(true);
+    await rt.stop('SIGKILL');
+    await until(`no DynamoDB Local on port ${rt.dynamoPort} remains`, () => !dynamoLocalRuns(rt.dynamoPort));
   });
 });
