@@ -61,6 +61,8 @@ export class LocalEventBus {
       readonly pending?: DurableRecords<PendingDelivery>;
       readonly deadLetters?: DurableList<DeadLetter>;
     } = {},
+    /** The workflow clock (ms since the epoch): an event's `time`, as EventBridge stamps it on arrival. */
+    private readonly now: () => number = Date.now,
   ) {
     // Validate every pattern at start-up: an unsupported matcher fails now, not on the first event.
     for (const t of targets) matchesPattern(t.pattern, {});
@@ -87,7 +89,7 @@ export class LocalEventBus {
         'detail-type': entry.DetailType ?? '',
         source: entry.Source ?? '',
         account: '000000000000',
-        time: new Date().toISOString(),
+        time: new Date(this.now()).toISOString(),
         region: 'local',
         resources: [],
         detail: entry.Detail ? JSON.parse(entry.Detail) : {},

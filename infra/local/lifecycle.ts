@@ -11,7 +11,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SESEvent } from 'aws-lambda';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
-import { useClockSource } from '../../shared/adapters/clock';
+import { systemClock, useClockSource } from '../../shared/adapters/clock';
 import {
   eventRules,
   functions,
@@ -72,6 +72,13 @@ export interface RuntimeServices {
   readonly smtp: LocalSmtp;
 }
 
+/**
+ * The workflow clock's reading (ms): what the local stand-ins for SES and EventBridge stamp `sentAt` and
+ * `time` with, so captured mail and events line up with tickets (`useClockSource` points it at the runtime's
+ * VirtualClock before the first mail or event).
+ */
+const workflowNow = (): number => systemClock.now().getTime();
+
 /** Fails with a clear message when something else already listens on `port`. */
 async function assertPortFree(host: string, port: number, what: string): Promise<void> {
   await new Promise<void>((ok, fail) => {
@@ -127,7 +134,7 @@ export async function startServices(settings: LocalSettings, log: Log): Promise<
     const issuer = await loadDevIssuer(settings.dataDir);
     const invoke = await loadFunctions(ROOT);
     const objects = new LocalObjectStore(settings.dataDir);
-    const outbox = new LocalOutbox(resolve(settings.dataDir, 'outbox.jsonl'), LOCAL_REGION);
+    const outbox = new LocalOutbox(resolve(settings.dataDir, 'outbox.jsonl'), LOCAL_REGION, workflowNow);
     const kept = (name: string) => resolve(settings.dataDir, 'runtime', name);
     const messaging = startMessaging(settings, dynamo, invoke, kept, log);
     const timers = startTimers(settings, messaging, invoke, kept, log);
@@ -233,6 +240,7 @@ function startMessaging(
       pending: new DurableRecords<PendingDelivery>(kept('bus')),
       deadLetters: new DurableList<DeadLetter>(kept('dead-letters/events.jsonl')),
     },
+    workflowNow,
   );
   for (const q of localQueues.values()) q.start();
   // The table's stream into its consumers (flow metrics), as the DynamoDB event source does in AWS.

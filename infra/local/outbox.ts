@@ -38,6 +38,8 @@ export class LocalOutbox {
   constructor(
     private readonly file: string,
     private readonly region: string,
+    /** The workflow clock (ms since the epoch): `sentAt` is stamped with it, like the mail's ticket entries. */
+    private readonly now: () => number = Date.now,
   ) {
     mkdirSync(dirname(file), { recursive: true });
   }
@@ -64,7 +66,7 @@ export class LocalOutbox {
       headers,
       text: simple.Body?.Text?.Data ?? '',
       html: simple.Body?.Html?.Data ?? null,
-      sentAt: new Date().toISOString(),
+      sentAt: new Date(this.now()).toISOString(),
     };
     appendFileSync(this.file, `${JSON.stringify(mail)}\n`);
     return { MessageId: sesId };
