@@ -20,7 +20,13 @@ export const defaultWorkflow = {
       // and a dispute is never resolved for want of a reply.
       automation: { awaitingCustomer: { resolveAfter: null }, afterResolution: { closeAfterDays: null } },
       fields: {
-        invoiceId: { label: 'Invoice ID', type: 'string', required: true, maxLength: 64 },
+        invoiceId: {
+          label: 'Invoice ID',
+          example: 'INV-1234',
+          type: 'string',
+          required: true,
+          maxLength: 64,
+        },
         customerId: { label: 'Customer ID', type: 'string', required: true, maxLength: 64 },
         amount: {
           label: 'Disputed amount',
@@ -413,7 +419,7 @@ export const defaultWorkflow = {
       channels: ['email', 'form', 'webhook'],
       subject: 'We received your request: {{subject}} [{{reference}}]',
       text: [
-        'Hello {{requesterName}},',
+        '{{greeting}}',
         '',
         'Thank you for contacting us. Your request "{{subject}}" is ticket {{reference}}.',
         'Reply to this mail to add anything; keep {{reference}} in the subject.',
@@ -424,7 +430,7 @@ export const defaultWorkflow = {
     needsInfo: {
       subject: 'We need a little more to help you [{{reference}}]',
       text: [
-        'Hello {{requesterName}},',
+        '{{greeting}}',
         '',
         'To work on "{{subject}}" ({{reference}}) we need:',
         '',
@@ -433,7 +439,7 @@ export const defaultWorkflow = {
         'Please fill them in here (the link works until {{linkExpiresAt}}):',
         '{{link}}',
         '',
-        'Or reply to this mail with one line per item, for example "Invoice ID: INV-1234".',
+        'Or reply to this mail with one line per item: its name, a colon, then the value.{{replyExample}}',
         '',
         'The support team',
       ].join('\n'),
@@ -445,7 +451,7 @@ export const defaultWorkflow = {
     resolution: {
       subject: 'Resolved: {{subject}} [{{reference}}]',
       text: [
-        'Hello {{requesterName}},',
+        '{{greeting}}',
         '',
         'We have resolved your request "{{subject}}" ({{reference}}).',
         '',
@@ -497,7 +503,7 @@ export const defaultWorkflow = {
     approvalDecision: {
       subject: 'Approval {{approvalOutcome}}: {{approvalKind}} {{approvalAmount}} [{{reference}}]',
       text: [
-        'Your request for a {{approvalKind}} {{approvalAmount}} on {{reference}} was {{approvalOutcome}}.',
+        'Your request for a {{approvalKind}} {{approvalAmount}} on {{reference}} {{approvalResult}}.',
         'Reason: {{approvalReason}}',
         '',
         'The ticket is no longer waiting on the approval.',

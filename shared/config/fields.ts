@@ -11,6 +11,8 @@ export const FieldSpecSchema = z
   .object({
     label: text,
     description: z.optional(text),
+    /** A value as the requester would give it: the needs-info mail shows it as the example reply line. */
+    example: z.optional(text),
     type: z.enum(['string', 'text', 'email', 'enum']),
     values: z.optional(z.array(text).check(z.minLength(1))),
     required: z.boolean(),

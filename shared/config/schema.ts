@@ -236,9 +236,13 @@ export type ApprovalPolicy = z.infer<typeof ApprovalPolicySchema>;
 export const templateVariables = [
   'reference',
   'subject',
+  // "Hello <name>," or, without a name, "Hello,"; {{requesterName}} is empty when the name is unknown.
+  'greeting',
   'requesterName',
   'requestTypeLabel',
   'missingFields',
+  // A needs-info mail's example reply for the asked fields that have an example (a new line), else empty.
+  'replyExample',
   'link',
   'linkExpiresAt',
   'body',
@@ -257,6 +261,8 @@ export const templateVariables = [
   'approvalRequestedBy',
   'approvalExpireAt',
   'approvalOutcome',
+  // The outcome as the end of a sentence: "was approved", "was rejected", "expired".
+  'approvalResult',
   'approvalReason',
   // The resolution mail's survey link (append `?score=1` … `?score=5`); empty in every other mail.
   'csatLink',
@@ -298,22 +304,22 @@ export const NotificationsSchema = z.object({
   /** Reminds the requester that the ticket waits on them (`automation.awaitingCustomer.remindAfter`). */
   reminder: z._default(TemplateSchema, {
     subject: 'Reminder: we are waiting for your reply',
-    text: 'Hello {{requesterName}},\n\nWe are still waiting for your reply on "{{subject}}" (since {{waitingSince}}). Just answer this mail and we will pick it up.\n{{missingFields}}\n{{link}}\n\nYour support team',
+    text: '{{greeting}}\n\nWe are still waiting for your reply on "{{subject}}" (since {{waitingSince}}). Just answer this mail and we will pick it up.\n{{missingFields}}\n{{link}}\n\nYour support team',
   }),
   /** Tells the requester how a ticket waiting on another team stands (`automation.waitingOnTeam.statusUpdateEvery`). */
   statusUpdate: z._default(TemplateSchema, {
     subject: 'Status update on your request',
-    text: 'Hello {{requesterName}},\n\n"{{subject}}" is with another team since {{waitingSince}}. Latest update: {{latestUpdate}}\n\nWe will write again when there is news.\n\nYour support team',
+    text: '{{greeting}}\n\n"{{subject}}" is with another team since {{waitingSince}}. Latest update: {{latestUpdate}}\n\nWe will write again when there is news.\n\nYour support team',
   }),
   /** Asks whether a resolved request stays solved (`automation.afterResolution.followUpAfter`). */
   followUp: z._default(TemplateSchema, {
     subject: 'Is everything working now?',
-    text: 'Hello {{requesterName}},\n\nWe resolved "{{subject}}" recently. Is everything working as it should?\n\nYes, it is solved: {{solvedLink}}\nNo, still a problem: {{notSolvedLink}}\n\nYour support team',
+    text: '{{greeting}}\n\nWe resolved "{{subject}}" recently. Is everything working as it should?\n\nYes, it is solved: {{solvedLink}}\nNo, still a problem: {{notSolvedLink}}\n\nYour support team',
   }),
   /** Sent when the clock resolves a ticket for want of a reply (`automation.awaitingCustomer.resolveAfter`). */
   noReplyResolution: z._default(TemplateSchema, {
     subject: 'We have resolved your request for now',
-    text: 'Hello {{requesterName}},\n\nWe have not heard back about "{{subject}}" since {{waitingSince}}, so we have resolved it for now. If you still need help, just reply to this mail and it opens again.\n\nStill a problem: {{notSolvedLink}}\n\nYour support team',
+    text: '{{greeting}}\n\nWe have not heard back about "{{subject}}" since {{waitingSince}}, so we have resolved it for now. If you still need help, just reply to this mail and it opens again.\n\nStill a problem: {{notSolvedLink}}\n\nYour support team',
   }),
   /** To the owning queue's owner: a ticket waits on a team, or nobody touched it (internal). */
   teamNudge: z._default(TemplateSchema, {

@@ -12,6 +12,7 @@ import {
   type Ticket,
 } from '../domain';
 import { CSAT_LINK_DAYS, resolutionOf } from '../domain/csat';
+import { approvalResult, greeting, replyExample } from '../domain/mail-copy';
 import { RESOLUTION_LINK_DAYS } from '../domain/resolution-answer';
 import {
   type Clock,
@@ -98,9 +99,11 @@ async function variables(
   const vars: Record<string, string> = {
     reference: ticket.reference,
     subject: ticket.subject,
-    requesterName: ticket.requester.name ?? 'there',
+    greeting: greeting(ticket.requester.name),
+    requesterName: ticket.requester.name ?? '',
     requestTypeLabel: spec?.label ?? ticket.requestType,
     missingFields: labels.map((l) => `  - ${l}`).join('\n'),
+    replyExample: replyExample(ticket.missingFields, spec?.fields),
     link: '',
     linkExpiresAt: '',
     body: '',
@@ -117,6 +120,7 @@ async function variables(
     approvalRequestedBy: '',
     approvalExpireAt: '',
     approvalOutcome: '',
+    approvalResult: '',
     approvalReason: '',
     csatLink: '',
     waitingSince: '',
@@ -134,6 +138,7 @@ async function variables(
     vars.approvalExpireAt = d.expireAt ? new Date(d.expireAt).toUTCString() : '';
     if (event.type === 'approval.decided') {
       vars.approvalOutcome = event.detail.outcome;
+      vars.approvalResult = approvalResult(event.detail.outcome);
       vars.approvalReason = event.detail.reason;
     }
   }
