@@ -20,7 +20,7 @@ export async function postSignedAndExit(
     },
     body,
   });
-  console.log(`HTTP ${res.status}`);
-  console.log(await res.text());
+  // One line, as the README shows it: `HTTP 202 {"ticketId":…}`.
+  console.log(`HTTP ${res.status} ${await res.text()}`);
   process.exit(res.ok ? 0 : 1);
 }
