@@ -68,6 +68,7 @@ import {
 } from './constructs/frontdoor-function';
 import { FrontdoorStateMachine } from './constructs/frontdoor-state-machine';
 import { watchApi, watchFunction, watchStateMachine } from './constructs/operations';
+import { OperationsDashboard } from './constructs/operations-dashboard';
 import { mailBucketName } from './stateful-stack';
 
 /** The stage's default route throttle: each route without its own settings (the agents' API) gets this. */
@@ -351,6 +352,9 @@ export class StatelessStack extends Stack {
     if (mailConsumer) {
       this.receiptRuleSet = this.receiveMail(stage, mailConsumer, props.mailBucket, props.supportAddress);
     }
+    // What every alarm of both stacks watches, and the business (constructs/operations-dashboard.ts).
+    const dashboard = { stage, busName: bus.eventBusName, approvalWorkflow: stateMachines.get('approval') };
+    new OperationsDashboard(this, 'OperationsDashboard', dashboard);
 
     new CfnOutput(this, 'ApiUrl', { value: this.apiStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'PublicBaseUrl', {
