@@ -133,3 +133,55 @@ describe('limits on the public doors', () => {
     for (const [id] of publicRoutes) expect(dependsOn).toContain(id);
   });
 });
+
+describe('logs that expire', () => {
+  const templates = { stateful, stateless };
+  const logGroups = (template: typeof stateful) => template.findResources('AWS::Logs::LogGroup');
+  /** The logical id a `{ Ref }` or `{ Fn::GetAtt: [id, 'Arn'] }` points at. */
+  const target = (value: unknown) => {
+    const v = value as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+    return v.Ref ?? v['Fn::GetAtt']?.[0];
+  };
+
+  it('gives every log group of both stacks a retention, and uses no Custom::LogRetention', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      const groups = Object.entries(logGroups(template)) as Array<[string, Resource]>;
+      const forever = groups.filter(([, g]) => !(Number(g.Properties.RetentionInDays) > 0)).map(([id]) => id);
+      expect(forever, name).toEqual([]);
+      template.resourceCountIs('Custom::LogRetention', 0);
+    }
+    expect(Object.keys(logGroups(stateless)).length).toBeGreaterThan(functions.length);
+  });
+
+  it('sends every function, state machine and the API’s access log to one of those log groups', () => {
+    for (const [name, template] of Object.entries(templates)) {
+      const groups = new Set(Object.keys(logGroups(template)));
+      const fns = Object.entries(template.findResources('AWS::Lambda::Function')) as Array<
+        [string, Resource]
+      >;
+      const unmanaged = fns
+        .filter(
+          ([, fn]) =>
+            !groups.has(target((fn.Properties.LoggingConfig as { LogGroup?: unknown })?.LogGroup) ?? ''),
+        )
+        .map(([id]) => id);
+      expect(unmanaged, name).toEqual([]);
+      for (const machine of resourcesOf(template, 'AWS::StepFunctions::StateMachine')) {
+        const destinations = (
+          machine.Properties.LoggingConfiguration as {
+            Destinations: Array<{ CloudWatchLogsLogGroup: { LogGroupArn: unknown } }>;
+          }
+        ).Destinations;
+        for (const d of destinations)
+          expect(groups.has(target(d.CloudWatchLogsLogGroup.LogGroupArn) ?? '')).toBe(true);
+      }
+      for (const stage of resourcesOf(template, 'AWS::ApiGatewayV2::Stage')) {
+        const access = stage.Properties.AccessLogSettings as { DestinationArn: unknown };
+        expect(groups.has(target(access.DestinationArn) ?? '')).toBe(true);
+      }
+    }
+    expect(resourcesOf(stateless, 'AWS::Lambda::Function').length).toBeGreaterThanOrEqual(functions.length);
+    expect(resourcesOf(stateless, 'AWS::StepFunctions::StateMachine')).toHaveLength(stateMachines.length);
+    expect(resourcesOf(stateless, 'AWS::ApiGatewayV2::Stage')).toHaveLength(1);
+  });
+});
