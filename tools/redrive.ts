@@ -1,3 +1,7 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { localSettings } from '../infra/local/settings';
 import { parseRedriveArgs } from './redrive/args';
@@ -5,10 +9,12 @@ import { redriveInAws } from './redrive/aws';
 import { redriveLocally } from './redrive/local';
 
 /**
- * `npm run redrive -- <queue> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`: a queue's dead
- * letters back onto the queue, in AWS (SQS StartMessageMoveTask from its DLQ; `--aws`, or AWS_REGION set)
- * or against `npm start` (`POST /local/redrive`). `--dry-run` shows each dead letter — id, receive count,
- * what it was, why it failed when known — and moves nothing. Exit codes: 0 done, 1 failed, 2 bad arguments.
+ * `npm run redrive -- <name> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`: one dead-letter
+ * queue's messages (a row of tools/redrive/dead-letters.ts: a work queue, its rules, a function's event
+ * rules, the inbound-mail function, a stream consumer, the bus) sent back the way they missed, in AWS
+ * (`--aws`, or AWS_REGION set) or against `npm start` (`POST /local/redrive`). `--dry-run` shows each dead
+ * letter — id, receive count, what it was, why it failed when known — and moves nothing. Exit codes: 0
+ * done, 1 failed or some left in the DLQ, 2 bad arguments.
  */
 const request = parseRedriveArgs(process.argv.slice(2), process.env);
 if ('error' in request) {
@@ -19,8 +25,18 @@ if ('error' in request) {
 const print = (line: string) => console.log(line);
 const local = `http://127.0.0.1:${localSettings().port}`;
 try {
-  if (request.target === 'aws') await redriveInAws(request, { sqs: new SQSClient({}), print });
-  else await redriveLocally(request, local, print);
+  const left =
+    request.target === 'aws'
+      ? await redriveInAws(request, {
+          sqs: new SQSClient({}),
+          cloudFormation: new CloudFormationClient({}),
+          lambda: new LambdaClient({}),
+          events: new EventBridgeClient({}),
+          streams: new DynamoDBStreamsClient({}),
+          print,
+        })
+      : await redriveLocally(request, local, print);
+  if (left > 0) process.exitCode = 1;
 } catch (e: unknown) {
   const reason = e instanceof Error ? e.message : String(e);
   console.error(

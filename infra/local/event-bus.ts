@@ -110,6 +110,32 @@ export class LocalEventBus {
     });
   }
 
+  /**
+   * `POST /local/redrive`: the events `target` was dead-lettered with, and unless `dryRun` each one
+   * delivered to that target again (retries and dead letter as on first delivery; kept as a pending
+   * delivery first, then taken off the list, so a crash in between delivers it twice, never loses it).
+   */
+  redrive(target: string, dryRun: boolean): { deadLetters: DeadLetter[]; moved: number } {
+    const dead = this.deadLetters.filter((d) => d.target === target);
+    const to = this.targets.find((t) => t.name === target);
+    if (dryRun || !to) return { deadLetters: dead, moved: 0 };
+    for (const d of dead) {
+      let id: string | undefined;
+      if (!to.enqueues && this.kept.pending) {
+        id = timeOrderedId();
+        this.kept.pending.put(id, { target, event: d.event });
+      }
+      this.track(this.deliver(to, d.event, id));
+    }
+    const sent = new Set(dead);
+    if (this.kept.deadLetters) this.kept.deadLetters.take((d) => sent.has(d));
+    else {
+      const kept = this.localDeadLetters.filter((d) => !sent.has(d));
+      this.localDeadLetters.splice(0, this.localDeadLetters.length, ...kept);
+    }
+    return { deadLetters: dead, moved: dead.length };
+  }
+
   /** Resolves when every delivery started so far has finished (tests, shutdown). */
   async drain(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

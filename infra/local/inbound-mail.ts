@@ -34,6 +34,23 @@ export class LocalInboundMail {
     return this.options.deadLetters.items;
   }
 
+  /**
+   * `POST /local/redrive`: the mails the function gave up on, and unless `dryRun` each handed to it again
+   * (kept as pending first, then taken off the list: a crash in between hands it over twice, never loses it).
+   */
+  redrive(dryRun: boolean): { deadLetters: MailDeadLetter[]; moved: number } {
+    const dead = [...this.options.deadLetters.items];
+    if (dryRun || !this.options.fn) return { deadLetters: dead, moved: 0 };
+    for (const d of dead) {
+      const id = timeOrderedId();
+      this.options.pending.put(id, d.event);
+      this.run(id, d.event);
+    }
+    const sent = new Set(dead);
+    this.options.deadLetters.take((d) => sent.has(d));
+    return { deadLetters: dead, moved: dead.length };
+  }
+
   /** Hands over again every mail a previous instance accepted and did not finish with. */
   resume(): void {
     for (const { id, record } of this.options.pending.list()) this.run(id, record);

@@ -11,7 +11,7 @@ import { stateMachines } from '../../shared/topology';
 import { serveAgentUi } from './agent-ui';
 import { send } from './http-io';
 import type { RuntimeServices } from './lifecycle';
-import { redriveDeadLetters } from './queues';
+import { redriveLocally } from './redrive';
 import type { VirtualClock } from './virtual-clock';
 
 /** API Gateway HTTP APIs refuse request bodies over 10 MB before any function runs. */
@@ -124,21 +124,17 @@ function deadLetters(s: RuntimeServices) {
 }
 
 /**
- * `POST /local/redrive` `{ "queue": "<name>", "dryRun": true|false }` (`npm run redrive`): the queue's dead
- * letters moved back onto it, or in a dry run listed with why each failed.
+ * `POST /local/redrive` `{ "queue": "<name>", "dryRun": true|false }` (`npm run redrive`): the dead letters
+ * of one of the command's names redelivered to their consumer, or in a dry run listed with why each failed
+ * (./redrive.ts).
  */
-function redrive(s: RuntimeServices, { res, body }: LocalRequest): void {
+async function redrive(s: RuntimeServices, { res, body }: LocalRequest): Promise<void> {
   const input = parseRedriveRequest(body);
-  const queue = input && s.queues.get(input.queue);
-  if (!input || !queue) {
-    const known = [...s.queues.keys()].join(', ');
-    send(res, 400, {
-      error: 'validation_failed',
-      message: `send {"queue": "<name>", "dryRun": true|false} naming one of the queues: ${known}`,
-    });
-    return;
-  }
-  send(res, 200, redriveDeadLetters(queue, s.queueDeadLetters, input.dryRun));
+  const out = input
+    ? await redriveLocally(s, input.queue, input.dryRun)
+    : { error: 'send {"queue": "<name>", "dryRun": true|false}' };
+  if ('error' in out) send(res, 400, { error: 'validation_failed', message: out.error });
+  else send(res, 200, out);
 }
 
 function parseRedriveRequest(body: Buffer): { queue: string; dryRun: boolean } | undefined {

@@ -70,6 +70,8 @@ export interface ScheduleDeadLetter {
   readonly at: string;
   readonly firedAt: string;
   readonly error: string;
+  /** The DLQ the schedule names (its target's DeadLetterConfig): where AWS would have put this fire. */
+  readonly deadLetterArn?: string;
 }
 
 /** `GET /local/schedules`: what will fire, soonest first. */
@@ -89,6 +91,7 @@ export interface LocalSchedulerOptions {
   readonly deadLetters: {
     readonly items: readonly ScheduleDeadLetter[];
     push(dead: ScheduleDeadLetter): void;
+    take(taken: (dead: ScheduleDeadLetter) => boolean): ScheduleDeadLetter[];
   };
   /** Hands a fire's input to the target (a local queue's SendMessage); throws when it cannot. */
   readonly deliver: (targetArn: string, input: string) => void;
@@ -210,6 +213,24 @@ export class LocalScheduler {
 
   get deadLetters(): readonly ScheduleDeadLetter[] {
     return this.options.deadLetters.items;
+  }
+
+  /**
+   * `POST /local/redrive` of a queue: the fires whose schedule names `deadLetterArn` as its DLQ (in AWS
+   * the wake-ups' DLQ is the wake-up queue's own, redriven with it), and unless `dryRun` each input handed
+   * to `send` (that queue) and taken off the list.
+   */
+  redrive(
+    deadLetterArn: string,
+    send: (input: string) => void,
+    dryRun: boolean,
+  ): { deadLetters: ScheduleDeadLetter[]; moved: number } {
+    const dead = this.deadLetters.filter((d) => d.deadLetterArn === deadLetterArn);
+    if (dryRun) return { deadLetters: dead, moved: 0 };
+    for (const d of dead) send(d.input);
+    const sent = new Set(dead);
+    this.options.deadLetters.take((d) => sent.has(d));
+    return { deadLetters: dead, moved: dead.length };
   }
 
   /** Starts firing: schedules already due fire at once. */
@@ -443,6 +464,7 @@ export class LocalScheduler {
         at: new Date(s.at).toISOString(),
         firedAt: new Date(this.options.clock.now()).toISOString(),
         error,
+        ...(s.target.DeadLetterConfig?.Arn ? { deadLetterArn: s.target.DeadLetterConfig.Arn } : {}),
       });
       this.options.log(
         `scheduler: ${s.group}/${s.name} could not reach ${s.target.Arn} and went to the DLQ (${error})`,

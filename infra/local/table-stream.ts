@@ -16,6 +16,7 @@ import {
   GetRecordsCommand,
   GetShardIteratorCommand,
   ListStreamsCommand,
+  ResourceNotFoundException,
   type _Record as StreamRecord,
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -30,6 +31,8 @@ export interface StreamDeadLetter {
   readonly consumer: string;
   readonly eventID: string;
   readonly sequenceNumber: string;
+  /** The shard the record is on (absent on dead letters kept before it was recorded). */
+  readonly shardId?: string;
   readonly error: string;
 }
 
@@ -86,6 +89,58 @@ export class LocalTableStream {
   /** Records a consumer gave up on (the event source's DLQ), kept across restarts. */
   get deadLetters(): readonly StreamDeadLetter[] {
     return this.dead.items;
+  }
+
+  /**
+   * `POST /local/redrive` of `<consumer>-stream`: each record the consumer gave up on, read back from the
+   * stream and handed to it again (as `npm run redrive` does in AWS), taken off the list once it succeeded;
+   * one it fails again, or the stream no longer has, stays with the reason. A dry run only lists them.
+   */
+  async redrive(
+    consumerName: string,
+    dryRun: boolean,
+  ): Promise<{
+    deadLetters: StreamDeadLetter[];
+    moved: number;
+    left: Array<{ id: string; reason: string }>;
+  }> {
+    const dead = this.dead.items.filter((d) => d.consumer === consumerName);
+    const consumer = this.options.consumers.find((c) => c.fn.name === consumerName);
+    if (dryRun || !consumer || dead.length === 0) return { deadLetters: dead, moved: 0, left: [] };
+    const streamArn = await this.stream();
+    const done = new Set<StreamDeadLetter>();
+    const left: Array<{ id: string; reason: string }> = [];
+    for (const d of dead) {
+      const reason = streamArn ? await this.redeliver(consumer, streamArn, d) : 'the table has no stream';
+      if (reason) left.push({ id: d.eventID, reason });
+      else done.add(d);
+    }
+    this.dead.take((d) => done.has(d));
+    return { deadLetters: dead, moved: done.size, left };
+  }
+
+  /** One dead letter handed over again; answers why not, or undefined when the consumer took it. */
+  private async redeliver(
+    consumer: Consumer,
+    streamArn: string,
+    d: StreamDeadLetter,
+  ): Promise<string | undefined> {
+    const shards = d.shardId
+      ? [d.shardId]
+      : (
+          (await this.client.send(new DescribeStreamCommand({ StreamArn: streamArn }))).StreamDescription
+            ?.Shards ?? []
+        )
+          .map((shard) => shard.ShardId)
+          .filter((id): id is string => id !== undefined);
+    for (const shardId of shards) {
+      const at = { streamArn, shardId, first: d.sequenceNumber, last: d.sequenceNumber };
+      const records = await readStreamRecords(this.client, at, consumer.trigger).catch(() => undefined);
+      if (records === undefined) continue;
+      const failed = records.length > 0 ? await this.invoke(consumer, streamArn, records) : undefined;
+      return failed === undefined ? undefined : `${consumer.fn.name} failed on it again`;
+    }
+    return 'the stream no longer has the record (older than its retention)';
   }
 
   private get file(): string {
@@ -155,7 +210,7 @@ export class LocalTableStream {
       const records = out.Records ?? [];
       read += records.length;
       if (records.length > 0) {
-        const done = await this.deliver(consumer, streamArn, records);
+        const done = await this.deliver(consumer, streamArn, shardId, records);
         if (done < records.length) {
           // Retry from the first record not handled: a fresh iterator after the last one that was.
           state.iterator = undefined;
@@ -173,14 +228,17 @@ export class LocalTableStream {
   }
 
   /** Hands records to the consumer in batches; answers how many (from the start) are done. */
-  private async deliver(consumer: Consumer, streamArn: string, records: StreamRecord[]): Promise<number> {
+  private async deliver(
+    consumer: Consumer,
+    streamArn: string,
+    shardId: string,
+    records: StreamRecord[],
+  ): Promise<number> {
     let done = 0;
     while (done < records.length) {
       const batch = records.slice(done, done + consumer.trigger.batchSize);
       // The event source mapping's filter: only the trigger's entities reach the function.
-      const matching = batch.filter((r) =>
-        consumer.trigger.entities.includes(String(r.dynamodb?.NewImage?.entity?.S ?? '')),
-      );
+      const matching = batch.filter((r) => isFor(consumer.trigger, r));
       const failed = matching.length > 0 ? await this.invoke(consumer, streamArn, matching) : undefined;
       if (failed === undefined) {
         done += batch.length;
@@ -197,6 +255,7 @@ export class LocalTableStream {
         consumer: consumer.fn.name,
         eventID: record.eventID ?? '',
         sequenceNumber: failed,
+        shardId,
         error: `still failing after ${MAX_ATTEMPTS} attempts`,
       });
       this.options.log(
@@ -213,25 +272,7 @@ export class LocalTableStream {
     streamArn: string,
     records: StreamRecord[],
   ): Promise<string | undefined> {
-    const event = {
-      Records: records.map((r) => ({
-        eventID: r.eventID,
-        eventName: r.eventName,
-        eventVersion: r.eventVersion ?? '1.1',
-        eventSource: 'aws:dynamodb',
-        awsRegion: this.options.region,
-        eventSourceARN: streamArn,
-        dynamodb: {
-          ...r.dynamodb,
-          ...(r.dynamodb?.NewImage ? { NewImage: repairEmptyMaps(r.dynamodb.NewImage) } : {}),
-          ...(r.dynamodb?.OldImage ? { OldImage: repairEmptyMaps(r.dynamodb.OldImage) } : {}),
-          ApproximateCreationDateTime:
-            r.dynamodb?.ApproximateCreationDateTime instanceof Date
-              ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000
-              : r.dynamodb?.ApproximateCreationDateTime,
-        },
-      })),
-    };
+    const event = lambdaStreamEvent(records, this.options.region, streamArn);
     try {
       const out = (await this.options.invoke(consumer.fn, event)) as DynamoDBBatchResponse | undefined;
       return out?.batchItemFailures?.[0]?.itemIdentifier;
@@ -298,6 +339,75 @@ export class LocalTableStream {
     writeFileSync(tmp, JSON.stringify(this.positions));
     renameSync(tmp, this.file);
   }
+}
+
+/** The event source mapping's filter: only the trigger's entities reach the function. */
+function isFor(trigger: Pick<TableStreamTrigger, 'entities'>, r: StreamRecord): boolean {
+  return trigger.entities.includes(String(r.dynamodb?.NewImage?.entity?.S ?? ''));
+}
+
+/** Stream records as Lambda hands them to a consumer (the DynamoDB event source's event shape). */
+export function lambdaStreamEvent(records: readonly StreamRecord[], region: string, streamArn: string) {
+  return {
+    Records: records.map((r) => ({
+      eventID: r.eventID,
+      eventName: r.eventName,
+      eventVersion: r.eventVersion ?? '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: region,
+      eventSourceARN: streamArn,
+      dynamodb: {
+        ...r.dynamodb,
+        ...(r.dynamodb?.NewImage ? { NewImage: repairEmptyMaps(r.dynamodb.NewImage) } : {}),
+        ...(r.dynamodb?.OldImage ? { OldImage: repairEmptyMaps(r.dynamodb.OldImage) } : {}),
+        ApproximateCreationDateTime:
+          r.dynamodb?.ApproximateCreationDateTime instanceof Date
+            ? r.dynamodb.ApproximateCreationDateTime.getTime() / 1000
+            : r.dynamodb?.ApproximateCreationDateTime,
+      },
+    })),
+  };
+}
+
+/**
+ * The records of one shard from `first` to `last` (sequence numbers, both included), read back from the
+ * stream — what a redrive of a stream dead letter needs, since the dead letter names records without
+ * holding them. Only the trigger's entities are kept (the mapping's filter). `undefined`: the stream no
+ * longer has `first` (older than its 24-hour retention, or the shard is gone).
+ */
+export async function readStreamRecords(
+  client: Pick<DynamoDBStreamsClient, 'send'>,
+  at: { streamArn: string; shardId: string; first: string; last: string },
+  trigger: Pick<TableStreamTrigger, 'entities'>,
+): Promise<StreamRecord[] | undefined> {
+  let iterator: string | undefined;
+  try {
+    ({ ShardIterator: iterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamArn: at.streamArn,
+        ShardId: at.shardId,
+        ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+        SequenceNumber: at.first,
+      }),
+    ));
+  } catch (e: unknown) {
+    if (e instanceof TrimmedDataAccessException || e instanceof ResourceNotFoundException) return undefined;
+    throw e;
+  }
+  const last = BigInt(at.last);
+  const found: StreamRecord[] = [];
+  // An open shard answers empty pages once past its newest record: a few in a row end the read.
+  const past = (r: StreamRecord) => BigInt(r.dynamodb?.SequenceNumber ?? '0') > last;
+  for (let empty = 0, done = false; iterator && empty < 3 && !done; ) {
+    const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+    const records = out.Records ?? [];
+    empty = records.length === 0 ? empty + 1 : 0;
+    found.push(...records.filter((r) => !past(r)));
+    done = records.some(past) || found.at(-1)?.dynamodb?.SequenceNumber === at.last;
+    iterator = out.NextShardIterator;
+  }
+  if (found[0]?.dynamodb?.SequenceNumber !== at.first) return undefined;
+  return found.filter((f) => isFor(trigger, f));
 }
 
 type Image = NonNullable<NonNullable<StreamRecord['dynamodb']>['NewImage']>;

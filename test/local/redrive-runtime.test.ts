@@ -71,14 +71,20 @@ describe('npm run redrive against the local runtime', () => {
 
     const unknown = await redrive(runtime, 'notification');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.trim()).toBe(
-      '"notification" is not a queue; the queues are: notifications, ticket-clock, escalations, approvals, integrations.',
+    expect(unknown.stderr.trim()).toMatch(
+      /^"notification" is not a dead-letter queue; the names are: notifications, notifications-rules, ticket-clock, .*, bus, receive-email, .*\.$/,
+    );
+
+    const bus = await redrive(runtime, 'bus');
+    expect(bus.code).toBe(0);
+    expect(bus.stdout.trim()).toBe(
+      'bus has no local equivalent: the local bus encrypts nothing, so it never dead-letters an event for that.',
     );
 
     const moved = await redrive(runtime, 'notifications');
     expect(moved.code).toBe(0);
     expect(moved.stdout.trim()).toBe(
-      'moved 1 message(s) from the notifications dead letters to the notifications queue',
+      'moved 1 message(s) from the notifications dead letters back to their consumer',
     );
     // Off the list at once; its consumer still refuses it, so after its deliveries it is back.
     expect(await queueDeadLetters(runtime)).toEqual([]);

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
-import { queues } from '../../shared/topology';
+import { type DeadLetterQueueRow, deadLetterQueueNames, findDeadLetterQueue } from './dead-letters';
 
 /**
- * `npm run redrive -- <queue> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`, read into what to
- * do: which queue's dead letters, moved or only shown, in AWS or against `npm start`. A mistake is one
- * sentence (exit code 2), never a stack trace.
+ * `npm run redrive -- <name> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`, read into what to
+ * do: which dead-letter queue (a row of ./dead-letters.ts), moved or only shown, in AWS or against
+ * `npm start`. A mistake is one sentence (exit code 2), never a stack trace.
  */
 export interface RedriveRequest {
-  readonly queue: string;
+  readonly deadLetters: DeadLetterQueueRow;
   readonly dryRun: boolean;
   /** How many dead letters a dry run shows at most. */
   readonly max: number;
@@ -17,9 +17,7 @@ export interface RedriveRequest {
 }
 
 export const USAGE =
-  'usage: npm run redrive -- <queue> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]';
-
-export const knownQueues = (): string[] => queues.map((q) => q.name);
+  'usage: npm run redrive -- <name> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]';
 
 export function parseRedriveArgs(
   argv: readonly string[],
@@ -32,10 +30,13 @@ export function parseRedriveArgs(
     return { error: `${e instanceof Error ? e.message : String(e)}\n${USAGE}` };
   }
   const { values, positionals } = parsed;
-  const [queue, ...extra] = positionals;
-  if (!queue || extra.length > 0) return { error: USAGE };
-  if (!knownQueues().includes(queue))
-    return { error: `"${queue}" is not a queue; the queues are: ${knownQueues().join(', ')}.` };
+  const [name, ...extra] = positionals;
+  if (!name || extra.length > 0) return { error: USAGE };
+  const deadLetters = findDeadLetterQueue(name);
+  if (!deadLetters)
+    return {
+      error: `"${name}" is not a dead-letter queue; the names are: ${deadLetterQueueNames().join(', ')}.`,
+    };
   if (values.aws && values.local) return { error: 'say --aws or --local, not both.' };
   const max = Number(values.max ?? 10);
   if (!Number.isInteger(max) || max < 1)
@@ -43,7 +44,7 @@ export function parseRedriveArgs(
   // AWS when asked, or when a region is set and local was not asked for.
   const aws = values.aws || (!values.local && Boolean(env.AWS_REGION));
   return {
-    queue,
+    deadLetters,
     dryRun: values['dry-run'],
     max,
     target: aws ? 'aws' : 'local',
