@@ -27,7 +27,7 @@ const PEEK_VISIBILITY_SECONDS = 30;
 /** Answers how many dead letters it left where they were (0: all went back, or a dry run). */
 export async function redriveInAws(request: RedriveRequest, deps: AwsRedriveDeps): Promise<number> {
   const row = request.deadLetters;
-  const dlq = await deadLetterQueueOf(request.deadLetters, request.stage, deps);
+  const dlq = await deadLetterQueueOf(row, request.stage, deps);
   if (request.dryRun) {
     await peek(dlq, request.max, deps);
     return 0;
