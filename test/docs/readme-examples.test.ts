@@ -84,4 +84,27 @@ describe('the README examples', () => {
     const last = examples.at(-1)?.name;
     if (failure && name === last) throw new Error(failure);
   });
+
+  it('leave no customer address, subject or body in the structured logs of the functions that handled them', () => {
+    // What the examples send (test/fixtures/webhook-invoice.json is Dana's): personal data, never logged.
+    const personal = [
+      'dana@bigcorp.example',
+      'ana@customer.example',
+      'ops@bigcorp.example',
+      'owner@smallshop.example',
+      'Wrong invoice amount',
+      'You charged us twice',
+      'Checkout is down',
+      'Every payment fails',
+      'Question about invoice',
+    ];
+    const logLines = (runtime?.output() ?? '').split('\n').filter((l) => l.startsWith('{"level"'));
+    // The examples made tickets, mails, escalations, approvals and integrations: each logged something.
+    for (const message of ['mail received', 'notification', 'escalation', 'approval vote', 'integrations'])
+      expect(
+        logLines.some((l) => l.includes(`"message":"${message}"`)),
+        message,
+      ).toBe(true);
+    expect(logLines.filter((l) => personal.some((p) => l.includes(p)))).toEqual([]);
+  });
 });
