@@ -65,7 +65,16 @@ afterAll(async () => {
 describe('the README examples', () => {
   it('are marked and say what they print, and no block shows an output nothing checks', () => {
     expect(examples.map((e) => e.name)).toEqual(
-      expect.arrayContaining(['try-it', 'mail', 'reply', 'signing', 'sla', 'approval', 'integrations']),
+      expect.arrayContaining([
+        'try-it',
+        'mail',
+        'reply',
+        'signing',
+        'sla',
+        'approval',
+        'integrations',
+        'redrive',
+      ]),
     );
     for (const e of examples) expect(e.expectations.length, e.name).toBeGreaterThan(0);
     expect(unmarkedExpectations(README)).toEqual([]);
