@@ -19,7 +19,7 @@ import {
   WAKE_UP_QUEUE,
 } from '../shared/topology';
 import { deadLetterQueue } from './constructs/dead-letter-queue';
-import { operationsTopic, watchQueue, watchSesReputation } from './constructs/operations';
+import { operationsTopic, watchQueue, watchScheduleGroup, watchSesReputation } from './constructs/operations';
 import { QueueRuleTarget } from './constructs/queue-rule-target';
 
 /** What the stateful stack needs to know about one webhook source of the workflow config. */
@@ -318,6 +318,7 @@ export class StatefulStack extends Stack {
       scheduleGroupName: groupName,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    watchScheduleGroup(this, 'wake-ups', group);
     const role = new iam.Role(this, 'WakeUpSchedulerRole', {
       description: `Frontdoor ${stage}: EventBridge Scheduler sends the tickets' wake-ups (schedule group ${groupName}) to the ${WAKE_UP_QUEUE} queue`,
       // Confused-deputy guard: this account's scheduler, for schedules of this group only.

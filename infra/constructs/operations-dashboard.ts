@@ -47,6 +47,13 @@ const ALARM_SECTIONS: readonly AlarmSection[] = [
     '-oldest-message',
   ),
   section('Dead-letter queues: messages waiting', 'AWS/SQS', 'ApproximateNumberOfMessagesVisible'),
+  section('Wake-ups dropped', 'AWS/Scheduler', 'InvocationDroppedCount', '-dropped'),
+  section(
+    'Wake-ups not dead-lettered',
+    'AWS/Scheduler',
+    'InvocationsFailedToBeSentToDeadLetterCount',
+    '-dead-letter-failed',
+  ),
   section('SES bounce rate', 'AWS/SES', 'Reputation.BounceRate'),
   section('SES complaint rate', 'AWS/SES', 'Reputation.ComplaintRate'),
 ];

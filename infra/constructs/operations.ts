@@ -11,6 +11,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -39,6 +40,8 @@ export const ALARM_THRESHOLDS = {
   sesBounceRate: 0.04,
   /** SES puts an account under review at a 0.1 % complaint rate: warn at 0.08 %. */
   sesComplaintRate: 0.0008,
+  /** A wake-up neither delivered nor dead-lettered is a ticket whose timers stopped: any one is a fault. */
+  wakeUpsLost: 1,
 } as const;
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -200,5 +203,26 @@ export function watchSesReputation(scope: Construct) {
     'SES complaint rate is near the 0.1 % at which AWS reviews the account.',
     reputation('Reputation.ComplaintRate'),
     ALARM_THRESHOLDS.sesComplaintRate,
+  );
+}
+
+/**
+ * Wake-ups EventBridge Scheduler lost: dropped (retries and age used up, no DLQ reached) or that failed to
+ * reach the DLQ. Delivery errors it retries, and what it dead-letters, are the wake-up DLQ's alarm.
+ */
+export function watchScheduleGroup(scope: Construct, name: string, group: IScheduleGroup) {
+  alarm(
+    scope,
+    `${name}-dropped-alarm`,
+    `Schedule group ${name}: wake-ups were dropped. Those tickets' reminders, SLA moments and closing will not run.`,
+    group.metricDropped({ period: FIVE_MINUTES, statistic: 'Sum' }),
+    ALARM_THRESHOLDS.wakeUpsLost,
+  );
+  alarm(
+    scope,
+    `${name}-dead-letter-failed-alarm`,
+    `Schedule group ${name}: wake-ups could not be sent to the DLQ (check the scheduler role's SQS and KMS permissions).`,
+    group.metricFailedToBeSentToDLQ(undefined, { period: FIVE_MINUTES, statistic: 'Sum' }),
+    ALARM_THRESHOLDS.wakeUpsLost,
   );
 }

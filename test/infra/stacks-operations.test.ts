@@ -96,6 +96,14 @@ describe('operations: alarms that reach someone', () => {
     expect(alarmsOn('AWS/SES', 'Reputation.BounceRate')).toHaveLength(1);
     expect(alarmsOn('AWS/SES', 'Reputation.ComplaintRate')).toHaveLength(1);
   });
+
+  it('watches the wake-up schedule group for wake-ups dropped or not dead-lettered', () => {
+    for (const metric of ['InvocationDroppedCount', 'InvocationsFailedToBeSentToDeadLetterCount']) {
+      const [only, ...more] = alarmsOn('AWS/Scheduler', metric);
+      expect(more, metric).toEqual([]);
+      expect(JSON.stringify(only?.alarm.Properties.Dimensions), metric).toContain('ScheduleGroup');
+    }
+  });
 });
 
 describe('limits on the public doors', () => {
