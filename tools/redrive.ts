@@ -10,7 +10,7 @@ import { redriveLocally } from './redrive/local';
 
 /**
  * `npm run redrive -- <name> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`: one dead-letter
- * queue's messages (a row of tools/redrive/dead-letters.ts: a work queue, its rules, a function's event
+ * queue's messages (a row of infra/dead-letters.ts: a work queue, its rules, a function's event
  * rules, the inbound-mail function, a stream consumer, the bus) sent back the way they missed, in AWS
  * (`--aws`, or AWS_REGION set) or against `npm start` (`POST /local/redrive`). `--dry-run` shows each dead
  * letter — id, receive count, what it was, why it failed when known — and moves nothing. Exit codes: 0

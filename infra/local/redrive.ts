@@ -1,11 +1,11 @@
-import { findDeadLetterQueue, noLocalEquivalent } from '../../tools/redrive/dead-letters';
+import { findDeadLetterQueue, noLocalEquivalent } from '../dead-letters';
 import type { RuntimeServices } from './lifecycle';
 import { localQueueArn } from './local-environment';
 import { redriveDeadLetters } from './queues';
 
 /**
  * `POST /local/redrive` `{ "queue": "<name>", "dryRun": true|false }` (`npm run redrive`): the dead letters
- * the local runtime keeps for one row of tools/redrive/dead-letters.ts, redelivered to the same consumer
+ * the local runtime keeps for one row of infra/dead-letters.ts, redelivered to the same consumer
  * (or in a dry run listed with why each failed), as the command does in AWS:
  * - a work queue: its dead messages back onto it, and the scheduler's fires that name its DLQ;
  * - a queue's rules, a function's event rules: the events the local bus dead-lettered for that target;

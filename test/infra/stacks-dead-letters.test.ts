@@ -1,17 +1,17 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { functionNameFor } from '../../infra/constructs/frontdoor-function';
-import { functions } from '../../shared/topology';
 import {
   awsLocation,
   type DeadLetterKind,
   deadLetterQueues,
   functionName,
   queueLogicalId,
-} from '../../tools/redrive/dead-letters';
+} from '../../infra/dead-letters';
+import { functions } from '../../shared/topology';
 import { getAttIds, logicalIdIn, type Resource, resourcesOf, stateful, stateless } from '../support/stacks';
 
-// `npm run redrive`'s table of dead-letter queues (tools/redrive/dead-letters.ts) against the app
+// `npm run redrive`'s table of dead-letter queues (infra/dead-letters.ts) against the app
 // synthesised once for the run: the same queues, found where the table says, holding what it says.
 
 /** Every queue something sends its failures to, by logical id, with the kind of what sends them. */

@@ -21,16 +21,16 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { functions } from '../../shared/topology';
-import { parseRedriveArgs, type RedriveRequest } from '../../tools/redrive/args';
-import { redriveInAws } from '../../tools/redrive/aws';
 import {
   type DeadLetterQueueRow,
   deadLetterQueueNames,
   deadLetterQueues,
   findDeadLetterQueue,
   queueLogicalId,
-} from '../../tools/redrive/dead-letters';
+} from '../../infra/dead-letters';
+import { functions } from '../../shared/topology';
+import { parseRedriveArgs, type RedriveRequest } from '../../tools/redrive/args';
+import { redriveInAws } from '../../tools/redrive/aws';
 import { describeBody, failureOf } from '../../tools/redrive/describe';
 
 /**

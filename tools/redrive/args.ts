@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type DeadLetterQueueRow, deadLetterQueueNames, findDeadLetterQueue } from './dead-letters';
+import { type DeadLetterQueueRow, deadLetterQueueNames, findDeadLetterQueue } from '../../infra/dead-letters';
 
 /**
  * `npm run redrive -- <name> [--dry-run] [--max N] [--aws | --local] [--stage <stage>]`, read into what to

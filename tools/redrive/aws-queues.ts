@@ -3,7 +3,7 @@ import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { awsLocation, type DeadLetterQueueRow } from './dead-letters';
+import { awsLocation, type DeadLetterQueueRow } from '../../infra/dead-letters';
 
 /**
  * What `npm run redrive` in AWS works with: its clients, and the queues it reads and writes, found by

@@ -1,9 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { busName, type DeadLetterQueueRow, functionName, workQueueName } from '../../infra/dead-letters';
 import { lambdaStreamEvent, readStreamRecords } from '../../infra/local/table-stream';
 import { type AwsRedriveDeps, type QueueRef, queueOf } from './aws-queues';
-import { busName, type DeadLetterQueueRow, functionName, workQueueName } from './dead-letters';
 import { describeBody, parseObject } from './describe';
 
 /**

@@ -5,10 +5,10 @@ import {
   ReceiveMessageCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { KINDS, workQueueName } from '../../infra/dead-letters';
 import type { RedriveRequest } from './args';
 import { type AwsRedriveDeps, deadLetterQueueOf, type QueueRef, queueOf } from './aws-queues';
 import { resendEach } from './aws-resend';
-import { KINDS, workQueueName } from './dead-letters';
 import { deadLetterLine, failureOf, streamAgeNote } from './describe';
 
 export type { AwsRedriveDeps } from './aws-queues';

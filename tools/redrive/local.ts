@@ -1,6 +1,6 @@
+import { noLocalEquivalent } from '../../infra/dead-letters';
 import type { LocalRedriveResult } from '../../infra/local/redrive';
 import type { RedriveRequest } from './args';
-import { noLocalEquivalent } from './dead-letters';
 import { deadLetterLine } from './describe';
 
 /**

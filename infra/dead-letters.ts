@@ -6,7 +6,7 @@ import {
   functions as topologyFunctions,
   queues as topologyQueues,
   WAKE_UP_QUEUE,
-} from '../../shared/topology';
+} from '../shared/topology';
 
 /**
  * Every dead-letter queue of the deployed app, one row each, derived from `shared/topology.ts` the way
