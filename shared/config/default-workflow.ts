@@ -657,4 +657,29 @@ export const defaultWorkflow = {
       ],
     },
   },
+
+  // Macros: a reply with placeholders plus actions, previewed and applied by an agent in one write
+  // (POST /v1/tickets/{id}/macros/{macroId}); a refused action refuses the whole macro.
+  macros: {
+    'ask-for-screenshot': {
+      title: 'Ask for a screenshot',
+      reply:
+        '{{greeting}}\n\nThank you for the details on {{reference}}. Could you send us a screenshot of what you see? Just attach it to a reply to this mail.\n\n{{agentEmail}}',
+      visibility: 'public',
+      actions: { state: 'waiting_on_customer', tags: { add: ['screenshot-asked'] } },
+    },
+    'password-reset-resolved': {
+      title: 'Password reset: resolved',
+      reply:
+        '{{greeting}}\n\nYou can reset your password from the sign-in page ("Forgot password?"); the link in that mail works for one hour. We have marked {{reference}} as resolved; reply if it does not work.\n\n{{agentEmail}}',
+      visibility: 'public',
+      actions: { state: 'resolved', tags: { add: ['password-reset'] } },
+    },
+    'validated-bug-to-engineering': {
+      title: 'Validated bug: hand to engineering',
+      reply: 'Validated by {{agentEmail}}; handed to engineering ({{priority}}).',
+      visibility: 'internal',
+      actions: { tags: { add: ['validated'] }, queue: 'engineering' },
+    },
+  },
 } satisfies WorkflowConfigInput;

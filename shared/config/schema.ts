@@ -7,6 +7,7 @@ import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
 import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { FieldSpecSchema, longestValueOf } from './fields';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
+import { checkMacros, MacrosSchema } from './macros';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
 export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
@@ -357,6 +358,8 @@ export const WorkflowConfigSchema = z
     integrationRules: z._default(z.record(kebabId, IntegrationRuleSchema), {}),
     /** Reminders, status updates, follow-ups, closing and the idle rule (request types may override). */
     automation: z._default(AutomationSchema, DEFAULT_AUTOMATION),
+    /** Canned replies with actions that agents preview and apply in one write (`shared/config/macros.ts`). */
+    macros: MacrosSchema,
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -520,6 +523,7 @@ export const WorkflowConfigSchema = z
           issue([...path, 'onExpiry', 'group'], 'escalating to the same group asks the same people again');
       }
       checkIntegrationRules(config, issue);
+      checkMacros(config, issue);
 
       for (const [sourceId, source] of Object.entries(config.webhookSources)) {
         if (source.defaultRequestType !== undefined)
