@@ -3,22 +3,11 @@
 // agents (and the API refuses them), finance approves a credit from the inbox, two browsers editing one
 // ticket get a 409 that loses nothing, and the Cognito code + PKCE flow runs against a stubbed hosted login.
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from '../support/browser';
 import { drain, outbox } from '../support/mail';
-import { devToken, ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
-import { postWebhook } from '../support/webhooks';
+import { lowContrast, notice, startUi, type UiHarness, unlabelledControls } from './ui-harness';
 
-const SHOTS = join(ROOT, 'test-results');
-
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-}
 interface TicketBody {
   id: string;
   reference: string;
@@ -31,128 +20,21 @@ interface TicketBody {
 }
 
 describe('the agent UI in Chromium against npm start', () => {
-  let dataDir: string;
-  let runtime: RuntimeProcess;
-  let browser: Browser;
-  const tokens: Record<string, string> = {};
-  const contexts: BrowserContext[] = [];
-  /** Anything the pages logged as an error or threw: a CSP violation or a script error fails the run. */
-  const problems: string[] = [];
-
-  const api = async (
-    as: string,
-    method: string,
-    path: string,
-    body?: unknown,
-    version?: number,
-  ): Promise<Answer> => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${tokens[as]}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(version !== undefined ? { 'if-match': `"${version}"` } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
-  };
+  let ui: UiHarness;
+  const api: UiHarness['api'] = (...args) => ui.api(...args);
   const ticket = async (ref: string): Promise<TicketBody> =>
     (await api('agent@example.com', 'GET', `/v1/tickets/${ref}`)).body.ticket as TicketBody;
-
-  const webhookTicket = async (payload: Record<string, unknown>): Promise<string> => {
-    const answer = await postWebhook(runtime.url, 'demo', {
-      id: `ui-${Math.random().toString(36).slice(2)}`,
-      ...payload,
-    });
-    expect(answer.status).toBe(202);
-    await drain(runtime.url);
-    return String(answer.body.reference);
-  };
-
-  const newPage = async (opts: { bypassCSP?: boolean } = {}): Promise<Page> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...opts });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // 4xx answers the test provokes on purpose show up as resource errors; anything else is a problem.
-      if (m.type() === 'error' && !/status of (403|409|422)/.test(m.text())) problems.push(m.text());
-    });
-    return page;
-  };
-
-  const shot = async (page: Page, name: string) => {
-    const path = join(SHOTS, `agent-ui-${name}.png`);
-    await page.screenshot({ path, fullPage: true });
-    expect(statSync(path).size).toBeGreaterThan(1000);
-  };
-
-  /** Dev login: the seeded user's button, then their first screen (approver-only users start at the inbox). */
-  const login = async (page: Page, email: string, home = 'Queues') => {
-    await page.goto(`${runtime.url}/app/`);
-    await page.locator(`button[data-email="${email}"]`).click();
-    await page.getByRole('heading', { level: 1, name: home }).waitFor();
-  };
-
-  const openTicket = async (page: Page, ref: string) => {
-    await page.goto(`${runtime.url}/app/#/tickets/${ref}`);
-    await page.getByRole('heading', { level: 1, name: new RegExp(`^${ref} `) }).waitFor();
-  };
-
-  const notice = (page: Page) => page.locator('#live-region');
-
-  /** Visible text whose WCAG contrast against its background is under 4.5:1 (AA for normal text). */
-  const lowContrast = async (page: Page) => {
-    const { checked, low } = (await page.evaluate(`(() => {
-      const lum = (css) => {
-        const [r, g, b] = (css.match(/[\\d.]+/g) || []).slice(0, 3).map((v) => {
-          const c = Number(v) / 255;
-          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
-      const background = (el) => {
-        for (let n = el; n; n = n.parentElement) {
-          const bg = getComputedStyle(n).backgroundColor;
-          if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
-        }
-        return 'rgb(255, 255, 255)';
-      };
-      const texts = [...document.querySelectorAll('body *')]
-        .filter((el) => el.offsetParent !== null && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
-        .filter((el) => !el.disabled && !el.closest('[disabled]'))
-        .map((el) => {
-          const a = lum(getComputedStyle(el).color);
-          const b = lum(background(el));
-          return { text: el.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
-        });
-      return { checked: texts.length, low: texts.filter((x) => x.ratio < 4.5) };
-    })()`)) as { checked: number; low: unknown[] };
-    expect(checked).toBeGreaterThan(10);
-    return low;
-  };
+  const webhookTicket = (payload: Record<string, unknown>) => ui.webhookTicket(payload);
+  const newPage = (opts: { bypassCSP?: boolean } = {}) => ui.newPage(opts);
+  const shot = (page: Page, name: string) => ui.shot(page, `agent-ui-${name}`);
+  const login = (page: Page, email: string, home?: string) => ui.login(page, email, home);
+  const openTicket = (page: Page, ref: string) => ui.openTicket(page, ref);
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-e2e-ui-'));
-    runtime = await startRuntimeProcess({ dataDir });
-    browser = await launchBrowser();
-    for (const email of [
-      'agent@example.com',
-      'agent2@example.com',
-      'lead@example.com',
-      'finance@example.com',
-    ]) {
-      tokens[email] = await devToken(dataDir, email);
-    }
+    ui = await startUi('ui');
   });
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await runtime?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await ui?.close();
   });
 
   let worked = '';
@@ -178,7 +60,7 @@ describe('the agent UI in Chromium against npm start', () => {
       .ticket as { queue: string };
 
     const page = await newPage();
-    await page.goto(`${runtime.url}/app/`);
+    await page.goto(`${ui.runtime.url}/app/`);
     await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     // The first Tab reaches the skip link, which moves focus to the content.
     await page.keyboard.press('Tab');
@@ -237,11 +119,7 @@ describe('the agent UI in Chromium against npm start', () => {
     expect(await page.getByTestId('context-status').innerText()).toMatch(/All required context is present/);
 
     // Every control on the ticket screen has a label.
-    const unlabelled = await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
-      .filter((el) => el.offsetParent !== null)
-      .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.textContent || '').trim())
-      .map((el) => el.outerHTML)`);
-    expect(unlabelled).toEqual([]);
+    expect(await unlabelledControls(page)).toEqual([]);
     expect(await lowContrast(page)).toEqual([]);
     await shot(page, 'ticket');
 
@@ -254,8 +132,8 @@ describe('the agent UI in Chromium against npm start', () => {
       .filter({ hasText: `Reply sent to ${requester}` })
       .waitFor();
     await page.locator('.message-outbound .body', { hasText: reply }).waitFor();
-    await drain(runtime.url);
-    const mail = (await outbox(runtime.url)).find((m) => m.text?.includes(reply));
+    await drain(ui.runtime.url);
+    const mail = (await outbox(ui.runtime.url)).find((m) => m.text?.includes(reply));
     expect(mail?.to).toContain(requester);
     expect(mail?.subject).toContain(`[${worked}]`);
 
@@ -281,7 +159,7 @@ describe('the agent UI in Chromium against npm start', () => {
     const page = await newPage();
     await login(page, 'agent@example.com');
     await openTicket(page, worked);
-    await page.getByLabel('To queue').fill('engineering');
+    await page.getByLabel('To queue').selectOption('engineering');
     await page.locator('#handoff-reason').fill('needs a developer');
     await page.getByRole('button', { name: 'Hand off' }).click();
     const alert = page.getByRole('alert').filter({ hasText: /Refused to hand/ });
@@ -299,13 +177,13 @@ describe('the agent UI in Chromium against npm start', () => {
     const page = await newPage();
     await login(page, 'agent2@example.com');
     await openTicket(page, ref);
-    await page.getByLabel('To queue').fill('specialists');
+    await page.getByLabel('To queue').selectOption('specialists');
     await page.locator('#handoff-reason').fill('needs a specialist');
     await page.getByRole('button', { name: 'Hand off' }).click();
     await page.getByRole('heading', { level: 1, name: 'Frontline support' }).waitFor();
     expect(page.url()).toMatch(/#\/queues\/frontline$/);
     await notice(page)
-      .filter({ hasText: `${ref} handed off to specialists` })
+      .filter({ hasText: `${ref} handed off to Specialists` })
       .waitFor();
     expect(await page.getByText('Something went wrong').count()).toBe(0);
     expect((await api('lead@example.com', 'GET', `/v1/tickets/${ref}`)).body.ticket).toMatchObject({
@@ -383,7 +261,7 @@ describe('the agent UI in Chromium against npm start', () => {
     const approval = asked.body.approval as { id: string; state: string };
     expect(approval.state).toBe('pending');
     expect((await ticket(ref)).blockedOn).toBe('approval');
-    await drain(runtime.url);
+    await drain(ui.runtime.url);
 
     const page = await newPage();
     await login(page, 'finance@example.com', 'Approvals');
@@ -476,12 +354,12 @@ describe('the agent UI in Chromium against npm start', () => {
 
   it('Cognito mode: authorization code + PKCE (S256) against a stubbed hosted login, state checked', async () => {
     const domain = 'auth.frontdoor.test';
-    const redirectUri = `${runtime.url}/app/`;
+    const redirectUri = `${ui.runtime.url}/app/`;
     // CloudFront's CSP names the Cognito domain in connect-src; the local runtime's does not, so the stub
     // context bypasses CSP (the dev-mode tests above run under the runtime's real CSP).
     const page = await newPage({ bypassCSP: true });
     const context = page.context();
-    await context.route(`${runtime.url}/app/config.json`, (route) =>
+    await context.route(`${ui.runtime.url}/app/config.json`, (route) =>
       route.fulfill({
         json: {
           auth: {
@@ -512,7 +390,7 @@ describe('the agent UI in Chromium against npm start', () => {
         return route.fulfill({
           headers: { 'access-control-allow-origin': '*' },
           json: {
-            id_token: tokens['agent@example.com'],
+            id_token: ui.tokens['agent@example.com'],
             access_token: 'unused',
             token_type: 'Bearer',
             expires_in: 3600,
@@ -547,7 +425,7 @@ describe('the agent UI in Chromium against npm start', () => {
     // The code is gone from the address bar; the id token went to the API (the screen loaded).
     expect(new URL(page.url()).search).toBe('');
     expect(await page.evaluate("sessionStorage.getItem('frontdoor.idToken')")).toBe(
-      tokens['agent@example.com'],
+      ui.tokens['agent@example.com'],
     );
 
     // A login answer this tab did not ask for (forged state) is refused, and nothing is exchanged.
@@ -569,6 +447,6 @@ describe('the agent UI in Chromium against npm start', () => {
   });
 
   it('left no script error or CSP violation in any page', () => {
-    expect(problems).toEqual([]);
+    expect(ui.problems).toEqual([]);
   });
 });

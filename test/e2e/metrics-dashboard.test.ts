@@ -12,6 +12,7 @@ import { apiAs } from '../support/api';
 import { launchBrowser } from '../support/browser';
 import { drain } from '../support/mail';
 import { ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
+import { lowContrast } from './ui-harness';
 
 const SHOTS = join(ROOT, 'test-results');
 /** Over the last 30 days, so the dashboard's default range holds all of them and drivers repeat enough. */
@@ -90,37 +91,6 @@ describe('the flow-metrics dashboard after npm run seed:demo', () => {
     await page.goto(`${runtime.url}/app/`);
     await page.locator(`button[data-email="${email}"]`).click();
     await page.getByRole('heading', { level: 1, name: 'Queues' }).waitFor();
-  };
-
-  /** Visible text whose WCAG contrast against its background is under 4.5:1 (AA for normal text). */
-  const lowContrast = async (page: Page) => {
-    const { checked, low } = (await page.evaluate(`(() => {
-      const lum = (css) => {
-        const [r, g, b] = (css.match(/[\\d.]+/g) || []).slice(0, 3).map((v) => {
-          const c = Number(v) / 255;
-          return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-        });
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-      };
-      const background = (el) => {
-        for (let n = el; n; n = n.parentElement) {
-          const bg = getComputedStyle(n).backgroundColor;
-          if (bg !== 'rgba(0, 0, 0, 0)' && bg !== 'transparent') return bg;
-        }
-        return 'rgb(255, 255, 255)';
-      };
-      const texts = [...document.querySelectorAll('body *')]
-        .filter((el) => el.offsetParent !== null && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
-        .filter((el) => !el.disabled && !el.closest('[disabled]') && !el.closest('title, desc'))
-        .map((el) => {
-          const a = lum(getComputedStyle(el).color);
-          const b = lum(background(el));
-          return { text: el.textContent.trim().slice(0, 40), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
-        });
-      return { checked: texts.length, low: texts.filter((x) => x.ratio < 4.5) };
-    })()`)) as { checked: number; low: unknown[] };
-    expect(checked).toBeGreaterThan(50);
-    return low;
   };
 
   beforeAll(async () => {
@@ -202,7 +172,7 @@ describe('the flow-metrics dashboard after npm run seed:demo', () => {
       .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !(el.textContent || '').trim())
       .map((el) => el.outerHTML)`);
     expect(unlabelled).toEqual([]);
-    expect(await lowContrast(page)).toEqual([]);
+    expect(await lowContrast(page, 50)).toEqual([]);
 
     await page.screenshot({ path: join(SHOTS, 'metrics-dashboard.png'), fullPage: true });
     expect(statSync(join(SHOTS, 'metrics-dashboard.png')).size).toBeGreaterThan(20_000);

@@ -150,7 +150,7 @@ export const queueScreen: Screen = async (app, host) => {
           { 'data-ticket': t.reference, class: `sla-${level}` },
           h(
             'td',
-            {},
+            { class: 'ref' },
             h(
               'a',
               {

@@ -3,7 +3,7 @@
  * merging a duplicate into another ticket (leads), and the tickets it is linked to.
  */
 import type { App } from '../../app';
-import { field, h, uid } from '../../dom';
+import { field, h } from '../../dom';
 import { hrefOf } from '../../router';
 import type { Ticket } from '../../types';
 import { act, type Ctx, panel } from './section';
@@ -20,13 +20,25 @@ async function leaveIfOutOfReach(app: App, from: Ticket, moved: Promise<{ ticket
     location.hash = hrefOf({ name: 'queue', queue: from.queue });
 }
 
+/** The queues a ticket can be handed to: every queue the API lists (`GET /v1/me`'s `allQueues`) but its own. */
+export function handoffTargets(app: App, ticket: Ticket): Array<{ id: string; name: string }> {
+  const all = app.me.allQueues ?? [...app.queueNames].map(([id, name]) => ({ id, name }));
+  return all.filter((q) => q.id !== ticket.queue).map(({ id, name }) => ({ id, name }));
+}
+
 export function handoffSection(ctx: Ctx): HTMLElement {
   const { app, ticket } = ctx;
-  const listId = uid('queues');
-  const to = h('input', { id: 'handoff-to', name: 'to', list: listId, autocomplete: 'off', required: true });
+  const targets = handoffTargets(app, ticket);
+  const to = h(
+    'select',
+    { id: 'handoff-to', name: 'to', required: true },
+    h('option', { value: '' }, 'Choose a queue'),
+    targets.map((q) => h('option', { value: q.id }, q.name)),
+  );
   const reason = h('input', { id: 'handoff-reason', name: 'reason', autocomplete: 'off', required: true });
   const slot = h('div', { class: 'error-slot' });
   const button = h('button', { type: 'submit', class: 'button', id: 'handoff' }, 'Hand off');
+  const nameOf = (id: string) => targets.find((q) => q.id === id)?.name ?? id;
   return panel(
     'Hand off',
     h(
@@ -43,23 +55,13 @@ export function handoffSection(ctx: Ctx): HTMLElement {
               leaveIfOutOfReach(
                 app,
                 ticket,
-                app.api.writeTicket(t, 'POST', 'handoff', {
-                  to: to.value.trim(),
-                  reason: reason.value.trim(),
-                }),
+                app.api.writeTicket(t, 'POST', 'handoff', { to: to.value, reason: reason.value.trim() }),
               ),
-            `${ticket.reference} handed off to ${to.value.trim()}.`,
+            `${ticket.reference} handed off to ${nameOf(to.value)}.`,
           );
         },
       },
-      h(
-        'datalist',
-        { id: listId },
-        [...app.queueNames]
-          .filter(([id]) => id !== ticket.queue)
-          .map(([id, name]) => h('option', { value: id }, name)),
-      ),
-      field('To queue', to, 'A queue id, e.g. engineering. Each queue’s handoff rules are checked.'),
+      field('To queue', to, 'Each queue’s handoff rules are checked.'),
       field('Reason', reason),
       slot,
       button,

@@ -10,7 +10,7 @@ import { approvalsSection } from './approvals';
 import { slaSection, upcomingSection } from './clock';
 import { composer, conversation } from './conversation';
 import { detailsSection } from './details';
-import { breadcrumb, summary } from './header';
+import { breadcrumb, heading, summary } from './header';
 import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
 import type { Ctx } from './section';
 import { assignmentSection, stateSection } from './state';
@@ -50,7 +50,10 @@ export const ticketScreen: Screen = async (app, host) => {
       .catch(() => undefined);
   }
 
-  const works = app.has('agent') || app.has('lead');
+  // Agents work the tickets of their own queues; one they may only read (an approval's, say) offers no action.
+  const mayWork = app.has('agent') || app.has('lead');
+  const mine = app.me.queues === 'all' || app.me.queues.includes(ticket.queue);
+  const works = mayWork && mine;
   const open = ticket.state !== 'closed';
   const ctx: Ctx = {
     app,
@@ -62,14 +65,16 @@ export const ticketScreen: Screen = async (app, host) => {
   const scheduled = upcomingSection(view.upcoming ?? []);
   append(host, [
     breadcrumb(app, ticket),
-    h('h1', { tabindex: -1 }, `${ticket.reference} · ${ticket.subject}`),
-    summary(app, ticket),
+    heading(ticket),
+    summary(app, ticket, schema),
     works
       ? null
       : h(
           'p',
-          { class: 'note' },
-          'You can read this ticket. Replying and changing it is for agents and leads.',
+          { class: 'note', 'data-testid': 'read-only' },
+          mayWork
+            ? `You can read this ticket. It is in ${app.queueNames.get(ticket.queue) ?? ticket.queue}, which is not one of your queues, so only that queue’s agents and leads change it.`
+            : 'You can read this ticket. Replying and changing it is for agents and leads.',
         ),
     !open
       ? h('p', { class: 'note' }, 'This ticket is closed. A customer reply opens a linked follow-up ticket.')
