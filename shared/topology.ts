@@ -23,6 +23,7 @@ import {
   TransitionBody,
   UpdateBody,
 } from './http/contracts';
+import { DeclareIncidentBody, IncidentTicketsBody, OpenIncidentBody } from './http/incident-contracts';
 import { WebhookPayload } from './http/webhook-payload';
 
 /** Resources a function can be given access to. Each maps to least-privilege IAM in CDK. */
@@ -285,6 +286,8 @@ export const queues: readonly QueueSpec[] = [
           'automation.follow_up',
           'automation.team_nudge',
           'automation.idle',
+          // An incident's fan-out, page after page (the first page rides on the update or resolution).
+          'incident.fan_out',
         ],
       },
     ],
@@ -916,6 +919,88 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: common,
     grants: ['table:read', 'table:write'],
+  },
+  // Incidents (issue 17): declared by leads, tickets linked by hand or at intake; updates and the
+  // resolution reach the linked tickets through the notifications queue (send-notification).
+  {
+    name: 'declare-incident',
+    description: 'Agent API (leads): turn a ticket into an incident (If-Match), or open one for a selection',
+    entry: 'functions/declare-incident/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/incident',
+        auth: 'jwt',
+        access: { roles: ['lead'], action: 'declaring an incident', scope: OWN },
+        contract: { body: DeclareIncidentBody },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/incidents',
+        auth: 'jwt',
+        access: { roles: ['lead'], action: 'declaring an incident' },
+        contract: { body: OpenIncidentBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'link-incident-tickets',
+    description: 'Agent API: link tickets to an incident or unlink them, one result per ticket',
+    entry: 'functions/link-incident-tickets/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 29,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/incidents/{id}/links',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'linking tickets to an incident', scope: OWN },
+        contract: { body: IncidentTicketsBody },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/incidents/{id}/unlink',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'unlinking tickets from an incident', scope: OWN },
+        contract: { body: IncidentTicketsBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'get-incident',
+    description:
+      'Agent API: the open incidents, and one incident with its linked tickets, updates and measures',
+    entry: 'functions/get-incident/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/incidents',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading incidents' },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/incidents/{id}',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading an incident', scope: OWN },
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
   },
   {
     name: 'describe-api',

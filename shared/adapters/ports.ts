@@ -3,6 +3,7 @@ import { ApprovalStore } from './approval-store';
 import { documentClient, eventBridgeClient, schedulerClient, stepFunctionsClient } from './clients';
 import { requiredEnv } from './env';
 import { EventBridgeExternalPublisher } from './external-event-publisher';
+import { IncidentRegistry } from './incident-registry';
 import { IntegrationLedger } from './integration-ledger';
 import { RelatedTickets } from './related-tickets';
 import { storePorts } from './store-ports';
@@ -20,9 +21,13 @@ import { EventBridgeWakeUps } from './wake-ups';
  * bundles or parses what it does not use.
  */
 
-/** Tickets, accounts, clock and the workflow config: what most use cases take. */
+/** Tickets, accounts, clock, the open incidents (intake links to them) and the workflow config: what most use cases take. */
 export function ticketPorts() {
-  return { ...storePorts(), config: workflowConfig };
+  return {
+    ...storePorts(),
+    incidents: new IncidentRegistry(documentClient(), requiredEnv('TABLE_NAME')),
+    config: workflowConfig,
+  };
 }
 
 /** Ticket ports plus the approval store and the task-token callback into the approval workflow. */

@@ -421,7 +421,7 @@ export const defaultWorkflow = {
       text: [
         '{{greeting}}',
         '',
-        'Thank you for contacting us. Your request "{{subject}}" is ticket {{reference}}.',
+        'Thank you for contacting us. Your request "{{subject}}" is ticket {{reference}}.{{incidentNotice}}',
         'Reply to this mail to add anything; keep {{reference}} in the subject.',
         '',
         'The support team',
@@ -453,7 +453,7 @@ export const defaultWorkflow = {
       text: [
         '{{greeting}}',
         '',
-        'We have resolved your request "{{subject}}" ({{reference}}).',
+        'We have resolved your request "{{subject}}" ({{reference}}).{{resolutionNote}}',
         '',
         'Is it solved for you? One click is enough:',
         "  Yes, it's solved:      {{solvedLink}}",
@@ -643,6 +643,8 @@ export const defaultWorkflow = {
         {
           do: 'open_ticket',
           requestType: 'bug_report',
+          // An incident: a public update on it reaches every linked ticket's requester on their own thread.
+          kind: 'incident',
           queue: 'engineering',
           priority: 'urgent',
           subject: 'Incident {{detail.incidentId}}: {{detail.title}}',
@@ -653,7 +655,7 @@ export const defaultWorkflow = {
             environment: 'Components: {{detail.components}}',
           },
         },
-        { do: 'link_tickets', with: 'affected_accounts' },
+        { do: 'link_tickets', with: 'affected_accounts', relation: 'affects' },
       ],
     },
   },

@@ -61,6 +61,8 @@ export const IntegrationActionSchema = z.discriminatedUnion('do', [
   z.object({
     do: z.literal('open_ticket'),
     requestType: snakeId,
+    /** `incident`: the ticket is an incident (its rule takes the affected accounts' new tickets at intake). */
+    kind: z._default(z.enum(['ticket', 'incident']), 'ticket'),
     subject: template(998),
     /** The ticket's first (internal) message; absent = the event's detail, one field a line. */
     body: z.optional(template(20_000)),
@@ -88,7 +90,8 @@ export const IntegrationActionSchema = z.discriminatedUnion('do', [
   z.object({
     do: z.literal('link_tickets'),
     with: z.enum(['requester', 'affected_accounts']),
-    relation: z._default(z.literal('related'), 'related'),
+    /** `affects`: the rule's ticket is an incident the linked tickets are affected by. */
+    relation: z._default(z.enum(['related', 'affects']), 'related'),
     /** At most this many tickets are linked per fact. */
     limit: z._default(z.int().check(z.minimum(1), z.maximum(50)), 25),
   }),
@@ -153,6 +156,7 @@ export function checkIntegrationRules(
     }
 
     let opened = false;
+    let openedIncident = false;
     for (const [i, action] of rule.actions.entries()) {
       const path = [...base, 'actions', i];
       switch (action.do) {
@@ -168,6 +172,7 @@ export function checkIntegrationRules(
               'a rule opens at most one ticket per event; write a second rule for another',
             );
           opened = true;
+          openedIncident = action.kind === 'incident';
           const spec = Object.hasOwn(config.requestTypes, action.requestType)
             ? config.requestTypes[action.requestType]
             : undefined;
@@ -215,6 +220,11 @@ export function checkIntegrationRules(
         case 'link_tickets':
           if (!opened)
             issue([...path, 'do'], 'link_tickets links the ticket this rule opens: open_ticket first');
+          if (action.relation === 'affects' && !openedIncident)
+            issue(
+              [...path, 'relation'],
+              "only an incident affects tickets: open_ticket with kind 'incident' first",
+            );
           if (action.with === 'affected_accounts' && !fields.has('accountIds'))
             issue([...path, 'with'], `${rule.on} lists no affected accounts (detail.accountIds)`);
           break;

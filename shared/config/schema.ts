@@ -6,6 +6,7 @@ import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
 import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { FieldSpecSchema, longestValueOf } from './fields';
+import { checkIncidents, DEFAULT_INCIDENTS, IncidentsSchema } from './incidents';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
 import { checkMacros, MacrosSchema } from './macros';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
@@ -275,6 +276,10 @@ export const templateVariables = [
   // news (the latest public reply since the wait began, or a "no news yet" line).
   'waitingSince',
   'latestUpdate',
+  // Incidents: the acknowledgement's sentence naming the incident a new ticket was linked to (with a
+  // leading space, empty otherwise), and the resolution mail's note when an incident resolved the ticket.
+  'incidentNotice',
+  'resolutionNote',
 ] as const;
 
 export const TemplateSchema = z.object({
@@ -358,6 +363,8 @@ export const WorkflowConfigSchema = z
     integrationRules: z._default(z.record(kebabId, IntegrationRuleSchema), {}),
     /** Reminders, status updates, follow-ups, closing and the idle rule (request types may override). */
     automation: z._default(AutomationSchema, DEFAULT_AUTOMATION),
+    /** What resolving an incident does to its linked tickets (shared/config/incidents.ts). */
+    incidents: z._default(IncidentsSchema, DEFAULT_INCIDENTS),
     /** Canned replies with actions that agents preview and apply in one write (`shared/config/macros.ts`). */
     macros: MacrosSchema,
   })
@@ -523,6 +530,7 @@ export const WorkflowConfigSchema = z
           issue([...path, 'onExpiry', 'group'], 'escalating to the same group asks the same people again');
       }
       checkIntegrationRules(config, issue);
+      checkIncidents(config, issue);
       checkMacros(config, issue);
 
       for (const [sourceId, source] of Object.entries(config.webhookSources)) {

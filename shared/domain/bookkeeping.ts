@@ -17,6 +17,8 @@ export const BOOKKEEPING_ACTIONS: ReadonlySet<string> = new Set([
   'sla.met',
   'sla.warned',
   'sla.breached',
+  // An incident's fan-out handing its next page on (incident-fan-out.ts): the incident itself is unchanged.
+  'incident.fan_out_continued',
 ]);
 
 /**

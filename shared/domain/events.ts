@@ -36,6 +36,8 @@ export const eventTypes = [
   'csat.submitted',
   // What the ticket's clock did on its own (reminders, status updates, follow-ups, closing, idle rule).
   ...automationEventTypes,
+  // An incident's update or resolution reaches its linked tickets page by page (incident.ts).
+  'incident.fan_out',
 ] as const;
 export const EventType = z.enum(eventTypes);
 
@@ -232,6 +234,23 @@ export const AutomationEvent = z.object({
 });
 export type AutomationEvent = z.infer<typeof AutomationEvent>;
 
+/**
+ * The next page of an incident's fan-out: its public update (`action: update`, `key` = the update's message
+ * id) or its resolution (`action: resolve`, `key` = the resolving audit seq) still has linked tickets to
+ * reach, those after `after` (ticket ids in order). The first page is done on the event that started it.
+ */
+export const IncidentFanOutEvent = z.object({
+  type: z.literal('incident.fan_out'),
+  detail: z.object({
+    ...eventDetail,
+    reference: Reference,
+    action: z.enum(['update', 'resolve']),
+    key: z.string().check(z.minLength(1), z.maxLength(64)),
+    after: TicketId,
+  }),
+});
+export type IncidentFanOutEvent = z.infer<typeof IncidentFanOutEvent>;
+
 export const DomainEventSchema = z.discriminatedUnion('type', [
   TicketCreatedEvent,
   TicketStateChangedEvent,
@@ -245,6 +264,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   ApprovalDecidedEvent,
   CsatSubmittedEvent,
   AutomationEvent,
+  IncidentFanOutEvent,
 ]);
 export type DomainEvent = z.infer<typeof DomainEventSchema>;
 

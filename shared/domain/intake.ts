@@ -57,6 +57,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
   const opened: Ticket = {
     id: ctx.newId(),
     reference: ctx.reference,
+    kind: 'ticket',
     channel: draft.channel,
     source: draft.source,
     ...(draft.externalId !== undefined ? { externalId: draft.externalId } : {}),

@@ -13,7 +13,7 @@ import {
 } from './external-events';
 import { type OpenTicketContext, type OpenTicketResult, openTicket } from './intake';
 import { openingSla } from './sla';
-import type { Message, Priority, Ticket, TicketDraft, TicketLink } from './ticket';
+import type { IncidentRule, Message, Priority, Ticket, TicketDraft, TicketLink } from './ticket';
 import { cut, INPUT_LIMITS, requesterNameFrom } from './ticket-input';
 
 // Integration rules, decided purely: is an external event well-formed, which rules match it, and what
@@ -178,6 +178,8 @@ export interface ProactiveTicketPlan {
   /** The rule's word on priority and queue wins over triage and routing. */
   readonly priority?: Priority;
   readonly queue?: string;
+  /** An incident: its title and intake rule (the event's affected accounts). */
+  readonly incident?: { readonly title: string; readonly rule: IncidentRule };
   /** The ticket is created once per rule and fact: `DEDUPE#integration#<rule>:<business key>`. */
   readonly dedupe: { readonly channel: 'integration'; readonly key: string };
 }
@@ -269,6 +271,9 @@ export function planRule(input: {
           },
           ...(action.priority !== undefined ? { priority: action.priority } : {}),
           ...(action.queue !== undefined ? { queue: action.queue } : {}),
+          ...(action.kind === 'incident'
+            ? { incident: { title: cut(subject || event.type, 200), rule: affectedAccountsRule(detail) } }
+            : {}),
           dedupe: { channel: 'integration', key: cause },
         };
         break;
@@ -292,6 +297,13 @@ export function planRule(input: {
     plan.account = { id: accountId, change: { addTags, ...(status !== undefined ? { status } : {}) } };
   }
   return plan;
+}
+
+/** An incident rule from an event: the affected accounts' new tickets (at most 100 accounts). */
+function affectedAccountsRule(detail: Record<string, unknown>): IncidentRule {
+  const ids = Array.isArray(detail.accountIds) ? detail.accountIds : [];
+  const accountIds = [...new Set(ids.filter((x): x is string => typeof x === 'string' && x.length <= 128))];
+  return { accountIds: accountIds.slice(0, 100), requestTypes: [], keywords: [] };
 }
 
 /**
@@ -337,7 +349,17 @@ export function openProactiveTicket(
     visibility: 'internal',
     author: { kind: 'integration', name: plan.draft.source },
   };
-  let ticket = opened.ticket;
+  let ticket: Ticket = plan.incident
+    ? {
+        ...opened.ticket,
+        kind: 'incident',
+        incident: {
+          ...plan.incident,
+          declaredBy: ctx.actor.id,
+          declaredAt: ctx.now.toISOString(),
+        },
+      }
+    : opened.ticket;
   if (plan.priority !== undefined || plan.queue !== undefined) {
     const { sla: _triaged, ...rest } = ticket;
     const overridden: Ticket = {
@@ -461,15 +483,17 @@ const INVERSE: Readonly<Record<TicketLink['relation'], TicketLink['relation']>> 
   related: 'related',
   duplicate_of: 'duplicated_by',
   duplicated_by: 'duplicate_of',
+  affects: 'affected_by',
+  affected_by: 'affects',
 };
 
 export function inverseRelation(relation: TicketLink['relation']): TicketLink['relation'] {
   return INVERSE[relation];
 }
 
-/** Tickets a link can be made to: still open, not the ticket itself. */
-export function isLinkable(ticket: Pick<Ticket, 'state'>): boolean {
-  return ticket.state !== 'resolved' && ticket.state !== 'closed';
+/** Tickets a link can be made to: still open, not an incident. */
+export function isLinkable(ticket: Pick<Ticket, 'state' | 'kind'>): boolean {
+  return ticket.state !== 'resolved' && ticket.state !== 'closed' && ticket.kind !== 'incident';
 }
 
 /**

@@ -153,6 +153,8 @@ export function planNotification(
     case 'ticket.assigned':
     case 'ticket.priority_changed':
     case 'csat.submitted':
+    // An incident's fan-out mails through the linked tickets' own events (incident-fan-out.ts).
+    case 'incident.fan_out':
       return { skip: `no mail for ${event.type}` };
   }
 }

@@ -137,19 +137,56 @@ export const TicketEscalation = z.object({
 });
 export type TicketEscalation = z.infer<typeof TicketEscalation>;
 
-/** A link between two tickets; integration rules link a proactive ticket with the ones it explains. */
+/**
+ * A link between two tickets; integration rules link a proactive ticket with the ones it explains. An
+ * incident `affects` the tickets linked to it; each of them is `affected_by` it (incident.ts).
+ */
 export const TicketLink = z.object({
   ticketId: TicketId,
   reference: Reference,
-  relation: z.enum(['related', 'duplicate_of', 'duplicated_by']),
+  relation: z.enum(['related', 'duplicate_of', 'duplicated_by', 'affects', 'affected_by']),
   /** What made the link: `agent:<id>` or `integration:<rule>`. */
   by: z.string(),
   at: IsoDateTime,
 });
 export type TicketLink = z.infer<typeof TicketLink>;
 
+/** A plain request, or an incident (one problem many requests share: shared/domain/incident.ts). */
+export const TicketKind = z.enum(['ticket', 'incident']);
+export type TicketKind = z.infer<typeof TicketKind>;
+
+const shortText = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
+/** Which new tickets an open incident takes at intake: any listed account, request type or keyword matches. */
+export const IncidentRule = z.object({
+  accountIds: z._default(
+    z.array(z.string().check(z.minLength(1), z.maxLength(128))).check(z.maxLength(100)),
+    [],
+  ),
+  requestTypes: z._default(
+    z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(20)),
+    [],
+  ),
+  /** Matched case-insensitively in the subject and the first message. */
+  keywords: z._default(z.array(shortText(100)).check(z.maxLength(20)), []),
+});
+export type IncidentRule = z.infer<typeof IncidentRule>;
+
+/** What makes a ticket an incident: its title, its intake rule, who declared it and when. */
+export const IncidentDetails = z.object({
+  title: shortText(200),
+  rule: IncidentRule,
+  declaredBy: z.string().check(z.minLength(1), z.maxLength(254)),
+  declaredAt: IsoDateTime,
+});
+export type IncidentDetails = z.infer<typeof IncidentDetails>;
+
 export const TicketSchema = z.object({
   id: TicketId,
+  /** Absent on items written before incidents existed: a plain ticket. */
+  kind: z._default(TicketKind, 'ticket'),
+  /** Set on incidents. */
+  incident: z.optional(IncidentDetails),
   reference: Reference,
   channel: Channel,
   /** Where inside the channel it came from: a webhook source id, `email`, a form's request type… */

@@ -8,6 +8,7 @@ import type {
   TransitionRefusedError,
 } from '../domain';
 import type { CsatRefusedError } from '../domain/csat';
+import type { IncidentRefusedError } from '../domain/incident';
 import { DomainError, type InvalidInputError, type Issue } from '../domain/errors';
 import type { ResolutionAnswerRefusedError } from '../domain/resolution-answer';
 import type { EscalationRefusedError } from '../use-cases/escalation';
@@ -127,6 +128,11 @@ const answers: { readonly [code: string]: (error: never) => Answer } = {
     status: 422,
     error: 'handoff_refused',
     extra: { ...(e.rule ? { rule: e.rule } : {}), ...(e.condition ? { condition: e.condition } : {}) },
+  }),
+  'INCIDENT.REFUSED': (e: IncidentRefusedError) => ({
+    status: e.kind === 'conflict' ? 409 : 422,
+    error: 'incident_refused',
+    extra: { rule: e.rule, ...(e.references.length > 0 ? { references: e.references } : {}) },
   }),
   'ESCALATION.REFUSED': (_: EscalationRefusedError) => ({ status: 422, error: 'escalation_refused' }),
   'ESCALATION.NOTHING_TO_ACKNOWLEDGE': (_: EscalationRefusedError) => ({

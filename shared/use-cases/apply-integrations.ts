@@ -9,6 +9,7 @@ import {
   type Ticket,
 } from '../domain';
 import { businessKeyOf, type ExternalEvent } from '../domain/external-events';
+import { isOpenTicket } from '../domain/incident';
 import {
   causeOf,
   inverseRelation,
@@ -22,11 +23,13 @@ import {
   type RulePlan,
   ruleMatches,
 } from '../domain/integrations';
+import { openIncidentOf } from './incident-links';
 import {
   type AccountChangeOutcome,
   type AccountDirectoryPort,
   type Clock,
   ConcurrentUpdateError,
+  type IncidentRegistryPort,
   type IntegrationLedgerPort,
   type RelatedTicketsPort,
   type TicketRepositoryPort,
@@ -41,6 +44,8 @@ export interface ApplyIntegrationsPorts {
   readonly accounts: Pick<AccountDirectoryPort, 'get' | 'change'>;
   readonly related: Pick<RelatedTicketsPort, 'openTicketsOfAccounts'>;
   readonly ledger: Pick<IntegrationLedgerPort, 'applied' | 'markApplied'>;
+  /** Where an incident the rule opens is announced to intake (absent: it takes no new ticket by itself). */
+  readonly incidents?: Pick<IncidentRegistryPort, 'put'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
 }
@@ -157,6 +162,8 @@ async function applyRule(
     ticket = opened.ticket;
     outcome.ticket = { ticketId: ticket.id, reference: ticket.reference, created: opened.created };
     if (opened.created) announced++;
+    if (ticket.kind === 'incident' && isOpenTicket(ticket))
+      await ports.incidents?.put(openIncidentOf(ticket));
   }
 
   if (plan.mail && ticket) {

@@ -11,13 +11,17 @@ import {
   type TicketDraft,
   triage,
 } from '../domain';
+import { completeIntakeLinks, type IntakeIncidentPorts, linkAtIntake } from './incident-links';
 import type { AccountDirectoryPort, Clock, TicketRepositoryPort } from './ports';
 
 export interface IntakePorts {
-  readonly tickets: Pick<TicketRepositoryPort, 'findDuplicate' | 'nextReferenceNumber' | 'create'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'findDuplicate' | 'nextReferenceNumber' | 'create'> &
+    Partial<IntakeIncidentPorts['tickets']>;
   readonly accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
+  /** The open incidents: a new ticket their rule takes is linked to them (absent: none is). */
+  readonly incidents?: IntakeIncidentPorts['incidents'];
 }
 
 export type IntakeResult =
@@ -39,8 +43,10 @@ const DEDUPE_DAYS = 90;
  *  2. a channel key seen before answers with its ticket (no new number, nothing written);
  *  3. complete the account context from the directory (account id, else the requester's domain);
  *     take the next `FD-<n>`; open the ticket: triage rules, required context (missing → `needs_info`), audit;
- *  4. persist ticket + message + audit + dedupe key + `ticket.created` (the outbox) in one transaction
- *     (a concurrent twin loses here); the table stream publishes the event.
+ *  4. link it to the open incidents whose rule takes it (its acknowledgement then says so);
+ *  5. persist ticket + message + audit + dedupe key + `ticket.created` (the outbox) in one transaction
+ *     (a concurrent twin loses here); the table stream publishes the event; then the incidents' side of
+ *     the links.
  */
 export async function intakeRequest(
   input: { draft: TicketDraft; dedupe: { channel: string; key: string }; actor: Actor },
@@ -67,7 +73,15 @@ export async function intakeRequest(
   });
   if (!opened.ok) return { kind: 'rejected', issues: opened.error.issues };
 
-  const { ticket, message, audit, events } = opened;
+  const { message, events } = opened;
+  const incidentPorts = incidentPortsOf(ports);
+  const { ticket, audit, incidents } = incidentPorts
+    ? await linkAtIntake(
+        opened,
+        { ...draft, requestType: opened.ticket.requestType, accountId: enriched.account?.id },
+        incidentPorts,
+      )
+    : { ...opened, incidents: [] };
   const outcome = await ports.tickets.create({
     ticket,
     message,
@@ -76,7 +90,19 @@ export async function intakeRequest(
     events,
   });
   if (outcome.kind === 'duplicate') return answerDuplicate(outcome);
+  if (incidentPorts && incidents.length > 0) await completeIntakeLinks(ticket, incidents, incidentPorts);
   return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
+}
+
+/** The incident ports, when the caller gave them all (every handler does; some tests do not). */
+function incidentPortsOf(ports: IntakePorts): IntakeIncidentPorts | undefined {
+  const { get, history, append } = ports.tickets;
+  if (!ports.incidents || !get || !history || !append) return undefined;
+  return {
+    tickets: ports.tickets as IntakeIncidentPorts['tickets'],
+    incidents: ports.incidents,
+    clock: ports.clock,
+  };
 }
 
 /**

@@ -12,6 +12,8 @@ import {
   type Ticket,
 } from '../domain';
 import { CSAT_LINK_DAYS, resolutionOf } from '../domain/csat';
+import { incidentLinksOf, incidentNotice } from '../domain/incident';
+import { latestResolution } from '../domain/incident-fan-out';
 import { approvalResult, greeting, replyExample } from '../domain/mail-copy';
 import { RESOLUTION_LINK_DAYS } from '../domain/resolution-answer';
 import {
@@ -127,7 +129,10 @@ async function variables(
     latestUpdate: '',
     solvedLink: '',
     notSolvedLink: '',
+    incidentNotice: '',
+    resolutionNote: '',
   };
+  Object.assign(vars, await incidentVariables(event, ticket, audit, ports));
   if (event.type === 'approval.requested' || event.type === 'approval.decided') {
     const d = event.detail;
     vars.approvalKind = d.kind.replace('_', ' ');
@@ -209,6 +214,28 @@ async function variables(
     vars.latestUpdate = news?.body ?? 'no news yet: the team is still working on it.';
   }
   return vars;
+}
+
+/**
+ * Incidents in a requester's mail: the acknowledgement of a ticket linked at intake names the incident;
+ * the resolution mail of a ticket an incident resolved carries its note.
+ */
+async function incidentVariables(
+  event: DomainEvent,
+  ticket: Ticket,
+  audit: readonly AuditEvent[],
+  ports: SendNotificationPorts,
+): Promise<Record<string, string>> {
+  if (event.type === 'ticket.created') {
+    const link = incidentLinksOf(ticket)[0];
+    const incident = link ? (await ports.tickets.history(link.ticketId))?.ticket : undefined;
+    return incident ? { incidentNotice: incidentNotice(incident) } : {};
+  }
+  if (event.type === 'ticket.state_changed' && event.detail.cause?.startsWith('incident:')) {
+    const note = latestResolution(audit)?.reason;
+    return note ? { resolutionNote: ` ${note}` } : {};
+  }
+  return {};
 }
 
 /** The mail as an outbound message on the ticket, its Message-ID threaded, and an audit line. */

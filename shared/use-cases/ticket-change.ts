@@ -22,6 +22,8 @@ export type Change<R> =
         readonly audit: readonly AuditEvent[];
         /** What the change announces (into the outbox with it). */
         readonly events?: readonly DomainEvent[];
+        /** Messages written with the change (an incident's update relayed onto a linked ticket). */
+        readonly messages?: readonly Message[];
       };
       readonly result: R;
     }
@@ -47,6 +49,7 @@ export async function changeTicket<R>(
         expectedVersion: history.ticket.version,
         audit: change.write.audit,
         ...(change.write.events ? { events: change.write.events } : {}),
+        ...(change.write.messages ? { messages: change.write.messages } : {}),
       });
       return change.result;
     } catch (e: unknown) {

@@ -6,15 +6,22 @@ import {
   type TransitionRefusedError,
   transition,
 } from '../domain';
+import {
+  affectedLinks,
+  type IncidentRefusedError,
+  incidentCloseRefusal,
+  isIncident,
+} from '../domain/incident';
 import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
 /**
  * An agent moves a ticket to another state: the transition table and its guards decide (a refusal says
  * which guard and why); the move is announced as `ticket.state_changed` (mail to the customer, SLA
- * clocks pausing or resuming).
+ * clocks pausing or resuming). An incident closes only once none of its linked tickets is open (409 rule
+ * `incident-links-resolved`, listing them).
  */
-export function transitionTicket(
+export async function transitionTicket(
   input: {
     ticketId: string;
     to: TicketState;
@@ -24,8 +31,11 @@ export function transitionTicket(
     scope: TicketScope;
   },
   ports: { tickets: Pick<TicketRepositoryPort, 'get' | 'append'>; clock: Clock },
-): Promise<AgentChangeResult<TransitionRefusedError>> {
-  return changeTicketAsAgent(input, ports, (ticket) => {
+): Promise<AgentChangeResult<TransitionRefusedError | IncidentRefusedError>> {
+  const linked = input.to === 'closed' ? await linkedTicketsOf(input.ticketId, ports.tickets) : [];
+  return changeTicketAsAgent<TransitionRefusedError | IncidentRefusedError>(input, ports, (ticket) => {
+    const refusal = isIncident(ticket) ? incidentCloseRefusal(ticket, linked) : undefined;
+    if (refusal) return { ok: false, error: refusal };
     const now = ports.clock.now();
     return transition(ticket, input.to, {
       actor: input.actor,
@@ -35,4 +45,12 @@ export function transitionTicket(
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
     });
   });
+}
+
+/** The tickets an incident affects, as they are now (none for a plain ticket). */
+async function linkedTicketsOf(ticketId: string, tickets: Pick<TicketRepositoryPort, 'get'>) {
+  const ticket = await tickets.get(ticketId);
+  if (!ticket || !isIncident(ticket)) return [];
+  const read = await Promise.all(affectedLinks(ticket).map((l) => tickets.get(l.ticketId)));
+  return read.filter((t) => t !== undefined);
 }

@@ -30,13 +30,14 @@ describe('the default integration rules', () => {
     const incident = workflowConfig.integrationRules['major-incident'];
     expect(incident?.actions[0]).toMatchObject({
       do: 'open_ticket',
+      kind: 'incident',
       queue: 'engineering',
       priority: 'urgent',
     });
     expect(incident?.actions[1]).toEqual({
       do: 'link_tickets',
       with: 'affected_accounts',
-      relation: 'related',
+      relation: 'affects',
       limit: 25,
     });
   });

@@ -8,6 +8,7 @@ export * from './approvals';
 export * from './clock';
 export * from './errors';
 export * from './events';
+export * from './incidents';
 export * from './integrations';
 export * from './links';
 export * from './mail';
