@@ -10,6 +10,7 @@ import type * as z from './domain/zod';
 import {
   ApprovalBody,
   AssignBody,
+  BulkBody,
   DecisionBody,
   EscalateBody,
   FlowQuery,
@@ -1001,6 +1002,71 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: common,
     grants: ['table:read'],
+  },
+  // ---- macros and bulk actions (issue 17) ----
+  {
+    name: 'list-macros',
+    description: "Agent API: the team's macros (reply and actions) with how often each was applied",
+    entry: 'functions/list-macros/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/macros',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading the macros' },
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'apply-macro',
+    description:
+      'Agent API: preview a macro on a ticket (nothing written), or apply it: reply and actions in one write (If-Match)',
+    entry: 'functions/apply-macro/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/macros/{macroId}/preview',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'previewing a macro', scope: OWN },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/macros/{macroId}',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'applying a macro', scope: OWN },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'bulk-tickets',
+    description:
+      'Agent API: assign, tag or transition a selection of tickets, each its own write, each answered applied or refused',
+    entry: 'functions/bulk-tickets/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 28,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/bulk',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'acting on a selection of tickets', scope: OWN },
+        contract: { body: BulkBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'describe-api',

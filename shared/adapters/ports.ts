@@ -5,6 +5,7 @@ import { requiredEnv } from './env';
 import { EventBridgeExternalPublisher } from './external-event-publisher';
 import { IncidentRegistry } from './incident-registry';
 import { IntegrationLedger } from './integration-ledger';
+import { MacroUsage } from './macro-usage';
 import { RelatedTickets } from './related-tickets';
 import { storePorts } from './store-ports';
 import { StepFunctionsTaskCallback } from './task-callback';
@@ -52,6 +53,11 @@ export function integrationPorts() {
     related: new RelatedTickets(documentClient(), tableName),
     ledger: new IntegrationLedger(documentClient(), tableName),
   };
+}
+
+/** Ticket ports plus the macros' usage counter. */
+export function macroPorts() {
+  return { ...ticketPorts(), usage: new MacroUsage(documentClient(), requiredEnv('TABLE_NAME')) };
 }
 
 /** Ticket ports plus the ticket clock's wake-ups: the recorded one and its schedule. */

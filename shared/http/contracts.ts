@@ -3,7 +3,16 @@
  * route rows name them (`contract`), from which the OpenAPI document (`GET /v1/openapi.json`) is generated:
  * the two cannot drift.
  */
-import { ApprovalRequestSchema, Email, IsoDateTime, Priority, Reference, TicketState } from '../domain';
+import {
+  ApprovalRequestSchema,
+  Email,
+  IsoDateTime,
+  isTicketId,
+  Priority,
+  parseReference,
+  Reference,
+  TicketState,
+} from '../domain';
 import { FieldValuesInput, INPUT_LIMITS, TagsInput } from '../domain/ticket-input';
 import * as z from '../domain/zod';
 
@@ -88,3 +97,41 @@ export const KbGapsQuery = z.object({
   days: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(366)), 30),
   threshold: z._default(z.coerce.number().check(z.int(), z.minimum(0)), 20),
 });
+
+// ---- bulk actions (issue 17): one action over a queue view's selection, each ticket its own write ----
+/** At most this many tickets in one bulk request (a queue view's page). */
+const BULK_MAX = 100;
+const BulkTickets = z
+  .array(
+    z.string().check(
+      z.trim(),
+      z.refine(
+        (s) => isTicketId(s) || parseReference(s) !== undefined,
+        'a ticket id or a reference like FD-12',
+      ),
+    ),
+  )
+  .check(
+    z.minLength(1, 'select at least one ticket'),
+    z.maxLength(BULK_MAX, `at most ${BULK_MAX} tickets at once`),
+    z.refine((refs) => new Set(refs).size === refs.length, 'a ticket is listed twice'),
+  );
+export const BulkBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('assign'), tickets: BulkTickets, assignee: z.nullable(Email) }),
+  z
+    .object({
+      action: z.literal('tag'),
+      tickets: BulkTickets,
+      add: z.optional(TagsInput),
+      remove: z.optional(TagsInput),
+    })
+    .check(
+      z.refine((b) => (b.add?.length ?? 0) + (b.remove?.length ?? 0) > 0, 'give tags to add or to remove'),
+    ),
+  z.object({
+    action: z.literal('transition'),
+    tickets: BulkTickets,
+    to: TicketState,
+    reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
+  }),
+]);

@@ -8,8 +8,9 @@ import type {
   TransitionRefusedError,
 } from '../domain';
 import type { CsatRefusedError } from '../domain/csat';
-import type { IncidentRefusedError } from '../domain/incident';
 import { DomainError, type InvalidInputError, type Issue } from '../domain/errors';
+import type { IncidentRefusedError } from '../domain/incident';
+import type { MacroRefusedError } from '../domain/macros';
 import type { ResolutionAnswerRefusedError } from '../domain/resolution-answer';
 import type { EscalationRefusedError } from '../use-cases/escalation';
 import type { InvalidTicketIdError } from '../use-cases/get-ticket';
@@ -128,6 +129,12 @@ const answers: { readonly [code: string]: (error: never) => Answer } = {
     status: 422,
     error: 'handoff_refused',
     extra: { ...(e.rule ? { rule: e.rule } : {}), ...(e.condition ? { condition: e.condition } : {}) },
+  }),
+  'MACRO.NOT_FOUND': notFound,
+  'MACRO.REFUSED': (e: MacroRefusedError) => ({
+    status: 422,
+    error: 'macro_refused',
+    extra: { rule: e.rule, macro: e.macroId, action: e.action },
   }),
   'INCIDENT.REFUSED': (e: IncidentRefusedError) => ({
     status: e.kind === 'conflict' ? 409 : 422,

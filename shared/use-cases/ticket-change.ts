@@ -80,8 +80,11 @@ export type AgentDecision<E> =
   | {
       readonly ok: true;
       readonly ticket: Ticket;
-      readonly audit: AuditEvent;
+      /** One entry, or several for a change made of several actions (a macro). */
+      readonly audit: AuditEvent | readonly AuditEvent[];
       readonly event?: DomainEvent;
+      /** More than one event (a macro's actions), announced with `event` in the same write. */
+      readonly events?: readonly DomainEvent[];
       /** A new approval written with the change (request-approval). */
       readonly approval?: Approval;
       /** Messages written with the change (an agent's reply or note). */
@@ -111,14 +114,16 @@ export async function changeTicketAsAgent<E>(
   if (isStaleVersion(ticket, input.expectedVersion)) return { kind: 'stale', currentVersion: ticket.version };
   const decision = decide(ticket);
   if (!decision.ok) return { kind: 'refused', error: decision.error };
+  const audit = ([] as AuditEvent[]).concat(decision.audit);
+  const events = [...(decision.event ? [decision.event] : []), ...(decision.events ?? [])];
   try {
     await ports.tickets.append({
       ticket: decision.ticket,
       expectedVersion: ticket.version,
-      audit: [decision.audit],
+      audit,
       ...(decision.approval ? { approvals: [{ approval: decision.approval, expectedVersion: null }] } : {}),
       ...(decision.messages ? { messages: decision.messages } : {}),
-      ...(decision.event ? { events: [decision.event] } : {}),
+      ...(events.length > 0 ? { events } : {}),
     });
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {
@@ -130,5 +135,5 @@ export async function changeTicketAsAgent<E>(
     }
     throw e;
   }
-  return { kind: 'changed', ticket: withContentVersion(decision.ticket, [decision.audit], ticket.version) };
+  return { kind: 'changed', ticket: withContentVersion(decision.ticket, audit, ticket.version) };
 }

@@ -11,6 +11,7 @@ export * from './events';
 export * from './incidents';
 export * from './integrations';
 export * from './links';
+export * from './macros';
 export * from './mail';
 export * from './metrics';
 export * from './tickets';
