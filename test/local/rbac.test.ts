@@ -248,6 +248,20 @@ describe('the agent API’s access table, route × role, against npm start', () 
       request: (t) => ({ path: `/v1/tickets/${t.ref}/macros/ask-for-screenshot`, method: 'POST' }),
       ok: [422],
     },
+    // Incidents (issue 17): the plain ticket is no incident, which the workflow says only past the queue rule.
+    'POST /v1/tickets/{id}/incident': {
+      request: (t) => ({ path: `/v1/tickets/${t.ref}/incident`, method: 'POST', body: {} }),
+      ok: [200],
+    },
+    'POST /v1/incidents/{id}/links': {
+      request: (t) => ({ path: `/v1/incidents/${t.ref}/links`, method: 'POST', body: { tickets: [t.ref] } }),
+      ok: [422],
+    },
+    'POST /v1/incidents/{id}/unlink': {
+      request: (t) => ({ path: `/v1/incidents/${t.ref}/unlink`, method: 'POST', body: { tickets: [t.ref] } }),
+      ok: [200],
+    },
+    'GET /v1/incidents/{id}': { request: (t) => ({ path: `/v1/incidents/${t.ref}` }), ok: [404] },
     'GET /v1/approvals': { request: (t) => ({ path: `/v1/approvals?ticket=${t.ref}` }), ok: [200] },
     'GET /v1/approvals/{approvalId}': {
       request: (t) => ({ path: `/v1/approvals/${t.approvalId}` }),
@@ -261,7 +275,7 @@ describe('the agent API’s access table, route × role, against npm start', () 
       .filter(([, access]) => access.scope === 'own-queues')
       .map(([key]) => key);
     const ticketish = Object.keys(routeAccess).filter(
-      (key) => /\/v1\/(tickets|approvals)/.test(key) && !key.endsWith('/decision'),
+      (key) => /\/v1\/(tickets|approvals|incidents\/)/.test(key) && !key.endsWith('/decision'),
     );
     expect(scoped.sort()).toEqual([...ticketish, 'GET /v1/queues/{queue}/tickets'].sort());
     // Searches filter (below), the queue view refuses (above) and a bulk action answers own-queues per ticket
