@@ -8,6 +8,7 @@
 import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
 import type * as z from './domain/zod';
 import {
+  AgentProfileBody,
   ApprovalBody,
   AssignBody,
   BulkBody,
@@ -335,6 +336,25 @@ export const queues: readonly QueueSpec[] = [
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     subscriptions: [{ source: [...EXTERNAL_EVENT_SOURCES], 'detail-type': [...EXTERNAL_EVENT_TYPES] }],
+  },
+  {
+    name: 'assignments',
+    description:
+      'Tickets entering a queue, and tickets leaving an agent (released, resolved, closed, moved): automatic assignment',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    subscriptions: [
+      {
+        source: ['frontdoor'],
+        'detail-type': [
+          'ticket.created',
+          'ticket.assigned',
+          'ticket.state_changed',
+          'ticket.escalated',
+          'ticket.handed_off',
+        ],
+      },
+    ],
   },
 ];
 
@@ -817,6 +837,52 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: { POWERTOOLS_SERVICE_NAME: 'frontdoor' },
     grants: [],
+  },
+  // ---- automatic assignment (issue 17) ----
+  {
+    name: 'manage-agent',
+    description:
+      "Agent API: the caller's availability and skills (away hands tickets back, available serves the queues), and the roster for leads",
+    entry: 'functions/manage-agent/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 15,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/agents/me',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'reading your availability and skills' },
+      },
+      {
+        kind: 'http',
+        method: 'PUT',
+        path: '/v1/agents/me',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'setting your availability and skills' },
+        contract: { body: AgentProfileBody },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/agents',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'reading the agent roster' },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'assign-tickets',
+    description:
+      'Automatic assignment: a ticket entering a queue that assigns gets an agent (strategy, skills, capacity); a freed place serves the waiting',
+    entry: 'functions/assign-tickets/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 30,
+    triggers: [{ kind: 'queue', queue: 'assignments', batchSize: 10 }],
+    env: common,
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'list-queues',

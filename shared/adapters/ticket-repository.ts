@@ -112,7 +112,31 @@ export function outboxItems(ticket: Ticket, events: readonly DomainEvent[]): Rec
   });
 }
 
-function cancellationCodes(e: unknown): string[] | undefined {
+/**
+ * The heart of every change's transaction: the ticket, only over the version the change was decided on
+ * (bookkeeping keeps its content version, so it never makes an agent's If-Match stale), its audit entries
+ * and its outbox events. A condition failure on the first item means the ticket moved on.
+ */
+export function ticketChangePuts(
+  tableName: string,
+  input: Pick<TicketChangeWrite, 'ticket' | 'expectedVersion' | 'audit' | 'events'>,
+) {
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: ticketItem(withContentVersion(input.ticket, input.audit, input.expectedVersion)),
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': input.expectedVersion },
+      },
+    },
+    ...input.audit.map((a) => ({ Put: { TableName: tableName, Item: auditItem(a) } })),
+    ...outboxItems(input.ticket, input.events ?? []).map((Item) => ({ Put: { TableName: tableName, Item } })),
+  ];
+}
+
+/** Why DynamoDB cancelled a transaction, per item (`ConditionalCheckFailed`, `TransactionConflict`, `None`). */
+export function cancellationCodes(e: unknown): string[] | undefined {
   if (!(e instanceof Error) || e.name !== 'TransactionCanceledException') return undefined;
   const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
   return reasons.map((r) => r.Code ?? 'None');
@@ -324,20 +348,8 @@ export class TicketRepository implements TicketRepositoryPort {
   async append(input: TicketChangeWrite): Promise<CreateOutcome | { readonly kind: 'appended' }> {
     const { ticket, dedupe } = input;
     const items = [
-      {
-        Put: {
-          TableName: this.tableName,
-          // Bookkeeping keeps the ticket's content version, so it never makes an agent's If-Match stale.
-          Item: ticketItem(withContentVersion(ticket, input.audit, input.expectedVersion)),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': input.expectedVersion },
-        },
-      },
+      ...ticketChangePuts(this.tableName, input),
       ...(input.messages ?? []).map((m) => ({ Put: { TableName: this.tableName, Item: messageItem(m) } })),
-      ...input.audit.map((a) => ({ Put: { TableName: this.tableName, Item: auditItem(a) } })),
-      ...outboxItems(ticket, input.events ?? []).map((Item) => ({
-        Put: { TableName: this.tableName, Item },
-      })),
       ...this.threadPuts(ticket.id, input.threadIds ?? []),
       ...(input.approvals ?? []).flatMap(({ approval, expectedVersion }) =>
         approvalItems(approval, expectedVersion === null).map((Item, i) => ({

@@ -140,6 +140,9 @@ export const defaultWorkflow = {
       description: 'First human response, validation and routing.',
       tier: 1,
       defaultOwner: 'frontline@example.com',
+      // Agents take tickets themselves. Automatic: { strategy: 'round_robin' | 'load_balanced' }, or
+      // { strategy: 'capacity', capacity: 5 } (overflow waits); awayHandsBack: true returns an away agent's tickets.
+      assignment: { strategy: 'manual' },
     },
     billing: {
       name: 'Billing',

@@ -1,6 +1,7 @@
 import { defaultWorkflow } from './default-workflow';
 import { parseWorkflowConfig, type WorkflowConfig } from './schema';
 
+export * from './assignment';
 export { defaultWorkflow } from './default-workflow';
 export * from './fields';
 export * from './schema';

@@ -4,6 +4,7 @@ import { ALWAYS_OPEN_CALENDAR, BusinessCalendarSchema } from '../domain/calendar
 import { slaTargets } from '../domain/sla-clock';
 import { Channel, Email, Priority, TicketState } from '../domain/ticket';
 import { fieldKeyProblem, INPUT_LIMITS } from '../domain/ticket-input';
+import { AssignmentSpecSchema, MANUAL_ASSIGNMENT } from './assignment';
 import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from './automation';
 import { FieldSpecSchema, longestValueOf } from './fields';
 import { checkIncidents, DEFAULT_INCIDENTS, IncidentsSchema } from './incidents';
@@ -61,6 +62,8 @@ export const QueueSpecSchema = z.object({
   description: text,
   tier: z.literal([0, 1, 2, 3], { error: 'must be 0 (self-service), 1, 2 or 3 (engineering)' }),
   defaultOwner: text,
+  /** Who gets its tickets (`shared/config/assignment.ts`); absent: `manual`, agents take them. */
+  assignment: z._default(AssignmentSpecSchema, MANUAL_ASSIGNMENT),
 });
 export type QueueSpec = z.infer<typeof QueueSpecSchema>;
 

@@ -12,6 +12,7 @@ import {
   type TicketAssignedEvent,
   type TicketMessageAddedEvent,
   type TicketPriorityChangedEvent,
+  ticketAssignedEvent,
 } from './events';
 import { blockClock } from './states';
 import type { Message, Priority, Ticket, TicketLink } from './ticket';
@@ -149,17 +150,7 @@ export function assignTicket(
     ok: true,
     ticket: next,
     audit: audit(ticket, next, ctx, 'ticket.assigned', { assignee: ticket.assignee }, { assignee: to }),
-    event: {
-      type: 'ticket.assigned',
-      detail: {
-        ticketId: ticket.id,
-        version: next.version,
-        queue: ticket.queue,
-        from: ticket.assignee,
-        to,
-        occurredAt: next.updatedAt,
-      },
-    },
+    event: ticketAssignedEvent(ticket, next),
   };
 }
 

@@ -36,6 +36,8 @@ export const eventTypes = [
   'csat.submitted',
   // What the ticket's clock did on its own (reminders, status updates, follow-ups, closing, idle rule).
   ...automationEventTypes,
+  // A ticket moved to another queue by hand (handoff.ts); the assigner serves the queue it enters (issue 17).
+  'ticket.handed_off',
   // An incident's update or resolution reaches its linked tickets page by page (incident.ts).
   'incident.fan_out',
 ] as const;
@@ -121,6 +123,21 @@ export const TicketAssignedEvent = z.object({
 });
 export type TicketAssignedEvent = z.infer<typeof TicketAssignedEvent>;
 
+/** `ticket.assigned` for a change of assignee from `ticket` to `next` (by an agent, a lead or the assigner). */
+export function ticketAssignedEvent(ticket: Ticket, next: Ticket): TicketAssignedEvent {
+  return {
+    type: 'ticket.assigned',
+    detail: {
+      ticketId: ticket.id,
+      version: next.version,
+      queue: ticket.queue,
+      from: ticket.assignee,
+      to: next.assignee,
+      occurredAt: next.updatedAt,
+    },
+  };
+}
+
 export const TicketPriorityChangedEvent = z.object({
   type: z.literal('ticket.priority_changed'),
   detail: z.object({ ...eventDetail, from: Priority, to: Priority }),
@@ -163,6 +180,18 @@ export const TicketEscalatedEvent = z.object({
   }),
 });
 export type TicketEscalatedEvent = z.infer<typeof TicketEscalatedEvent>;
+
+export const TicketHandedOffEvent = z.object({
+  type: z.literal('ticket.handed_off'),
+  detail: z.object({
+    ...eventDetail,
+    fromQueue: z.string(),
+    toQueue: z.string(),
+    /** Who held it before; a queue that assigns automatically takes it from them. */
+    assigneeBefore: z.nullable(z.string()),
+  }),
+});
+export type TicketHandedOffEvent = z.infer<typeof TicketHandedOffEvent>;
 
 // What every approval event says: which approval, of what, under which policy, asked of whom, by whom.
 const approvalDetail = {
@@ -260,6 +289,7 @@ export const DomainEventSchema = z.discriminatedUnion('type', [
   SlaWarningEvent,
   SlaBreachedEvent,
   TicketEscalatedEvent,
+  TicketHandedOffEvent,
   ApprovalRequestedEvent,
   ApprovalDecidedEvent,
   CsatSubmittedEvent,

@@ -1,7 +1,9 @@
 import type { Condition, WorkflowConfig } from '../config/schema';
+import { assignmentOf } from './assignment';
 import { type Actor, type AuditEvent, auditEvent } from './audit';
 import { nextRevision } from './conversation';
 import { DomainError } from './errors';
+import type { TicketHandedOffEvent } from './events';
 import type { Ticket } from './ticket';
 import { firstFailedCondition } from './triage';
 
@@ -32,7 +34,9 @@ export function handOff(
   to: string,
   config: Pick<WorkflowConfig, 'queues' | 'handoffs'>,
   ctx: { actor: Actor; at: Date; reason: string; newId: () => string },
-): { ok: true; ticket: Ticket; audit: AuditEvent } | { ok: false; error: HandoffRefusedError } {
+):
+  | { ok: true; ticket: Ticket; audit: AuditEvent; event: TicketHandedOffEvent }
+  | { ok: false; error: HandoffRefusedError } {
   if (!Object.hasOwn(config.queues, to)) {
     return {
       ok: false,
@@ -59,10 +63,23 @@ export function handOff(
       };
     }
   }
-  const next: Ticket = { ...nextRevision(ticket, ctx.at), queue: to };
+  // A queue that assigns automatically (assignment.ts) gives the ticket an owner of its own.
+  const assignee = assignmentOf(config, to).strategy === 'manual' ? ticket.assignee : null;
+  const next: Ticket = { ...nextRevision(ticket, ctx.at), queue: to, assignee };
   return {
     ok: true,
     ticket: next,
+    event: {
+      type: 'ticket.handed_off',
+      detail: {
+        ticketId: ticket.id,
+        version: next.version,
+        fromQueue: ticket.queue,
+        toQueue: to,
+        assigneeBefore: ticket.assignee,
+        occurredAt: next.updatedAt,
+      },
+    },
     audit: auditEvent({
       newId: ctx.newId,
       ticketId: ticket.id,
@@ -70,8 +87,12 @@ export function handOff(
       at: ctx.at,
       actor: ctx.actor,
       action: 'ticket.handed_off',
-      before: { queue: ticket.queue },
-      after: { queue: to, tier: config.queues[to]?.tier ?? null },
+      before: { queue: ticket.queue, ...(assignee !== ticket.assignee ? { assignee: ticket.assignee } : {}) },
+      after: {
+        queue: to,
+        tier: config.queues[to]?.tier ?? null,
+        ...(assignee !== ticket.assignee ? { assignee } : {}),
+      },
       reason: ctx.reason,
     }),
   };

@@ -1,6 +1,7 @@
 export * from './account';
 export * from './agent-work';
 export * from './approvals';
+export * from './assignment';
 export * from './audit';
 export * from './automation';
 export * from './bookkeeping';

@@ -151,6 +151,7 @@ export function planNotification(
     case 'sla.warning':
     case 'sla.breached':
     case 'ticket.assigned':
+    case 'ticket.handed_off':
     case 'ticket.priority_changed':
     case 'csat.submitted':
     // An incident's fan-out mails through the linked tickets' own events (incident-fan-out.ts).

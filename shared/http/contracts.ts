@@ -4,7 +4,9 @@
  * the two cannot drift.
  */
 import {
+  AgentSkills,
   ApprovalRequestSchema,
+  Availability,
   Email,
   IsoDateTime,
   isTicketId,
@@ -57,6 +59,11 @@ export const MergeBody = z.object({
   reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
 });
 export const ApprovalBody = ApprovalRequestSchema;
+/** `PUT /v1/agents/me`: the caller's availability and (optionally, replacing them) skills (issue 17). */
+export const AgentProfileBody = z.object({
+  availability: Availability,
+  skills: z.optional(AgentSkills),
+});
 
 export const SearchQuery = z
   .object({

@@ -23,6 +23,7 @@ describe('domain events', () => {
       'automation.auto_resolved',
       'automation.auto_closed',
       'automation.idle',
+      'ticket.handed_off',
     ]);
   });
 

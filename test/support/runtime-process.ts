@@ -29,6 +29,8 @@ export async function startRuntimeProcess(opts: {
   env?: Record<string, string>;
   /** Its own process group (with DynamoDB Local's Java), so `killGroup()` can take it all down at once. */
   detached?: boolean;
+  /** Another copy of the repository to run (a test's own workflow config); the repository itself by default. */
+  root?: string;
 }): Promise<RuntimeProcess> {
   // Another process can take a port between our picking it and the runtime listening on it: pick again.
   for (let attempt = 1; ; attempt++) {
@@ -47,7 +49,7 @@ async function startOnce(opts: Parameters<typeof startRuntimeProcess>[0]): Promi
   const smtpPort = opts.smtpPort ?? (await freePort());
   // node --import tsx, not the tsx wrapper: a signal (even SIGKILL) reaches the runtime itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    cwd: ROOT,
+    cwd: opts.root ?? ROOT,
     env: {
       ...process.env,
       PORT: String(port),

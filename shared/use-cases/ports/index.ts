@@ -4,6 +4,7 @@
  * use cases import nothing else but the domain and the workflow config.
  */
 export * from './accounts';
+export * from './agents';
 export * from './approvals';
 export * from './clock';
 export * from './errors';
