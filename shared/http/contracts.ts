@@ -108,21 +108,15 @@ export const KbGapsQuery = z.object({
 // ---- bulk actions (issue 17): one action over a queue view's selection, each ticket its own write ----
 /** At most this many tickets in one bulk request (a queue view's page). */
 const BULK_MAX = 100;
-const BulkTickets = z
-  .array(
-    z.string().check(
-      z.trim(),
-      z.refine(
-        (s) => isTicketId(s) || parseReference(s) !== undefined,
-        'a ticket id or a reference like FD-12',
-      ),
-    ),
-  )
-  .check(
-    z.minLength(1, 'select at least one ticket'),
-    z.maxLength(BULK_MAX, `at most ${BULK_MAX} tickets at once`),
-    z.refine((refs) => new Set(refs).size === refs.length, 'a ticket is listed twice'),
-  );
+const BulkTicket = z.string().check(
+  z.trim(),
+  z.refine((s) => isTicketId(s) || parseReference(s) !== undefined, 'a ticket id or a reference like FD-12'),
+);
+const BulkTickets = z.array(BulkTicket).check(
+  z.minLength(1, 'select at least one ticket'),
+  z.maxLength(BULK_MAX, `at most ${BULK_MAX} tickets at once`),
+  z.refine((refs) => new Set(refs).size === refs.length, 'a ticket is listed twice'),
+);
 export const BulkBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('assign'), tickets: BulkTickets, assignee: z.nullable(Email) }),
   z
@@ -141,4 +135,6 @@ export const BulkBody = z.discriminatedUnion('action', [
     to: TicketState,
     reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
   }),
+  // The incident (its id or reference) the selection is linked to.
+  z.object({ action: z.literal('link_incident'), tickets: BulkTickets, incident: BulkTicket }),
 ]);

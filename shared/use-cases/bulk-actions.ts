@@ -11,6 +11,7 @@ import {
 } from '../domain';
 import { refusalRule, tagsAfter } from '../domain/macros';
 import { assignAsAgent } from './agent-work';
+import { type IncidentLinkPorts, type IncidentLinksResult, linkTicketsToIncident } from './incident-links';
 import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 import { transitionTicket } from './transition';
@@ -159,4 +160,43 @@ export async function applyBulkAction(request: BulkRequest, ports: BulkPorts): P
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, request.tickets.length) }, worker));
   return results;
+}
+
+/**
+ * The bulk `link_incident` action: the selection linked to an incident by the incidents' own use case
+ * (`linkTicketsToIncident`: each ticket its own write, then the incident's side), its outcomes answered
+ * like every bulk action's. An incident that is not found, out of the caller's queues or not open refuses
+ * the request as a whole (as `POST /v1/incidents/{id}/links` does).
+ */
+export async function linkSelectionToIncident(
+  request: Omit<BulkRequest, 'action' | 'mayReassign'> & { readonly incident: string },
+  ports: IncidentLinkPorts,
+): Promise<Exclude<IncidentLinksResult, { kind: 'done' }> | { kind: 'done'; results: BulkOutcome[] }> {
+  const incidentId = isTicketId(request.incident)
+    ? request.incident
+    : await ports.tickets.ticketIdForReference(request.incident);
+  if (!incidentId) return { kind: 'not_found' };
+  const linked = await linkTicketsToIncident({ ...request, incidentId }, ports);
+  if (linked.kind !== 'done') return linked;
+  const byName = new Map(linked.results.map((r) => [r.ticket, r]));
+  const results = request.tickets.map((name): BulkOutcome => {
+    const r = byName.get(name);
+    const reference = r?.reference ? { reference: r.reference } : {};
+    if (r?.outcome === 'linked') return { ticket: name, outcome: 'applied', ...reference };
+    if (r?.outcome === 'already_linked')
+      return {
+        ticket: name,
+        outcome: 'applied',
+        ...reference,
+        message: `already linked to ${linked.incident.reference}`,
+      };
+    return {
+      ticket: name,
+      outcome: 'refused',
+      ...reference,
+      rule: r?.rule ?? 'not-found',
+      message: r?.message ?? `ticket ${name} not found`,
+    };
+  });
+  return { kind: 'done', results };
 }

@@ -237,6 +237,42 @@ describe('macros and bulk actions in the local runtime', () => {
     expect((await detail(mine)).ticket.state).toBe('in_progress');
   });
 
+  it('bulk link_incident links the selection to an incident, each ticket answered', async () => {
+    const incident = await open('frontline');
+    const declared = await as(LEAD, `/v1/tickets/${incident}/incident`, {
+      method: 'POST',
+      ifMatch: (await detail(incident)).ticket.version,
+      body: {},
+    });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(200);
+    const mine = await open('frontline');
+    const theirs = await open('billing');
+    const link = (tickets: string[], to = incident) =>
+      as(FRONTLINE_AGENT, '/v1/tickets/bulk', {
+        method: 'POST',
+        body: { action: 'link_incident', tickets, incident: to },
+      });
+    const linked = await link([mine, theirs, 'FD-999999']);
+    expect(linked.status, JSON.stringify(linked.body)).toBe(200);
+    expect(linked.body.results).toEqual([
+      { ticket: mine, outcome: 'applied', reference: mine },
+      expect.objectContaining({ ticket: theirs, outcome: 'refused', rule: 'own-queues' }),
+      expect.objectContaining({ ticket: 'FD-999999', outcome: 'refused', rule: 'not-found' }),
+    ]);
+    expect((await detail(mine)).ticket.links).toContainEqual(
+      expect.objectContaining({ reference: incident, relation: 'affected_by' }),
+    );
+    expect((await link([mine])).body.results).toEqual([
+      expect.objectContaining({
+        ticket: mine,
+        outcome: 'applied',
+        message: expect.stringContaining('already'),
+      }),
+    ]);
+    expect((await link([mine], 'FD-999998')).status).toBe(404);
+    expect((await link([theirs], mine)).body).toMatchObject({ error: 'incident_refused' });
+  });
+
   it('a bad bulk body is a 400 naming the problem', async () => {
     const post = (body: unknown) => as(LEAD, '/v1/tickets/bulk', { method: 'POST', body });
     for (const body of [
@@ -246,6 +282,7 @@ describe('macros and bulk actions in the local runtime', () => {
       { action: 'transition', tickets: ['FD-1', 'FD-1'], to: 'resolved' },
       { action: 'assign', tickets: Array.from({ length: 101 }, (_, i) => `FD-${i + 1}`), assignee: null },
       { action: 'assign', tickets: ['nonsense'], assignee: null },
+      { action: 'link_incident', tickets: ['FD-1'] },
     ]) {
       const res = await post(body);
       expect(res.status, JSON.stringify(body)).toBe(400);

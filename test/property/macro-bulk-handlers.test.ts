@@ -85,6 +85,7 @@ const bulkBody = fc.oneof(
         remove: fc.array(tag, { maxLength: 2 }),
         to: fc.oneof(fc.constantFrom(...TicketState.options), fc.string({ maxLength: 12 })),
         reason: orWrong(fc.string({ maxLength: 40 })),
+        incident: ticketName,
       },
       { requiredKeys: ['action', 'tickets'] },
     ),
@@ -93,7 +94,7 @@ const bulkBody = fc.oneof(
 );
 
 describe('the macro and bulk handlers with generated input, store stubbed (not end-to-end)', () => {
-  it('POST /v1/tickets/bulk answers every ticket in order, applied or refused with a rule, or a 400; never a 5xx', async () => {
+  it('POST /v1/tickets/bulk answers every ticket in order, applied or refused with a rule, or a 4xx; never a 5xx', async () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(bulkBody, async (payload) => {
