@@ -13,19 +13,21 @@ import {
   AssignBody,
   BulkBody,
   DecisionBody,
+  DeclareIncidentBody,
   EscalateBody,
   FlowQuery,
   HandoffBody,
+  IncidentTicketsBody,
   KbGapsQuery,
   MailLogQuery,
   MergeBody,
   MessageBody,
+  OpenIncidentBody,
   QueueViewQuery,
   SearchQuery,
   TransitionBody,
   UpdateBody,
 } from './http/contracts';
-import { DeclareIncidentBody, IncidentTicketsBody, OpenIncidentBody } from './http/incident-contracts';
 import { WebhookPayload } from './http/webhook-payload';
 
 /** Resources a function can be given access to. Each maps to least-privilege IAM in CDK. */

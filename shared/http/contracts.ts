@@ -8,6 +8,7 @@ import {
   ApprovalRequestSchema,
   Availability,
   Email,
+  IncidentRule,
   IsoDateTime,
   isTicketId,
   Priority,
@@ -138,3 +139,27 @@ export const BulkBody = z.discriminatedUnion('action', [
   // The incident (its id or reference) the selection is linked to.
   z.object({ action: z.literal('link_incident'), tickets: BulkTickets, incident: BulkTicket }),
 ]);
+
+// ---- incidents (issue 17) ----
+
+const incidentTitle = z
+  .string()
+  .check(z.trim(), z.minLength(1, 'give the incident a title'), z.maxLength(200));
+
+/** `POST /v1/tickets/{id}/incident`: the ticket becomes an incident (title: its subject when absent). */
+export const DeclareIncidentBody = z.object({
+  title: z.optional(incidentTitle),
+  rule: z.optional(IncidentRule),
+});
+
+/** `POST /v1/incidents`: a new incident for a selection of tickets. */
+export const OpenIncidentBody = z.object({
+  title: incidentTitle,
+  /** The incident's first (internal) message: what is known so far. */
+  body: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20_000))),
+  rule: z.optional(IncidentRule),
+  tickets: BulkTickets,
+});
+
+/** `POST /v1/incidents/{id}/links` and `/unlink`: ticket ids or references, as a bulk selection. */
+export const IncidentTicketsBody = z.object({ tickets: BulkTickets });

@@ -59,9 +59,10 @@ describe('isBookkeeping', () => {
     }
   });
 
-  it('names exactly the five bookkeeping actions', () => {
+  it('names exactly the six bookkeeping actions', () => {
     expect([...BOOKKEEPING_ACTIONS].sort()).toEqual([
       'approval.reminded',
+      'incident.fan_out_continued',
       'mail.sent',
       'sla.breached',
       'sla.met',

@@ -24,6 +24,7 @@ describe('domain events', () => {
       'automation.auto_closed',
       'automation.idle',
       'ticket.handed_off',
+      'incident.fan_out',
     ]);
   });
 
