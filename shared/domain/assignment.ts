@@ -57,6 +57,13 @@ export const AgentProfileSchema = z.object({
 });
 export type AgentProfile = z.infer<typeof AgentProfileSchema>;
 
+/** A profile as the API answers it: what is stored, how many open tickets they hold, whether they ever wrote it. */
+export const AgentViewSchema = z.extend(AgentProfileSchema, {
+  load: z.int().check(z.minimum(0)),
+  saved: z.boolean(),
+});
+export type AgentView = z.infer<typeof AgentViewSchema>;
+
 /** A queue's assignment rule (queues without one are manual). */
 export function assignmentOf(config: Pick<WorkflowConfig, 'queues'>, queue: string): AssignmentSpec {
   return config.queues[queue]?.assignment ?? { strategy: 'manual', awayHandsBack: false };

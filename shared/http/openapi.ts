@@ -1,4 +1,4 @@
-import { ApprovalSchema, AuditEventSchema, MessageSchema, TicketSchema } from '../domain';
+import { AgentViewSchema, ApprovalSchema, AuditEventSchema, MessageSchema, TicketSchema } from '../domain';
 import * as z from '../domain/zod';
 import type { FunctionSpec, HttpTrigger } from '../topology';
 
@@ -32,6 +32,26 @@ const okBodies: Readonly<Record<string, Json>> = {
     type: 'object',
     properties: { tickets: { type: 'array', items: ref('Ticket') }, cursor: { type: 'string' } },
   },
+  // Automatic assignment (issue 17): the caller's profile, what setting it set off, the roster.
+  'GET /v1/agents/me': { type: 'object', properties: { agent: ref('Agent') } },
+  'PUT /v1/agents/me': {
+    type: 'object',
+    properties: {
+      agent: ref('Agent'),
+      handedBack: { type: 'array', items: { type: 'string' }, description: 'references handed back (away)' },
+      assigned: {
+        type: 'array',
+        description: 'tickets the queues gave you (available)',
+        items: {
+          type: 'object',
+          properties: Object.fromEntries(
+            ['ticketId', 'reference', 'queue', 'agent', 'strategy'].map((k) => [k, { type: 'string' }]),
+          ),
+        },
+      },
+    },
+  },
+  'GET /v1/agents': { type: 'object', properties: { agents: { type: 'array', items: ref('Agent') } } },
 };
 
 function parameters(path: string, query: z.ZodMiniType | undefined): Json[] {
@@ -143,6 +163,7 @@ export function openApiDocument(routes: ReadonlyArray<{ fn: FunctionSpec; trigge
         Message: schema(MessageSchema, 'output'),
         AuditEvent: schema(AuditEventSchema, 'output'),
         Approval: schema(ApprovalSchema, 'output'),
+        Agent: schema(AgentViewSchema, 'output'),
         Error: {
           type: 'object',
           required: ['error', 'message'],

@@ -8,6 +8,7 @@ import {
   AgentActionRefusedError,
   type AgentProfile,
   type AgentSkills,
+  type AgentView,
   type Availability,
   assignmentOf,
   handBack,
@@ -30,9 +31,6 @@ export interface AgentCaller {
   readonly id: string;
   readonly queues: readonly string[];
 }
-
-/** A profile as the API answers it: what is stored, plus how many open tickets the agent holds. */
-export type AgentView = AgentProfile & { readonly load: number; readonly saved: boolean };
 
 const view = (profile: AgentProfile, saved = true): AgentView => ({
   ...profile,

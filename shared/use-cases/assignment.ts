@@ -62,22 +62,35 @@ export async function assignAfterTicketChange(ticketId: string, ports: Assignmen
   }
   const freed = released ? await ports.agents.get(released) : undefined;
   const queues = [...new Set([ticket.queue, ...(freed?.queues ?? [])])];
+  // An open ticket that left its agent (released, handed off, escalated) goes to someone else if anyone may take it.
+  const passOn = released && ticket.assignee === null ? { ticketId: ticket.id, agent: released } : undefined;
   const assigned: Assigned[] = [];
-  for (const queue of queues) assigned.push(...(await serveQueue(queue, ports, ticket)));
+  for (const queue of queues) assigned.push(...(await serveQueue(queue, ports, ticket, passOn)));
   return assigned;
+}
+
+/** A ticket to give to anyone but `agent` first: they just let it go. */
+interface PassOn {
+  readonly ticketId: string;
+  readonly agent: string;
 }
 
 /**
  * Gives a queue's waiting tickets to its agents, most urgent and oldest first, until none waits or nobody
  * may take one. `known`: a ticket the caller knows waits there (the index may not show it yet).
  */
-export async function serveQueue(queue: string, ports: AssignmentPorts, known?: Ticket): Promise<Assigned[]> {
+export async function serveQueue(
+  queue: string,
+  ports: AssignmentPorts,
+  known?: Ticket,
+  passOn?: PassOn,
+): Promise<Assigned[]> {
   const spec = assignmentOf(ports.config, queue);
   if (spec.strategy === 'manual') return [];
   const done: Assigned[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const [waiting, roster] = await Promise.all([waitingTickets(queue, ports, known), ports.agents.list()]);
-    const outcome = await assignFirst(waiting, roster, ports);
+    const outcome = await assignFirst(waiting, roster, ports, passOn);
     if (outcome === 'nothing') break;
     if (typeof outcome === 'object') done.push(outcome);
   }
@@ -92,13 +105,16 @@ async function assignFirst(
   waiting: readonly Ticket[],
   roster: readonly AgentProfile[],
   ports: AssignmentPorts,
+  passOn?: PassOn,
 ): Promise<Assigned | 'retry' | 'nothing'> {
   for (const candidate of waiting) {
     const ticket = await ports.tickets.get(candidate.id);
     if (!ticket || !awaitsAssignment(ticket, ports.config)) continue;
     const spec = assignmentOf(ports.config, ticket.queue);
     // Who may take a ticket does not depend on the ticket (skills only order them): nobody → nothing to do.
-    const agent = rankAgents(ticket, spec, roster)[0];
+    const ranked = rankAgents(ticket, spec, roster);
+    const agent =
+      passOn?.ticketId === ticket.id ? (ranked.find((a) => a.id !== passOn.agent) ?? ranked[0]) : ranked[0];
     if (!agent) return 'nothing';
     const now = ports.clock.now();
     const change = assignAutomatically(ticket, agent, spec, { at: now, newId: () => newId(now) });

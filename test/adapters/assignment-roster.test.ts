@@ -142,5 +142,16 @@ describe('the agent roster and automatic assignment against DynamoDB Local', () 
     // Asked again about the same ticket: nothing moves (idempotent).
     expect(await assignAfterTicketChange(hers.id, ports)).toEqual([]);
     expect(await held('ana@example.com')).toHaveLength(2);
+
+    // Bo lets one of his go: it goes to someone else with room (Di), not straight back to him.
+    await available('di@example.com');
+    const his = (await tickets.get((await held('bo@example.com'))[0] ?? '')) as Ticket;
+    await tickets.append({
+      ticket: { ...his, assignee: null, version: his.version + 1 },
+      expectedVersion: his.version,
+      audit: [],
+    });
+    const after = await assignAfterTicketChange(his.id, ports);
+    expect(after.find((a) => a.ticketId === his.id)?.agent).toBe('di@example.com');
   });
 });

@@ -96,6 +96,20 @@ describe('automatic assignment in the local runtime', () => {
     });
   });
 
+  it('describes the agent routes in the OpenAPI document: the body it takes and the profile it answers', async () => {
+    const doc = (await (await fetch(`${runtime.url}/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { requestBody?: unknown; 'x-roles'?: string[] }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
+    expect(doc.paths['/v1/agents/me']?.put?.requestBody).toMatchObject({
+      content: { 'application/json': { schema: { required: ['availability'] } } },
+    });
+    expect(doc.paths['/v1/agents']?.get?.['x-roles']).toEqual(['lead', 'admin']);
+    expect(Object.keys(doc.components.schemas.Agent?.properties ?? {})).toEqual(
+      expect.arrayContaining(['availability', 'skills', 'queues', 'load']),
+    );
+  });
+
   it('refuses skills naming a request type the workflow does not have, naming it', async () => {
     const res = await as(AGENT, '/v1/agents/me', {
       method: 'PUT',

@@ -9,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseWorkflowConfig, WorkflowConfigError, workflowConfig } from '../../shared/config';
-import { AgentProfileSchema } from '../../shared/domain';
+import { AgentViewSchema } from '../../shared/domain';
 import { withChange } from '../config/helpers';
 import { httpEvent, lambdaContext } from '../functions/events';
 
@@ -137,7 +137,7 @@ describe('PUT /v1/agents/me, generated bodies', () => {
           expect(answer).toMatchObject({ error: 'action_refused', rule: 'skills-known' });
         } else {
           expect(res.statusCode).toBe(200);
-          const agent = AgentProfileSchema.parse(answer.agent);
+          const agent = AgentViewSchema.parse(answer.agent);
           expect(agent).toMatchObject({
             id: 'agent@example.com',
             queues: ['frontline'],
