@@ -25,7 +25,7 @@ export class IncidentRegistry implements IncidentRegistryPort {
         Limit: 100,
       }),
     );
-    return (out.Items ?? []).flatMap((item) => {
+    return (out?.Items ?? []).flatMap((item) => {
       const rule = IncidentRule.safeParse(item.rule);
       // An entry that no longer reads takes nothing; it never stands in a request's way.
       return rule.success && typeof item.ticketId === 'string'

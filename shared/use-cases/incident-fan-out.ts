@@ -8,7 +8,7 @@
  */
 import type { WorkflowConfig } from '../config';
 import { type DomainEvent, newId, type Ticket } from '../domain';
-import { isIncident, resolutionNoteFor } from '../domain/incident';
+import { isIncident, isOpenTicket, resolutionNoteFor } from '../domain/incident';
 import {
   continueFanOut,
   type FanOutAction,
@@ -17,12 +17,13 @@ import {
   relayUpdate,
   resolveWithIncident,
 } from '../domain/incident-fan-out';
+import { openIncidentOf } from './incident-links';
 import type { Clock, IncidentRegistryPort, TicketHistory, TicketRepositoryPort } from './ports';
 import { changeTicket } from './ticket-change';
 
 export interface IncidentFanOutPorts {
   readonly tickets: Pick<TicketRepositoryPort, 'get' | 'history' | 'append'>;
-  readonly incidents: Pick<IncidentRegistryPort, 'remove'>;
+  readonly incidents: Pick<IncidentRegistryPort, 'put' | 'remove'>;
   readonly clock: Clock;
   readonly config: Pick<WorkflowConfig, 'incidents'>;
 }
@@ -45,6 +46,12 @@ const CONCURRENCY = 5;
 
 /** What, if anything, an event asks of an incident's linked tickets; idempotent per event. */
 export async function fanOutIncident(event: DomainEvent, ports: IncidentFanOutPorts): Promise<FanOutResult> {
+  if (
+    event.type === 'ticket.state_changed' &&
+    event.detail.from === 'resolved' &&
+    event.detail.to !== 'closed'
+  )
+    return reopened(event.detail.ticketId, ports);
   const start = startOf(event);
   if (!start) return { kind: 'none' };
   // Most events are about plain tickets: one read tells.
@@ -59,6 +66,13 @@ export async function fanOutIncident(event: DomainEvent, ports: IncidentFanOutPo
   const work = workOf(history, start);
   if (!work) return { kind: 'none' };
   return runPage(history.ticket, work, start.after, ports);
+}
+
+/** A reopened incident takes new tickets at intake again. */
+async function reopened(ticketId: string, ports: IncidentFanOutPorts): Promise<FanOutResult> {
+  const ticket = await ports.tickets.get(ticketId);
+  if (ticket && isIncident(ticket) && isOpenTicket(ticket)) await ports.incidents.put(openIncidentOf(ticket));
+  return { kind: 'none' };
 }
 
 type Start = { readonly action: FanOutAction; readonly key?: string; readonly after?: string };

@@ -346,12 +346,14 @@ export interface IntakeIncidentPorts {
  * A ticket being opened, linked to every open incident whose rule takes it (its side only, still at its
  * opening version, so it is created with its links); the incidents to complete once it exists.
  */
-export async function linkAtIntake(
+async function linkAtIntake(
   opened: { readonly ticket: Ticket; readonly audit: readonly AuditEvent[] },
   facts: IntakeFacts,
   ports: IntakeIncidentPorts,
 ): Promise<{ ticket: Ticket; audit: AuditEvent[]; incidents: Ticket[] }> {
-  const candidates = (await ports.incidents.open()).filter((i) => incidentRuleMatches(i.rule, facts));
+  // Linking is a help, never a reason to lose a request: unreadable open incidents take nothing.
+  const open = await ports.incidents.open().catch(() => []);
+  const candidates = open.filter((i) => incidentRuleMatches(i.rule, facts));
   const incidents = (await Promise.all(candidates.map((c) => ports.tickets.get(c.ticketId)))).filter(
     (t): t is Ticket => t !== undefined && isIncident(t) && isOpenTicket(t),
   );
@@ -367,11 +369,43 @@ export async function linkAtIntake(
 }
 
 /** The incidents' side of links made at intake, once the ticket exists. */
-export async function completeIntakeLinks(
+async function completeIntakeLinks(
   ticket: Pick<Ticket, 'id' | 'reference'>,
   incidents: readonly Ticket[],
   ports: Pick<IntakeIncidentPorts, 'tickets' | 'clock'>,
 ): Promise<void> {
   for (const incident of incidents)
     await linkSide(incident.id, ticket, 'affects', { kind: 'system', id: 'incidents' }, ports);
+}
+
+/** What a door may give intake to link with open incidents: all of it, or no `incidents` (some tests). */
+export interface MaybeIntakeIncidentPorts {
+  readonly tickets: Partial<IntakeIncidentPorts['tickets']>;
+  readonly incidents?: IntakeIncidentPorts['incidents'] | undefined;
+  readonly clock: Clock;
+}
+
+/**
+ * A new ticket created linked to the open incidents whose rule takes it: its side goes into `create`
+ * (so the acknowledgement can name the incident), the incidents' side follows once it exists. Without the
+ * incident ports, just `create`.
+ */
+export async function createLinkedToIncidents<O extends { readonly kind: string }>(
+  opened: { readonly ticket: Ticket; readonly audit: readonly AuditEvent[] },
+  facts: IntakeFacts,
+  ports: MaybeIntakeIncidentPorts,
+  create: (linked: { readonly ticket: Ticket; readonly audit: readonly AuditEvent[] }) => Promise<O>,
+): Promise<O> {
+  const { get, history, append } = ports.tickets;
+  if (!ports.incidents || !get || !history || !append) return create(opened);
+  const full: IntakeIncidentPorts = {
+    tickets: ports.tickets as IntakeIncidentPorts['tickets'],
+    incidents: ports.incidents,
+    clock: ports.clock,
+  };
+  const linked = await linkAtIntake(opened, facts, full);
+  const outcome = await create(linked);
+  if (outcome.kind === 'created' && linked.incidents.length > 0)
+    await completeIntakeLinks(linked.ticket, linked.incidents, full);
+  return outcome;
 }

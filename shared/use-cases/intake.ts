@@ -11,17 +11,17 @@ import {
   type TicketDraft,
   triage,
 } from '../domain';
-import { completeIntakeLinks, type IntakeIncidentPorts, linkAtIntake } from './incident-links';
+import { createLinkedToIncidents, type MaybeIntakeIncidentPorts } from './incident-links';
 import type { AccountDirectoryPort, Clock, TicketRepositoryPort } from './ports';
 
 export interface IntakePorts {
   readonly tickets: Pick<TicketRepositoryPort, 'findDuplicate' | 'nextReferenceNumber' | 'create'> &
-    Partial<IntakeIncidentPorts['tickets']>;
+    MaybeIntakeIncidentPorts['tickets'];
   readonly accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
   /** The open incidents: a new ticket their rule takes is linked to them (absent: none is). */
-  readonly incidents?: IntakeIncidentPorts['incidents'];
+  readonly incidents?: MaybeIntakeIncidentPorts['incidents'];
 }
 
 export type IntakeResult =
@@ -73,36 +73,22 @@ export async function intakeRequest(
   });
   if (!opened.ok) return { kind: 'rejected', issues: opened.error.issues };
 
-  const { message, events } = opened;
-  const incidentPorts = incidentPortsOf(ports);
-  const { ticket, audit, incidents } = incidentPorts
-    ? await linkAtIntake(
-        opened,
-        { ...draft, requestType: opened.ticket.requestType, accountId: enriched.account?.id },
-        incidentPorts,
-      )
-    : { ...opened, incidents: [] };
-  const outcome = await ports.tickets.create({
-    ticket,
-    message,
-    audit,
-    dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
-    events,
-  });
+  const { ticket, message, events } = opened;
+  const outcome = await createLinkedToIncidents(
+    opened,
+    { ...draft, requestType: ticket.requestType, accountId: enriched.account?.id },
+    ports,
+    (linked) =>
+      ports.tickets.create({
+        ticket: linked.ticket,
+        message,
+        audit: linked.audit,
+        dedupe: { ...dedupe, expiresAt: Math.floor(now.getTime() / 1000) + DEDUPE_DAYS * 86_400 },
+        events,
+      }),
+  );
   if (outcome.kind === 'duplicate') return answerDuplicate(outcome);
-  if (incidentPorts && incidents.length > 0) await completeIntakeLinks(ticket, incidents, incidentPorts);
   return { kind: 'accepted', ticketId: ticket.id, reference: ticket.reference, duplicate: false };
-}
-
-/** The incident ports, when the caller gave them all (every handler does; some tests do not). */
-function incidentPortsOf(ports: IntakePorts): IntakeIncidentPorts | undefined {
-  const { get, history, append } = ports.tickets;
-  if (!ports.incidents || !get || !history || !append) return undefined;
-  return {
-    tickets: ports.tickets as IntakeIncidentPorts['tickets'],
-    incidents: ports.incidents,
-    clock: ports.clock,
-  };
 }
 
 /**

@@ -21,6 +21,7 @@ import {
   type Ticket,
 } from '../domain';
 import { cut, requesterNameFrom, wellFormed } from '../domain/ticket-input';
+import { createLinkedToIncidents, type MaybeIntakeIncidentPorts } from './incident-links';
 import { findAccount } from './intake';
 import {
   type AccountDirectoryPort,
@@ -45,8 +46,11 @@ export interface ReceiveEmailPorts {
     | 'ticketIdForReference'
     | 'ticketIdForMessageId'
     | 'recordMail'
-  >;
+  > &
+    MaybeIntakeIncidentPorts['tickets'];
   readonly accounts: Pick<AccountDirectoryPort, 'get' | 'byDomain'>;
+  /** The open incidents: a new ticket their rule takes is linked to them (absent: none is). */
+  readonly incidents?: MaybeIntakeIncidentPorts['incidents'];
   readonly objects: ObjectStore;
   readonly parse: MailParser;
   readonly clock: Clock;
@@ -209,14 +213,17 @@ async function openFromMail(
   if (!opened.ok) {
     return { outcome: 'kept_unprocessed', reason: opened.error.message };
   }
-  const created = await ports.tickets.create({
-    ticket: opened.ticket,
-    message: opened.message,
-    audit: opened.audit,
-    dedupe,
-    threadIds: mail.messageId ? [mail.messageId] : [],
-    events: opened.events,
-  });
+  const facts = { ...draft, requestType: opened.ticket.requestType, accountId: account?.id };
+  const created = await createLinkedToIncidents(opened, facts, ports, (linked) =>
+    ports.tickets.create({
+      ticket: linked.ticket,
+      message: opened.message,
+      audit: linked.audit,
+      dedupe,
+      threadIds: mail.messageId ? [mail.messageId] : [],
+      events: opened.events,
+    }),
+  );
   if (created.kind === 'duplicate') {
     return {
       outcome: 'duplicate',

@@ -214,6 +214,18 @@ describe('incidents in the local runtime', () => {
     const [ack] = await mailsTo('second@shop.example');
     expect(ack?.text).toContain(`linked to incident ${seedRef} ("Checkout down")`);
 
+    // By mail too.
+    await sendMail(runtime.smtpPort, {
+      from: 'third@shop.example',
+      subject: 'Checkout broken',
+      text: 'Cannot order.',
+    });
+    await drain(runtime.url);
+    const [byMail] = (await as(LEAD, '/v1/tickets?requester=third%40shop.example')).body.tickets as Ticket[];
+    expect(byMail?.links).toEqual([expect.objectContaining({ reference: seedRef, relation: 'affected_by' })]);
+    const [mailAck] = await mailsTo('third@shop.example');
+    expect(mailAck?.text).toContain(`linked to incident ${seedRef}`);
+
     const unlinked = await as(LEAD, `/v1/incidents/${seedRef}/unlink`, {
       method: 'POST',
       body: { tickets: [nextRef, 'FD-99999'] },

@@ -170,6 +170,16 @@ describe('an incident’s fan-out against DynamoDB Local', () => {
       );
     }
     expect((await registry.open()).map((i) => i.ticketId)).not.toContain(incidentId);
+
+    // Reopened, it takes new tickets at intake again.
+    now = new Date(T0.getTime() + 180_000);
+    const v = (await tickets.get(incidentId))?.version ?? 0;
+    await transitionTicket(
+      { ticketId: incidentId, to: 'in_progress', expectedVersion: v, actor: lead, scope: all },
+      ports(),
+    );
+    await deliverAll(await fresh());
+    expect((await registry.open()).map((i) => i.ticketId)).toContain(incidentId);
   });
 
   it('makes the major-incident rule open an incident whose rule is the affected accounts, open to intake', async () => {
