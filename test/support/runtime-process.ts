@@ -37,7 +37,9 @@ export async function startRuntimeProcess(opts: {
     try {
       return await startOnce(opts);
     } catch (e: unknown) {
-      const taken = e instanceof Error && e.message.includes('EADDRINUSE');
+      // The runtime checks its ports before it starts ("port N (PORT) is already in use"); a port taken
+      // between that check and listening ends in EADDRINUSE.
+      const taken = e instanceof Error && /EADDRINUSE|is already in use/.test(e.message);
       if (!taken || attempt >= 3 || opts.port || opts.dynamoPort || opts.smtpPort) throw e;
     }
   }
