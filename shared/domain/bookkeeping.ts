@@ -19,6 +19,8 @@ export const BOOKKEEPING_ACTIONS: ReadonlySet<string> = new Set([
   'sla.breached',
   // An incident's fan-out handing its next page on (incident-fan-out.ts): the incident itself is unchanged.
   'incident.fan_out_continued',
+  // The time of an incident's first public update, recorded for the flow metrics.
+  'incident.first_update',
 ]);
 
 /**

@@ -199,3 +199,33 @@ export function continueFanOut(
 export function latestResolution(audit: readonly AuditEvent[]): AuditEvent | undefined {
   return audit.findLast((a) => a.action === 'ticket.state_changed' && a.after?.state === 'resolved');
 }
+
+/**
+ * The incident's first public update, recorded on it once (bookkeeping, for the time to first incident
+ * update); undefined when one is recorded already or the ticket is no incident.
+ */
+export function recordFirstUpdate(
+  incident: Ticket,
+  update: Pick<Message, 'id' | 'createdAt'>,
+  ctx: Ctx,
+): { readonly ticket: Ticket; readonly audit: AuditEvent } | undefined {
+  const details = incident.incident;
+  if (!details || details.firstUpdateAt !== undefined) return undefined;
+  const next: Ticket = {
+    ...nextRevision(incident, ctx.at),
+    incident: { ...details, firstUpdateAt: update.createdAt },
+  };
+  return {
+    ticket: next,
+    audit: auditEvent({
+      newId: ctx.newId,
+      ticketId: incident.id,
+      seq: next.auditSeq,
+      at: ctx.at,
+      actor: { kind: 'system', id: 'incidents' },
+      action: 'incident.first_update',
+      before: null,
+      after: { messageId: update.id, at: update.createdAt },
+    }),
+  };
+}

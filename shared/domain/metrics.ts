@@ -142,7 +142,33 @@ export function ticketIncrements(
   if (esc && (esc.path !== previous?.escalation?.path || esc.step !== previous?.escalation?.step)) {
     add(esc.escalatedAt, { [`escalations_tier${esc.tier}`]: 1, escalations: 1 });
   }
+  incidentIncrements(previous, ticket, add);
   return { increments, drivers };
+}
+
+/**
+ * Incidents (issue 17), from the incident's own item: declared (counted once), tickets linked to it (the
+ * change in its `affects` links), and its first public update (minutes from declaring it, summed with a
+ * count so a range averages them).
+ */
+function incidentIncrements(
+  previous: Ticket | undefined,
+  ticket: Ticket,
+  add: (at: string, counters: Record<string, number>) => void,
+): void {
+  const details = ticket.incident;
+  if (ticket.kind !== 'incident' || !details) return;
+  if (previous?.kind !== 'incident') add(details.declaredAt, { incidentsDeclared: 1 });
+  const affects = (t: Ticket | undefined) => t?.links.filter((l) => l.relation === 'affects').length ?? 0;
+  const linked = affects(ticket) - (previous?.kind === 'incident' ? affects(previous) : 0);
+  if (linked !== 0) add(ticket.updatedAt, { incidentTicketsLinked: linked });
+  if (details.firstUpdateAt && !previous?.incident?.firstUpdateAt)
+    add(details.firstUpdateAt, {
+      incidentFirstUpdates: 1,
+      incidentFirstUpdateMinutes: round2(
+        Math.max(0, minutesBetween(details.declaredAt, details.firstUpdateAt)),
+      ),
+    });
 }
 
 /** Credits asked for and approved (counts and amounts per currency), attributed to the ticket's cell. */
@@ -331,6 +357,13 @@ export function flowNumbers(a: Aggregate) {
       tier3: c('escalations_tier3'),
     },
     csat: { count: c('csatCount'), sum: c('csatSum') },
+    /** Incidents declared, tickets linked to them, and their first public updates (minutes summed). */
+    incidents: {
+      declared: c('incidentsDeclared'),
+      ticketsLinked: c('incidentTicketsLinked'),
+      firstUpdates: c('incidentFirstUpdates'),
+      firstUpdateMinutesSum: c('incidentFirstUpdateMinutes'),
+    },
     credits: {
       requested: c('creditsRequested'),
       approved: c('creditsApproved'),
@@ -349,6 +382,12 @@ export function totals(a: Aggregate) {
     reopenRate: n.resolved > 0 ? round2(n.reopened / n.resolved) : null,
     slaAttainment: judged > 0 ? round2(n.sla.met / judged) : null,
     csatAverage: n.csat.count > 0 ? round2(n.csat.sum / n.csat.count) : null,
+    ticketsPerIncident:
+      n.incidents.declared > 0 ? round2(n.incidents.ticketsLinked / n.incidents.declared) : null,
+    minutesToFirstIncidentUpdate:
+      n.incidents.firstUpdates > 0
+        ? round2(n.incidents.firstUpdateMinutesSum / n.incidents.firstUpdates)
+        : null,
   };
 }
 

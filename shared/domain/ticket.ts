@@ -178,6 +178,8 @@ export const IncidentDetails = z.object({
   rule: IncidentRule,
   declaredBy: z.string().check(z.minLength(1), z.maxLength(254)),
   declaredAt: IsoDateTime,
+  /** When its first public update went out (time to first incident update, a flow metric). */
+  firstUpdateAt: z.optional(IsoDateTime),
 });
 export type IncidentDetails = z.infer<typeof IncidentDetails>;
 

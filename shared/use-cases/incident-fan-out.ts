@@ -7,13 +7,14 @@
  * wrote its own change and event. Pages of linked tickets hand on to the next delivery (`incident.fan_out`).
  */
 import type { WorkflowConfig } from '../config';
-import { type DomainEvent, newId, type Ticket } from '../domain';
+import { type DomainEvent, type Message, newId, type Ticket } from '../domain';
 import { isIncident, isOpenTicket, resolutionNoteFor } from '../domain/incident';
 import {
   continueFanOut,
   type FanOutAction,
   fanOutPage,
   latestResolution,
+  recordFirstUpdate,
   relayUpdate,
   resolveWithIncident,
 } from '../domain/incident-fan-out';
@@ -65,7 +66,25 @@ export async function fanOutIncident(event: DomainEvent, ports: IncidentFanOutPo
   }
   const work = workOf(history, start);
   if (!work) return { kind: 'none' };
+  if (work.action === 'update') await firstUpdate(ticket.id, work.update, ports);
   return runPage(history.ticket, work, start.after, ports);
+}
+
+/** The incident's first public update, recorded once for the time to first incident update. */
+function firstUpdate(
+  incidentId: string,
+  update: Pick<Message, 'id' | 'createdAt'>,
+  ports: IncidentFanOutPorts,
+): Promise<void> {
+  return changeTicket(incidentId, ports.tickets, (history) => {
+    const now = ports.clock.now();
+    const first = history
+      ? recordFirstUpdate(history.ticket, update, { at: now, newId: () => newId(now) })
+      : undefined;
+    return first
+      ? { write: { ticket: first.ticket, audit: [first.audit] }, result: undefined }
+      : { result: undefined };
+  });
 }
 
 /** A reopened incident takes new tickets at intake again. */

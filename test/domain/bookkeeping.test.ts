@@ -59,10 +59,11 @@ describe('isBookkeeping', () => {
     }
   });
 
-  it('names exactly the six bookkeeping actions', () => {
+  it('names exactly the seven bookkeeping actions', () => {
     expect([...BOOKKEEPING_ACTIONS].sort()).toEqual([
       'approval.reminded',
       'incident.fan_out_continued',
+      'incident.first_update',
       'mail.sent',
       'sla.breached',
       'sla.met',

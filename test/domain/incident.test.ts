@@ -14,9 +14,11 @@ import {
 import {
   continueFanOut,
   fanOutPage,
+  recordFirstUpdate,
   relayUpdate,
   resolveWithIncident,
 } from '../../shared/domain/incident-fan-out';
+import { addInto, emptyAggregate, ticketIncrements, totals } from '../../shared/domain/metrics';
 import { aMessage, aTicket, ids, T0 } from './builders';
 
 const lead = { kind: 'agent' as const, id: 'lead@example.com' };
@@ -231,5 +233,35 @@ describe('the fan-out in pages', () => {
         ctx,
       ),
     ).toBeUndefined();
+  });
+});
+
+describe('incidents in the flow metrics', () => {
+  it('count an incident once, the tickets linked to it, and the minutes to its first update', () => {
+    const plain = aTicket({ reference: 'FD-1', subject: 'Logins fail' });
+    const incident = anIncident();
+    const withLinks = linked(
+      linked(incident, aTicket({ id: newId(T0) })).incident,
+      aTicket({ id: newId(new Date(T0.getTime() + 1)) }),
+    ).incident;
+    const later = new Date(T0.getTime() + 30 * 60_000);
+    const first = recordFirstUpdate(withLinks, { id: newId(later), createdAt: later.toISOString() }, ctx);
+    if (!first) throw new Error('no first update');
+    expect(
+      recordFirstUpdate(first.ticket, { id: newId(later), createdAt: later.toISOString() }, ctx),
+    ).toBeUndefined();
+
+    const sum = emptyAggregate();
+    for (const [before, after] of [
+      [plain, incident],
+      [incident, withLinks],
+      [withLinks, first.ticket],
+    ] as const)
+      for (const inc of ticketIncrements(before, after).increments) addInto(sum, inc);
+    expect(totals(sum)).toMatchObject({
+      incidents: { declared: 1, ticketsLinked: 2, firstUpdates: 1, firstUpdateMinutesSum: 30 },
+      ticketsPerIncident: 2,
+      minutesToFirstIncidentUpdate: 30,
+    });
   });
 });

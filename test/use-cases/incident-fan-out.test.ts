@@ -142,6 +142,7 @@ describe('an incident’s fan-out against DynamoDB Local', () => {
       const h = await tickets.history(id);
       expect(h?.messages.filter((m) => m.body === 'A fix is rolling out.')).toHaveLength(1);
     }
+    expect((await tickets.get(incidentId))?.incident?.firstUpdateAt).toBe(now.toISOString());
     // The fan-out's bookkeeping does not make the lead's If-Match stale.
     expect((await tickets.get(incidentId))?.contentVersion).toBe(
       posted.result.kind === 'changed' ? posted.result.ticket.version : -1,
