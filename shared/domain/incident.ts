@@ -14,7 +14,7 @@ import { linkTicket } from './integrations';
 import type { IncidentDetails, IncidentRule, Ticket, TicketLink } from './ticket';
 
 /** How many tickets one incident may affect: its links live on its item, which must stay storable. */
-export const MAX_INCIDENT_LINKS = 1000;
+export const MAX_INCIDENT_LINKS = 500;
 
 /** An incident action refused, naming its rule (and the tickets it is about, when there are some). */
 export class IncidentRefusedError extends DomainError {
