@@ -1,9 +1,21 @@
 import type {
+  AgentView,
   AppConfig,
   Approval,
+  Availability,
+  BulkRequest,
+  BulkResult,
   Decision,
   ErrorBody,
+  IncidentSummary,
+  IncidentView,
+  LinkResult,
+  MacroApplied,
+  MacroPreview,
+  MacroSummary,
   Me,
+  OpenIncident,
+  ProfileChanged,
   QueueSummary,
   Role,
   Ticket,
@@ -93,6 +105,28 @@ export class Api {
       `/v1/approvals/${encodeURIComponent(approvalId)}/decision`,
       { body: { decision, reason } satisfies Decision },
     );
+  // Issue 17: availability, macros, bulk actions, incidents.
+  myAgentProfile = () => this.request<{ agent: AgentView }>('GET', '/v1/agents/me');
+  setAvailability = (availability: Availability) =>
+    this.request<ProfileChanged>('PUT', '/v1/agents/me', { body: { availability } });
+  macros = () => this.request<{ macros: MacroSummary[] }>('GET', '/v1/macros');
+  previewMacro = (ticketId: string, macroId: string) =>
+    this.request<MacroPreview>('POST', `${macroPath(ticketId, macroId)}/preview`, { body: {} });
+  /** One write with If-Match: the macro's reply and changes, at the version the agent saw. */
+  applyMacro = (ticket: Pick<Ticket, 'id' | 'version'>, macroId: string) =>
+    this.request<MacroApplied>('POST', macroPath(ticket.id, macroId), { body: {}, version: ticket.version });
+  bulk = (body: BulkRequest) => this.request<{ results: BulkResult[] }>('POST', '/v1/tickets/bulk', { body });
+  incidents = () => this.request<{ incidents: IncidentSummary[] }>('GET', '/v1/incidents');
+  incident = (id: string) => this.request<IncidentView>('GET', `/v1/incidents/${encodeURIComponent(id)}`);
+  openIncident = (body: OpenIncident) =>
+    this.request<{ incident: Ticket; results: LinkResult[] }>('POST', '/v1/incidents', { body });
+  /** Links (or unlinks) tickets to an incident, one result per ticket. */
+  linkIncident = (id: string, tickets: string[], unlink = false) =>
+    this.request<{ incident: Ticket; results: LinkResult[] }>(
+      'POST',
+      `/v1/incidents/${encodeURIComponent(id)}/${unlink ? 'unlink' : 'links'}`,
+      { body: { tickets } },
+    );
   formSchema = (requestType: string) =>
     this.request<FormSchema>('GET', `/v1/forms/${encodeURIComponent(requestType)}`);
 
@@ -110,6 +144,9 @@ export class Api {
     return this.request<{ ticket: Ticket }>(method, path, { body, version: ticket.version });
   }
 }
+
+const macroPath = (ticketId: string, macroId: string) =>
+  `/v1/tickets/${encodeURIComponent(ticketId)}/macros/${encodeURIComponent(macroId)}`;
 
 /** The JSON Schema `GET /v1/forms/{requestType}` serves; the UI reads field labels and which are required. */
 export interface FormSchema {

@@ -10,11 +10,13 @@ import {
   storedToken,
   tokenIdentity,
 } from './auth';
+import { availabilityControl } from './availability';
 import { h } from './dom';
 import { announce, liveRegionElement } from './messages';
 import { parseRoute, type Route } from './router';
 import type { AppConfig, Me } from './types';
 import { approvalsScreen } from './views/approvals';
+import { incidentScreen, incidentsScreen } from './views/incidents';
 import { metricsScreen } from './views/metrics/screen';
 import { queueScreen } from './views/queue';
 import { queuesScreen } from './views/queues';
@@ -165,6 +167,8 @@ const screens: Record<Route['name'], Screen> = {
   mine: queueScreen,
   ticket: ticketScreen,
   approvals: approvalsScreen,
+  incidents: incidentsScreen,
+  incident: incidentScreen,
   metrics: metricsScreen,
   not_found: async (_app, host) => {
     host.append(
@@ -214,6 +218,7 @@ async function startSession(config: AppConfig): Promise<void> {
     ? [
         ['#/queues', 'Queues', (r) => r.name === 'queues' || r.name === 'queue'],
         ['#/mine', 'My tickets', (r) => r.name === 'mine'],
+        ['#/incidents', 'Incidents', (r) => r.name === 'incidents' || r.name === 'incident'],
       ]
     : [];
   if (me.roles.includes('approver'))
@@ -238,6 +243,26 @@ async function startSession(config: AppConfig): Promise<void> {
     pattern: '\\s*[Ff][Dd]-\\d+\\s*',
     'aria-describedby': 'jump-hint',
   });
+  const whoami = h(
+    'div',
+    { class: 'whoami' },
+    h('span', { class: 'whoami-name' }, me.name ?? me.email),
+    ' ',
+    h('span', { class: 'whoami-roles', 'data-testid': 'roles' }, me.roles.join(', ') || 'no support role'),
+    ' ',
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'button button-quiet',
+        onclick: () => {
+          signOut(config);
+          if (config.auth.mode === 'dev') showLogin(config);
+        },
+      },
+      'Sign out',
+    ),
+  );
   const header = h(
     'header',
     { class: 'topbar' },
@@ -260,28 +285,14 @@ async function startSession(config: AppConfig): Promise<void> {
       h('span', { id: 'jump-hint', class: 'visually-hidden' }, 'A reference such as FD-12'),
       h('button', { type: 'submit', class: 'button' }, 'Open'),
     ),
-    h(
-      'div',
-      { class: 'whoami' },
-      h('span', { class: 'whoami-name' }, me.name ?? me.email),
-      ' ',
-      h('span', { class: 'whoami-roles', 'data-testid': 'roles' }, me.roles.join(', ') || 'no support role'),
-      ' ',
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'button button-quiet',
-          onclick: () => {
-            signOut(config);
-            if (config.auth.mode === 'dev') showLogin(config);
-          },
-        },
-        'Sign out',
-      ),
-    ),
+    whoami,
   );
   root.replaceChildren(header, liveRegionElement(), main);
+  // Agents say whether they take tickets now (automatic assignment); it loads beside the rest.
+  if (me.roles.includes('agent'))
+    void availabilityControl(api)
+      .then((control) => control && whoami.prepend(control))
+      .catch(() => undefined);
 
   let cleanup: (() => void) | undefined;
   let seq = 0;
@@ -296,7 +307,7 @@ async function startSession(config: AppConfig): Promise<void> {
     const host = h('div', { class: `screen screen-${route.name}` });
     if (route.name === 'mine') host.dataset.mine = 'true';
     if (route.name === 'queue') host.dataset.queue = route.queue;
-    if (route.name === 'ticket') host.dataset.ticket = route.id;
+    if (route.name === 'ticket' || route.name === 'incident') host.dataset.ticket = route.id;
     main.setAttribute('aria-busy', 'true');
     if (moveFocus) main.replaceChildren(h('p', { class: 'loading' }, 'Loading …'));
     let next: (() => void) | undefined;

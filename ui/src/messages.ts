@@ -56,7 +56,12 @@ export function explain(error: unknown, action: string): Explained {
           status,
         };
       }
-      return { text: `Could not ${action}: ${detail || 'it was already changed'}.`, stale: false, status };
+      // A conflict that is a rule (an incident that cannot close while linked tickets are open) names it.
+      return {
+        text: `${body.rule ? `Refused to ${action} (rule ${body.rule})` : `Could not ${action}`}: ${stripRule(detail) || 'it was already changed'}.`,
+        stale: false,
+        status,
+      };
     case 422:
       return {
         text: `Refused to ${action}${body.rule ? ` (rule ${body.rule})` : body.guard ? ` (guard ${body.guard})` : ''}: ${detail}.`,

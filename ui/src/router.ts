@@ -1,5 +1,6 @@
 /**
- * A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`, and
+ * A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`,
+ * `#/incidents`, `#/incidents/<FD-n>`, and
  * `#/metrics?from=&to=&queue=&requestType=` (the dashboard keeps its filters in the address, so a view can be shared).
  */
 export type Route =
@@ -8,6 +9,8 @@ export type Route =
   | { name: 'mine' }
   | { name: 'ticket'; id: string }
   | { name: 'approvals' }
+  | { name: 'incidents' }
+  | { name: 'incident'; id: string }
   | { name: 'metrics'; query: string }
   | { name: 'not_found'; hash: string };
 
@@ -22,6 +25,8 @@ export function parseRoute(hash: string): Route {
     if (first === 'mine' && second === undefined) return { name: 'mine' };
     if (first === 'tickets' && second) return { name: 'ticket', id: second };
     if (first === 'approvals' && second === undefined) return { name: 'approvals' };
+    if (first === 'incidents' && second === undefined) return { name: 'incidents' };
+    if (first === 'incidents' && second) return { name: 'incident', id: second };
     if (first === 'metrics' && second === undefined) return { name: 'metrics', query };
   }
   return { name: 'not_found', hash };
@@ -39,6 +44,10 @@ export function hrefOf(route: Route): string {
       return `#/tickets/${encodeURIComponent(route.id)}`;
     case 'approvals':
       return '#/approvals';
+    case 'incidents':
+      return '#/incidents';
+    case 'incident':
+      return `#/incidents/${encodeURIComponent(route.id)}`;
     case 'metrics':
       return route.query ? `#/metrics?${route.query}` : '#/metrics';
     case 'not_found':

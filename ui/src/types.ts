@@ -5,9 +5,12 @@
  * An answer a handler assembles without a schema is spelled out below its derived parts, saying why; fields
  * older servers may not send yet stay optional.
  */
+import type { Macro as ConfigMacro } from '../../shared/config/macros';
 import type {
+  AgentView,
   ApprovalKind,
   AuditEvent,
+  Availability,
   agingBuckets,
   Approval as DomainApproval,
   flowNumbers,
@@ -20,15 +23,20 @@ import type {
   totals,
 } from '../../shared/domain';
 import type { Issue } from '../../shared/domain/errors';
+import type { MacroChange } from '../../shared/domain/macros';
 import type * as z from '../../shared/domain/zod';
 import type {
   ApprovalBody,
   AssignBody,
+  BulkBody,
   DecisionBody,
+  DeclareIncidentBody,
   EscalateBody,
   HandoffBody,
+  IncidentTicketsBody,
   MergeBody,
   MessageBody,
+  OpenIncidentBody,
   TransitionBody,
   UpdateBody,
 } from '../../shared/http/contracts';
@@ -66,6 +74,8 @@ export interface TicketWrites {
   'escalation/acknowledge': Record<string, never>;
   merge: z.input<typeof MergeBody>;
   approvals: z.input<typeof ApprovalBody>;
+  /** Leads turn the ticket into an incident (issue 17). */
+  incident: z.input<typeof DeclareIncidentBody>;
 }
 /** `POST /v1/approvals/{approvalId}/decision`. */
 export type Decision = z.input<typeof DecisionBody>;
@@ -163,6 +173,103 @@ export interface ErrorBody {
   guard?: string;
   currentVersion?: number;
   issues?: Issue[];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 17: availability, macros, bulk actions, incidents. Bodies are the routes' contracts; answers that
+// handlers assemble are spelled out (their parts derived), as above.
+
+export type { AgentView, Availability, MacroChange };
+/** `POST /v1/tickets/bulk`. */
+export type BulkRequest = z.input<typeof BulkBody>;
+/** `POST /v1/incidents` (a new incident for a selection) and `POST /v1/incidents/{id}/links` / `unlink`. */
+export type OpenIncident = z.input<typeof OpenIncidentBody>;
+export type IncidentTickets = z.input<typeof IncidentTicketsBody>;
+
+/**
+ * `GET /v1/agents/me` answers `{ agent: AgentView }`; `PUT /v1/agents/me` the profile after the change and
+ * the tickets handed back (away) or assigned (available) because of it.
+ */
+export interface ProfileChanged {
+  agent: AgentView;
+  handedBack: string[];
+  assigned: Array<{ ticketId: string; reference: string; queue: string; agent: string; strategy: string }>;
+}
+
+/** One macro of `GET /v1/macros`: the config's macro, its id and how often it was applied. */
+export type MacroSummary = ConfigMacro & { id: string; uses: number };
+/** A macro's reply as it would be written (placeholders filled). */
+export interface MacroReply {
+  visibility: 'public' | 'internal';
+  body: string;
+}
+/** `POST /v1/tickets/{id}/macros/{macroId}/preview`: what applying it now would do, or why it would be refused. */
+export interface MacroPreview {
+  macro: string;
+  version: number;
+  reply?: MacroReply;
+  changes: MacroChange[];
+  refusal?: { rule: string; action: string; message: string };
+}
+/** `POST /v1/tickets/{id}/macros/{macroId}` (If-Match): the ticket after the one write. */
+export interface MacroApplied {
+  ticket: Ticket;
+  macro: string;
+  reply?: MacroReply;
+  changes: MacroChange[];
+}
+
+/** One ticket's result of a bulk action (shared/use-cases/bulk-actions.ts `BulkOutcome`). */
+export interface BulkResult {
+  ticket: string;
+  outcome: 'applied' | 'refused';
+  reference?: string;
+  version?: number;
+  rule?: string;
+  message?: string;
+}
+
+/** One ticket's result of linking, unlinking or opening an incident (shared/use-cases/incident-links.ts). */
+export interface LinkResult {
+  ticket: string;
+  outcome: 'linked' | 'already_linked' | 'unlinked' | 'not_linked' | 'refused' | 'not_found';
+  ticketId?: string;
+  reference?: string;
+  rule?: string;
+  message?: string;
+}
+
+/** `GET /v1/incidents` (shared/use-cases/incident-view.ts `IncidentListEntry`). */
+export interface IncidentSummary {
+  ticketId: string;
+  reference: string;
+  title: string;
+  state: TicketState;
+  queue: string;
+  linkedTickets: number;
+  declaredAt: string | null;
+}
+
+/** `GET /v1/incidents/{id}` (shared/use-cases/incident-view.ts `IncidentView`). */
+export interface IncidentView {
+  incident: Ticket;
+  linked: Array<{
+    ticketId: string;
+    reference: string;
+    state: TicketState | null;
+    subject?: string;
+    requester?: string;
+    accountId?: string;
+    linkedAt: string;
+  }>;
+  accounts: Array<{ id: string; tickets: number }>;
+  updates: Array<{ messageId: string; at: string; author?: string; body: string }>;
+  metrics: {
+    linkedTickets: number;
+    openLinkedTickets: number;
+    firstUpdateAt: string | null;
+    minutesToFirstUpdate: number | null;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------

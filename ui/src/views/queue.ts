@@ -11,6 +11,7 @@ import {
 } from '../format';
 import { announce } from '../messages';
 import { STATES, type Ticket, type TicketPage } from '../types';
+import { createSelection } from './bulk';
 
 const REFRESH_MS = 15_000;
 
@@ -77,7 +78,17 @@ export const queueScreen: Screen = async (app, host) => {
       ? app.api.searchTickets({ assignee: 'me', cursor, limit: 100 })
       : app.api.queueTickets(queue, { state: prefs.state || undefined, cursor, limit: 100 });
 
-  let page = await load();
+  const works = app.has('agent') || app.has('lead');
+  const [first, incidents] = await Promise.all([
+    load(),
+    works
+      ? app.api.incidents().then(
+          (r) => r.incidents,
+          () => [],
+        )
+      : [],
+  ]);
+  let page = first;
   let tickets = page.tickets;
   let activeId = tickets[0]?.id;
 
@@ -99,8 +110,19 @@ export const queueScreen: Screen = async (app, host) => {
         return prefs.dir === 'ascending' ? c : -c;
       });
 
+  // Agents and leads act on a selection (issue 17); its checkboxes come first in every row.
+  const selection = works
+    ? createSelection(
+        app,
+        () => visible(),
+        () => reload(false),
+        incidents,
+      )
+    : undefined;
+
   const renderHead = () => {
     headRow.replaceChildren(
+      ...(selection ? [selection.headCell()] : []),
       ...COLUMNS.map(({ key, label }) => {
         const sorted = prefs.sort === key;
         return h(
@@ -148,6 +170,7 @@ export const queueScreen: Screen = async (app, host) => {
         return h(
           'tr',
           { 'data-ticket': t.reference, class: `sla-${level}` },
+          selection?.rowCell(t),
           h(
             'td',
             { class: 'ref' },
@@ -197,7 +220,13 @@ export const queueScreen: Screen = async (app, host) => {
       }),
     );
     if (rows.length === 0) {
-      tbody.append(h('tr', {}, h('td', { colspan: COLUMNS.length, class: 'empty' }, 'No tickets match.')));
+      tbody.append(
+        h(
+          'tr',
+          {},
+          h('td', { colspan: COLUMNS.length + (selection ? 1 : 0), class: 'empty' }, 'No tickets match.'),
+        ),
+      );
     }
     count.textContent = `${rows.length} ticket${rows.length === 1 ? '' : 's'}${page.cursor ? ' (more to load)' : ''}`;
     updated.textContent = `Updated ${new Date().toLocaleTimeString()}. Refreshes every ${REFRESH_MS / 1000} s.`;
@@ -226,6 +255,11 @@ export const queueScreen: Screen = async (app, host) => {
     const links = rowLinks();
     const at = links.indexOf(document.activeElement as HTMLAnchorElement);
     if (at < 0) return;
+    if (e.key === ' ' && selection) {
+      e.preventDefault();
+      selection.toggle(links[at]?.textContent ?? '');
+      return;
+    }
     const go: Record<string, number> = {
       ArrowDown: Math.min(at + 1, links.length - 1),
       ArrowUp: Math.max(at - 1, 0),
@@ -242,7 +276,7 @@ export const queueScreen: Screen = async (app, host) => {
   // A click anywhere on a row opens it (the link is the keyboard way).
   tbody.addEventListener('click', (e) => {
     const row = (e.target as Element).closest('tr[data-ticket]');
-    if (row && !(e.target as Element).closest('a, button'))
+    if (row && !(e.target as Element).closest('a, button, input, label, .select'))
       location.hash = `#/tickets/${row.getAttribute('data-ticket')}`;
   });
 
@@ -299,10 +333,11 @@ export const queueScreen: Screen = async (app, host) => {
       ),
     ),
     count,
+    selection?.toolbar ?? '',
     h(
       'p',
       { class: 'hint', id: 'queue-keys' },
-      'Use the Up and Down arrow keys to move between tickets and Enter to open one. Column headings sort.',
+      `Use the Up and Down arrow keys to move between tickets and Enter to open one.${selection ? ' Space selects the ticket for an action on the selection.' : ''} Column headings sort.`,
     ),
     h(
       'div',

@@ -11,6 +11,8 @@ import { slaSection, upcomingSection } from './clock';
 import { composer, conversation } from './conversation';
 import { detailsSection } from './details';
 import { breadcrumb, heading, summary } from './header';
+import { incidentBanner, incidentLinks, incidentSection } from './incident';
+import { macrosSection } from './macros';
 import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
 import type { Ctx } from './section';
 import { assignmentSection, stateSection } from './state';
@@ -60,6 +62,21 @@ export const ticketScreen: Screen = async (app, host) => {
     ticket,
     works: works && open,
   };
+  // Macros and the open incidents (issue 17); a server without them just shows neither.
+  const [macros, incidents] = await Promise.all([
+    ctx.works
+      ? app.api.macros().then(
+          (r) => r.macros,
+          () => [],
+        )
+      : [],
+    ctx.works || incidentLinks(ticket).length
+      ? app.api.incidents().then(
+          (r) => r.incidents,
+          () => [],
+        )
+      : [],
+  ]);
 
   const slaList = slaSection(ticket);
   const scheduled = upcomingSection(view.upcoming ?? []);
@@ -67,6 +84,7 @@ export const ticketScreen: Screen = async (app, host) => {
     breadcrumb(app, ticket),
     heading(ticket),
     summary(app, ticket, schema),
+    incidentBanner(ticket, incidents),
     works
       ? null
       : h(
@@ -87,6 +105,7 @@ export const ticketScreen: Screen = async (app, host) => {
         { class: 'ticket-main' },
         conversation(view.messages, ticket),
         ctx.works ? composer(ctx) : null,
+        macrosSection(ctx, macros),
         timeline(view.audit),
       ),
       h(
@@ -100,6 +119,7 @@ export const ticketScreen: Screen = async (app, host) => {
         approvalsSection(ctx, approvals),
         ctx.works ? handoffSection(ctx) : null,
         ctx.works ? escalationSection(ctx) : null,
+        incidentSection(ctx, incidents),
         ctx.works && app.has('lead') ? mergeSection(ctx) : null,
         linksSection(ticket),
       ),

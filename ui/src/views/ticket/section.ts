@@ -50,3 +50,32 @@ export async function act(
   await ctx.app.refresh();
   return true;
 }
+
+/**
+ * A form whose submit runs one write through `act`; `action` and `done` are read at submit time (they
+ * name what the agent chose).
+ */
+export function actForm(
+  ctx: Ctx,
+  attrs: { class?: string },
+  write: {
+    button: HTMLButtonElement;
+    slot: HTMLElement;
+    action: () => string;
+    run: (target: Pick<Ticket, 'id' | 'version'>) => Promise<unknown>;
+    done: () => string;
+  },
+  ...children: Node[]
+): HTMLFormElement {
+  return h(
+    'form',
+    {
+      ...attrs,
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        void act(ctx, write.button, write.slot, write.action(), write.run, write.done());
+      },
+    },
+    ...children,
+  );
+}
