@@ -165,7 +165,9 @@ export function plannedActions(input: Omit<Input, 'newId'>): PlannedAction[] {
     if (followUp && done(audit, 'follow_up', since).length === 0)
       plan.push({ action: 'follow_up', at: forPeople(add(since, followUp)), since });
     const days = rules.afterResolution.closeAfterDays;
-    if (days !== null) plan.push({ action: 'auto_closed', at: iso(add(since, `${days}d`)), since });
+    // An incident is closed by a person once its linked tickets are (incident.ts): the clock cannot see them.
+    if (days !== null && ticket.kind !== 'incident')
+      plan.push({ action: 'auto_closed', at: iso(add(since, `${days}d`)), since });
   }
 
   const idleAfter = rules.idle.after;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { workflowConfig } from '../../shared/config';
 import { type AuditEvent, type IncidentRule, newId, type Ticket, TicketSchema } from '../../shared/domain';
+import { plannedActions } from '../../shared/domain/automation';
 import {
   addIncidentLinks,
   declareIncident,
@@ -116,6 +117,16 @@ describe('the intake rule', () => {
 });
 
 describe('closing an incident', () => {
+  it('is never done by the clock after quiet days (it cannot see the linked tickets); a follow-up still is planned', () => {
+    const resolved = { ...anIncident(), state: 'resolved' as const };
+    const plan = (ticket: Ticket) =>
+      plannedActions({ ticket, audit: [], messages: [], config: workflowConfig, now: T0 }).map(
+        (p) => p.action,
+      );
+    expect(plan({ ...resolved, kind: 'ticket' })).toContain('auto_closed');
+    expect(plan(resolved)).not.toContain('auto_closed');
+  });
+
   it('is refused while a linked ticket is open, listing the open ones; allowed once all are resolved or closed', () => {
     const refusal = incidentCloseRefusal({ reference: 'FD-1' }, [
       { reference: 'FD-2', state: 'resolved' },
