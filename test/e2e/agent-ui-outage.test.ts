@@ -311,6 +311,25 @@ describe('issue 17 in the agent UI (Chromium)', () => {
     );
   });
 
+  it('closing an incident while a linked ticket is open again is refused in the UI, naming the rule and the ticket', async () => {
+    const [a = '', , , d = ''] = refs;
+    // Resolving the incident resolves the ticket still linked to it (a); the customer's problem comes back.
+    if ((await view(d)).ticket.state === 'new') await move(d, 'in_progress');
+    await move(d, 'resolved');
+    await drain(ui.runtime.url);
+    expect((await view(a)).ticket.state).toBe('resolved');
+    await move(a, 'in_progress');
+
+    const page = await ui.newPage();
+    await ui.login(page, 'lead@example.com');
+    await ui.openTicket(page, d);
+    await page.getByRole('button', { name: 'Move to closed' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: /Refused to move/ });
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(new RegExp(`rule incident-links-resolved.*${a}`));
+    expect((await view(d)).ticket.state).toBe('resolved');
+  });
+
   it('left no script error or CSP violation in any page', () => {
     expect(ui.problems).toEqual([]);
   });
