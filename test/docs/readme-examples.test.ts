@@ -106,6 +106,10 @@ describe('the README examples', () => {
       'Checkout is down',
       'Every payment fails',
       'Question about invoice',
+      'kim@shop.example',
+      'Checkout fails',
+      'I cannot pay',
+      'Payments work again',
     ];
     const logLines = (runtime?.output() ?? '').split('\n').filter((l) => l.startsWith('{"level"'));
     // The examples made tickets, mails, escalations, approvals and integrations: each logged something.
