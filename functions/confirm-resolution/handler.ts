@@ -4,10 +4,12 @@ import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { InvalidInputError, NotFoundError } from '../../shared/domain';
+import { IncidentRefusedError } from '../../shared/domain/incident';
 import { parseResolutionAnswer } from '../../shared/domain/resolution-answer';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import {
   closedPage,
+  INCIDENT_STILL_OPEN,
   linkRefused,
   linkRefusedPage,
   notFoundPage,
@@ -25,7 +27,8 @@ const ports = ticketPorts();
  * The answer to the "Yes, it's solved" / "No, still a problem" links of the resolution mail (whose page is
  * `show-resolution-question`): `POST /v1/resolution/{token}` records, once per resolution, from JSON
  * (`{answer, comment?}` → JSON) or from the page's plain HTML form (urlencoded → a page): `solved` closes
- * the ticket, `not_solved` reopens it.
+ * the ticket, `not_solved` reopens it. `solved` on an incident with open linked tickets changes nothing:
+ * 409 `incident_refused` naming them (JSON), or the refusal page saying it closes once they are resolved.
  */
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))
@@ -57,7 +60,12 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
     }
     if (result.kind === 'refused') {
       if (!isForm) throw result.error;
-      return closedPage('resolution', result.error);
+      const { error } = result;
+      return closedPage(
+        'resolution',
+        error,
+        error instanceof IncidentRefusedError ? INCIDENT_STILL_OPEN : undefined,
+      );
     }
     const recorded = result.kind === 'recorded';
     const message = resolutionMessage(result.answer, recorded);

@@ -53,9 +53,9 @@ export const thankYouPage = (reference: string, message: string): HttpResult =>
 export const notFoundPage = (): HttpResult =>
   messagePage(404, 'Request not found', 'We could not find this request.', 'error');
 
-/** A refusal as a page: the status the API answers it with, its message under `title`. */
-const refusalPage = (title: string, error: DomainError): HttpResult =>
-  messagePage(httpStatusOf(error), title, error.message, 'error');
+/** A refusal as a page: the status the API answers it with, its message (or `message`) under `title`. */
+const refusalPage = (title: string, error: DomainError, message = error.message): HttpResult =>
+  messagePage(httpStatusOf(error), title, message, 'error');
 
 /** The page of a link that cannot be used (`linkRefused`). */
 export const linkRefusedPage = (link: MailLink, reason: TokenRefusal): HttpResult =>
@@ -69,9 +69,12 @@ const CLOSED: Readonly<Record<QuestionLink, string>> = {
   resolution: 'Question closed',
 };
 
-/** The page of a question that can no longer be answered (the ticket is not, or no longer, resolved). */
-export const closedPage = (link: QuestionLink, error: DomainError): HttpResult =>
-  refusalPage(CLOSED[link], error);
+/**
+ * The page of a question that can no longer be answered (the ticket is not, or no longer, resolved), or
+ * not yet (`message` says why in the customer's words).
+ */
+export const closedPage = (link: QuestionLink, error: DomainError, message?: string): HttpResult =>
+  refusalPage(CLOSED[link], error, message);
 
 type LinkedTicket = Pick<Ticket, 'reference' | 'subject'>;
 type QuestionState<A> =
@@ -142,6 +145,11 @@ const SAID: Readonly<Record<ResolutionAnswerKind, string>> = {
   solved: 'it is solved',
   not_solved: 'it is still a problem',
 };
+
+/** Why "solved" does not close an incident yet: the other requests it covers are not all resolved. */
+export const INCIDENT_STILL_OPEN =
+  'This request is an incident: it closes once its linked tickets are resolved, and some are still open. ' +
+  'Nothing was changed; this link closes it once they are resolved.';
 
 /** What the customer is told about their answer: what it did, or that it was already given. */
 export function resolutionMessage(answer: ResolutionAnswerKind, recorded: boolean): string {

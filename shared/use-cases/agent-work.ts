@@ -14,6 +14,8 @@ import {
   type TicketScope,
   updateTicket,
 } from '../domain';
+import { type IncidentRefusedError, incidentCloseRefusal, isIncident } from '../domain/incident';
+import { linkedTicketsOf } from './incident-links';
 import { type Clock, ConcurrentUpdateError, type TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
@@ -82,13 +84,15 @@ export function updateAsAgent(
 }
 
 export type MergeResult =
-  | AgentChangeResult<AgentActionRefusedError>
+  | AgentChangeResult<AgentActionRefusedError | IncidentRefusedError>
   | { readonly kind: 'target_not_found'; readonly into: string };
 
 /**
  * A lead merges a duplicate (If-Match on the duplicate) into the ticket that stays. Primary course: read
  * both (each in the caller's queues); decide; link the survivor first (retried on a concurrent change:
  * it is a system-side write the lead did not see), then close the duplicate at the version the lead saw.
+ * Merging closes the duplicate, so an incident as the duplicate is refused like its close while any of its
+ * linked tickets is open (rule `incident-links-resolved`), before anything is written.
  */
 export async function mergeAsLead(
   input: Write & { readonly intoTicketId: string; readonly reason?: string | undefined },
@@ -100,6 +104,10 @@ export async function mergeAsLead(
   if (refusal) return { kind: 'forbidden', refusal };
   if (isStaleVersion(duplicate, input.expectedVersion))
     return { kind: 'stale', currentVersion: duplicate.version };
+  const linked = await linkedTicketsOf(duplicate, ports.tickets);
+  const closeRefusal = (t: Ticket) => (isIncident(t) ? incidentCloseRefusal(t, linked) : undefined);
+  const incidentRefusal = closeRefusal(duplicate);
+  if (incidentRefusal) return { kind: 'refused', error: incidentRefusal };
   let survivor: Ticket | undefined;
   for (let attempt = 0; ; attempt++) {
     survivor = await ports.tickets.get(input.intoTicketId);
@@ -120,7 +128,9 @@ export async function mergeAsLead(
       if (!(e instanceof ConcurrentUpdateError) || attempt >= 3) throw e;
     }
   }
-  return changeTicketAsAgent(input, ports, (ticket) => {
+  return changeTicketAsAgent<AgentActionRefusedError | IncidentRefusedError>(input, ports, (ticket) => {
+    const refusal = closeRefusal(ticket);
+    if (refusal) return { ok: false, error: refusal };
     const outcome = mergeTickets(ticket, survivor, { ...ctxOf(ports, input.actor), reason: input.reason });
     return outcome.ok
       ? { ok: true, ticket: outcome.duplicate.ticket, audit: outcome.duplicate.audit }

@@ -1,4 +1,5 @@
 import { newId, type Ticket } from '../domain';
+import { type IncidentRefusedError, incidentCloseRefusal, isIncident } from '../domain/incident';
 import {
   answerResolution,
   type ResolutionAnswer,
@@ -7,10 +8,11 @@ import {
   type ResolutionQuestionState,
   resolutionQuestionState,
 } from '../domain/resolution-answer';
+import { linkedTicketsOf } from './incident-links';
 import { type Clock, ConcurrentUpdateError, type ResolutionLink, type TicketRepositoryPort } from './ports';
 
 export interface ConfirmResolutionPorts {
-  readonly tickets: Pick<TicketRepositoryPort, 'history' | 'append'>;
+  readonly tickets: Pick<TicketRepositoryPort, 'get' | 'history' | 'append'>;
   readonly clock: Clock;
 }
 
@@ -20,7 +22,7 @@ export type ConfirmResolutionResult =
       readonly ticket: Ticket;
       readonly answer: ResolutionAnswerKind;
     }
-  | { readonly kind: 'refused'; readonly error: ResolutionAnswerRefusedError }
+  | { readonly kind: 'refused'; readonly error: ResolutionAnswerRefusedError | IncidentRefusedError }
   | { readonly kind: 'not_found' };
 
 const MAX_CONFLICT_RETRIES = 3;
@@ -35,7 +37,9 @@ const MAX_CONFLICT_RETRIES = 3;
  *  3. write it in one conditional write, `ticket.state_changed` (and `ticket.message_added`) in its outbox.
  * The same answer again changes nothing (two racing answers: the conditional write lets one land, the
  * other decides again and finds it); a ticket that is not resolved, or was resolved again since, is
- * refused naming why.
+ * refused naming why. An incident closes only once none of its linked tickets is open: `solved` on one
+ * that still has some records nothing and is refused like an agent's close (rule
+ * `incident-links-resolved`, naming them); `not_solved` reopens it as any ticket.
  */
 export async function confirmResolution(
   input: { readonly link: ResolutionLink; readonly answer: ResolutionAnswer },
@@ -54,6 +58,11 @@ export async function confirmResolution(
     if (!outcome.ok) return { kind: 'refused', error: outcome.error };
     if (!outcome.recorded)
       return { kind: 'already_recorded', ticket: outcome.ticket, answer: outcome.answer };
+    if (outcome.answer === 'solved' && isIncident(history.ticket)) {
+      const linked = await linkedTicketsOf(history.ticket, ports.tickets);
+      const refusal = incidentCloseRefusal(history.ticket, linked);
+      if (refusal) return { kind: 'refused', error: refusal };
+    }
     try {
       // Not `changeTicket` (ticket-change.ts): that writes no messages, and a `not_solved` comment is one.
       await ports.tickets.append({

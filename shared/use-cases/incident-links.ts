@@ -84,6 +84,19 @@ export const openIncidentOf = (t: Ticket): OpenIncident => ({
   rule: t.incident?.rule ?? { accountIds: [], requestTypes: [], keywords: [] },
 });
 
+/**
+ * The tickets an incident affects, as they are now (none for a plain ticket or no ticket): what
+ * `incidentCloseRefusal` checks wherever a ticket may close (transition, the requester's "solved", merge).
+ */
+export async function linkedTicketsOf(
+  ticket: Pick<Ticket, 'kind' | 'links'> | undefined,
+  tickets: Pick<TicketRepositoryPort, 'get'>,
+): Promise<Ticket[]> {
+  if (!ticket || !isIncident(ticket)) return [];
+  const read = await Promise.all(affectedLinks(ticket).map((l) => tickets.get(l.ticketId)));
+  return read.filter((t) => t !== undefined);
+}
+
 /** A lead turns a ticket into an incident (If-Match), with its title and intake rule; announced to intake. */
 export async function declareIncidentOnTicket(
   input: {

@@ -6,12 +6,8 @@ import {
   type TransitionRefusedError,
   transition,
 } from '../domain';
-import {
-  affectedLinks,
-  type IncidentRefusedError,
-  incidentCloseRefusal,
-  isIncident,
-} from '../domain/incident';
+import { type IncidentRefusedError, incidentCloseRefusal, isIncident } from '../domain/incident';
+import { linkedTicketsOf } from './incident-links';
 import type { Clock, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
@@ -32,7 +28,10 @@ export async function transitionTicket(
   },
   ports: { tickets: Pick<TicketRepositoryPort, 'get' | 'append'>; clock: Clock },
 ): Promise<AgentChangeResult<TransitionRefusedError | IncidentRefusedError>> {
-  const linked = input.to === 'closed' ? await linkedTicketsOf(input.ticketId, ports.tickets) : [];
+  const linked =
+    input.to === 'closed'
+      ? await linkedTicketsOf(await ports.tickets.get(input.ticketId), ports.tickets)
+      : [];
   return changeTicketAsAgent<TransitionRefusedError | IncidentRefusedError>(input, ports, (ticket) => {
     const refusal = isIncident(ticket) ? incidentCloseRefusal(ticket, linked) : undefined;
     if (refusal) return { ok: false, error: refusal };
@@ -45,12 +44,4 @@ export async function transitionTicket(
       ...(input.reason !== undefined ? { reason: input.reason } : {}),
     });
   });
-}
-
-/** The tickets an incident affects, as they are now (none for a plain ticket). */
-async function linkedTicketsOf(ticketId: string, tickets: Pick<TicketRepositoryPort, 'get'>) {
-  const ticket = await tickets.get(ticketId);
-  if (!ticket || !isIncident(ticket)) return [];
-  const read = await Promise.all(affectedLinks(ticket).map((l) => tickets.get(l.ticketId)));
-  return read.filter((t) => t !== undefined);
 }

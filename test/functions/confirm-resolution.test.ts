@@ -9,6 +9,7 @@ import { signCsatLink } from '../../shared/http/csat-link';
 import { signResolutionLink } from '../../shared/http/resolution-link';
 import { signToken } from '../../shared/http/signed-link';
 import { freshTable, outboxEvents } from '../support/dynamodb';
+import { storedIncident } from '../support/incidents';
 import { httpEvent, lambdaContext } from './events';
 
 // The "is it solved?" links' handlers with real DynamoDB Local, the bus mocked: what they do over HTTP —
@@ -329,5 +330,25 @@ describe('confirm-resolution', () => {
       body: { error: 'not_found' },
     });
     expect((await page(missing)).statusCode).toBe(404);
+  });
+  it('answers "solved" on an incident with an open linked ticket 409 naming it (JSON) or with the refusal page (form), writing nothing', async () => {
+    const { ticket: linked } = await aTicket();
+    const { ticket, token } = await aTicket('in_progress', 'resolved');
+    await storedIncident(repo, ticket.id, [linked.id], new Date());
+    const version = (await repo.get(ticket.id))?.version;
+
+    const refused = await postJson(token, { answer: 'solved' });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { error: 'incident_refused', rule: 'incident-links-resolved', references: [linked.reference] },
+    });
+    const page = await postForm(token, { answer: 'solved' });
+    expect(page.statusCode).toBe(409);
+    expect(page.headers?.['content-type']).toContain('text/html');
+    expect(page.body).toContain('Question closed');
+    expect(page.body).toContain('it closes once its linked tickets are resolved');
+    expect(page.body).not.toContain(linked.reference);
+    expect(await answers(ticket.id)).toEqual([]);
+    expect((await repo.get(ticket.id))?.version).toBe(version);
   });
 });

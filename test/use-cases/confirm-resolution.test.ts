@@ -13,15 +13,18 @@ import {
 import { verifyCsatLink } from '../../shared/http/csat-link';
 import { customerLinks } from '../../shared/http/customer-links';
 import { verifyResolutionLink } from '../../shared/http/resolution-link';
+import { mergeAsLead } from '../../shared/use-cases/agent-work';
 import { confirmResolution } from '../../shared/use-cases/confirm-resolution';
 import type { Clock, OutgoingMail, ResolutionLink } from '../../shared/use-cases/ports';
 import { sendNotification } from '../../shared/use-cases/send-notification';
 import { transitionTicket } from '../../shared/use-cases/transition';
 import { freshTable, outboxEvents } from '../support/dynamodb';
+import { storedIncident } from '../support/incidents';
 
 // "Is it solved?" from both ends against DynamoDB Local: the resolution mail carries the two signed links
 // (and no other mail does); an answer closes or reopens the ticket once per resolution, its events in the
-// outbox of the same write; and an agent closes a resolved ticket only with a resolution note.
+// outbox of the same write; and an agent closes a resolved ticket only with a resolution note. An incident
+// closes only once none of its linked tickets is open, by its resolution mail's "solved" or by a merge.
 
 const SECRET = 'test-link-secret';
 const T0 = new Date('2026-05-04T09:00:00.000Z');
@@ -344,5 +347,77 @@ describe('resolution answer use cases', () => {
       type: 'ticket.state_changed',
       detail: { from: 'resolved', to: 'closed' },
     });
+  });
+  /** A resolved incident affecting one new ticket, and the link of the incident's resolution. */
+  async function aResolvedIncident(): Promise<{ incident: Ticket; linked: Ticket; link: ResolutionLink }> {
+    const { ticket: linked } = await aTicket();
+    const { ticket } = await aTicket();
+    await storedIncident(tickets, ticket.id, [linked.id], clock.now());
+    await move(ticket.id, 'in_progress', 'resolved');
+    const incident = await tickets.get(ticket.id);
+    if (!incident) throw new Error('no incident');
+    return { incident, linked, link: { ticketId: ticket.id, resolution: incident.auditSeq, expiresAt: 2e9 } };
+  }
+  /** What a refused write must leave as it was: the ticket's version, audit trail and outbox. */
+  const trace = async (ticketId: string) => {
+    const history = await tickets.history(ticketId);
+    return {
+      version: history?.ticket.version,
+      audit: history?.audit.length,
+      events: (await eventsOf(ticketId)).length,
+    };
+  };
+
+  it('refuses "solved" on an incident while a linked ticket is open, writing nothing, and closes it once they are resolved', async () => {
+    const { incident, linked, link } = await aResolvedIncident();
+    const before = await trace(incident.id);
+    clock.t += MINUTE;
+    const refused = await confirmResolution({ link, answer: { answer: 'solved' } }, ports());
+    expect(refused.kind === 'refused' && refused.error).toMatchObject({
+      code: 'INCIDENT.REFUSED',
+      rule: 'incident-links-resolved',
+      kind: 'conflict',
+      references: [linked.reference],
+    });
+    expect(await trace(incident.id)).toEqual(before);
+    expect((await tickets.get(incident.id))?.state).toBe('resolved');
+
+    await move(linked.id, 'in_progress', 'resolved');
+    const closed = await confirmResolution({ link, answer: { answer: 'solved' } }, ports());
+    expect(closed).toMatchObject({ kind: 'recorded', answer: 'solved', ticket: { state: 'closed' } });
+    expect((await tickets.get(incident.id))?.state).toBe('closed');
+  });
+
+  it('reopens an incident on "not solved" even while its linked tickets are open', async () => {
+    const { incident, link } = await aResolvedIncident();
+    const reopened = await confirmResolution({ link, answer: { answer: 'not_solved' } }, ports());
+    expect(reopened).toMatchObject({ kind: 'recorded', ticket: { state: 'in_progress' } });
+    expect((await tickets.get(incident.id))?.state).toBe('in_progress');
+  });
+
+  it('refuses merging an incident as a duplicate while a linked ticket is open, writing neither ticket, and merges it once they are resolved', async () => {
+    const { incident, linked } = await aResolvedIncident();
+    const { ticket: survivor } = await aTicket();
+    const merge = async () =>
+      mergeAsLead(
+        {
+          ticketId: incident.id,
+          intoTicketId: survivor.id,
+          expectedVersion: (await tickets.get(incident.id))?.version ?? 0,
+          actor: { kind: 'agent', id: 'lead@example.com' },
+          scope: { queues: 'all', approverGroups: [] },
+        },
+        { tickets, clock, config: workflowConfig },
+      );
+    const before = [await trace(incident.id), await trace(survivor.id)];
+    const refused = await merge();
+    expect(refused.kind === 'refused' && refused.error).toMatchObject({
+      rule: 'incident-links-resolved',
+      references: [linked.reference],
+    });
+    expect([await trace(incident.id), await trace(survivor.id)]).toEqual(before);
+
+    await move(linked.id, 'in_progress', 'resolved');
+    expect(await merge()).toMatchObject({ kind: 'changed', ticket: { state: 'closed' } });
   });
 });
