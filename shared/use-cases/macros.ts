@@ -8,7 +8,9 @@ import {
   type Ticket,
   type TicketScope,
 } from '../domain';
-import { applyMacro, type MacroChange, type MacroOutcome, type MacroRefusedError } from '../domain/macros';
+import { incidentCloseRefusal, isIncident } from '../domain/incident';
+import { applyMacro, type MacroChange, type MacroOutcome, MacroRefusedError } from '../domain/macros';
+import { linkedTicketsOf } from './incident-links';
 import type { Clock, MacroUsagePort, TicketRepositoryPort } from './ports';
 import { type AgentChangeResult, changeTicketAsAgent } from './ticket-change';
 
@@ -73,7 +75,9 @@ export async function previewMacro(input: MacroRequest, ports: MacroPorts): Prom
   if (!ticket) return { kind: 'not_found' };
   const refusal = changeRefusal(input.scope, ticket);
   if (refusal) return { kind: 'forbidden', refusal };
-  const outcome = applyMacro(ticket, input.macroId, macro, ports.config, ctxOf(ports, input));
+  const closing = await incidentClosing(input.macroId, macro, ticket, ports);
+  const outcome =
+    closing(ticket) ?? applyMacro(ticket, input.macroId, macro, ports.config, ctxOf(ports, input));
   if (!outcome.ok) return { kind: 'preview', version: ticket.version, changes: [], refusal: outcome.error };
   return {
     kind: 'preview',
@@ -98,8 +102,10 @@ export async function applyMacroAsAgent(
 > {
   const macro = macroOf(ports.config, input.macroId);
   let applied: MacroOutcome | undefined;
+  const closing = await incidentClosing(input.macroId, macro, await ports.tickets.get(input.ticketId), ports);
   const result = await changeTicketAsAgent(input, ports, (ticket) => {
-    const outcome = applyMacro(ticket, input.macroId, macro, ports.config, ctxOf(ports, input));
+    const outcome =
+      closing(ticket) ?? applyMacro(ticket, input.macroId, macro, ports.config, ctxOf(ports, input));
     if (!outcome.ok) return outcome;
     applied = outcome;
     return { ...outcome, messages: [...outcome.messages] };
@@ -108,4 +114,26 @@ export async function applyMacroAsAgent(
   await ports.usage.record(input.macroId);
   const { reply, changes } = (applied as MacroOutcome | undefined) ?? { changes: [] };
   return { ...result, ...(reply ? { reply } : {}), changes };
+}
+
+/**
+ * A macro that closes an incident is refused while a ticket the incident affects is open, as a transition
+ * is (rule `incident-links-resolved`): the linked tickets are read once, before the decision.
+ */
+async function incidentClosing(
+  macroId: string,
+  macro: Macro,
+  ticket: Ticket | undefined,
+  ports: Pick<MacroPorts, 'tickets'>,
+): Promise<(ticket: Ticket) => { readonly ok: false; readonly error: MacroRefusedError } | undefined> {
+  const linked = macro.actions.state === 'closed' ? await linkedTicketsOf(ticket, ports.tickets) : [];
+  return (current) => {
+    const refusal =
+      macro.actions.state === 'closed' && isIncident(current)
+        ? incidentCloseRefusal(current, linked)
+        : undefined;
+    return (
+      refusal && { ok: false, error: new MacroRefusedError(macroId, 'state', refusal.rule, refusal.message) }
+    );
+  };
 }

@@ -7,6 +7,7 @@ import { applyBulkAction } from '../../shared/use-cases/bulk-actions';
 import { applyMacroAsAgent, listMacros } from '../../shared/use-cases/macros';
 import type { Clock, TicketRepositoryPort } from '../../shared/use-cases/ports';
 import { freshTable, outboxEvents } from '../support/dynamodb';
+import { storedIncident } from '../support/incidents';
 
 // Macros and bulk actions (issue 17) against DynamoDB Local: a macro is one transaction whose events all
 // announce its one version, counted once applied and never when refused; a bulk action decides a ticket
@@ -115,6 +116,45 @@ describe('macros and bulk actions against DynamoDB Local', () => {
     });
     expect((await tickets.get(ticket.id))?.version).toBe(ticket.version);
     expect(await usage.counts()).not.toHaveProperty('validated-bug-to-engineering');
+  });
+
+  it('a macro that closes an incident is refused while a ticket it affects is open, and writes nothing', async () => {
+    const [incident, linked] = [await aTicket(), await aTicket()];
+    await storedIncident(tickets, incident.id, [linked.id], T0);
+    const stored = await tickets.get(incident.id);
+    if (!stored) throw new Error('no incident');
+    const resolved = transition(stored, 'resolved', {
+      actor: AGENT,
+      at: T0,
+      nextSeq: stored.auditSeq + 1,
+      newId: () => newId(T0),
+      reason: 'fixed',
+    });
+    if (!resolved.ok) throw resolved.error;
+    await tickets.append({
+      ticket: resolved.ticket,
+      expectedVersion: stored.version,
+      audit: [resolved.audit],
+    });
+    const config = {
+      ...workflowConfig,
+      macros: { ...workflowConfig.macros, 'close-it': { title: 'Close', actions: { state: 'closed' } } },
+    } as typeof workflowConfig;
+    const request = {
+      ticketId: incident.id,
+      macroId: 'close-it',
+      expectedVersion: resolved.ticket.version,
+      actor: AGENT,
+      agentEmail: AGENT.id,
+      scope: ALL,
+    };
+    const result = await applyMacroAsAgent(request, { ...ports(), config });
+    expect(result).toMatchObject({
+      kind: 'refused',
+      error: { action: 'state', rule: 'incident-links-resolved' },
+    });
+    expect(String((result as { error: Error }).error.message)).toContain(linked.reference);
+    expect((await tickets.get(incident.id))?.version).toBe(resolved.ticket.version);
   });
 
   it('a bulk action decides a ticket changed under it again, keeping the other change', async () => {
