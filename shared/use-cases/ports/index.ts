@@ -6,6 +6,7 @@
 export * from './accounts';
 export * from './agents';
 export * from './approvals';
+export * from './articles';
 export * from './clock';
 export * from './errors';
 export * from './events';
