@@ -2,6 +2,8 @@ import type {
   AgentView,
   AppConfig,
   Approval,
+  Article,
+  ArticleDraft,
   Availability,
   BulkRequest,
   BulkResult,
@@ -9,6 +11,7 @@ import type {
   ErrorBody,
   IncidentSummary,
   IncidentView,
+  KbSuggestions,
   LinkResult,
   MacroApplied,
   MacroPreview,
@@ -127,6 +130,21 @@ export class Api {
       `/v1/incidents/${encodeURIComponent(id)}/${unlink ? 'unlink' : 'links'}`,
       { body: { tickets } },
     );
+  // Issue 18: the knowledge base.
+  articles = () => this.request<{ articles: Article[] }>('GET', '/v1/kb/articles');
+  /** One article with its body rendered and sanitised by the server (`html`). */
+  article = (slug: string) => this.request<{ article: Article; html: string }>('GET', articlePath(slug));
+  /** Creates or updates an article; an update names the version it was based on (If-Match). */
+  putArticle = ({ slug, ...input }: ArticleDraft, version?: number) =>
+    this.request<{ article: Article }>('PUT', articlePath(slug), {
+      body: input,
+      ...(version !== undefined ? { version } : {}),
+    });
+  /** Markdown → the server's sanitised HTML; nothing is stored. */
+  previewArticle = (body: string) =>
+    this.request<{ html: string }>('POST', '/v1/kb/preview', { body: { body } });
+  kbSuggestions = (ticketId: string) =>
+    this.request<KbSuggestions>('GET', `/v1/tickets/${encodeURIComponent(ticketId)}/kb-suggestions`);
   formSchema = (requestType: string) =>
     this.request<FormSchema>('GET', `/v1/forms/${encodeURIComponent(requestType)}`);
 
@@ -144,6 +162,8 @@ export class Api {
     return this.request<{ ticket: Ticket }>(method, path, { body, version: ticket.version });
   }
 }
+
+const articlePath = (slug: string) => `/v1/kb/articles/${encodeURIComponent(slug)}`;
 
 const macroPath = (ticketId: string, macroId: string) =>
   `/v1/tickets/${encodeURIComponent(ticketId)}/macros/${encodeURIComponent(macroId)}`;

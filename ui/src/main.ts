@@ -17,6 +17,8 @@ import { parseRoute, type Route } from './router';
 import type { AppConfig, Me } from './types';
 import { approvalsScreen } from './views/approvals';
 import { incidentScreen, incidentsScreen } from './views/incidents';
+import { articleScreen, kbScreen } from './views/kb';
+import { articleEditScreen } from './views/kb-editor';
 import { metricsScreen } from './views/metrics/screen';
 import { queueScreen } from './views/queue';
 import { queuesScreen } from './views/queues';
@@ -170,6 +172,9 @@ const screens: Record<Route['name'], Screen> = {
   incidents: incidentsScreen,
   incident: incidentScreen,
   metrics: metricsScreen,
+  kb: kbScreen,
+  article: articleScreen,
+  article_edit: articleEditScreen,
   not_found: async (_app, host) => {
     host.append(
       h('h1', { tabindex: -1 }, 'Page not found'),
@@ -219,6 +224,11 @@ async function startSession(config: AppConfig): Promise<void> {
         ['#/queues', 'Queues', (r) => r.name === 'queues' || r.name === 'queue'],
         ['#/mine', 'My tickets', (r) => r.name === 'mine'],
         ['#/incidents', 'Incidents', (r) => r.name === 'incidents' || r.name === 'incident'],
+        [
+          '#/kb',
+          'Knowledge base',
+          (r) => r.name === 'kb' || r.name === 'article' || r.name === 'article_edit',
+        ],
       ]
     : [];
   if (me.roles.includes('approver'))
@@ -308,6 +318,8 @@ async function startSession(config: AppConfig): Promise<void> {
     if (route.name === 'mine') host.dataset.mine = 'true';
     if (route.name === 'queue') host.dataset.queue = route.queue;
     if (route.name === 'ticket' || route.name === 'incident') host.dataset.ticket = route.id;
+    if ((route.name === 'article' || route.name === 'article_edit') && route.slug)
+      host.dataset.slug = route.slug;
     main.setAttribute('aria-busy', 'true');
     if (moveFocus) main.replaceChildren(h('p', { class: 'loading' }, 'Loading …'));
     let next: (() => void) | undefined;

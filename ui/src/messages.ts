@@ -12,7 +12,7 @@ export interface Explained {
   status: number;
 }
 
-export function explain(error: unknown, action: string): Explained {
+export function explain(error: unknown, action: string, thing = 'ticket'): Explained {
   if (error instanceof NetworkError) {
     return {
       text: `Could not ${action}: Frontdoor did not answer. Check your connection and try again.`,
@@ -51,7 +51,7 @@ export function explain(error: unknown, action: string): Explained {
     case 409:
       if (body.currentVersion !== undefined || body.error === 'stale_version') {
         return {
-          text: `Not saved: someone else changed this ticket while you had it open${body.currentVersion !== undefined ? ` (it is now at version ${body.currentVersion})` : ''}. Nothing of theirs was overwritten and what you typed is still here. Reload the ticket to see their change, then try again.`,
+          text: `Not saved: someone else changed this ${thing} while you had it open${body.currentVersion !== undefined ? ` (it is now at version ${body.currentVersion})` : ''}. Nothing of theirs was overwritten and what you typed is still here. Reload the ${thing} to see their change, then try again.`,
           stale: true,
           status,
         };
@@ -111,22 +111,23 @@ export function announce(text: string): void {
 
 /**
  * Shows an action's failure where it happened: `role="alert"` is announced at once. A 409 adds a button
- * that reloads the ticket while keeping drafts.
+ * that reloads the ticket (or the article: `thing`) while keeping drafts.
  */
 export function showError(
   slot: HTMLElement,
   error: unknown,
   action: string,
   onReload?: () => void,
+  thing = 'ticket',
 ): Explained {
-  const explained = explain(error, action);
+  const explained = explain(error, action, thing);
   slot.replaceChildren(
     h(
       'div',
       { class: `alert alert-error${explained.stale ? ' alert-stale' : ''}`, role: 'alert' },
       h('p', {}, explained.text),
       explained.stale && onReload
-        ? h('button', { type: 'button', class: 'button', onclick: () => onReload() }, 'Reload ticket')
+        ? h('button', { type: 'button', class: 'button', onclick: () => onReload() }, `Reload ${thing}`)
         : null,
     ),
   );

@@ -1,6 +1,7 @@
 /**
  * A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`,
- * `#/incidents`, `#/incidents/<FD-n>`, and
+ * `#/incidents`, `#/incidents/<FD-n>`, the knowledge base `#/kb`, `#/kb/<slug>`, `#/kb/<slug>/edit` and
+ * `#/new-article` (a path no kebab-case slug can take), and
  * `#/metrics?from=&to=&queue=&requestType=` (the dashboard keeps its filters in the address, so a view can be shared).
  */
 export type Route =
@@ -12,6 +13,9 @@ export type Route =
   | { name: 'incidents' }
   | { name: 'incident'; id: string }
   | { name: 'metrics'; query: string }
+  | { name: 'kb' }
+  | { name: 'article'; slug: string }
+  | { name: 'article_edit'; slug?: string }
   | { name: 'not_found'; hash: string };
 
 export function parseRoute(hash: string): Route {
@@ -28,7 +32,12 @@ export function parseRoute(hash: string): Route {
     if (first === 'incidents' && second === undefined) return { name: 'incidents' };
     if (first === 'incidents' && second) return { name: 'incident', id: second };
     if (first === 'metrics' && second === undefined) return { name: 'metrics', query };
+    if (first === 'kb' && second === undefined) return { name: 'kb' };
+    if (first === 'kb' && second) return { name: 'article', slug: second };
+    if (first === 'new-article' && second === undefined) return { name: 'article_edit' };
   }
+  if (first === 'kb' && second && rest.length === 1 && rest[0] === 'edit')
+    return { name: 'article_edit', slug: second };
   return { name: 'not_found', hash };
 }
 
@@ -50,6 +59,12 @@ export function hrefOf(route: Route): string {
       return `#/incidents/${encodeURIComponent(route.id)}`;
     case 'metrics':
       return route.query ? `#/metrics?${route.query}` : '#/metrics';
+    case 'kb':
+      return '#/kb';
+    case 'article':
+      return `#/kb/${encodeURIComponent(route.slug)}`;
+    case 'article_edit':
+      return route.slug ? `#/kb/${encodeURIComponent(route.slug)}/edit` : '#/new-article';
     case 'not_found':
       return route.hash;
   }

@@ -22,6 +22,7 @@ import type {
   TicketState,
   totals,
 } from '../../shared/domain';
+import type { Article, ArticleInputSchema } from '../../shared/domain/articles';
 import type { Issue } from '../../shared/domain/errors';
 import type { MacroChange } from '../../shared/domain/macros';
 import type * as z from '../../shared/domain/zod';
@@ -42,6 +43,7 @@ import type {
 } from '../../shared/http/contracts';
 import type { CostReport as PriceReport } from '../../shared/metrics/pricing';
 import type { Role } from '../../shared/topology';
+import type { ArticleHit } from '../../shared/use-cases/ports/articles';
 
 // ---------------------------------------------------------------------------------------------------------
 // Derived from the schemas (shared/domain's zod schemas, as `z.infer`) and the topology.
@@ -341,3 +343,16 @@ export type AppConfig = {
         scopes: string[];
       };
 };
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 18: the knowledge base. An article is shared/domain/articles.ts's schema, for writing and reading.
+
+/** An article as `GET /v1/kb/articles[/{slug}]` sends it (the one article with its sanitised `html`). */
+export type { Article, ArticleHit };
+/** What a lead writes: the `PUT /v1/kb/articles/{slug}` body and the slug it goes to. */
+export type ArticleDraft = Required<z.input<typeof ArticleInputSchema>> & { slug: string };
+/** `GET /v1/tickets/{id}/kb-suggestions`: hits for the ticket's text, external ones with their help-centre link. */
+export interface KbSuggestions {
+  external: Array<ArticleHit & { url: string }>;
+  internal: ArticleHit[];
+}
