@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { articlePorts } from '../../shared/adapters/article-ports';
 import { requiredEnv } from '../../shared/adapters/env';
 import { linkSecret } from '../../shared/adapters/link-secret';
 import { logger } from '../../shared/adapters/logger';
@@ -12,6 +13,8 @@ import { sendNotification } from '../../shared/use-cases/send-notification';
 const ports = {
   ...notificationPorts(),
   links: customerLinks({ secret: linkSecret, publicBaseUrl: requiredEnv('PUBLIC_BASE_URL') }),
+  // The acknowledgement's suggested help articles (issue 18).
+  search: articlePorts().search,
 };
 
 const processor = new BatchProcessor(EventType.SQS);

@@ -425,7 +425,7 @@ export const defaultWorkflow = {
         '{{greeting}}',
         '',
         'Thank you for contacting us. Your request "{{subject}}" is ticket {{reference}}.{{incidentNotice}}',
-        'Reply to this mail to add anything; keep {{reference}} in the subject.',
+        'Reply to this mail to add anything; keep {{reference}} in the subject.{{suggestedArticles}}',
         '',
         'The support team',
       ].join('\n'),

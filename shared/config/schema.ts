@@ -283,6 +283,9 @@ export const templateVariables = [
   // leading space, empty otherwise), and the resolution mail's note when an incident resolved the ticket.
   'incidentNotice',
   'resolutionNote',
+  // Tier 0 (issue 18): the acknowledgement's suggested help articles for the ticket's text, each with its
+  // page and a signed "this solved it" link (starting with a blank line; empty when none match).
+  'suggestedArticles',
 ] as const;
 
 export const TemplateSchema = z.object({

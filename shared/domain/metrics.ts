@@ -12,6 +12,7 @@
  */
 import type { Approval } from './approvals';
 import type { AuditEvent } from './audit';
+import { ARTICLE_SOLVED, solvedCounters } from './deflection';
 import type { BlockedOn, Ticket } from './ticket';
 
 /** One aggregate cell: a day × queue × request type. */
@@ -96,7 +97,8 @@ export function ticketIncrements(
     increments.push({ key: keyOf(ticket, at), counters, ...extra });
 
   if (!previous) {
-    add(ticket.createdAt, { created: 1 });
+    // Form tickets are the denominator of the deflection rate (issue 18) beside the form's deflections.
+    add(ticket.createdAt, ticket.channel === 'form' ? { created: 1, createdForm: 1 } : { created: 1 });
     const { driver, label } = driverOf(ticket);
     drivers.push({
       day: day(ticket.createdAt),
@@ -211,6 +213,7 @@ export const FLOW_AUDIT_ACTIONS: ReadonlySet<string> = new Set([
   'automation.auto_resolved',
   'ticket.state_changed',
   'ticket.merged',
+  ARTICLE_SOLVED,
 ]);
 
 const SENT_BY_THE_CLOCK: Readonly<Record<string, string>> = {
@@ -238,6 +241,7 @@ const closes = (audit: Pick<AuditEvent, 'action' | 'after'>) =>
 /** Whether an audit entry adds anything to the flow metrics (the projection reads its ticket only then). */
 export function countsInFlowMetrics(audit: Pick<AuditEvent, 'action' | 'after'>): boolean {
   if (audit.action === 'csat.submitted') return isScore(Number(audit.after?.score));
+  if (audit.action === ARTICLE_SOLVED) return true;
   return Object.hasOwn(SENT_BY_THE_CLOCK, audit.action) || closes(audit);
 }
 
@@ -254,6 +258,8 @@ export function auditIncrement(
 ): MetricIncrement | undefined {
   if (!countsInFlowMetrics(audit)) return undefined;
   if (audit.action === 'csat.submitted') return csatIncrement(Number(audit.after?.score), audit.at, ticket);
+  if (audit.action === ARTICLE_SOLVED)
+    return { key: keyOf(ticket, audit.at), counters: solvedCounters(audit.after) };
   const sent = SENT_BY_THE_CLOCK[audit.action];
   if (sent) return { key: keyOf(ticket, audit.at), counters: { [sent]: 1 } };
   // A closing (countsInFlowMetrics let nothing else through).
@@ -364,6 +370,18 @@ export function flowNumbers(a: Aggregate) {
       firstUpdates: c('incidentFirstUpdates'),
       firstUpdateMinutesSum: c('incidentFirstUpdateMinutes'),
     },
+    /**
+     * Tier 0 (issue 18): deflections the forms recorded, tickets filed through a form, tickets the customer
+     * resolved from an article of their acknowledgement, "this solved it" answers, article views by source.
+     */
+    deflection: {
+      deflections: c('deflections'),
+      formTickets: c('createdForm'),
+      selfServed: c('selfServed'),
+      solved: c('articleSolved'),
+      articleViews: c('articleViews'),
+      viewsBySource: byPrefix('articleViews_'),
+    },
     credits: {
       requested: c('creditsRequested'),
       approved: c('creditsApproved'),
@@ -384,11 +402,18 @@ export function totals(a: Aggregate) {
     csatAverage: n.csat.count > 0 ? round2(n.csat.sum / n.csat.count) : null,
     ticketsPerIncident:
       n.incidents.declared > 0 ? round2(n.incidents.ticketsLinked / n.incidents.declared) : null,
+    /** Deflections ÷ (deflections + form tickets): how often the form's suggestions answered instead. */
+    deflectionRate: deflectionRate(n.deflection),
     minutesToFirstIncidentUpdate:
       n.incidents.firstUpdates > 0
         ? round2(n.incidents.firstUpdateMinutesSum / n.incidents.firstUpdates)
         : null,
   };
+}
+
+function deflectionRate(d: { deflections: number; formTickets: number }): number | null {
+  const asked = d.deflections + d.formTickets;
+  return asked > 0 ? round2(d.deflections / asked) : null;
 }
 
 /** Open tickets by age, as of `now`. */

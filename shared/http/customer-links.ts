@@ -2,6 +2,7 @@
 // signed with the one link secret for its own purpose, on the route that opens it.
 import type { CustomerLinks } from '../use-cases/ports';
 import { signCsatLink } from './csat-link';
+import { signArticleSolvedLink } from './deflection-link';
 import { signResolutionLink } from './resolution-link';
 import { signLink } from './signed-link';
 
@@ -16,5 +17,7 @@ export function customerLinks(deps: {
     needsInfo: async (link) => `${base}/forms/context/${signLink(await deps.secret(), link)}`,
     csat: async (link) => `${base}/csat/${signCsatLink(await deps.secret(), link)}`,
     resolution: async (link) => `${base}/resolution/${signResolutionLink(await deps.secret(), link)}`,
+    helpArticle: async (slug) => `${base}/help/${encodeURIComponent(slug)}?from=mail`,
+    articleSolved: async (link) => `${base}/kb/solved/${signArticleSolvedLink(await deps.secret(), link)}`,
   };
 }

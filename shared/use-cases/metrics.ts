@@ -16,6 +16,12 @@ import {
   ticketIncrements,
   totals,
 } from '../domain';
+import {
+  ArticleViewSchema,
+  articleViewIncrement,
+  DeflectionSchema,
+  deflectionIncrement,
+} from '../domain/deflection';
 import type { MetricStorePort, ProjectedRecord, TicketRepositoryPort } from './ports';
 import { OPEN_STATES } from './queues';
 
@@ -35,8 +41,9 @@ const strip = (image: Record<string, unknown>) =>
  * What a table change means for the flow metrics. Primary course: a ticket change → its increments and
  * driver (pure, from the old and new image); a credit approval asked or approved, and a new audit entry
  * that counts (a CSAT answer, a reminder, status update or follow-up the clock sent, a "no reply"
- * resolution, a closing by who closed it) → increments attributed to the ticket's queue and request type
- * (one read of the ticket); anything else → nothing.
+ * resolution, a closing by who closed it, an article that solved it) → increments attributed to the
+ * ticket's queue and request type (one read of the ticket); a new deflection or article view → its own
+ * increment; anything else → nothing.
  */
 export async function projectChange(
   record: ChangeRecord,
@@ -67,6 +74,15 @@ export async function projectChange(
       const increment = ticket ? auditIncrement(audit, ticket) : undefined;
       return increment ? { ...none, increments: [increment] } : none;
     }
+    // Tier 0 (issue 18): a deflection a form recorded, an article page opened.
+    case 'deflection':
+      return record.eventName === 'INSERT'
+        ? { ...none, increments: [deflectionIncrement(DeflectionSchema.parse(strip(image)))] }
+        : none;
+    case 'article-view':
+      return record.eventName === 'INSERT'
+        ? { ...none, increments: [articleViewIncrement(ArticleViewSchema.parse(strip(image)))] }
+        : none;
     default:
       return none;
   }

@@ -16,7 +16,9 @@ import { incidentLinksOf, incidentNotice } from '../domain/incident';
 import { latestResolution } from '../domain/incident-fan-out';
 import { approvalResult, greeting, replyExample } from '../domain/mail-copy';
 import { RESOLUTION_LINK_DAYS } from '../domain/resolution-answer';
+import { suggestedArticlesText } from './deflection-mail';
 import {
+  type ArticleSearchPort,
   type Clock,
   ConcurrentUpdateError,
   type CustomerLinks,
@@ -35,6 +37,8 @@ export interface SendNotificationPorts {
   readonly clock: Clock;
   readonly config: WorkflowConfig;
   readonly supportAddress: string;
+  /** The help articles the acknowledgement suggests (issue 18); without it, it suggests none. */
+  readonly search?: ArticleSearchPort;
 }
 
 export type NotificationResult =
@@ -131,6 +135,7 @@ async function variables(
     notSolvedLink: '',
     incidentNotice: '',
     resolutionNote: '',
+    suggestedArticles: '',
   };
   Object.assign(vars, await incidentVariables(event, ticket, audit, ports));
   if (event.type === 'approval.requested' || event.type === 'approval.decided') {
@@ -189,6 +194,15 @@ async function variables(
       vars.solvedLink = `${answerUrl}?answer=solved`;
       vars.notSolvedLink = `${answerUrl}?answer=not_solved`;
     }
+  }
+  if (event.type === 'ticket.created' && ports.search) {
+    const description = messages.find((m) => m.direction === 'inbound')?.body ?? '';
+    vars.suggestedArticles = await suggestedArticlesText(
+      ticket,
+      description,
+      { search: ports.search, links: ports.links },
+      now,
+    );
   }
   if (event.type === 'ticket.message_added') {
     vars.body = messages.find((m) => m.id === event.detail.messageId)?.body ?? '';

@@ -8,6 +8,7 @@ export * from './agents';
 export * from './approvals';
 export * from './articles';
 export * from './clock';
+export * from './deflection';
 export * from './errors';
 export * from './events';
 export * from './incidents';

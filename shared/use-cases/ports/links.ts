@@ -27,6 +27,14 @@ export interface ResolutionLink {
   readonly expiresAt: number;
 }
 
+/** What a "this solved it" link of an acknowledgement grants: saying this article solved this ticket (issue 18). */
+export interface ArticleSolvedLink {
+  readonly ticketId: string;
+  readonly slug: string;
+  /** Epoch seconds. */
+  readonly expiresAt: number;
+}
+
 /** Signed, expiring URLs for the customer (each kind signed for its own purpose). */
 export interface CustomerLinks {
   /** The needs-info form asking for the missing fields. */
@@ -35,4 +43,8 @@ export interface CustomerLinks {
   csat(link: CsatLink): Promise<string>;
   /** "Is it solved?" for one resolution (the answer goes in the query: `?answer=solved`). */
   resolution(link: ResolutionLink): Promise<string>;
+  /** "This solved it" for one suggested article of an acknowledgement (GET shows a button, POST records). */
+  articleSolved(link: ArticleSolvedLink): Promise<string>;
+  /** A help centre article's page, opened from a mail (counted as a view from mail). */
+  helpArticle(slug: string): Promise<string>;
 }
