@@ -2,8 +2,10 @@
  * The plain article editor for leads and admins (issue 18): slug, title, audience, request types, tags,
  * locale, status and the Markdown body, a preview the server renders and sanitises (`POST /v1/kb/preview`),
  * and save with If-Match. A stale save (409) keeps what the lead typed and offers to reload the article,
- * after which the fields still hold their text and saving again is based on the new version.
+ * after which the fields the lead changed still hold their text, the others show the new version, and
+ * saving again is based on it.
  */
+import { ApiError } from '../api';
 import type { Screen } from '../app';
 import { append, field, h } from '../dom';
 import { announce, clearError, showError } from '../messages';
@@ -11,8 +13,21 @@ import { hrefOf } from '../router';
 import type { Article, ArticleDraft } from '../types';
 import { showServerHtml, writesArticles } from './kb';
 
-/** What a lead typed, by slug ('' for a new article), kept across a reload and route changes until saved. */
-const drafts = new Map<string, ArticleDraft>();
+/**
+ * What a lead typed, by slug ('' for a new article), with the article it started from: kept across a
+ * reload and route changes until saved.
+ */
+const drafts = new Map<string, { base: ArticleDraft; edits: ArticleDraft }>();
+
+/**
+ * The form after a reload: each field the lead changed keeps their text, every other field shows the
+ * article as it is now (so a stale save rebased on the new version overwrites only what the lead wrote).
+ */
+export function rebase(base: ArticleDraft, edits: ArticleDraft, now: ArticleDraft): ArticleDraft {
+  const changed = (k: keyof ArticleDraft) => JSON.stringify(edits[k]) !== JSON.stringify(base[k]);
+  const keys = Object.keys(now) as Array<keyof ArticleDraft>;
+  return Object.fromEntries(keys.map((k) => [k, changed(k) ? edits[k] : now[k]])) as ArticleDraft;
+}
 
 /** "a, b ,, c" → ["a", "b", "c"]. */
 export const splitList = (text: string): string[] =>
@@ -52,7 +67,10 @@ export const articleEditScreen: Screen = async (app, host) => {
   }
   const saved: Article | undefined = slug ? (await app.api.article(slug)).article : undefined;
   const key = saved?.slug ?? '';
-  const start: ArticleDraft = drafts.get(key) ?? (saved ? toDraft(saved) : EMPTY);
+  const base = saved ? toDraft(saved) : EMPTY;
+  const kept = drafts.get(key);
+  const start: ArticleDraft = kept ? rebase(kept.base, kept.edits, base) : base;
+  if (kept) drafts.set(key, { base, edits: start });
   const input = (id: string, value: string, attrs: Record<string, string | boolean> = {}) =>
     h('input', { id, name: id.replace(/^article-/, ''), value, autocomplete: 'off', ...attrs });
 
@@ -111,8 +129,8 @@ export const articleEditScreen: Screen = async (app, host) => {
     {
       class: 'article-form',
       novalidate: true,
-      oninput: () => drafts.set(key, current()),
-      onchange: () => drafts.set(key, current()),
+      oninput: () => drafts.set(key, { base, edits: current() }),
+      onchange: () => drafts.set(key, { base, edits: current() }),
       onsubmit: async (e: Event) => {
         e.preventDefault();
         const draft = current();
@@ -124,10 +142,16 @@ export const articleEditScreen: Screen = async (app, host) => {
           announce(`Article “${article.title}” saved (version ${article.version}).`);
           location.hash = hrefOf({ name: 'article', slug: article.slug });
         } catch (err: unknown) {
+          // A new article's slug already taken is no stale version: say so, keep the text.
+          const taken = !saved && err instanceof ApiError && err.status === 409;
           // A stale save keeps the text: the reload reads the article's new version, the draft stays.
           showError(
             slot,
-            err,
+            taken
+              ? new Error(
+                  `an article with the slug “${draft.slug}” already exists: choose another slug or edit that article`,
+                )
+              : err,
             'save the article',
             () => void app.refresh().then(() => announce('Article reloaded.')),
             'article',
