@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { articlePorts } from '../../shared/adapters/article-ports';
 import { logger } from '../../shared/adapters/logger';
 import { metricPorts } from '../../shared/adapters/store-ports';
 import { workflowConfig } from '../../shared/config';
@@ -11,14 +12,15 @@ import { parseWith } from '../../shared/http/request';
 import { costPerThousandLifecycles } from '../../shared/use-cases/cost-report';
 import { readFlowMetrics, readKbGaps } from '../../shared/use-cases/metrics';
 
-const ports = metricPorts();
+const ports = { ...metricPorts(), search: articlePorts().search };
 
 /**
  * `GET /v1/metrics/flow?from=&to=&queue=&requestType=` (leads, admins): per-day flow numbers and range
  * totals (created, resolved, reopened, FRT and resolution p50/p90, time blocked by kind, SLA attainment,
  * escalations by tier, CSAT, credits, closures by who closed, time to close p50/p90, reminders and status
  * updates the clock sent), the backlog and its aging now, top drivers.
- * `GET /v1/metrics/kb-gaps?days=30&threshold=20`: drivers seen more than `threshold` times in the window.
+ * `GET /v1/metrics/kb-gaps?days=30&threshold=20`: drivers seen more than `threshold` times in the window,
+ * each with `coverage` { status: missing | exists_not_deflecting, bestMatch: { slug, score } | null }.
  * `GET /v1/metrics/cost`: dollars per 1,000 ticket lifecycles (the measured operation profile × list prices).
  */
 export const handler = middy<APIGatewayProxyEventV2WithJWTAuthorizer, HttpResult>()

@@ -21,8 +21,10 @@ import {
   articleViewIncrement,
   DeflectionSchema,
   deflectionIncrement,
+  type GapCoverage,
+  gapCoverage,
 } from '../domain/deflection';
-import type { MetricStorePort, ProjectedRecord, TicketRepositoryPort } from './ports';
+import type { ArticleSearchPort, MetricStorePort, ProjectedRecord, TicketRepositoryPort } from './ports';
 import { OPEN_STATES } from './queues';
 
 /** A table stream record as the consumer sees it: images already unmarshalled, keys stripped or not. */
@@ -184,11 +186,13 @@ async function backlog(
 
 /**
  * The KB-gap signal: drivers seen more than `threshold` times in the last `windowDays` days, with example
- * tickets — what deserves documentation (seed 003).
+ * tickets — what deserves documentation (seed 003) — and, with a search, whether a published external
+ * article covers each (its best match for the driver's words and request type: "missing", or "exists
+ * but does not deflect").
  */
 export async function readKbGaps(
   input: { windowDays: number; threshold: number; now: Date },
-  ports: { metrics: Pick<MetricStorePort, 'day'> },
+  ports: { metrics: Pick<MetricStorePort, 'day'>; search?: ArticleSearchPort },
 ) {
   const to = input.now.toISOString().slice(0, 10);
   const from = new Date(input.now.getTime() - (input.windowDays - 1) * 86_400_000).toISOString().slice(0, 10);
@@ -221,8 +225,27 @@ export async function readKbGaps(
     threshold: input.threshold,
     from,
     to,
-    gaps: [...drivers.values()]
-      .filter((d) => d.count > input.threshold)
-      .toSorted((a, b) => b.count - a.count),
+    gaps: await withCoverage(
+      [...drivers.values()].filter((d) => d.count > input.threshold).toSorted((a, b) => b.count - a.count),
+      ports.search,
+    ),
   };
+}
+
+/** Each gap with its coverage (one search per gap: the list is short, drivers over a threshold). */
+async function withCoverage<G extends { requestType: string; label: string }>(
+  gaps: G[],
+  search: ArticleSearchPort | undefined,
+): Promise<Array<G & { coverage?: GapCoverage }>> {
+  if (!search) return gaps;
+  return Promise.all(
+    gaps.map(async (gap) => {
+      const [best] = await search.search(gap.label, {
+        audience: 'external',
+        requestType: gap.requestType,
+        limit: 1,
+      });
+      return { ...gap, coverage: gapCoverage(best) };
+    }),
+  );
 }
