@@ -10,6 +10,8 @@ import type * as z from './domain/zod';
 import {
   AgentProfileBody,
   ApprovalBody,
+  ArticleBody,
+  ArticlePreviewBody,
   AssignBody,
   BulkBody,
   DecisionBody,
@@ -17,8 +19,10 @@ import {
   EscalateBody,
   FlowQuery,
   HandoffBody,
+  HelpQuery,
   IncidentTicketsBody,
   KbGapsQuery,
+  KbSearchQuery,
   MailLogQuery,
   MergeBody,
   MessageBody,
@@ -380,6 +384,8 @@ const PUBLIC = {
     'is the API description (OpenAPI generated from the handlers’ schemas): static, no customer data, read-only and throttled by the stage; clients read it before they have a token.',
   formSubmission:
     'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',
+  knowledgeBase:
+    'is the public knowledge base (help centre pages and its search) for customers, who have no accounts: it reads only published external articles, writes nothing, and the stage throttles it.',
 } as const;
 
 export const functions: readonly FunctionSpec[] = [
@@ -1280,6 +1286,115 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: linkPageEnv,
     grants: ['table:read', 'secrets:links'],
+  },
+  // ---- knowledge base (issue 18): articles, search, the help centre ----
+  {
+    name: 'search-articles',
+    description:
+      'Knowledge base search: published external articles for anyone (throttled), both audiences for agents',
+    entry: 'functions/search-articles/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/kb/search',
+        auth: 'none',
+        publicBecause: PUBLIC.knowledgeBase,
+        contract: { query: KbSearchQuery },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/kb/internal-search',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'searching the internal knowledge base' },
+        contract: { query: KbSearchQuery },
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'read-articles',
+    description:
+      'Knowledge base for agents: the articles (drafts for leads and admins), one with its rendered HTML',
+    entry: 'functions/read-articles/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/kb/articles',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading the knowledge base' },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/kb/articles/{slug}',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading an article' },
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'write-article',
+    description:
+      'Knowledge base authoring (leads, admins): create or update an article (If-Match), preview Markdown',
+    entry: 'functions/write-article/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'PUT',
+        path: '/v1/kb/articles/{slug}',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'writing an article' },
+        contract: { body: ArticleBody },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/kb/preview',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'previewing an article' },
+        contract: { body: ArticlePreviewBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'show-help',
+    description: 'Hosted help centre: the published external articles by request type, search, one article',
+    entry: 'functions/show-help/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/help',
+        auth: 'none',
+        publicBecause: PUBLIC.knowledgeBase,
+        contract: { query: HelpQuery },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/help/{slug}',
+        auth: 'none',
+        publicBecause: PUBLIC.knowledgeBase,
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
   },
 ];
 

@@ -28,10 +28,8 @@ export function buildIndex(articles: readonly Article[]): MiniSearch<Article> {
     idField: 'slug',
     fields: [...SEARCH_FIELDS],
     storeFields: ['slug', 'title', 'audience', 'requestTypes'],
-    extractField: (doc, field) => {
-      const value = (doc as unknown as Record<string, unknown>)[field];
-      return Array.isArray(value) ? value.join(' ') : (value as string);
-    },
+    // Arrays (tags, request types) are indexed as their words; stored fields keep their own values.
+    stringifyField: (value: unknown) => (Array.isArray(value) ? value.join(' ') : String(value ?? '')),
     // `password-reset` and `password_reset` are two words each, like in the body.
     tokenize: (text) => text.split(/[\s\p{P}\p{S}]+/u).filter(Boolean),
     searchOptions: { boost: { ...BOOST }, prefix: true, fuzzy: FUZZY },

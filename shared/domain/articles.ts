@@ -5,6 +5,7 @@
  * ones are searched or shown). One schema reads and writes them; a write steps the version (optimistic:
  * the store refuses a write decided on another version). Pure: rendering and search live in adapters.
  */
+import { wellFormed } from './ticket-input';
 import * as z from './zod';
 
 /** Lower-case words joined by single hyphens: `reset-your-password`. */
@@ -26,12 +27,14 @@ export type ArticleAudience = z.infer<typeof ArticleAudience>;
 export const ArticleStatus = z.enum(['draft', 'published']);
 export type ArticleStatus = z.infer<typeof ArticleStatus>;
 
-const Label = z.string().check(z.trim(), z.minLength(1), z.maxLength(100));
+// Half a surrogate pair is no text and DynamoDB refuses it: each becomes U+FFFD, as in tickets.
+const text = () => z.string().check(z.overwrite(wellFormed));
+const Label = text().check(z.trim(), z.minLength(1), z.maxLength(100));
 
 /** What an author writes (the PUT body, an imported file's front matter and body). */
 export const ArticleInputSchema = z.object({
-  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
-  body: z.string().check(z.maxLength(MAX_ARTICLE_BODY)),
+  title: text().check(z.trim(), z.minLength(1), z.maxLength(200)),
+  body: text().check(z.maxLength(MAX_ARTICLE_BODY)),
   audience: ArticleAudience,
   requestTypes: z._default(z.array(Label).check(z.maxLength(50)), []),
   tags: z._default(z.array(Label).check(z.maxLength(50)), []),

@@ -16,6 +16,7 @@ import {
   Reference,
   TicketState,
 } from '../domain';
+import { ArticleSlug, MAX_ARTICLE_BODY } from '../domain/articles';
 import { FieldValuesInput, INPUT_LIMITS, TagsInput } from '../domain/ticket-input';
 import * as z from '../domain/zod';
 
@@ -163,3 +164,20 @@ export const OpenIncidentBody = z.object({
 
 /** `POST /v1/incidents/{id}/links` and `/unlink`: ticket ids or references, as a bulk selection. */
 export const IncidentTicketsBody = z.object({ tickets: BulkTickets });
+
+// ---- knowledge base (issue 18): search, authoring, the help centre ----
+const kbQueryText = z._default(z.string().check(z.maxLength(500)), '');
+/** `GET /v1/kb/search` and `/v1/kb/internal-search`: the text, optionally one request type, a few hits. */
+export const KbSearchQuery = z.object({
+  q: kbQueryText,
+  requestType: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(20)), 5),
+});
+/** `PUT /v1/kb/articles/{slug}`: the article as its author writes it (the slug is the path's). */
+export { ArticleInputSchema as ArticleBody } from '../domain/articles';
+/** The `{slug}` of `/v1/kb/articles/{slug}`. */
+export const ArticlePath = z.object({ slug: ArticleSlug });
+/** `POST /v1/kb/preview`: Markdown to render, nothing stored. */
+export const ArticlePreviewBody = z.object({ body: z.string().check(z.maxLength(MAX_ARTICLE_BODY)) });
+/** `GET /help?q=`: the help centre, searched when `q` is given. */
+export const HelpQuery = z.object({ q: kbQueryText });

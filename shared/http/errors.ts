@@ -15,7 +15,12 @@ import type { ResolutionAnswerRefusedError } from '../domain/resolution-answer';
 import type { EscalationRefusedError } from '../use-cases/escalation';
 import type { InvalidTicketIdError } from '../use-cases/get-ticket';
 import type { MetricsRangeError } from '../use-cases/metrics';
-import type { DomainTakenError, InvalidCursorError, UnreadableTicketError } from '../use-cases/ports';
+import type {
+  ArticleVersionConflictError,
+  DomainTakenError,
+  InvalidCursorError,
+  UnreadableTicketError,
+} from '../use-cases/ports';
 import type { EmitNotAllowedError } from '../use-cases/receive-event';
 import type { StaleVersionError } from '../use-cases/ticket-change';
 import type { LinkRefusedError } from './signed-link';
@@ -104,6 +109,17 @@ const answers: { readonly [code: string]: (error: never) => Answer } = {
   'ACCOUNT.NOT_FOUND': notFound,
   'QUEUE.NOT_FOUND': notFound,
   'FORM.NOT_FOUND': notFound,
+  'ARTICLE.NOT_FOUND': notFound,
+  // An update without If-Match is 428 like a ticket write; one from an older version 409 with the current one.
+  'ARTICLE.STALE_VERSION': (e: ArticleVersionConflictError) =>
+    e.expectedVersion === undefined
+      ? {
+          status: 428,
+          error: 'precondition_required',
+          message: `${e.message}: send If-Match: <article version> to update it`,
+          extra: { currentVersion: e.currentVersion },
+        }
+      : { status: 409, error: 'stale_version', extra: { currentVersion: e.currentVersion } },
   'TICKET.INVALID_ID': (_: InvalidTicketIdError) => ({ status: 400, error: 'invalid_id' }),
   'TICKET.IF_MATCH_STALE': (e: StaleVersionError) => ({
     status: 409,

@@ -107,6 +107,18 @@ describe('the search index', () => {
     expect(searchIndex(index, 'refund', { audience: 'external', requestType: 'access' })).toEqual([]);
   });
 
+  it('answers each hit with its request types as stored', () => {
+    expect(searchIndex(index, 'invoice', { audience: 'external' })[0]).toMatchObject({
+      slug: invoice.slug,
+      title: invoice.title,
+      audience: 'external',
+      requestTypes: ['billing_dispute'],
+    });
+    expect(
+      searchIndex(index, 'invoice', { audience: 'external', requestType: 'billing_dispute' }),
+    ).toHaveLength(1);
+  });
+
   it('answers nothing for a blank query and at most `limit` hits', () => {
     expect(searchIndex(index, '   ', { audience: 'all' })).toEqual([]);
     expect(searchIndex(index, 'refund', { audience: 'all', limit: 1 })).toHaveLength(1);

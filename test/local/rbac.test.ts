@@ -37,7 +37,8 @@ function sample(routeKey: string): { path: string; body?: unknown } {
     .replace('{id}', routeKey.includes('/accounts/') ? 'acct-nobody' : NO_TICKET)
     .replace('{approvalId}', NO_APPROVAL)
     .replace('{macroId}', 'ask-for-screenshot')
-    .replace('{queue}', 'frontline');
+    .replace('{queue}', 'frontline')
+    .replace('{slug}', 'no-such-article');
   const query: Record<string, string> = {
     'GET /v1/tickets': '?reference=FD-999999',
     'GET /v1/mail/log': '?day=2026-01-01',
