@@ -35,6 +35,7 @@ import { ROOT } from './paths';
 import { type DeadMessage, LocalQueue, type QueuedMessage } from './queues';
 import { LocalScheduler, type ScheduleDeadLetter, type StoredSchedule } from './scheduler';
 import { seedAccounts } from './seed-accounts';
+import { seedKnowledgeBase } from './seed-kb';
 import { type LocalSettings, ownUrl } from './settings';
 import { type LocalSmtp, startSmtp } from './smtp';
 import { LocalStepFunctions } from './step-functions';
@@ -188,6 +189,8 @@ async function prepareTable(admin: DynamoDBClient, tableName: string, log: Log):
   log(
     `Seeded ${seedAccounts.length} accounts: ${seedAccounts.map((a) => `${a.id} (${a.domains.join(', ')})`).join(', ')}`,
   );
+  const articles = await seedKnowledgeBase(DynamoDBDocumentClient.from(admin), tableName, new Date());
+  log(`Seeded ${articles.length} knowledge-base articles from kb/ (npm run kb:import -- <dir> adds yours)`);
 }
 
 type Messaging = Pick<RuntimeServices, 'queues' | 'queueDeadLetters' | 'bus' | 'tableStream'>;
