@@ -31,6 +31,11 @@ describe('an article', () => {
     expect(ArticleSchema.safeParse(anArticle()).success).toBe(true);
   });
 
+  it('reads half a surrogate pair as U+FFFD, which DynamoDB can store', () => {
+    const input = ArticleInputSchema.parse({ title: 'A \ud83d title', body: '\ude00', audience: 'internal' });
+    expect([input.title, input.body]).toEqual(['A \ufffd title', '\ufffd']);
+  });
+
   it('steps its version on each write and names who wrote it and when', () => {
     const now = new Date('2026-02-01T00:00:00.000Z');
     const first = writeArticle('a', anArticle(), undefined, 'lead@example.com', now);
