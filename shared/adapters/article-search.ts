@@ -73,7 +73,8 @@ export interface ArticleSource {
 
 export class ArticleSearchIndex implements ArticleSearchPort {
   private built: { version: number; index: MiniSearch<Article> } | undefined;
-  private building: Promise<{ version: number; index: MiniSearch<Article> }> | undefined;
+  /** The rebuild in progress, by the marker version it was started for. */
+  private readonly building = new Map<number, Promise<MiniSearch<Article>>>();
 
   constructor(private readonly source: ArticleSource) {}
 
@@ -87,17 +88,17 @@ export class ArticleSearchIndex implements ArticleSearchPort {
   private async current(): Promise<MiniSearch<Article>> {
     const version = await this.source.kbVersion();
     if (this.built?.version === version) return this.built.index;
-    if (!this.building) {
-      this.building = this.source
+    let building = this.building.get(version);
+    if (!building) {
+      building = this.source
         .list()
-        .then((articles) => ({ version, index: buildIndex(articles) }))
-        .finally(() => {
-          this.building = undefined;
-        });
+        .then((articles) => buildIndex(articles))
+        .finally(() => this.building.delete(version));
+      this.building.set(version, building);
     }
-    const built = await this.building;
-    // A rebuild started for an older version still answers this search; the next one rebuilds again.
-    if (!this.built || built.version >= this.built.version) this.built = built;
-    return built.index;
+    const index = await building;
+    // Kept unless a newer version was built meanwhile (searches may finish in any order).
+    if (!this.built || version >= this.built.version) this.built = { version, index };
+    return index;
   }
 }

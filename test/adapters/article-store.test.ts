@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleSearchIndex, buildIndex, searchIndex } from '../../shared/adapters/article-search';
 import { ArticleStore } from '../../shared/adapters/article-store';
+import type { Article } from '../../shared/domain/articles';
 import { anArticle } from '../support/articles';
 import { freshTable } from '../support/dynamodb';
 
@@ -122,5 +123,37 @@ describe('the search index', () => {
   it('answers nothing for a blank query and at most `limit` hits', () => {
     expect(searchIndex(index, '   ', { audience: 'all' })).toEqual([]);
     expect(searchIndex(index, 'refund', { audience: 'all', limit: 1 })).toHaveLength(1);
+  });
+});
+
+describe('the cached search index', () => {
+  const source = (articles: Article[]) => {
+    const counts = { lists: 0 };
+    let version = 1;
+    return {
+      counts,
+      move: (next: Article[]) => {
+        articles = next;
+        version += 1;
+      },
+      kbVersion: async () => version,
+      list: async () => {
+        counts.lists += 1;
+        return articles;
+      },
+    };
+  };
+
+  it('builds once however many searches arrive together, and again only when the KB version moved', async () => {
+    const kb = source([password]);
+    const search = new ArticleSearchIndex(kb);
+    await Promise.all([1, 2, 3].map(() => search.search('password', { audience: 'external' })));
+    await search.search('reset', { audience: 'external' });
+    expect(kb.counts.lists).toBe(1);
+    kb.move([password, invoice]);
+    expect((await search.search('invoice', { audience: 'external' })).map((h) => h.slug)).toEqual([
+      invoice.slug,
+    ]);
+    expect(kb.counts.lists).toBe(2);
   });
 });
