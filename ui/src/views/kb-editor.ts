@@ -82,8 +82,8 @@ export const articleEditScreen: Screen = async (app, host) => {
   });
   const title = input('article-title', start.title, { required: true });
   const audience = select('article-audience', start.audience, [
-    ['external', 'External: customers, in the help centre'],
-    ['internal', 'Internal: the team only'],
+    ['external', 'External: customers (help centre)'],
+    ['internal', 'Internal: the team'],
   ]);
   const requestTypes = input('article-request-types', start.requestTypes.join(', '));
   const tags = input('article-tags', start.tags.join(', '));

@@ -12,6 +12,7 @@ import { composer, conversation } from './conversation';
 import { detailsSection } from './details';
 import { breadcrumb, heading, summary } from './header';
 import { incidentBanner, incidentLinks, incidentSection } from './incident';
+import { kbSuggestionsSection } from './kb';
 import { macrosSection } from './macros';
 import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
 import type { Ctx } from './section';
@@ -62,8 +63,8 @@ export const ticketScreen: Screen = async (app, host) => {
     ticket,
     works: works && open,
   };
-  // Macros and the open incidents (issue 17); a server without them just shows neither.
-  const [macros, incidents] = await Promise.all([
+  // Macros and the open incidents (issue 17), suggested articles (issue 18); a server without them shows none.
+  const [macros, incidents, suggestions] = await Promise.all([
     ctx.works
       ? app.api.macros().then(
           (r) => r.macros,
@@ -76,6 +77,7 @@ export const ticketScreen: Screen = async (app, host) => {
           () => [],
         )
       : [],
+    ctx.works ? app.api.kbSuggestions(ticket.id).catch(() => undefined) : undefined,
   ]);
 
   const slaList = slaSection(ticket);
@@ -105,6 +107,7 @@ export const ticketScreen: Screen = async (app, host) => {
         { class: 'ticket-main' },
         conversation(view.messages, ticket),
         ctx.works ? composer(ctx) : null,
+        kbSuggestionsSection(ctx, suggestions),
         macrosSection(ctx, macros),
         timeline(view.audit),
       ),
