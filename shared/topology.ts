@@ -1289,10 +1289,10 @@ export const functions: readonly FunctionSpec[] = [
   },
   // ---- knowledge base (issue 18): articles, search, the help centre ----
   {
-    name: 'search-articles',
+    name: 'read-kb',
     description:
-      'Knowledge base search: published external articles for anyone (throttled), both audiences for agents',
-    entry: 'functions/search-articles/handler.ts',
+      'Knowledge base reads: public search and help centre (published external articles, throttled), agent search and articles',
+    entry: 'functions/read-kb/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 10,
     triggers: [
@@ -1312,18 +1312,6 @@ export const functions: readonly FunctionSpec[] = [
         access: { roles: ['agent', 'lead', 'admin'], action: 'searching the internal knowledge base' },
         contract: { query: KbSearchQuery },
       },
-    ],
-    env: common,
-    grants: ['table:read'],
-  },
-  {
-    name: 'read-articles',
-    description:
-      'Knowledge base for agents: the articles (drafts for leads and admins), one with its rendered HTML',
-    entry: 'functions/read-articles/handler.ts',
-    memoryMb: 256,
-    timeoutSeconds: 5,
-    triggers: [
       {
         kind: 'http',
         method: 'GET',
@@ -1337,6 +1325,21 @@ export const functions: readonly FunctionSpec[] = [
         path: '/v1/kb/articles/{slug}',
         auth: 'jwt',
         access: { roles: ['agent', 'lead', 'admin'], action: 'reading an article' },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/help',
+        auth: 'none',
+        publicBecause: PUBLIC.knowledgeBase,
+        contract: { query: HelpQuery },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/help/{slug}',
+        auth: 'none',
+        publicBecause: PUBLIC.knowledgeBase,
       },
     ],
     env: common,
@@ -1369,32 +1372,6 @@ export const functions: readonly FunctionSpec[] = [
     ],
     env: common,
     grants: ['table:read', 'table:write'],
-  },
-  {
-    name: 'show-help',
-    description: 'Hosted help centre: the published external articles by request type, search, one article',
-    entry: 'functions/show-help/handler.ts',
-    memoryMb: 512,
-    timeoutSeconds: 10,
-    triggers: [
-      {
-        kind: 'http',
-        method: 'GET',
-        path: '/help',
-        auth: 'none',
-        publicBecause: PUBLIC.knowledgeBase,
-        contract: { query: HelpQuery },
-      },
-      {
-        kind: 'http',
-        method: 'GET',
-        path: '/help/{slug}',
-        auth: 'none',
-        publicBecause: PUBLIC.knowledgeBase,
-      },
-    ],
-    env: common,
-    grants: ['table:read'],
   },
 ];
 
