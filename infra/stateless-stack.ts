@@ -3,6 +3,7 @@ import {
   CfnOutput,
   CrossStackReferences,
   Duration,
+  NestedStack,
   ReferenceStrength,
   RemovalPolicy,
   Stack,
@@ -61,6 +62,7 @@ import { deadLetterQueue } from './constructs/dead-letter-queue';
 import {
   FrontdoorFunction,
   type FrontdoorResources,
+  functionNameFor,
   isStateMachineRef,
   type StateMachineRef,
   stateMachinesNeededBy,
@@ -330,12 +332,19 @@ export class StatelessStack extends Stack {
 
     // In topology order again, so that the map reads like the topology.
     const functions = new Map<string, FrontdoorFunction>();
+    // Two or three alarms per function would take this stack past CloudFormation's 500 resources: they
+    // live in a nested stack (their metrics name each function by its fixed name, so no parameters).
+    const functionAlarms = new NestedStack(this, 'FunctionAlarms', {
+      description: `Frontdoor ${stage}: each function's errors, throttles and stream iterator age alarms`,
+    });
     for (const spec of specs) {
       const fn = built.get(spec.name);
       if (!fn) throw new Error(`${spec.name} was not built`);
       functions.set(spec.name, fn);
       this.addTriggers(fn, jwtAuthorizer, bus, props.queues, stateMachines, props.table);
-      watchFunction(this, spec.name, fn, { stream: spec.triggers.some((t) => t.kind === 'table-stream') });
+      watchFunction(functionAlarms, spec.name, functionNameFor(stage, spec), {
+        stream: spec.triggers.some((t) => t.kind === 'table-stream'),
+      });
     }
     for (const [name, stateMachine] of stateMachines) watchStateMachine(this, name, stateMachine);
     watchApi(this, this.api);

@@ -10,7 +10,6 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -107,25 +106,37 @@ function alarm(
   });
 }
 
-/** Errors and throttles of a function; with `stream`, how far behind its table stream it reads. */
+/**
+ * Errors and throttles of a function; with `stream`, how far behind its table stream it reads. The metrics
+ * name the function by its fixed name (not a reference to it), so these alarms can live in a nested stack
+ * of their own without a parameter per function.
+ */
 export function watchFunction(
   scope: Construct,
   name: string,
-  fn: IFunction,
+  functionName: string,
   opts: { stream?: boolean } = {},
 ) {
+  const lambda = (metricName: string, statistic: string) =>
+    new Metric({
+      namespace: 'AWS/Lambda',
+      metricName,
+      dimensionsMap: { FunctionName: functionName },
+      period: FIVE_MINUTES,
+      statistic,
+    });
   alarm(
     scope,
     `${name}-errors-alarm`,
     `Function ${name} threw errors. Read its log group for the stack traces.`,
-    fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+    lambda('Errors', 'Sum'),
     ALARM_THRESHOLDS.functionErrors,
   );
   alarm(
     scope,
     `${name}-throttles-alarm`,
     `Function ${name} was throttled. Check the account's concurrency and reserved concurrency.`,
-    fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+    lambda('Throttles', 'Sum'),
     ALARM_THRESHOLDS.functionThrottles,
   );
   if (opts.stream)
@@ -133,7 +144,7 @@ export function watchFunction(
       scope,
       `${name}-iterator-age-alarm`,
       `Function ${name} reads the table stream more than a minute behind: events and mail are late.`,
-      fn.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }),
+      lambda('IteratorAge', 'Maximum'),
       ALARM_THRESHOLDS.streamIteratorAgeMs,
     );
 }

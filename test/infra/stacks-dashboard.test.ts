@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { functionNameFor } from '../../infra/constructs/frontdoor-function';
 import { EVENT_METRICS } from '../../shared/adapters/event-metrics';
 import { eventTypes } from '../../shared/domain/events';
 import { functions, queues, stateMachines } from '../../shared/topology';
-import { type Resource, resourcesOf, stateful, statefulId, stateless, statelessId } from '../support/stacks';
+import { allAlarms, resourcesOf, stateful, statefulId, stateless, statelessId } from '../support/stacks';
 
 // Issue 16: one CloudWatch dashboard, frontdoor-<stage>-operations, draws what every alarm watches (the
 // alarm's own metric, its threshold as a line) and the business: tickets created, SLA breaches,
@@ -63,16 +64,7 @@ describe('the operations dashboard', () => {
   });
 
   it('draws every alarm of both stacks: its metric, in one graph, with its threshold as a line', () => {
-    const alarms: Array<{ stack: 'stateful' | 'stateless'; alarm: Resource }> = [
-      ...resourcesOf(stateful, 'AWS::CloudWatch::Alarm').map((alarm) => ({
-        stack: 'stateful' as const,
-        alarm,
-      })),
-      ...resourcesOf(stateless, 'AWS::CloudWatch::Alarm').map((alarm) => ({
-        stack: 'stateless' as const,
-        alarm,
-      })),
-    ];
+    const alarms = allAlarms();
     expect(alarms.length).toBeGreaterThan(60);
     const drawn = widgets().filter((w) => w.properties.annotations);
     for (const { stack, alarm } of alarms) {
@@ -107,7 +99,7 @@ describe('the operations dashboard', () => {
       const graph = inGraph(title);
       for (const spec of functions) {
         expect(graph.lines, spec.name).toContain(
-          `AWS/Lambda ${title === 'Function errors' ? 'Errors' : 'Throttles'} FunctionName <${statelessId(spec.name)}>`,
+          `AWS/Lambda ${title === 'Function errors' ? 'Errors' : 'Throttles'} FunctionName ${functionNameFor('test', spec)}`,
         );
         expect(graph.labels).toContain(spec.name);
       }

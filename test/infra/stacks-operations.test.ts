@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PUBLIC_ROUTE_THROTTLE, STAGE_THROTTLE } from '../../infra/stateless-stack';
 import { functions, httpRoutes, queues, stateMachines, tableStreamConsumers } from '../../shared/topology';
 import {
+  allAlarms,
   exported,
   flatten,
   keyPolicyStatements,
@@ -15,10 +16,7 @@ import {
 // Issue 16: someone hears about failures. Alarms per function, state machine and queue, on the API and SES,
 // and every alarm of both stacks notifies the operations topic (in the app synthesised once for the run).
 
-const alarms = (): Array<{ stack: string; alarm: Resource }> => [
-  ...resourcesOf(stateful, 'AWS::CloudWatch::Alarm').map((alarm) => ({ stack: 'stateful', alarm })),
-  ...resourcesOf(stateless, 'AWS::CloudWatch::Alarm').map((alarm) => ({ stack: 'stateless', alarm })),
-];
+const alarms = allAlarms;
 const topicRef = (stack: string) =>
   stack === 'stateful' ? { Ref: statefulId('OperationsTopic') } : exported('OperationsTopic');
 /** The alarms on a metric of `namespace`/`metricName` whose dimensions mention `name`. */

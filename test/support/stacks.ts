@@ -3,7 +3,7 @@
  * of the assembly that test/support/stacks-global-setup.ts synthesised once for the run, the logical ids
  * of construct paths, and the lookups the tests share (a role's statements, a cross-stack reference, …).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -41,6 +41,28 @@ function templateOf(stack: StackName): Template {
 
 export const stateful = templateOf('stateful');
 export const stateless = templateOf('stateless');
+
+/** The stateless stack's nested stack of per-function alarms (kept apart for CloudFormation's 500 resources). */
+export const functionAlarms = (() => {
+  const [file, ...more] = readdirSync(synth.directory).filter((f) =>
+    /^FrontdoorStatelessFunctionAlarms.*\.nested\.template\.json$/.test(f),
+  );
+  if (!file || more.length > 0) throw new Error('expected one nested template of function alarms');
+  return Template.fromJSON(JSON.parse(readFileSync(join(synth.directory, file), 'utf8')));
+})();
+
+/** Every CloudWatch alarm of the app, with the stack whose references it uses (the nested one: stateless's). */
+export function allAlarms(): Array<{ stack: 'stateful' | 'stateless'; alarm: Resource }> {
+  return [
+    ...resourcesOf(stateful, 'AWS::CloudWatch::Alarm').map((alarm) => ({
+      stack: 'stateful' as const,
+      alarm,
+    })),
+    ...[stateless, functionAlarms].flatMap((t) =>
+      resourcesOf(t, 'AWS::CloudWatch::Alarm').map((alarm) => ({ stack: 'stateless' as const, alarm })),
+    ),
+  ];
+}
 
 /** The logical id of the CloudFormation element at `path` (relative to the stack), or behind the construct there. */
 export function logicalIdIn(stack: StackName, path: string): string {
