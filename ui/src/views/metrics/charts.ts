@@ -4,6 +4,7 @@
  * range's numbers and the few helpers every card uses), kept by family in the modules imported here.
  */
 import type { CostReport, DayMetrics, FlowMetrics, KbGaps } from '../../types';
+import { deflectionChart } from './deflection-charts';
 import { costChart, driversChart, kbGapsChart } from './demand-charts';
 import type { Filters } from './filters';
 import { agingChart, backlogChart, throughputChart } from './flow-charts';
@@ -60,6 +61,7 @@ export function charts(
     csatChart(ctx),
     escalationsChart(ctx),
     driversChart(ctx),
+    deflectionChart(ctx),
     kbGapsChart(data.kb, f.to, ctx.typeOf),
     ...(data.cost ? [costChart(data.cost)] : []),
   ];

@@ -2,6 +2,8 @@
  * What customers ask about and what it costs: the top drivers of the range, the drivers seen often enough
  * to deserve a knowledge-base article, and the cost of 1,000 ticket lifecycles by AWS service.
  */
+
+import type { GapCoverage } from '../../../../shared/domain/deflection';
 import { rankChart } from '../../charts';
 import { h } from '../../dom';
 import type { CostReport, KbGaps } from '../../types';
@@ -30,6 +32,15 @@ export function driversChart({ flow, filename, typeOf }: ChartContext): HTMLElem
   });
 }
 
+/** Whether an article covers a gap (issue 18), as `GET /v1/metrics/kb-gaps` says. */
+function coverageOf(gap: KbGaps['gaps'][number]): string {
+  const coverage = (gap as { coverage?: GapCoverage }).coverage;
+  if (!coverage) return '';
+  return coverage.status === 'missing' || !coverage.bestMatch
+    ? 'missing: no help article covers it'
+    : `exists but does not deflect: ${coverage.bestMatch.slug} (score ${coverage.bestMatch.score})`;
+}
+
 /** Each gap with up to three example tickets to read. */
 function gapList(kb: KbGaps, typeOf: (t: string) => string): HTMLElement {
   return h(
@@ -43,6 +54,13 @@ function gapList(kb: KbGaps, typeOf: (t: string) => string): HTMLElement {
         ` (${typeOf(g.requestType)}): `,
         h('strong', {}, `${g.count} tickets`),
         ` in ${kb.windowDays} days`,
+        coverageOf(g)
+          ? h(
+              'span',
+              { class: 'kb-coverage', 'data-coverage': (g as { coverage?: GapCoverage }).coverage?.status },
+              ` · ${coverageOf(g)}`,
+            )
+          : null,
         g.examples.length
           ? h(
               'ul',
@@ -84,12 +102,13 @@ export function kbGapsChart(kb: KbGaps, to: string, typeOf: (t: string) => strin
     }),
     after: kb.gaps.length ? gapList(kb, typeOf) : undefined,
     table: {
-      columns: ['driver', 'request type', `tickets in ${kb.windowDays} days`, 'examples'],
+      columns: ['driver', 'request type', `tickets in ${kb.windowDays} days`, 'examples', 'article'],
       rows: kb.gaps.map((g) => [
         g.label,
         typeOf(g.requestType),
         g.count,
         g.examples.map((e) => e.reference).join(' '),
+        coverageOf(g) || null,
       ]),
     },
     filename: `frontdoor-kb-gaps-${kb.windowDays}d-over-${kb.threshold}-${to}.csv`,

@@ -211,6 +211,11 @@ function tiles(flow: FlowMetrics): HTMLElement {
       ` · ${integer.format(t.csat.count)} answers`,
     ),
     tile(
+      'Deflection rate',
+      orDash(t.deflectionRate, percent),
+      ` · ${integer.format(t.deflection.deflections)} deflected, ${integer.format(t.deflection.selfServed)} self-served`,
+    ),
+    tile(
       'Credits approved',
       `${integer.format(t.credits.approved)} / ${integer.format(t.credits.requested)}`,
       ` · ${amounts(t.credits.approvedAmount)} of ${amounts(t.credits.requestedAmount)}`,
