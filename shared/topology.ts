@@ -1142,6 +1142,26 @@ export const functions: readonly FunctionSpec[] = [
     env: common,
     grants: ['table:read', 'table:write'],
   },
+  // Knowledge base on the ticket (issue 18): the articles to suggest for its text, with help-centre links.
+  {
+    name: 'suggest-ticket-articles',
+    description:
+      "Agent API: the external and internal articles the knowledge base suggests for a ticket's text",
+    entry: 'functions/suggest-ticket-articles/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/tickets/{id}/kb-suggestions',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading article suggestions', scope: OWN },
+      },
+    ],
+    env: { ...common, ...publicUrl },
+    grants: ['table:read'],
+  },
   {
     name: 'describe-api',
     description: 'The API described: OpenAPI 3.1 generated from the zod schemas the handlers validate with',

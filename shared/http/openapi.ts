@@ -52,6 +52,34 @@ const okBodies: Readonly<Record<string, Json>> = {
     },
   },
   'GET /v1/agents': { type: 'object', properties: { agents: { type: 'array', items: ref('Agent') } } },
+  // Knowledge base on a ticket (issue 18): published articles for its text, external ones with their page.
+  'GET /v1/tickets/{id}/kb-suggestions': {
+    type: 'object',
+    properties: Object.fromEntries(
+      ['external', 'internal'].map((audience) => [
+        audience,
+        {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              ...Object.fromEntries(['slug', 'title', 'audience'].map((k) => [k, { type: 'string' }])),
+              score: { type: 'number' },
+              requestTypes: { type: 'array', items: { type: 'string' } },
+              ...(audience === 'external'
+                ? {
+                    url: {
+                      type: 'string',
+                      description: 'the help-centre page, /help/{slug} on the public URL',
+                    },
+                  }
+                : {}),
+            },
+          },
+        },
+      ]),
+    ),
+  },
 };
 
 function parameters(path: string, query: z.ZodMiniType | undefined): Json[] {

@@ -175,6 +175,10 @@ describe('the agent API’s access table, route × role, against npm start', () 
     }
   > = {
     'GET /v1/tickets/{id}': { request: (t) => ({ path: `/v1/tickets/${t.ref}` }), ok: [200] },
+    'GET /v1/tickets/{id}/kb-suggestions': {
+      request: (t) => ({ path: `/v1/tickets/${t.ref}/kb-suggestions` }),
+      ok: [200],
+    },
     'POST /v1/tickets/{id}/messages': {
       request: (t) => ({
         path: `/v1/tickets/${t.ref}/messages`,
