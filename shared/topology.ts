@@ -16,6 +16,7 @@ import {
   BulkBody,
   DecisionBody,
   DeclareIncidentBody,
+  DeflectionBody,
   EscalateBody,
   FlowQuery,
   HandoffBody,
@@ -382,10 +383,14 @@ const PUBLIC = {
     'serves the hosted forms to customers, who have no accounts: it returns request types and their form schemas only (configuration, no customer data), read-only and throttled by the stage.',
   apiDescription:
     'is the API description (OpenAPI generated from the handlers’ schemas): static, no customer data, read-only and throttled by the stage; clients read it before they have a token.',
+  deflection:
+    'is the hosted form’s "This answered my question", for customers who have no accounts: the body is validated (a published help article, a known request type, at most 500 characters of query) and it can only add one deflection record per id; its own route throttle limits a flood.',
+  solvedLink:
+    'is the "this solved it" link of an acknowledgement, for a requester who has no account: the signed, expiring token in the path (HMAC with the links secret, its own purpose) is the authorisation, verified by the handler before any read or write; it can only resolve the ticket it names, once per article.',
   formSubmission:
     'is the hosted form submission of customers, who have no accounts: the handler validates the body against the request type schema and can only open a ticket; the stage throttles it.',
   knowledgeBase:
-    'is the public knowledge base (help centre pages and its search) for customers, who have no accounts: it reads only published external articles, writes nothing, and the stage throttles it.',
+    'is the public knowledge base (help centre pages and its search) for customers, who have no accounts: it reads only published external articles, writes nothing but a view count of an article opened (issue 18), and the stage throttles it.',
 } as const;
 
 export const functions: readonly FunctionSpec[] = [
@@ -995,6 +1000,71 @@ export const functions: readonly FunctionSpec[] = [
     env: common,
     grants: ['table:read', 'table:write'],
   },
+  // ---- macros and bulk actions (issue 17) ----
+  {
+    name: 'list-macros',
+    description: "Agent API: the team's macros (reply and actions) with how often each was applied",
+    entry: 'functions/list-macros/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/macros',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: 'reading the macros' },
+      },
+    ],
+    env: common,
+    grants: ['table:read'],
+  },
+  {
+    name: 'apply-macro',
+    description:
+      'Agent API: preview a macro on a ticket (nothing written), or apply it: reply and actions in one write (If-Match)',
+    entry: 'functions/apply-macro/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/macros/{macroId}/preview',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'previewing a macro', scope: OWN },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/{id}/macros/{macroId}',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'applying a macro', scope: OWN },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'bulk-tickets',
+    description:
+      'Agent API: assign, tag or transition a selection of tickets, each its own write, each answered applied or refused',
+    entry: 'functions/bulk-tickets/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 28,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/tickets/bulk',
+        auth: 'jwt',
+        access: { roles: WORKERS, action: 'acting on a selection of tickets', scope: OWN },
+        contract: { body: BulkBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
   // Incidents (issue 17): declared by leads, tickets linked by hand or at intake; updates and the
   // resolution reach the linked tickets through the notifications queue (send-notification).
   {
@@ -1077,71 +1147,6 @@ export const functions: readonly FunctionSpec[] = [
     env: common,
     grants: ['table:read'],
   },
-  // ---- macros and bulk actions (issue 17) ----
-  {
-    name: 'list-macros',
-    description: "Agent API: the team's macros (reply and actions) with how often each was applied",
-    entry: 'functions/list-macros/handler.ts',
-    memoryMb: 256,
-    timeoutSeconds: 5,
-    triggers: [
-      {
-        kind: 'http',
-        method: 'GET',
-        path: '/v1/macros',
-        auth: 'jwt',
-        access: { roles: ['agent', 'lead', 'admin'], action: 'reading the macros' },
-      },
-    ],
-    env: common,
-    grants: ['table:read'],
-  },
-  {
-    name: 'apply-macro',
-    description:
-      'Agent API: preview a macro on a ticket (nothing written), or apply it: reply and actions in one write (If-Match)',
-    entry: 'functions/apply-macro/handler.ts',
-    memoryMb: 256,
-    timeoutSeconds: 5,
-    triggers: [
-      {
-        kind: 'http',
-        method: 'POST',
-        path: '/v1/tickets/{id}/macros/{macroId}/preview',
-        auth: 'jwt',
-        access: { roles: WORKERS, action: 'previewing a macro', scope: OWN },
-      },
-      {
-        kind: 'http',
-        method: 'POST',
-        path: '/v1/tickets/{id}/macros/{macroId}',
-        auth: 'jwt',
-        access: { roles: WORKERS, action: 'applying a macro', scope: OWN },
-      },
-    ],
-    env: common,
-    grants: ['table:read', 'table:write'],
-  },
-  {
-    name: 'bulk-tickets',
-    description:
-      'Agent API: assign, tag or transition a selection of tickets, each its own write, each answered applied or refused',
-    entry: 'functions/bulk-tickets/handler.ts',
-    memoryMb: 512,
-    timeoutSeconds: 28,
-    triggers: [
-      {
-        kind: 'http',
-        method: 'POST',
-        path: '/v1/tickets/bulk',
-        auth: 'jwt',
-        access: { roles: WORKERS, action: 'acting on a selection of tickets', scope: OWN },
-        contract: { body: BulkBody },
-      },
-    ],
-    env: common,
-    grants: ['table:read', 'table:write'],
-  },
   // Knowledge base on the ticket (issue 18): the articles to suggest for its text, with help-centre links.
   {
     name: 'suggest-ticket-articles',
@@ -1187,7 +1192,13 @@ export const functions: readonly FunctionSpec[] = [
     entry: 'functions/project-metrics/handler.ts',
     memoryMb: 512,
     timeoutSeconds: 60,
-    triggers: [{ kind: 'table-stream', batchSize: 100, entities: ['ticket', 'approval', 'audit'] }],
+    triggers: [
+      {
+        kind: 'table-stream',
+        batchSize: 100,
+        entities: ['ticket', 'approval', 'audit', 'deflection', 'article-view'],
+      },
+    ],
     env: common,
     grants: ['table:read', 'table:write'],
   },
@@ -1307,6 +1318,66 @@ export const functions: readonly FunctionSpec[] = [
     env: linkPageEnv,
     grants: ['table:read', 'secrets:links'],
   },
+  // ---- Tier 0 deflection (issue 18): the form's "This answered my question", the acknowledgement's
+  // "this solved it" links (GET shows, POST records) ----
+  {
+    name: 'record-deflection',
+    description:
+      'Hosted form: "This answered my question" records a deflection (query, article, request type); nothing is filed',
+    entry: 'functions/record-deflection/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/kb/deflections',
+        auth: 'none',
+        publicBecause: PUBLIC.deflection,
+        contract: { body: DeflectionBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'show-article-solved',
+    description:
+      'The "this solved it" link of an acknowledgement: a page with the article and a button (records nothing)',
+    entry: 'functions/show-article-solved/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/kb/solved/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.solvedLink,
+      },
+    ],
+    env: linkPageEnv,
+    grants: ['table:read', 'secrets:links'],
+  },
+  {
+    name: 'solve-with-article',
+    description:
+      'The button of a "this solved it" page: records it once and resolves the open ticket as self-served',
+    entry: 'functions/solve-with-article/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/kb/solved/{token}',
+        auth: 'none',
+        publicBecause: PUBLIC.solvedLink,
+      },
+    ],
+    env: { ...common, LINK_SECRET_NAME: { ref: 'secret.links' } },
+    grants: ['table:read', 'table:write', 'secrets:links'],
+  },
   // ---- knowledge base (issue 18): articles, search, the help centre ----
   {
     name: 'read-kb',
@@ -1363,7 +1434,8 @@ export const functions: readonly FunctionSpec[] = [
       },
     ],
     env: common,
-    grants: ['table:read'],
+    // table:write: the help centre counts an article's views (issue 18, deflection metrics).
+    grants: ['table:read', 'table:write'],
   },
   {
     name: 'write-article',

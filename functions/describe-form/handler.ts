@@ -34,6 +34,8 @@ export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
         submitUrl: `/v1/forms/${requestType}`,
         submitLabel: 'Send request',
         successMessage: 'Thank you. We have your request; a confirmation is on its way by mail.',
+        // Tier 0 (issue 18): help articles as the customer types; "This answered my question" files nothing.
+        suggestions: { requestType, searchUrl: '/v1/kb/search', deflectUrl: '/v1/kb/deflections' },
         nonce,
       }),
     };

@@ -1,6 +1,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { articlePorts } from '../../shared/adapters/article-ports';
+import { documentClient } from '../../shared/adapters/clients';
+import { DeflectionLedger } from '../../shared/adapters/deflection-ledger';
+import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
 import { workflowConfig } from '../../shared/config';
 import { groupByRequestType } from '../../shared/domain/articles';
@@ -13,12 +16,18 @@ import { helpArticleUrl, helpPage, renderHelpArticle, renderHelpIndex } from '..
 import { renderMarkdown } from '../../shared/http/markdown';
 import { parseWith, pathParameter } from '../../shared/http/request';
 import { listArticles, readArticle, suggestArticles } from '../../shared/use-cases/articles';
+import { recordArticleView } from '../../shared/use-cases/deflection';
 
 // Module scope: one search index per instance for every read route, rebuilt only when the KB moved.
 const ports = articlePorts();
 const TITLE = 'Help centre';
 const CUSTOMER = { audience: 'external', drafts: false } as const;
 type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+/** Article views for the flow metrics (issue 18, KB deflection). */
+const views = {
+  ledger: new DeflectionLedger(documentClient(), requiredEnv('TABLE_NAME')),
+  clock: ports.clock,
+};
 
 const labelOf = (requestType: string): string =>
   workflowConfig.requestTypes[requestType]?.label ?? (requestType === 'general' ? 'General' : requestType);
@@ -84,6 +93,11 @@ async function helpIndex(event: Event): Promise<HttpResult> {
 async function helpArticle(event: Event): Promise<HttpResult> {
   try {
     const article = await readArticle(pathParameter(event, 'slug'), CUSTOMER, ports);
+    // A view counts where it came from (`?from=form|mail`, else the help centre); a failed count never
+    // fails the page.
+    await recordArticleView(article.slug, event.queryStringParameters?.from, views).catch((error: unknown) =>
+      logger.warn('article view not counted', { slug: article.slug, error }),
+    );
     return helpPage(
       200,
       renderHelpArticle({ article, html: renderMarkdown(article.body), helpTitle: TITLE }),

@@ -165,6 +165,9 @@ export const OpenIncidentBody = z.object({
 /** `POST /v1/incidents/{id}/links` and `/unlink`: ticket ids or references, as a bulk selection. */
 export const IncidentTicketsBody = z.object({ tickets: BulkTickets });
 
+// ---- Tier 0 deflection (issue 18): the hosted form's "This answered my question" ----
+export { DeflectionInput as DeflectionBody } from '../domain/deflection';
+
 // ---- knowledge base (issue 18): search, authoring, the help centre ----
 const kbQueryText = z._default(z.string().check(z.maxLength(500)), '');
 /** `GET /v1/kb/search` and `/v1/kb/internal-search`: the text, optionally one request type, a few hits. */

@@ -46,7 +46,12 @@ export function formSubmissionSchema(config: Pick<WorkflowConfig, 'requestTypes'
         z.maxLength(20_000, 'must be at most 20000 characters'),
       )
       .register(z.globalRegistry, meta('Describe your request', { 'x-frontdoor-type': 'text' })),
-    fields: fields.register(z.globalRegistry, meta(config.requestTypes[requestType]?.label ?? 'Details')),
+    // A request type without fields (general_question) has no controls for them, so its hosted form sends
+    // no `fields`: an absent object is the empty one.
+    fields: (Object.keys(fields.shape).length === 0 ? z._default(fields, {}) : fields).register(
+      z.globalRegistry,
+      meta(config.requestTypes[requestType]?.label ?? 'Details'),
+    ),
   });
 }
 export type FormSubmission = z.infer<NonNullable<ReturnType<typeof formSubmissionSchema>>>;

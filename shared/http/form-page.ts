@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { type FormScriptConfig, formScript } from './form-page/browser';
 import { buildControls, hasRequired, type JsonSchemaObject, renderControls } from './form-page/controls';
+import { type SuggestScriptConfig, suggestScript } from './form-page/deflection';
 import { escapeHtml, htmlDocument, paragraphs } from './form-page/html';
 
 export type { JsonSchema, JsonSchemaObject } from './form-page/controls';
@@ -29,6 +30,11 @@ export interface FormPageOptions {
   lang?: string;
   /** Values sent as they are, at their dotted path (`{ 'fields.source': 'portal' }`); never shown. */
   hidden?: Record<string, string>;
+  /**
+   * Tier 0 (issue 18): suggest help articles as the subject and description are typed (`searchUrl`, the
+   * public search, same origin) and record "This answered my question" (`deflectUrl`).
+   */
+  suggestions?: { requestType: string; searchUrl: string; deflectUrl: string };
 }
 
 export interface FormIndexOptions {
@@ -88,6 +94,15 @@ const SCRIPT_CONFIG: FormScriptConfig = {
   successId: 'fd-success',
 };
 
+const SUGGEST_CONFIG: SuggestScriptConfig = {
+  formId: SCRIPT_CONFIG.formId,
+  panelId: 'fd-suggestions',
+  listId: 'fd-suggestions-list',
+  statusId: 'fd-suggestions-status',
+  continueId: 'fd-still-need-help',
+  successId: 'fd-deflected',
+};
+
 /**
  * `formScript`'s source as the runtime compiled it (esbuild in the Lambda bundle, tsx locally, Vite in
  * tests). tsx keeps function names by wrapping them in calls to a module-level `__name` helper that the
@@ -99,6 +114,7 @@ function scriptSource(): string {
     "  'use strict';",
     '  var __name = function (target) { return target; };',
     `  (${formScript.toString()})(${JSON.stringify(SCRIPT_CONFIG).replace(/</g, '\\u003c')});`,
+    `  (${suggestScript.toString()})(${JSON.stringify(SUGGEST_CONFIG).replace(/</g, '\\u003c')});`,
     '})();',
   ].join('\n');
   // Inside <script>, these would end the element or change how it is parsed.
@@ -140,6 +156,7 @@ export function renderFormPage(opts: FormPageOptions): string {
         `  <input type="hidden" name="${e(path)}" data-keys="${e(JSON.stringify(path.split('.')))}" value="${e(value)}">`,
     ),
     renderControls(controls, '  '),
+    ...(opts.suggestions ? [suggestionsPanel(opts.suggestions)] : []),
     `  <div class="actions"><button type="submit" class="button">${e(opts.submitLabel ?? 'Send')}</button></div>`,
     '</form>',
   ].join('\n');
@@ -149,6 +166,23 @@ export function renderFormPage(opts: FormPageOptions): string {
     body,
     script: `<script nonce="${e(opts.nonce)}">\n${SCRIPT}\n</script>`,
   });
+}
+
+/**
+ * The help articles the script fills in as the customer types (`hidden` until there are some): each a
+ * link and "This answered my question", then "I still need help". A live region says how many appeared.
+ */
+function suggestionsPanel(s: NonNullable<FormPageOptions['suggestions']>): string {
+  const e = escapeHtml;
+  const c = SUGGEST_CONFIG;
+  return [
+    `  <section id="${c.panelId}" class="suggestions" aria-labelledby="${c.panelId}-title" data-request-type="${e(s.requestType)}" data-search-url="${e(s.searchUrl)}" data-deflect-url="${e(s.deflectUrl)}" hidden>`,
+    `    <h2 id="${c.panelId}-title">These articles may answer your question</h2>`,
+    `    <ul id="${c.listId}"></ul>`,
+    `    <button type="button" id="${c.continueId}" class="button button-secondary">I still need help</button>`,
+    '  </section>',
+    `  <p id="${c.statusId}" class="visually-hidden" role="status" aria-live="polite"></p>`,
+  ].join('\n');
 }
 
 /** A list of the forms one can fill in, each a link with its description. */

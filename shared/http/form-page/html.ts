@@ -54,6 +54,12 @@ textarea { min-height: 9rem; resize: vertical; }
 .forms li { margin: 0 0 1.5rem; }
 .forms a { font-size: 1.25rem; font-weight: 700; }
 .forms p { margin: .25rem 0 0; }
+.suggestions { margin: 0 0 1.5rem; padding: 1rem 1.25rem; border: 2px solid #0b57d0; border-radius: 4px; }
+.suggestions ul { list-style: none; margin: 0 0 1rem; padding: 0; }
+.suggestions li { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; justify-content: space-between; margin: 0 0 .75rem; }
+.suggestions a { font-weight: 700; }
+.button-secondary { color: #0b57d0; background: #fff; }
+.button-secondary:hover { color: #fff; }
 .visually-hidden { position: absolute !important; width: 1px !important; height: 1px !important; margin: -1px !important; padding: 0 !important; overflow: hidden !important; clip: rect(0 0 0 0) !important; white-space: nowrap !important; border: 0 !important; }
 @media (max-width: 30rem) { h1 { font-size: 1.5rem; } .button { width: 100%; } }
 `.trim();
