@@ -114,7 +114,7 @@ describe('links secret', () => {
     });
   });
 
-  it('is readable by send-notification and the functions behind the links it signs only', () => {
+  it('is readable by send-notification and the functions behind the links it signs only (forms, CSAT, resolution, "this solved it")', () => {
     const linksArn = JSON.stringify(exported('LinksSecret'));
     const readers = functions
       .filter((spec) =>
@@ -128,9 +128,11 @@ describe('links secret', () => {
     expect(readers.sort()).toEqual([
       'confirm-resolution',
       'send-notification',
+      'show-article-solved',
       'show-context-form',
       'show-csat-survey',
       'show-resolution-question',
+      'solve-with-article',
       'submit-csat',
       'supply-context',
     ]);
