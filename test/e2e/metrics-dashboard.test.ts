@@ -203,7 +203,7 @@ describe('the flow-metrics dashboard after npm run seed:demo', () => {
     const kbCsv = readFileSync(await kbDownload.path(), 'utf8')
       .trim()
       .split(/\r\n/);
-    expect(kbCsv[0]).toBe('driver,request type,tickets in 30 days,examples');
+    expect(kbCsv[0]).toBe('driver,request type,tickets in 30 days,examples,article');
     expect(kbCsv.length).toBe(counts.length + 1);
 
     // Filters: one queue over the last 90 days; the address names the view, the charts redraw.
