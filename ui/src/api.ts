@@ -11,6 +11,9 @@ import type {
   ErrorBody,
   IncidentSummary,
   IncidentView,
+  IntentLabelBody,
+  IntentLabelled,
+  IntentStatus,
   KbSuggestions,
   LinkResult,
   MacroApplied,
@@ -147,6 +150,17 @@ export class Api {
     this.request<KbSuggestions>('GET', `/v1/tickets/${encodeURIComponent(ticketId)}/kb-suggestions`);
   formSchema = (requestType: string) =>
     this.request<FormSchema>('GET', `/v1/forms/${encodeURIComponent(requestType)}`);
+  /** The request types with a form, and their labels. */
+  forms = () => this.request<{ forms: Array<{ requestType: string; label: string }> }>('GET', '/v1/forms');
+  // Issue 19: the predicted intent, the agents' labels, the model's quality and retraining.
+  /** Confirms the predicted intent (its own name) or corrects it (another name): a label for the next training. */
+  labelIntent = (ticketId: string, intent: string) =>
+    this.request<IntentLabelled>('PUT', `/v1/tickets/${encodeURIComponent(ticketId)}/intent`, {
+      body: { intent } satisfies IntentLabelBody,
+    });
+  intentStatus = () => this.request<IntentStatus>('GET', '/v1/intent');
+  /** Asks for a retraining in the background (202). */
+  retrainIntent = () => this.request<{ requested: boolean }>('POST', '/v1/intent/training', { body: {} });
 
   /**
    * A write to one ticket (`POST /v1/tickets/{id}/<action>` or `PATCH /v1/tickets/{id}`) with If-Match; the

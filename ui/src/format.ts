@@ -137,3 +137,14 @@ export function slaText(target: SlaTarget, now = Date.now()): string {
 export function personName(email: string | null | undefined): string {
   return email ?? 'nobody';
 }
+
+/**
+ * An intent's name for people (issue 19): a request type by its form's label ("Billing dispute"), any other
+ * intent in words, capitalised ("card_arrival" → "Card arrival").
+ */
+export function intentName(name: string, requestTypeLabels: ReadonlyMap<string, string>): string {
+  const label = requestTypeLabels.get(name);
+  if (label) return label;
+  const words = name.replace(/[_-]+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : name;
+}

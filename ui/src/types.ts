@@ -356,3 +356,69 @@ export interface KbSuggestions {
   external: Array<ArticleHit & { url: string }>;
   internal: ArticleHit[];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Issue 19: the predicted intent and the agents' labels that teach the model.
+
+/** One of the model's best guesses. */
+export interface IntentScore {
+  name: string;
+  /** 0..1, calibrated: 0.9 should be right about 90 % of the time. */
+  confidence: number;
+}
+/** Who confirmed (`name` is the prediction's) or corrected (another name) the intent, and when. */
+export interface IntentLabel {
+  name: string;
+  by: string;
+  at: string;
+}
+/**
+ * A ticket's predicted intent as `GET /v1/tickets/{id}` sends it (absent when no model existed at intake):
+ * the best guess, up to three guesses best first, the model that made them, and the agent's label once given.
+ */
+export interface TicketIntent extends IntentScore {
+  top: IntentScore[];
+  modelVersion: string;
+  label?: IntentLabel;
+}
+/** `PUT /v1/tickets/{id}/intent`: the intent the agent confirms or corrects it to. */
+export interface IntentLabelBody {
+  intent: string;
+}
+/** Its answer: the ticket's intent with the new label. */
+export interface IntentLabelled {
+  ticketId: string;
+  intent: TicketIntent;
+}
+
+/** Precision and recall of one intent over `support` items (those whose actual intent it is). */
+export interface IntentFigures {
+  intent: string;
+  precision: number;
+  recall: number;
+  support: number;
+}
+/** How well the predictions match: on held-out training data, or against the agents' labels. */
+export interface IntentQualityFigures {
+  accuracy: number;
+  macroF1: number;
+  /** The share of items whose confidence clears the lowest threshold with precision ≥ 0.95 above it. */
+  coverageAtPrecision95: number;
+  perIntent: IntentFigures[];
+}
+/**
+ * `GET /v1/intent` (leads, admins): the model in use (none until one is trained), the confidence rules and
+ * intake act on, how many labels agents gave, and how the predictions fare against those labels (`quality`).
+ */
+export interface IntentStatus {
+  model: null | {
+    version: string;
+    trainedAt: string;
+    examples: number;
+    intents: string[];
+    evaluation?: IntentQualityFigures;
+  };
+  minConfidence: number;
+  labels: number;
+  quality: IntentQualityFigures | null;
+}

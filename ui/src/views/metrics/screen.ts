@@ -9,10 +9,11 @@ import { ApiError } from '../../api';
 import type { Screen } from '../../app';
 import { field, h } from '../../dom';
 import { announce, showError } from '../../messages';
-import type { CostReport, FlowMetrics, KbGaps } from '../../types';
+import type { CostReport, FlowMetrics, IntentStatus, KbGaps } from '../../types';
 import { charts } from './charts';
 import { DATE, type Filters, filtersFrom, isoDay, queryOf, rangeStart } from './filters';
 import { amounts, hours, integer, minutes, orDash, percent, score, shortDay } from './format';
+import { intentQualitySection } from './intent-quality';
 
 export const metricsScreen: Screen = async (app, host) => {
   const route = location.hash.split('?')[1] ?? '';
@@ -49,6 +50,13 @@ export const metricsScreen: Screen = async (app, host) => {
   const errorSlot = h('div', { class: 'error-slot' });
   const status = h('p', { class: 'updated', id: 'metrics-status' });
   const body = h('div', { class: 'metrics-body' });
+  // Intent quality (issue 19) does not depend on the range: read once. A server without it shows none.
+  const intentHost = h('div', { class: 'metrics-intent' });
+  const intent = app.api.intentStatus().catch((e: unknown): IntentStatus | undefined => {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return undefined;
+    showError(intentHost, e, 'load the intent quality');
+    return undefined;
+  });
 
   const load = async (f: Filters) => {
     const query = { from: f.from, to: f.to, queue: f.queue, requestType: f.requestType };
@@ -168,9 +176,11 @@ export const metricsScreen: Screen = async (app, host) => {
     errorSlot,
     status,
     body,
+    intentHost,
   );
-  const first = await load(filters);
+  const [first, intentStatus] = await Promise.all([load(filters), intent]);
   render(first, filters);
+  if (intentStatus) intentHost.append(intentQualitySection(app, intentStatus, typeLabel));
   return undefined;
 };
 

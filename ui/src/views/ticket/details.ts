@@ -9,6 +9,35 @@ import { showError } from '../../messages';
 import { PRIORITIES, type Priority, type TicketWrites } from '../../types';
 import { act, type Ctx, panel } from './section';
 
+const languageNames = (() => {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' });
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * The language detected in the first message (issue 19), "Language: de (German)"; nothing when none was
+ * detected (or the server does not detect languages).
+ */
+export function languageLine(language: string | undefined): HTMLElement | null {
+  if (!language) return null;
+  let name: string | undefined;
+  try {
+    name = languageNames?.of(language);
+  } catch {
+    // Not a tag the browser knows: the tag alone.
+  }
+  return h(
+    'p',
+    { class: 'ticket-language', 'data-testid': 'ticket-language' },
+    'Language: ',
+    h('span', { 'data-language': language }, language),
+    name && name !== language ? ` (${name})` : null,
+  );
+}
+
 export function detailsSection(ctx: Ctx, schema: FormSchema | undefined): HTMLElement {
   const { app, ticket } = ctx;
   const defs = schema?.properties?.fields?.properties ?? {};
@@ -32,6 +61,7 @@ export function detailsSection(ctx: Ctx, schema: FormSchema | undefined): HTMLEl
   if (!ctx.works) {
     return panel(
       'Details',
+      languageLine(ticket.language),
       context,
       h(
         'dl',
@@ -120,6 +150,7 @@ export function detailsSection(ctx: Ctx, schema: FormSchema | undefined): HTMLEl
         );
       },
     },
+    languageLine(ticket.language),
     context,
     field('Priority', priority),
     field('Tags', tags, 'Separate tags with commas.'),

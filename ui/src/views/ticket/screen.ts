@@ -12,6 +12,7 @@ import { composer, conversation } from './conversation';
 import { detailsSection } from './details';
 import { breadcrumb, heading, summary } from './header';
 import { incidentBanner, incidentLinks, incidentSection } from './incident';
+import { intentSection, ticketIntent } from './intent';
 import { kbSuggestionsSection } from './kb';
 import { macrosSection } from './macros';
 import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
@@ -29,6 +30,23 @@ function fieldSchema(app: App, requestType: string): Promise<FormSchema | undefi
     schemas.set(requestType, schema);
   }
   return schema;
+}
+
+/**
+ * The request types and their labels (`GET /v1/forms`), read once: the names an intent may be corrected to.
+ * A server without the route offers the prediction's own guesses only.
+ */
+let requestTypes: Promise<ReadonlyMap<string, string>> | undefined;
+
+function requestTypeLabels(app: App): Promise<ReadonlyMap<string, string>> {
+  requestTypes ??= app.api.forms().then(
+    ({ forms }) => new Map(forms.map((f) => [f.requestType, f.label])),
+    () => {
+      requestTypes = undefined;
+      return new Map();
+    },
+  );
+  return requestTypes;
 }
 
 /**
@@ -63,8 +81,12 @@ export const ticketScreen: Screen = async (app, host) => {
     ticket,
     works: works && open,
   };
-  // Macros and the open incidents (issue 17), suggested articles (issue 18); a server without them shows none.
-  const [macros, incidents, suggestions] = await Promise.all([
+  // Whoever works the ticket's queue, and admins, confirm or correct its predicted intent (issue 19); a
+  // closed ticket's label still teaches the model.
+  const mayLabel = (mayWork && mine) || app.has('admin');
+  // Macros and the open incidents (issue 17), suggested articles (issue 18), the names an intent may be
+  // corrected to (issue 19); a server without them shows none.
+  const [macros, incidents, suggestions, typeLabels] = await Promise.all([
     ctx.works
       ? app.api.macros().then(
           (r) => r.macros,
@@ -78,6 +100,7 @@ export const ticketScreen: Screen = async (app, host) => {
         )
       : [],
     ctx.works ? app.api.kbSuggestions(ticket.id).catch(() => undefined) : undefined,
+    ticketIntent(ticket) ? requestTypeLabels(app) : new Map<string, string>(),
   ]);
 
   const slaList = slaSection(ticket);
@@ -115,6 +138,7 @@ export const ticketScreen: Screen = async (app, host) => {
         'div',
         { class: 'ticket-side' },
         stateSection(ctx, view),
+        intentSection(ctx, { labels: typeLabels }, mayLabel),
         scheduled.section,
         slaList.section,
         assignmentSection(ctx),
