@@ -12,7 +12,6 @@ import type {
   IncidentSummary,
   IncidentView,
   IntentLabelBody,
-  IntentLabelled,
   IntentStatus,
   KbSuggestions,
   LinkResult,
@@ -153,10 +152,14 @@ export class Api {
   /** The request types with a form, and their labels. */
   forms = () => this.request<{ forms: Array<{ requestType: string; label: string }> }>('GET', '/v1/forms');
   // Issue 19: the predicted intent, the agents' labels, the model's quality and retraining.
-  /** Confirms the predicted intent (its own name) or corrects it (another name): a label for the next training. */
-  labelIntent = (ticketId: string, intent: string) =>
-    this.request<IntentLabelled>('PUT', `/v1/tickets/${encodeURIComponent(ticketId)}/intent`, {
+  /**
+   * Confirms the predicted intent (its own name) or corrects it (another name), with If-Match like every
+   * write to a ticket: a label for the next training. Answers the ticket with its label.
+   */
+  labelIntent = (ticket: Pick<Ticket, 'id' | 'version'>, intent: string) =>
+    this.request<{ ticket: Ticket }>('PUT', `/v1/tickets/${encodeURIComponent(ticket.id)}/intent`, {
       body: { intent } satisfies IntentLabelBody,
+      version: ticket.version,
     });
   intentStatus = () => this.request<IntentStatus>('GET', '/v1/intent');
   /** Asks for a retraining in the background (202). */

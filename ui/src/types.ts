@@ -385,11 +385,6 @@ export interface TicketIntent extends IntentScore {
 export interface IntentLabelBody {
   intent: string;
 }
-/** Its answer: the ticket's intent with the new label. */
-export interface IntentLabelled {
-  ticketId: string;
-  intent: TicketIntent;
-}
 
 /** Precision and recall of one intent over `support` items (those whose actual intent it is). */
 export interface IntentFigures {

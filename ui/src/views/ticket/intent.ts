@@ -108,7 +108,7 @@ export function intentSection(ctx: Ctx, names: IntentNames, mayLabel: boolean): 
         button,
         slot,
         confirming ? 'confirm the intent' : 'correct the intent',
-        (t) => app.api.labelIntent(t.id, name),
+        (t) => app.api.labelIntent(t, name),
         confirming
           ? `Intent of ${ticket.reference} confirmed: ${intentName(name, names)}.`
           : `Intent of ${ticket.reference} corrected to ${intentName(name, names)}.`,
