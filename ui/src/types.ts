@@ -24,6 +24,7 @@ import type {
 } from '../../shared/domain';
 import type { Article, ArticleInputSchema } from '../../shared/domain/articles';
 import type { Issue } from '../../shared/domain/errors';
+import type { IntentEvaluation } from '../../shared/domain/intent-types';
 import type { MacroChange } from '../../shared/domain/macros';
 import type * as z from '../../shared/domain/zod';
 import type {
@@ -386,21 +387,13 @@ export interface IntentLabelBody {
   intent: string;
 }
 
+/**
+ * How well the predictions match, on held-out training data or against the agents' labels
+ * (shared/domain's `evaluateIntents`): accuracy, macro-F1, coverage at 95 % precision, per intent.
+ */
+export type IntentQualityFigures = IntentEvaluation;
 /** Precision and recall of one intent over `support` items (those whose actual intent it is). */
-export interface IntentFigures {
-  intent: string;
-  precision: number;
-  recall: number;
-  support: number;
-}
-/** How well the predictions match: on held-out training data, or against the agents' labels. */
-export interface IntentQualityFigures {
-  accuracy: number;
-  macroF1: number;
-  /** The share of items whose confidence clears the lowest threshold with precision ≥ 0.95 above it. */
-  coverageAtPrecision95: number;
-  perIntent: IntentFigures[];
-}
+export type IntentFigures = IntentEvaluation['perIntent'][number];
 /**
  * `GET /v1/intent` (leads, admins): the model in use (none until one is trained), the confidence rules and
  * intake act on, how many labels agents gave, and how the predictions fare against those labels (`quality`).
