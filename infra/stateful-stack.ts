@@ -1,6 +1,6 @@
 import { ArnFormat, Aws, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Archive, EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
+import { Archive, EventBus, type EventPattern, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
@@ -266,6 +266,14 @@ export class StatefulStack extends Stack {
         encryptionKey: this.key,
         holds: `events the ${spec.name} rules could not put on the queue`,
       });
+      if (spec.every) {
+        // Scheduled rules live on the default bus; the message is the scheduled event, as the consumer expects.
+        new Rule(this, `${spec.name}-every`, {
+          description: `Every ${spec.every.days} days a message on the ${spec.name} queue: ${spec.every.why}`,
+          schedule: Schedule.rate(Duration.days(spec.every.days)),
+          targets: [new QueueRuleTarget(queue, { deadLetterQueue: rulesDlq })],
+        });
+      }
       spec.subscriptions.forEach((pattern, index) => {
         new Rule(this, `${spec.name}-rule-${index}`, {
           eventBus: this.bus,

@@ -6,6 +6,7 @@
  */
 
 import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
+import { INTENT_EVENT_SOURCE, INTENT_TRAINING_REQUESTED } from './domain/intent-events';
 import type * as z from './domain/zod';
 import {
   AgentProfileBody,
@@ -22,6 +23,7 @@ import {
   HandoffBody,
   HelpQuery,
   IncidentTicketsBody,
+  IntentLabelBody,
   KbGapsQuery,
   KbSearchQuery,
   MailLogQuery,
@@ -51,6 +53,10 @@ export type Grant =
   | 'objects:read'
   /** PutObject on the mail bucket (attachments taken out of inbound mail). */
   | 'objects:write'
+  /** GetObject on the intent models in the mail bucket (`models/intent/*`): intake reads the model in force. */
+  | 'models:read'
+  /** PutObject on the intent models in the mail bucket (`models/intent/*`): training writes a new one. */
+  | 'models:write'
   /** ses:SendEmail from the support address. */
   | 'mail:send'
   /**
@@ -219,6 +225,11 @@ export interface QueueSpec {
   readonly maxReceiveCount: number;
   /** EventBridge patterns whose events are put on the queue. */
   readonly subscriptions: ReadonlyArray<Readonly<Record<string, unknown>>>;
+  /**
+   * A message every `days` days besides (an EventBridge scheduled rule in AWS; the workflow clock locally):
+   * the body is the scheduled event, as a rule puts it.
+   */
+  readonly every?: { readonly days: number; readonly why: string };
 }
 
 export const stateMachines: readonly StateMachineSpec[] = [
@@ -260,6 +271,9 @@ const common = {
 
 const publicUrl = { PUBLIC_BASE_URL: { ref: 'api.url' } } as const satisfies Record<string, EnvValue>;
 
+/** Where the intent models are kept (the mail bucket, `models/intent/`): intake reads, training writes. */
+const intentModels = { MAIL_BUCKET: { ref: 'bucket.name' } } as const satisfies Record<string, EnvValue>;
+
 /** What the page a mail's link opens reads: the ticket, and the secret that checks the link. */
 const linkPageEnv = {
   TABLE_NAME: { ref: 'table.name' },
@@ -274,6 +288,15 @@ const linkPageEnv = {
 export const WAKE_UP_QUEUE = 'ticket-clock';
 
 export const queues: readonly QueueSpec[] = [
+  {
+    name: 'intent-training',
+    description: 'Retraining the intent model on the agents’ labels: on request and every week',
+    // Six times train-intent's timeout, as AWS advises for Lambda event sources.
+    visibilityTimeoutSeconds: 6 * 900,
+    maxReceiveCount: 3,
+    subscriptions: [{ source: [INTENT_EVENT_SOURCE], 'detail-type': [INTENT_TRAINING_REQUESTED] }],
+    every: { days: 7, why: 'the model learns the week’s corrections (issue 19: retrain weekly)' },
+  },
   {
     name: 'notifications',
     description: 'Domain events that may ask for a mail to the requester',
@@ -410,8 +433,8 @@ export const functions: readonly FunctionSpec[] = [
         contract: { body: WebhookPayload },
       },
     ],
-    env: common,
-    grants: ['table:read', 'table:write', 'secrets:webhooks'],
+    env: { ...common, ...intentModels },
+    grants: ['table:read', 'table:write', 'secrets:webhooks', 'models:read'],
   },
   {
     name: 'get-ticket',
@@ -458,7 +481,63 @@ export const functions: readonly FunctionSpec[] = [
     timeoutSeconds: 60,
     triggers: [{ kind: 'inbound-mail' }],
     env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' }, SUPPORT_ADDRESS: { ref: 'mail.supportAddress' } },
-    grants: ['table:read', 'table:write', 'objects:read', 'objects:write'],
+    grants: ['table:read', 'table:write', 'objects:read', 'objects:write', 'models:read'],
+  },
+  {
+    name: 'label-intent',
+    description: "Agent API: confirm or correct a ticket's predicted intent (If-Match); a label for training",
+    entry: 'functions/label-intent/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 5,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'PUT',
+        path: '/v1/tickets/{id}/intent',
+        auth: 'jwt',
+        access: { roles: ['agent', 'lead', 'admin'], action: "labelling a ticket's intent", scope: OWN },
+        contract: { body: IntentLabelBody },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'table:write'],
+  },
+  {
+    name: 'intent-model',
+    description:
+      'Agent API (leads): the intent model in force, its live precision and recall; ask to retrain',
+    entry: 'functions/intent-model/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/intent',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'reading the intent model' },
+      },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/intent/training',
+        auth: 'jwt',
+        access: { roles: ['lead', 'admin'], action: 'retraining the intent model' },
+      },
+    ],
+    env: common,
+    grants: ['table:read', 'bus:put'],
+  },
+  {
+    name: 'train-intent',
+    description: "Trains the intent model on the agents' labels (weekly and on request) and puts it in force",
+    entry: 'functions/train-intent/handler.ts',
+    // 1,769 MB is one full vCPU: training is CPU-bound for up to a minute or two on 10,000 labels.
+    memoryMb: 1769,
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'queue', queue: 'intent-training', batchSize: 1 }],
+    env: { ...common, ...intentModels },
+    grants: ['table:read', 'models:write'],
   },
   {
     name: 'hand-off-ticket',
@@ -602,8 +681,8 @@ export const functions: readonly FunctionSpec[] = [
         publicBecause: PUBLIC.formSubmission,
       },
     ],
-    env: common,
-    grants: ['table:read', 'table:write'],
+    env: { ...common, ...intentModels },
+    grants: ['table:read', 'table:write', 'models:read'],
   },
   {
     name: 'supply-context',

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { wallClock } from '../../shared/adapters/clock';
+import { understandingPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
@@ -12,7 +13,8 @@ import { webhookAuthentication } from '../../shared/http/webhook-auth';
 import { WebhookPayload } from '../../shared/http/webhook-payload';
 import { receiveWebhook } from '../../shared/use-cases/receive-webhook';
 
-const ports = ticketPorts();
+// The learned intent and the language, read into each request before triage (issue 19).
+const ports = { ...ticketPorts(), ...understandingPorts() };
 
 export const handler = middy<APIGatewayProxyEventV2, HttpResult>()
   .use(httpErrors(logger))

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { understandingPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { workflowConfig } from '../../shared/config';
@@ -10,7 +11,8 @@ import { formSubmissionSchema } from '../../shared/http/form-contract';
 import { parseJsonBody, parseWith, pathParameter, rawBodyAtMost } from '../../shared/http/request';
 import { submitForm } from '../../shared/use-cases/submit-form';
 
-const ports = ticketPorts();
+// The learned intent and the language, read into each request before triage (issue 19).
+const ports = { ...ticketPorts(), ...understandingPorts() };
 const MAX_FORM_BYTES = 64 * 1024;
 
 /** `POST /v1/forms/{requestType}` → 201 `{ticketId, reference}`; a repeated submissionId → 200, same ticket. */

@@ -23,7 +23,7 @@ import {
   type StateMachineSpec,
   stateMachines as topologyStateMachines,
 } from '../../shared/topology';
-import { ATTACHMENTS_PREFIX } from '../../shared/use-cases/ports';
+import { ATTACHMENTS_PREFIX, INTENT_MODELS_PREFIX } from '../../shared/use-cases/ports';
 import { functionBundling } from '../bundling';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
@@ -341,6 +341,7 @@ export class FrontdoorFunction extends NodejsFunction {
     const { table, key: tableKey, bus, webhookSecrets, mailBucketArn } = resources;
     const inbound = `${mailBucketArn}/${INBOUND_MAIL_PREFIX}*`;
     const attachments = `${mailBucketArn}/${ATTACHMENTS_PREFIX}*`;
+    const models = `${mailBucketArn}/${INTENT_MODELS_PREFIX}*`;
     switch (grant) {
       case 'table:read': {
         // Query on the named indexes only (not `index/*`): the indexes come from the same `tableDesign`.
@@ -413,6 +414,19 @@ export class FrontdoorFunction extends NodejsFunction {
           attachments,
           'write one object per attachment under `attachments/<receipt id>/`',
         );
+        return;
+      case 'models:read':
+        this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [models] }));
+        this.grantKeyViaS3(resources.key, 'kms:Decrypt');
+        this.acknowledgeObjectWildcard(
+          models,
+          'read the intent model in force, `models/intent/<version>.bin`',
+        );
+        return;
+      case 'models:write':
+        this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [models] }));
+        this.grantKeyViaS3(resources.key, 'kms:GenerateDataKey', 'kms:Decrypt');
+        this.acknowledgeObjectWildcard(models, 'write one object per trained intent model version');
         return;
       case 'mail:send':
         this.grantSendMail(resources.supportAddress);

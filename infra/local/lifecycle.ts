@@ -33,6 +33,7 @@ import { LocalObjectStore } from './object-store';
 import { LocalOutbox } from './outbox';
 import { ROOT } from './paths';
 import { type DeadMessage, LocalQueue, type QueuedMessage } from './queues';
+import { LocalRecurring } from './recurring';
 import { LocalScheduler, type ScheduleDeadLetter, type StoredSchedule } from './scheduler';
 import { seedAccounts } from './seed-accounts';
 import { seedKnowledgeBase } from './seed-kb';
@@ -68,6 +69,8 @@ export interface RuntimeServices {
   /** The workflow clock every handler reads (controllable at `/local/clock`). */
   readonly clock: VirtualClock;
   readonly scheduler: LocalScheduler;
+  /** The queues' recurring messages (`every`: weekly intent retraining) on the workflow clock. */
+  readonly recurring: LocalRecurring;
   readonly stepFunctions: LocalStepFunctions;
   readonly mail: LocalInboundMail;
   readonly smtp: LocalSmtp;
@@ -261,7 +264,7 @@ function startMessaging(
   return { queues: localQueues, queueDeadLetters, bus, tableStream };
 }
 
-type Timers = Pick<RuntimeServices, 'clock' | 'scheduler' | 'stepFunctions'>;
+type Timers = Pick<RuntimeServices, 'clock' | 'scheduler' | 'recurring' | 'stepFunctions'>;
 
 /** The workflow clock, EventBridge Scheduler on it, and Step Functions (which resumes its executions). */
 function startTimers(
@@ -298,6 +301,8 @@ function startTimers(
     log,
   });
   scheduler.start();
+  const recurring = new LocalRecurring(clock, queues, (name, body) => localQueues.get(name)?.send(body), log);
+  recurring.start();
   const byName = new Map(functions.map((fn) => [fn.name, fn]));
   const stepFunctions = new LocalStepFunctions({
     specs: stateMachines,
@@ -323,7 +328,7 @@ function startTimers(
     },
     log,
   });
-  return { clock, scheduler, stepFunctions };
+  return { clock, scheduler, recurring, stepFunctions };
 }
 
 /**
@@ -333,6 +338,7 @@ function startTimers(
 export async function stopServices(services: RuntimeServices, server: Server): Promise<void> {
   await services.smtp.stop();
   services.scheduler.stop();
+  services.recurring.stop();
   await services.stepFunctions.stop();
   await services.tableStream.stop();
   server.closeAllConnections();

@@ -23,6 +23,7 @@ import {
   UnreadableTicketError,
 } from '../use-cases/ports';
 import { approvalItems } from './approval-store';
+import { intentLabelItem } from './intent-store';
 import { type IndexName, tableDesign } from './table-design';
 import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
 
@@ -366,6 +367,9 @@ export class TicketRepository implements TicketRepositoryPort {
           },
         })),
       ),
+      ...(input.intentLabel
+        ? [{ Put: { TableName: this.tableName, Item: intentLabelItem(input.intentLabel) } }]
+        : []),
       ...(dedupe
         ? [
             {

@@ -4,6 +4,7 @@ import { parseWorkflowConfig, type WorkflowConfig } from './schema';
 export * from './assignment';
 export { defaultWorkflow } from './default-workflow';
 export * from './fields';
+export * from './intent';
 export * from './schema';
 
 /**

@@ -27,6 +27,10 @@ export const conditionFieldNames = [
   'account.status',
   'priority',
   'tags',
+  /** The predicted intent (issue 19): holds only at or above the condition's `minConfidence` (else the config's). */
+  'intent',
+  /** The detected language of the first message (ISO 639-1, `de`); absent when too short to tell. */
+  'language',
 ] as const;
 
 export const ConditionField = z.union(
@@ -37,10 +41,38 @@ export const ConditionField = z.union(
 );
 export type ConditionField = z.infer<typeof ConditionField>;
 
+/** A confidence between 0 and 1 (a calibrated classifier's: 0.9 is right about 90 % of the time). */
+export const confidence = z.number().check(z.gte(0), z.lte(1));
+
+// A condition on `intent` may ask for more (or less) confidence than the workflow's `intent.minConfidence`.
+const minConfidence = z.optional(confidence);
+
 // One shape per operator, so `in` cannot be written with a single value or `exists` with one.
-export const ConditionSchema = z.discriminatedUnion('op', [
-  z.object({ field: ConditionField, op: z.literal(['contains', 'equals', 'startsWith']), value: text }),
-  z.object({ field: ConditionField, op: z.literal('in'), value: z.array(text).check(z.minLength(1)) }),
-  z.object({ field: ConditionField, op: z.literal('exists') }),
-]);
+export const ConditionSchema = z
+  .discriminatedUnion('op', [
+    z.object({
+      field: ConditionField,
+      op: z.literal(['contains', 'equals', 'startsWith']),
+      value: text,
+      minConfidence,
+    }),
+    z.object({
+      field: ConditionField,
+      op: z.literal('in'),
+      value: z.array(text).check(z.minLength(1)),
+      minConfidence,
+    }),
+    z.object({ field: ConditionField, op: z.literal('exists'), minConfidence }),
+  ])
+  .check(
+    z.superRefine((condition, ctx) => {
+      if (condition.minConfidence !== undefined && condition.field !== 'intent')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['minConfidence'],
+          input: condition,
+          message: `minConfidence applies only to field intent, not ${condition.field}`,
+        });
+    }),
+  );
 export type Condition = z.infer<typeof ConditionSchema>;

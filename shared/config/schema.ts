@@ -9,6 +9,13 @@ import { AutomationOverridesSchema, AutomationSchema, DEFAULT_AUTOMATION } from 
 import { FieldSpecSchema, longestValueOf } from './fields';
 import { checkIncidents, DEFAULT_INCIDENTS, IncidentsSchema } from './incidents';
 import { checkIntegrationRules, ExternalEventTypeSchema, IntegrationRuleSchema } from './integrations';
+import {
+  DEFAULT_INTENT,
+  DEFAULT_LANGUAGE,
+  IntentConfigSchema,
+  LanguageCode,
+  LanguageConfigSchema,
+} from './intent';
 import { checkMacros, MacrosSchema } from './macros';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
@@ -288,9 +295,17 @@ export const templateVariables = [
   'suggestedArticles',
 ] as const;
 
-export const TemplateSchema = z.object({
+const TemplateText = z.object({
   subject: z.string().check(z.minLength(1), z.maxLength(400)),
   text: z.string().check(z.minLength(1), z.maxLength(20_000)),
+});
+
+/**
+ * A mail's subject and text, and (optionally) the same in other languages: a ticket whose `language` is
+ * `de` (or `de-AT`) gets `locales.de`; any other gets the default.
+ */
+export const TemplateSchema = z.extend(TemplateText, {
+  locales: z.optional(z.record(LanguageCode, TemplateText)),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 
@@ -373,6 +388,10 @@ export const WorkflowConfigSchema = z
     incidents: z._default(IncidentsSchema, DEFAULT_INCIDENTS),
     /** Canned replies with actions that agents preview and apply in one write (`shared/config/macros.ts`). */
     macros: MacrosSchema,
+    /** The learned intent: how sure a prediction must be before rules and the request type use it. */
+    intent: z._default(IntentConfigSchema, DEFAULT_INTENT),
+    /** The detected language of the first message (routing conditions, skills, localised mail). */
+    language: z._default(LanguageConfigSchema, DEFAULT_LANGUAGE),
   })
   .check(
     z.superRefine((config, ctx) => {
@@ -448,17 +467,32 @@ export const WorkflowConfigSchema = z
 
       for (const [name, template] of Object.entries(config.notifications)) {
         if (typeof template !== 'object' || template === null || !('text' in template)) continue;
-        for (const part of ['subject', 'text'] as const) {
-          for (const match of template[part].matchAll(/\{\{\s*([^}\s]*)\s*\}\}/g)) {
-            const variable = match[1] ?? '';
-            if (!(templateVariables as readonly string[]).includes(variable)) {
-              issue(
-                ['notifications', name, part],
-                `unknown placeholder {{${variable}}}; known: ${templateVariables.join(', ')}`,
-              );
+        const variants: Array<[PropertyKey[], { subject: string; text: string }]> = [
+          [['notifications', name], template],
+          ...Object.entries(template.locales ?? {}).map(
+            ([locale, t]): [PropertyKey[], { subject: string; text: string }] => [
+              ['notifications', name, 'locales', locale],
+              t,
+            ],
+          ),
+        ];
+        for (const [path, variant] of variants) {
+          for (const part of ['subject', 'text'] as const) {
+            for (const match of variant[part].matchAll(/\{\{\s*([^}\s]*)\s*\}\}/g)) {
+              const variable = match[1] ?? '';
+              if (!(templateVariables as readonly string[]).includes(variable)) {
+                issue(
+                  [...path, part],
+                  `unknown placeholder {{${variable}}}; known: ${templateVariables.join(', ')}`,
+                );
+              }
             }
           }
         }
+      }
+
+      for (const [intent, requestType] of Object.entries(config.intent.requestTypes)) {
+        checkRequestType(['intent', 'requestTypes', intent], requestType);
       }
 
       const calendars = Object.keys(config.sla.calendars);

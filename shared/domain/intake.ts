@@ -72,6 +72,7 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
     assignee: null,
     tags: triaged.tags,
     ...(draft.language !== undefined ? { language: draft.language } : {}),
+    ...(draft.intent !== undefined ? { intent: { predicted: draft.intent } } : {}),
     state,
     blockedOn: blockedOnFor(state),
     blockedSince: blockedOnFor(state) ? at : null,
@@ -144,6 +145,18 @@ export function openTicket(draft: TicketDraft, ctx: OpenTicketContext): OpenTick
         matchedRules: triaged.matchedRules,
         missingFields: ticket.missingFields,
         slaPolicy: ticket.slaPolicy,
+        requestTypeBy: triaged.requestTypeBy,
+        // The model's word and its version, so a triage decision can be traced to what decided it (issue 19).
+        ...(draft.intent !== undefined
+          ? {
+              intent: {
+                name: draft.intent.name,
+                confidence: draft.intent.confidence,
+                modelVersion: draft.intent.modelVersion,
+              },
+            }
+          : {}),
+        ...(ticket.language !== undefined ? { language: ticket.language } : {}),
       },
     }),
   ];

@@ -2,7 +2,7 @@
 // which ticket it names, which messages it answers, and what the customer actually wrote.
 // Reading raw MIME is the adapter's job (shared/adapters/mail-parser.ts); everything here takes strings.
 import type { WorkflowConfig } from '../config/schema';
-import type { AccountContext, Attachment, Requester, TicketDraft } from './ticket';
+import type { AccountContext, Attachment, PredictedIntent, Requester, TicketDraft } from './ticket';
 import { cut, INPUT_LIMITS, requesterNameFrom, wellFormed } from './ticket-input';
 import { triage } from './triage';
 
@@ -402,6 +402,9 @@ export function mailDraft(
     readonly attachments: Attachment[];
     readonly account?: AccountContext | undefined;
     readonly followUpOf?: string | undefined;
+    /** What the intent model and the language detector read in it (the receive-email use case asks them). */
+    readonly intent?: PredictedIntent | undefined;
+    readonly language?: string | undefined;
   },
   config: WorkflowConfig,
 ): TicketDraft {
@@ -418,6 +421,8 @@ export function mailDraft(
     tags: mail.classification.kind === 'human' ? [] : [mail.classification.kind.replace('_', '-')],
     suppressAutoMail: mail.classification.kind !== 'human',
     ...(input.followUpOf ? { followUpOf: input.followUpOf } : {}),
+    ...(input.intent ? { intent: input.intent } : {}),
+    ...(input.language ? { language: input.language } : {}),
     firstMessage: {
       ...(mail.messageId ? { messageId: mail.messageId } : {}),
       attachments: input.attachments,

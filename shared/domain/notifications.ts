@@ -160,6 +160,20 @@ export function planNotification(
   }
 }
 
+/**
+ * The template in the requester's language: `locales.de` for a ticket in `de` or `de-AT`, else the default
+ * (a ticket without a detected language, or one the team wrote no copy for).
+ */
+export function localisedTemplate(
+  template: Pick<Template, 'subject' | 'text' | 'locales'>,
+  language: string | undefined,
+): Pick<Template, 'subject' | 'text'> {
+  const base = language?.toLowerCase().split('-')[0];
+  const locales = template.locales ?? {};
+  const chosen = base !== undefined && Object.hasOwn(locales, base) ? locales[base] : undefined;
+  return chosen ?? { subject: template.subject, text: template.text };
+}
+
 /** `{{name}}` placeholders filled from `vars`; the subject always carries `[FD-<n>]` for threading. */
 export function renderTemplate(
   template: Pick<Template, 'subject' | 'text'>,

@@ -183,6 +183,35 @@ export const IncidentDetails = z.object({
 });
 export type IncidentDetails = z.infer<typeof IncidentDetails>;
 
+const intentName = z.string().check(z.minLength(1), z.maxLength(64));
+const intentConfidence = z.number().check(z.gte(0), z.lte(1));
+
+/** What the intent model said at intake (issue 19): the winner, its calibrated confidence, the top three. */
+export const PredictedIntent = z.object({
+  name: intentName,
+  confidence: intentConfidence,
+  /** Best first, at most three, the winner included. */
+  top: z.array(z.object({ name: intentName, confidence: intentConfidence })).check(z.maxLength(3)),
+  /** The model that predicted it (`npm run intent:train` writes a new version each time). */
+  modelVersion: z.string().check(z.minLength(1), z.maxLength(64)),
+});
+export type PredictedIntent = z.infer<typeof PredictedIntent>;
+
+/** An agent's word on a ticket's intent: the prediction confirmed, or corrected; a label for the next training. */
+export const IntentLabel = z.object({
+  name: intentName,
+  by: z.string().check(z.minLength(1), z.maxLength(254)),
+  at: IsoDateTime,
+});
+export type IntentLabel = z.infer<typeof IntentLabel>;
+
+/** The predicted intent and the agent's label; present when either exists. */
+export const TicketIntent = z.object({
+  predicted: z.optional(PredictedIntent),
+  label: z.optional(IntentLabel),
+});
+export type TicketIntent = z.infer<typeof TicketIntent>;
+
 export const TicketSchema = z.object({
   id: TicketId,
   /** Absent on items written before incidents existed: a plain ticket. */
@@ -207,6 +236,8 @@ export const TicketSchema = z.object({
   assignee: z.nullable(z.string()),
   tags: z.array(z.string()),
   language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
+  /** The learned intent (issue 19); absent on tickets opened while no model existed and never labelled. */
+  intent: z.optional(TicketIntent),
   state: TicketState,
   blockedOn: z.nullable(BlockedOn),
   slaPolicy: z.nullable(z.string()),
@@ -261,6 +292,8 @@ export const TicketDraftSchema = z.object({
   fields: FieldValues,
   tags: z.array(z.string()),
   language: TicketSchema.shape.language,
+  /** The intent model's prediction for the subject and first message (the intake use case asks it). */
+  intent: z.optional(PredictedIntent),
   suppressAutoMail: z.optional(z.boolean()),
   followUpOf: z.optional(TicketId),
   /** Channel details kept on the first message (a mail's Message-ID, its attachments). */

@@ -1,4 +1,5 @@
 import { fieldSchemaFor } from '../config/fields';
+import { DEFAULT_INTENT, requestTypeForIntent } from '../config/intent';
 import type {
   Condition,
   ConditionField,
@@ -12,11 +13,24 @@ import { normaliseTags } from './ticket-input';
 
 export type TriageInput = Pick<
   TicketDraft,
-  'channel' | 'source' | 'subject' | 'body' | 'requestType' | 'fields' | 'account' | 'tags'
+  | 'channel'
+  | 'source'
+  | 'subject'
+  | 'body'
+  | 'requestType'
+  | 'fields'
+  | 'account'
+  | 'tags'
+  | 'intent'
+  | 'language'
 > & { readonly requester: Pick<Requester, 'email'> };
+
+/** Where the request type came from: the sender, the predicted intent, a keyword rule, the source, the default. */
+export type RequestTypeBy = 'sender' | 'intent' | 'rule' | 'source' | 'default';
 
 export interface TriageResult {
   readonly requestType: string;
+  readonly requestTypeBy: RequestTypeBy;
   readonly priority: Priority;
   readonly queue: string;
   /** Deduplicated and sorted, so the same request always carries the same tag list. */
@@ -42,6 +56,8 @@ interface Facts {
   readonly tags: readonly string[];
   /** The priority decided so far (triage rules see earlier rules' outcome; routing sees the final one). */
   readonly priority?: string | undefined;
+  /** How sure a predicted intent must be for a condition on `intent` without its own `minConfidence`. */
+  readonly intentFloor: number;
 }
 
 /**
@@ -60,7 +76,9 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
     // Carry on with an inferred type so the caller still gets a complete answer.
     requestType = undefined;
   }
-  requestType ??= inferRequestType(input, config);
+  const inferred =
+    requestType === undefined ? inferRequestType(input, config) : { requestType, by: 'sender' as const };
+  requestType = inferred.requestType;
   const spec = config.requestTypes[requestType];
   if (!spec) throw new UnknownRequestTypeError(`the workflow config has no request type "${requestType}"`);
 
@@ -68,8 +86,9 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
   let queue = spec.defaultQueue;
   const tags = new Set(normaliseTags(input.tags));
   const matchedRules: string[] = [];
+  const intentFloor = config.intent.minConfidence;
   for (const rule of config.triageRules) {
-    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority })) continue;
+    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority, intentFloor })) continue;
     matchedRules.push(rule.id);
     if (rule.then.priority !== undefined) priority = rule.then.priority;
     if (rule.then.queue !== undefined) queue = rule.then.queue;
@@ -79,7 +98,7 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
 
   // Routing decides the owning queue from the outcome: first matching routing rule wins.
   for (const rule of config.routingRules) {
-    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority })) continue;
+    if (!ruleMatches(rule, { input, requestType, tags: [...tags], priority, intentFloor })) continue;
     matchedRules.push(rule.id);
     queue = rule.then.queue;
     break;
@@ -91,6 +110,7 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
 
   return {
     requestType,
+    requestTypeBy: inferred.by,
     priority,
     queue,
     tags: [...tags].sort(),
@@ -101,28 +121,46 @@ export function triage(input: TriageInput, config: WorkflowConfig): TriageResult
   };
 }
 
-function inferRequestType(input: TriageInput, config: WorkflowConfig): string {
+/**
+ * A request that names no request type: its predicted intent's, when the model is sure enough (seed 003:
+ * "NLP model classifies intent"); else the first keyword rule that names one; else the webhook source's
+ * default; else the config's. Below the confidence, or with no model, it is exactly the rules as before.
+ */
+function inferRequestType(
+  input: TriageInput,
+  config: WorkflowConfig,
+): { requestType: string; by: RequestTypeBy } {
+  const predicted = input.intent;
+  if (predicted !== undefined && predicted.confidence >= config.intent.minConfidence) {
+    const fromIntent = requestTypeForIntent(predicted.name, config);
+    if (fromIntent !== undefined) return { requestType: fromIntent, by: 'intent' };
+  }
+  const intentFloor = config.intent.minConfidence;
   for (const rule of config.triageRules) {
-    if (!ruleMatches(rule, { input, requestType: undefined, tags: input.tags })) continue;
+    if (!ruleMatches(rule, { input, requestType: undefined, tags: input.tags, intentFloor })) continue;
     const named = rule.then.requestType;
-    if (named !== undefined && Object.hasOwn(config.requestTypes, named)) return named;
+    if (named !== undefined && Object.hasOwn(config.requestTypes, named))
+      return { requestType: named, by: 'rule' };
     if (rule.stop) break;
   }
   const source =
     input.channel === 'webhook' && Object.hasOwn(config.webhookSources, input.source)
       ? config.webhookSources[input.source]
       : undefined;
-  return source?.defaultRequestType ?? config.defaultRequestType;
+  if (source?.defaultRequestType !== undefined)
+    return { requestType: source.defaultRequestType, by: 'source' };
+  return { requestType: config.defaultRequestType, by: 'default' };
 }
 
 function ruleMatches(rule: Pick<TriageRule, 'when'>, facts: Facts): boolean {
   const { all, any } = rule.when;
-  const holds = (c: Condition) => conditionHolds(c, valuesOf(c.field, facts));
+  const holds = (c: Condition) => conditionHolds(c, valuesOf(c, facts));
   return (all ?? []).every(holds) && (any === undefined || any.some(holds));
 }
 
 /** A field's values; absent and blank are the same thing, so `exists` means "has something". */
-function valuesOf(field: ConditionField, facts: Facts): readonly string[] {
+function valuesOf(condition: Condition, facts: Facts): readonly string[] {
+  const field: ConditionField = condition.field;
   const { input, requestType, tags } = facts;
   const one = (v: string | undefined) => (v === undefined || v.trim() === '' ? [] : [v]);
   switch (field) {
@@ -152,6 +190,13 @@ function valuesOf(field: ConditionField, facts: Facts): readonly string[] {
       return one(facts.priority);
     case 'tags':
       return tags.filter((t) => t.trim() !== '');
+    case 'intent': {
+      // A prediction below the bar is no prediction: the condition sees nothing, like an absent field.
+      const floor = condition.minConfidence ?? facts.intentFloor;
+      return input.intent !== undefined && input.intent.confidence >= floor ? [input.intent.name] : [];
+    }
+    case 'language':
+      return one(input.language);
     default: {
       const name = field.slice('fields.'.length);
       return one(Object.hasOwn(input.fields, name) ? input.fields[name] : undefined);
@@ -210,11 +255,17 @@ export function checkFields(
   return { fields, missingFields, invalidFields };
 }
 
-/** Whether every condition holds for an existing ticket (handoff preconditions); the first that fails. */
+/**
+ * Whether every condition holds for an existing ticket (handoff preconditions); the first that fails.
+ * Its intent is the agent's label when there is one (certain), else the prediction at intake.
+ */
 export function firstFailedCondition(
   conditions: readonly Condition[],
   ticket: Ticket,
+  intentFloor: number = DEFAULT_INTENT.minConfidence,
 ): Condition | undefined {
+  const label = ticket.intent?.label;
+  const intent = label ? { ...label, confidence: 1 } : ticket.intent?.predicted;
   const facts: Facts = {
     input: {
       channel: ticket.channel,
@@ -226,10 +277,15 @@ export function firstFailedCondition(
       account: ticket.account,
       tags: ticket.tags,
       requester: ticket.requester,
+      ...(intent !== undefined
+        ? { intent: { name: intent.name, confidence: intent.confidence, top: [], modelVersion: 'label' } }
+        : {}),
+      ...(ticket.language !== undefined ? { language: ticket.language } : {}),
     },
     requestType: ticket.requestType,
     tags: ticket.tags,
     priority: ticket.priority,
+    intentFloor,
   };
-  return conditions.find((c) => !conditionHolds(c, valuesOf(c.field, facts)));
+  return conditions.find((c) => !conditionHolds(c, valuesOf(c, facts)));
 }

@@ -56,6 +56,10 @@ export const UpdateBody = z.object({
   // Merged into the ticket's; a blank value clears a field.
   fields: z.optional(FieldValuesInput),
 });
+/** `PUT /v1/tickets/{id}/intent`: the intent an agent confirms (the predicted one) or corrects it to (issue 19). */
+export const IntentLabelBody = z.object({
+  intent: z.string().check(z.trim(), z.minLength(1), z.maxLength(64)),
+});
 export const MergeBody = z.object({
   into: z.string().check(z.minLength(1)),
   reason: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),

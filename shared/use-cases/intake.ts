@@ -12,7 +12,13 @@ import {
   triage,
 } from '../domain';
 import { createLinkedToIncidents, type MaybeIntakeIncidentPorts } from './incident-links';
-import type { AccountDirectoryPort, Clock, TicketRepositoryPort } from './ports';
+import type {
+  AccountDirectoryPort,
+  Clock,
+  IntentClassifierPort,
+  LanguageDetectorPort,
+  TicketRepositoryPort,
+} from './ports';
 
 export interface IntakePorts {
   readonly tickets: Pick<TicketRepositoryPort, 'findDuplicate' | 'nextReferenceNumber' | 'create'> &
@@ -22,6 +28,26 @@ export interface IntakePorts {
   readonly config: WorkflowConfig;
   /** The open incidents: a new ticket their rule takes is linked to them (absent: none is). */
   readonly incidents?: MaybeIntakeIncidentPorts['incidents'];
+  /** The learned intent (absent, or no model yet: the keyword rules decide alone). */
+  readonly intent?: IntentClassifierPort;
+  /** The language detector (absent: tickets carry the language their door gave, if any). */
+  readonly language?: LanguageDetectorPort;
+}
+
+/**
+ * What the models read into a new request before triage (issue 19): its intent with the model's confidence
+ * and its language. A door's own value wins (a form that says its language); failure of either is absence.
+ */
+export async function understand(
+  request: Pick<TicketDraft, 'subject' | 'body'> & Partial<Pick<TicketDraft, 'intent' | 'language'>>,
+  ports: Pick<IntakePorts, 'intent' | 'language'>,
+): Promise<Pick<TicketDraft, 'intent' | 'language'>> {
+  const intent = request.intent ?? (await ports.intent?.predict(request.subject, request.body));
+  const language = request.language ?? ports.language?.detect(`${request.subject}\n${request.body}`);
+  return {
+    ...(intent !== undefined ? { intent } : {}),
+    ...(language !== undefined ? { language } : {}),
+  };
 }
 
 export type IntakeResult =
@@ -61,7 +87,11 @@ export async function intakeRequest(
   if (seen?.kind === 'duplicate') return answerDuplicate(seen);
 
   const account = await findAccount(draft, ports.accounts);
-  const enriched: TicketDraft = { ...draft, account: enrichAccount(draft.account, account) };
+  const enriched: TicketDraft = {
+    ...draft,
+    ...(await understand(draft, ports)),
+    account: enrichAccount(draft.account, account),
+  };
   const now = ports.clock.now();
   const reference = formatReference(await ports.tickets.nextReferenceNumber());
   const opened = openTicket(enriched, {

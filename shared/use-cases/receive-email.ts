@@ -22,13 +22,15 @@ import {
 } from '../domain';
 import { cut, requesterNameFrom, wellFormed } from '../domain/ticket-input';
 import { createLinkedToIncidents, type MaybeIntakeIncidentPorts } from './incident-links';
-import { findAccount } from './intake';
+import { findAccount, understand } from './intake';
 import {
   type AccountDirectoryPort,
   ATTACHMENTS_PREFIX,
   type Clock,
   ConcurrentUpdateError,
   type InboundMail,
+  type IntentClassifierPort,
+  type LanguageDetectorPort,
   type MailLogEntry,
   type MailParser,
   type ObjectStore,
@@ -55,6 +57,10 @@ export interface ReceiveEmailPorts {
   readonly parse: MailParser;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
+  /** The learned intent (absent, or no model yet: the keyword rules decide alone). */
+  readonly intent?: IntentClassifierPort;
+  /** The language detector. */
+  readonly language?: LanguageDetectorPort;
 }
 
 export interface ReceivedMail {
@@ -200,7 +206,13 @@ async function openFromMail(
   followUpOf: string | undefined,
 ): Promise<Omit<MailLogEntry, 'receiptId' | 'receivedAt' | 'objectKey'>> {
   const account = enrichAccount(undefined, await findAccount({ requester }, ports.accounts));
-  const draft = mailDraft(mail, { requester, body, attachments, account, followUpOf }, ports.config);
+  // The mail's own new text, without the quoted thread, is what the models read (and what gets stored).
+  const { intent, language } = await understand({ subject: mail.subject, body }, ports);
+  const draft = mailDraft(
+    mail,
+    { requester, body, attachments, account, followUpOf, intent, language },
+    ports.config,
+  );
 
   const reference = formatReference(await ports.tickets.nextReferenceNumber());
   const opened = openTicket(draft, {

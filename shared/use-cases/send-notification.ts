@@ -4,6 +4,7 @@ import {
   auditEvent,
   type DomainEvent,
   formatMoney,
+  localisedTemplate,
   type Message,
   newId,
   nextRevision,
@@ -69,8 +70,13 @@ export async function sendNotification(
 
   const now = ports.clock.now();
   const vars = await variables(event, ticket, messages, history.audit, ports, now);
+  // The requester reads their own language when the team wrote it; the team's notices stay in the default.
   const template = ports.config.notifications[planned.template];
-  const rendered = renderTemplate(template, vars, ticket.reference);
+  const rendered = renderTemplate(
+    planned.internal ? template : localisedTemplate(template, ticket.language),
+    vars,
+    ticket.reference,
+  );
 
   // Thread onto the customer's own mail: the newest inbound Message-ID, plus the whole chain.
   const threadIds = messages.flatMap((m) => (m.messageId ? [m.messageId] : []));

@@ -11,7 +11,12 @@ import {
   type TicketScope,
   withContentVersion,
 } from '../domain';
-import { ConcurrentUpdateError, type TicketHistory, type TicketRepositoryPort } from './ports';
+import {
+  ConcurrentUpdateError,
+  type IntentLabelRecord,
+  type TicketHistory,
+  type TicketRepositoryPort,
+} from './ports';
 
 const MAX_CONFLICT_RETRIES = 3;
 
@@ -89,6 +94,8 @@ export type AgentDecision<E> =
       readonly approval?: Approval;
       /** Messages written with the change (an agent's reply or note). */
       readonly messages?: readonly Message[];
+      /** An intent label written with the change (an agent confirming or correcting the intent). */
+      readonly intentLabel?: IntentLabelRecord;
     }
   | { readonly ok: false; readonly error: E };
 
@@ -124,6 +131,7 @@ export async function changeTicketAsAgent<E>(
       ...(decision.approval ? { approvals: [{ approval: decision.approval, expectedVersion: null }] } : {}),
       ...(decision.messages ? { messages: decision.messages } : {}),
       ...(events.length > 0 ? { events } : {}),
+      ...(decision.intentLabel ? { intentLabel: decision.intentLabel } : {}),
     });
   } catch (e: unknown) {
     if (e instanceof ConcurrentUpdateError) {

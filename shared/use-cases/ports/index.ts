@@ -13,6 +13,7 @@ export * from './errors';
 export * from './events';
 export * from './incidents';
 export * from './integrations';
+export * from './intent';
 export * from './links';
 export * from './macros';
 export * from './mail';

@@ -1,6 +1,8 @@
 // The ticket store as the use cases need it: reads by id, reference, Message-ID and index, and writes
 // that land whole or not at all (a ticket with its messages, audit entries and outbox events).
+
 import type { Approval, AuditEvent, DomainEvent, Message, Ticket } from '../../domain';
+import type { IntentLabelRecord } from './intent';
 
 /** The channel's own id for a request: webhook `(source, id)`, a Message-ID, a form submission id. */
 export interface DedupeKey {
@@ -84,6 +86,8 @@ export interface TicketChangeWrite {
   approvals?: ReadonlyArray<{ readonly approval: Approval; readonly expectedVersion: number | null }>;
   /** What the change announces: into the outbox, in the same transaction. */
   events?: readonly DomainEvent[];
+  /** An agent's intent label, kept where training reads it (replacing the ticket's earlier one). */
+  intentLabel?: IntentLabelRecord;
 }
 
 export interface TicketRepositoryPort {
