@@ -429,6 +429,20 @@ export const defaultWorkflow = {
         '',
         'The support team',
       ].join('\n'),
+      // A request written in German is acknowledged in German (issue 19); every other language gets the above.
+      locales: {
+        de: {
+          subject: 'Wir haben Ihre Anfrage erhalten: {{subject}} [{{reference}}]',
+          text: [
+            'Guten Tag,',
+            '',
+            'vielen Dank für Ihre Nachricht. Ihre Anfrage "{{subject}}" hat die Nummer {{reference}}.{{incidentNotice}}',
+            'Antworten Sie einfach auf diese Mail, um etwas zu ergänzen; lassen Sie {{reference}} im Betreff.{{suggestedArticles}}',
+            '',
+            'Ihr Support-Team',
+          ].join('\n'),
+        },
+      },
     },
     needsInfo: {
       subject: 'We need a little more to help you [{{reference}}]',

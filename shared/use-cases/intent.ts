@@ -34,12 +34,12 @@ export type TrainIntentResult =
   | { readonly kind: 'trained'; readonly info: IntentModelInfo }
   | { readonly kind: 'skipped'; readonly reason: string };
 
-/** A model version from its training time: sortable, readable in an audit entry (`intent-20261206T0930Z`). */
+/**
+ * A model version from its training time, to the millisecond: sortable, readable in an audit entry
+ * (`intent-20261206T093012345Z`), and new for every training, since readers cache a model by its version.
+ */
 export function intentModelVersion(at: Date): string {
-  return `intent-${at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z')}`;
+  return `intent-${at.toISOString().replace(/[-:.]/g, '')}`;
 }
 
 /**

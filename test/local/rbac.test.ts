@@ -199,6 +199,15 @@ describe('the agent API’s access table, route × role, against npm start', () 
       request: (t) => ({ path: `/v1/tickets/${t.ref}`, method: 'PATCH', body: { tags: ['isolation'] } }),
       ok: [200],
     },
+    // Issue 19: an agent labels the ticket's intent (no model here, so the label sets it).
+    'PUT /v1/tickets/{id}/intent': {
+      request: (t) => ({
+        path: `/v1/tickets/${t.ref}/intent`,
+        method: 'PUT',
+        body: { intent: 'bug_report' },
+      }),
+      ok: [200],
+    },
     'POST /v1/tickets/{id}/transition': {
       request: (t) => ({
         path: `/v1/tickets/${t.ref}/transition`,

@@ -22,6 +22,7 @@ import {
   updateTicket,
 } from '../../shared/domain';
 import { type CsatScore, recordCsat, resolutionOf } from '../../shared/domain/csat';
+import { labelIntent } from '../../shared/domain/intent-label';
 import { AGENTS, DAY, HOUR, MINUTE, PICKUP_MEDIAN, REQUIRED, WORK_MEDIAN } from './demo-data';
 import { fieldsFor, type Plan, requesterFor } from './plan';
 import { hashSeed, Rng } from './rng';
@@ -164,6 +165,20 @@ export function simulate(
     story.at(pickup + 2 * MINUTE, (at) => {
       const u = updateTicket(story.ticket, { priority: to }, workflowConfig, ctx(at));
       if (u.ok) story.record(u);
+    });
+  }
+  // Most agents confirm or correct the intent when they pick a ticket up: the labels `npm run intent:train`
+  // learns from (issue 19). Drawn from its own generator, so the rest of the history stays as it was.
+  const labels = new Rng(hashSeed(seed, 'intent-label', plan.index));
+  if (labels.chance(0.6)) {
+    story.at(pickup + 3 * MINUTE, (at) => {
+      const labelled = labelIntent(story.ticket, plan.requestType, {
+        actor: agentActor,
+        at,
+        newId: () => ulid(at.getTime(), labels.next),
+        allowed: [plan.requestType],
+      });
+      if (labelled.ok) story.label(labelled, plan.driver.body);
     });
   }
   const firstReply = pickup + rng.lognormal(12 * MINUTE, 0.7);

@@ -18,6 +18,8 @@ import {
   recordSla,
   type Ticket,
 } from '../../shared/domain';
+import type { IntentLabel } from '../../shared/domain/ticket';
+import type { IntentLabelRecord } from '../../shared/use-cases/ports';
 import { AGENTS } from './demo-data';
 import type { Rng } from './rng';
 
@@ -72,6 +74,8 @@ export class Story {
   /** Set when a resolution happened and has not been undone by a reopen. */
   resolvedAt: number | null = null;
   reopened = false;
+  /** The agent's intent label, if one was given (written with the ticket's last segment). */
+  intentLabel: IntentLabelRecord | undefined;
 
   constructor(
     private readonly rng: Rng,
@@ -102,6 +106,23 @@ export class Story {
       this.allMessages.push(change.message);
     }
     if (isMilestone(before, change.ticket)) this.cut();
+  }
+
+  /** An agent's intent label: on the ticket and in its audit, and the label item the training reads. */
+  label(labelled: { ticket: Ticket; audit: AuditEvent; label: IntentLabel }, body: string): void {
+    const predicted = this.ticket.intent?.predicted;
+    this.record(labelled);
+    this.intentLabel = {
+      ticketId: labelled.ticket.id,
+      subject: labelled.ticket.subject,
+      body,
+      label: labelled.label.name,
+      predicted: predicted?.name,
+      confidence: predicted?.confidence,
+      modelVersion: predicted?.modelVersion,
+      by: labelled.label.by,
+      at: labelled.label.at,
+    };
   }
 
   private cut(): void {

@@ -53,6 +53,9 @@ export async function write(repo: TicketRepository, story: Story, dedupe: Dedupe
         messages: part.flatMap((e) => ('message' in e ? [e.message] : [])),
         audit: part.flatMap((e) => ('audit' in e ? [e.audit] : [])),
         ...(i === 0 && approvals.length > 0 ? { approvals } : {}),
+        ...(i === 0 && n === story.segments.length - 1 && story.intentLabel
+          ? { intentLabel: story.intentLabel }
+          : {}),
       });
       expectedVersion = segment.ticket.version;
     }
