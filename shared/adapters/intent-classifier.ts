@@ -40,8 +40,11 @@ export class ModelIntentClassifier implements IntentClassifierPort {
     const info = await this.models.current();
     if (!info || info.version === this.broken) return undefined;
     if (this.loaded?.version !== info.version) {
+      // A failed read (throttling, a timeout) is tried again on the next request: only bytes that do
+      // not decode mark the version broken.
+      const bytes = await this.models.read(info);
       try {
-        this.loaded = { version: info.version, model: decodeIntentModel(await this.models.read(info)) };
+        this.loaded = { version: info.version, model: decodeIntentModel(bytes) };
       } catch (e: unknown) {
         this.broken = info.version;
         throw e;

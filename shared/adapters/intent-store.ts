@@ -66,8 +66,14 @@ export function intentLabelItem(label: IntentLabelRecord): Record<string, unknow
     sk: label.ticketId,
     entity: 'intent_label',
     ...label,
-    body: label.body.slice(0, LABEL_BODY_LIMIT),
+    body: cutBody(label.body),
   };
+}
+
+/** The body cut at the limit, never inside a character: a high surrogate whose pair was cut off goes too. */
+function cutBody(body: string): string {
+  const cut = body.slice(0, LABEL_BODY_LIMIT);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 export class IntentLabels implements IntentLabelsPort {

@@ -4,10 +4,12 @@ import type { LanguageDetectorPort } from '../use-cases/ports';
 
 /**
  * The language of a request's first message with tinyld's light profile (n-gram tables of 24 languages in
- * ~70 kB of code, nothing downloaded), limited to the workflow's candidate languages (fewer candidates, fewer
- * mistakes) and answering ISO 639-1 (`de`) as tickets carry it. Texts shorter than `minLength` get no
- * language: on two or three words every detector guesses. (franc-min, tried first, called half a German
- * sentence Dutch and a short English one French; tinyld got both right.)
+ * ~70 kB of code, nothing downloaded), answered only when it is one of the workflow's candidate languages,
+ * as ISO 639-1 (`de`) as tickets carry it. The detection runs over all of tinyld's languages: restricted to
+ * the candidates (its `only` option) it answers the nearest candidate for any other language (Swedish as
+ * Dutch, French as English), so a request in another language would get a wrong one instead of none. Texts
+ * shorter than `minLength` get no language: on two or three words every detector guesses. (franc-min, tried
+ * first, called half a German sentence Dutch and a short English one French; tinyld got both right.)
  */
 export class TinyLanguageDetector implements LanguageDetectorPort {
   constructor(private readonly config: LanguageConfig) {}
@@ -15,7 +17,7 @@ export class TinyLanguageDetector implements LanguageDetectorPort {
   detect(text: string): string | undefined {
     const sample = text.replace(/\s+/g, ' ').trim().slice(0, 2000);
     if (sample.length < this.config.minLength) return undefined;
-    const found = detect(sample, { only: [...this.config.detect] });
+    const found = detect(sample);
     return /^[a-z]{2}$/.test(found) && this.config.detect.includes(found) ? found : undefined;
   }
 }

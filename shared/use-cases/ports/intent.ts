@@ -1,6 +1,6 @@
 // The learned intent as use cases see it (issue 19): a classifier for new requests, the agents' labels the
 // next model learns from, the model artifact and its marker, and the language detector. Adapters:
-// intent-store.ts (the table and the object store), language-detector.ts (franc-min).
+// intent-store.ts (the table and the object store), language-detector.ts (tinyld).
 import type { IntentEvaluation } from '../../domain/intent-model';
 import type { PredictedIntent } from '../../domain/ticket';
 
