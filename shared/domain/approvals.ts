@@ -104,10 +104,12 @@ export function formatMoney(m: Money): string {
 export function approvalPolicyFor(
   request: Pick<ApprovalRequest, 'kind' | 'amount'>,
   ticket: Ticket,
-  config: Pick<WorkflowConfig, 'approvalPolicies'>,
+  config: Pick<WorkflowConfig, 'approvalPolicies'> & Partial<Pick<WorkflowConfig, 'intent'>>,
 ): PolicyChoice {
   const match = Object.entries(config.approvalPolicies).find(
-    ([, p]) => p.kind === request.kind && (!p.when || firstFailedCondition(p.when, ticket) === undefined),
+    ([, p]) =>
+      p.kind === request.kind &&
+      (!p.when || firstFailedCondition(p.when, ticket, config.intent?.minConfidence) === undefined),
   );
   if (!match) return { required: false, id: 'none', reason: `no approval policy covers ${request.kind}` };
   const [id, policy] = match;

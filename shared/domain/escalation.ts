@@ -53,12 +53,17 @@ function describeCause(cause: EscalationCause): string {
   }
 }
 
-function triggerMatches(trigger: EscalationTrigger, cause: EscalationCause, ticket: Ticket): boolean {
+function triggerMatches(
+  trigger: EscalationTrigger,
+  cause: EscalationCause,
+  ticket: Ticket,
+  intentFloor: number | undefined,
+): boolean {
   if (trigger.on !== cause.kind) return false;
   if ((trigger.on === 'sla.warning' || trigger.on === 'sla.breached') && 'target' in cause) {
     if (trigger.targets && !trigger.targets.includes(cause.target)) return false;
   }
-  return !trigger.when || firstFailedCondition(trigger.when, ticket) === undefined;
+  return !trigger.when || firstFailedCondition(trigger.when, ticket, intentFloor) === undefined;
 }
 
 export type EscalationOutcome =
@@ -101,7 +106,7 @@ function nextStepIndex(
 export function escalate(
   ticket: Ticket,
   cause: EscalationCause,
-  config: Pick<WorkflowConfig, 'escalationPaths' | 'queues'>,
+  config: Pick<WorkflowConfig, 'escalationPaths' | 'queues'> & Partial<Pick<WorkflowConfig, 'intent'>>,
   ctx: { actor: Actor; at: Date; newId: () => string },
 ): EscalationOutcome {
   if (ticket.state === 'closed' || ticket.state === 'resolved')
@@ -117,11 +122,11 @@ export function escalate(
     const follows =
       cause.kind === 'manual' ||
       (cause.kind === 'unacknowledged' && cause.path === current.path && cause.step === current.step) ||
-      path?.triggers.some((t) => triggerMatches(t, cause, ticket));
+      path?.triggers.some((t) => triggerMatches(t, cause, ticket, config.intent?.minConfidence));
     if (path && follows) pathId = current.path;
   } else {
     pathId = Object.entries(config.escalationPaths).find(([, p]) =>
-      p.triggers.some((t) => triggerMatches(t, cause, ticket)),
+      p.triggers.some((t) => triggerMatches(t, cause, ticket, config.intent?.minConfidence)),
     )?.[0];
   }
   const path = pathId === undefined ? undefined : config.escalationPaths[pathId];

@@ -32,7 +32,7 @@ const describe = (c: Condition) =>
 export function handOff(
   ticket: Ticket,
   to: string,
-  config: Pick<WorkflowConfig, 'queues' | 'handoffs'>,
+  config: Pick<WorkflowConfig, 'queues' | 'handoffs'> & Partial<Pick<WorkflowConfig, 'intent'>>,
   ctx: { actor: Actor; at: Date; reason: string; newId: () => string },
 ):
   | { ok: true; ticket: Ticket; audit: AuditEvent; event: TicketHandedOffEvent }
@@ -51,7 +51,7 @@ export function handOff(
     return { ok: false, error: new HandoffRefusedError(`${ticket.reference} is closed`) };
   for (const rule of config.handoffs) {
     if (rule.to !== to || (rule.from && !rule.from.includes(ticket.queue))) continue;
-    const failed = firstFailedCondition(rule.requires, ticket);
+    const failed = firstFailedCondition(rule.requires, ticket, config.intent?.minConfidence);
     if (failed) {
       return {
         ok: false,
