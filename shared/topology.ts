@@ -289,15 +289,6 @@ export const WAKE_UP_QUEUE = 'ticket-clock';
 
 export const queues: readonly QueueSpec[] = [
   {
-    name: 'intent-training',
-    description: 'Retraining the intent model on the agents’ labels: on request and every week',
-    // Six times train-intent's timeout, as AWS advises for Lambda event sources.
-    visibilityTimeoutSeconds: 6 * 900,
-    maxReceiveCount: 3,
-    subscriptions: [{ source: [INTENT_EVENT_SOURCE], 'detail-type': [INTENT_TRAINING_REQUESTED] }],
-    every: { days: 7, why: 'the model learns the week’s corrections (issue 19: retrain weekly)' },
-  },
-  {
     name: 'notifications',
     description: 'Domain events that may ask for a mail to the requester',
     visibilityTimeoutSeconds: 180,
@@ -385,6 +376,15 @@ export const queues: readonly QueueSpec[] = [
         ],
       },
     ],
+  },
+  {
+    name: 'intent-training',
+    description: 'Retraining the intent model on the agents’ labels: on request and every week',
+    // Six times train-intent's timeout, as AWS advises for Lambda event sources.
+    visibilityTimeoutSeconds: 6 * 900,
+    maxReceiveCount: 3,
+    subscriptions: [{ source: [INTENT_EVENT_SOURCE], 'detail-type': [INTENT_TRAINING_REQUESTED] }],
+    every: { days: 7, why: 'the model learns the week’s corrections (issue 19: retrain weekly)' },
   },
 ];
 

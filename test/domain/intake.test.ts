@@ -125,6 +125,7 @@ describe('opening a ticket', () => {
     });
     expect(audit[1]?.after).toEqual({
       requestType: 'billing_dispute',
+      requestTypeBy: 'sender',
       priority: 'high',
       queue: 'billing',
       tags: ['enterprise'],
