@@ -46,11 +46,13 @@ describe('least privilege', () => {
     expect(actions).not.toContain('events:PutEvents');
   });
 
-  it('lets only publish-events, receive-event and the state machines put events on the bus', () => {
+  it('lets only publish-events, receive-event, intent-model and the state machines put events on the bus', () => {
     const publishers = functions
       .filter((fn) => actionsOf(statementsOfFunction(fn.name)).includes('events:PutEvents'))
       .map((fn) => fn.name);
-    expect(publishers.sort()).toEqual(['publish-events', 'receive-event']);
+    // intent-model puts a lead's retraining request (no ticket, no table write to pair it with: a refused
+    // put is the lead's 5xx) straight on the bus; every ticket event goes through the outbox.
+    expect(publishers.sort()).toEqual(['intent-model', 'publish-events', 'receive-event']);
     expect(
       actionsOf(statementsOfFunction('publish-events')).filter((a) => a.startsWith('dynamodb:')),
     ).not.toContain('dynamodb:PutItem');
@@ -98,7 +100,7 @@ describe('least privilege', () => {
   it('gives S3 and SES rights only to functions granted objects or mail', () => {
     for (const spec of functions) {
       const actions = actionsOf(statementsOfFunction(spec.name));
-      const objects = spec.grants.some((g) => g.startsWith('objects:'));
+      const objects = spec.grants.some((g) => g.startsWith('objects:') || g.startsWith('models:'));
       expect(
         actions.some((a) => a.startsWith('s3:')),
         spec.name,
@@ -108,6 +110,29 @@ describe('least privilege', () => {
         spec.name,
       ).toBe(spec.grants.includes('mail:send'));
     }
+  });
+
+  it('lets the intake functions read, and only train-intent write, the intent models under models/intent/', () => {
+    const s3 = (name: string) =>
+      statementsOfFunction(name).filter((st) => actionsOf([st]).some((a) => a.startsWith('s3:')));
+    for (const name of ['receive-webhook', 'submit-form']) {
+      const statements = s3(name);
+      expect(actionsOf(statements).sort(), name).toEqual(['s3:GetObject']);
+      expect(JSON.stringify(statements.map((st) => st.Resource)), name).toContain('/models/intent/*');
+    }
+    const writes = s3('train-intent');
+    expect(actionsOf(writes)).toContain('s3:PutObject');
+    expect(actionsOf(writes)).not.toContain('s3:DeleteObject');
+    expect(JSON.stringify(writes.map((st) => st.Resource))).toContain('/models/intent/*');
+    const writers = functions
+      .filter((fn) =>
+        statementsOfFunction(fn.name).some(
+          (st) =>
+            actionsOf([st]).includes('s3:PutObject') && JSON.stringify(st.Resource).includes('models/intent'),
+        ),
+      )
+      .map((fn) => fn.name);
+    expect(writers).toEqual(['train-intent']);
   });
 
   it('uses no AWS managed policies and only X-Ray (and, for stream consumers, ListStreams) on Resource *', () => {
