@@ -1,4 +1,5 @@
 import { workflowConfig } from '../config';
+import type { WhatIfPorts } from '../use-cases/ports';
 import { ApprovalStore } from './approval-store';
 import { documentClient, eventBridgeClient, schedulerClient, stepFunctionsClient } from './clients';
 import { requiredEnv } from './env';
@@ -9,6 +10,7 @@ import { MacroUsage } from './macro-usage';
 import { RelatedTickets } from './related-tickets';
 import { storePorts } from './store-ports';
 import { StepFunctionsTaskCallback } from './task-callback';
+import { TicketRepository } from './ticket-repository';
 import { WakeUpStore } from './wake-up-store';
 import { EventBridgeWakeUps } from './wake-ups';
 
@@ -80,4 +82,9 @@ export function externalEventPorts() {
     publisher: new EventBridgeExternalPublisher(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
     config: workflowConfig,
   };
+}
+
+/** What a what-if replay reads (`npm run what-if`, issue 20): the table's tickets, by Query only. */
+export function whatIfPorts(): WhatIfPorts {
+  return { tickets: new TicketRepository(documentClient(), requiredEnv('TABLE_NAME')) };
 }

@@ -8,7 +8,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent, DomainEvent, Message, Ticket } from '../domain';
-import { AuditEventSchema, MessageSchema, priorityRank, TicketSchema, withContentVersion } from '../domain';
+import {
+  ApprovalSchema,
+  AuditEventSchema,
+  MessageSchema,
+  priorityRank,
+  TicketSchema,
+  withContentVersion,
+} from '../domain';
 import {
   ConcurrentUpdateError,
   type CreateOutcome,
@@ -19,6 +26,7 @@ import {
   type QueueFilter,
   type TicketChangeWrite,
   type TicketHistory,
+  type TicketPeriodPort,
   type TicketRepositoryPort,
   UnreadableTicketError,
 } from '../use-cases/ports';
@@ -144,7 +152,7 @@ export function cancellationCodes(e: unknown): string[] | undefined {
 }
 
 /** DynamoDB adapter for tickets: the only code that knows the single-table layout of a ticket. */
-export class TicketRepository implements TicketRepositoryPort {
+export class TicketRepository implements TicketRepositoryPort, TicketPeriodPort {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -337,7 +345,41 @@ export class TicketRepository implements TicketRepositoryPort {
       ticket: ticket.value,
       messages: each('message', MessageSchema),
       audit: each('audit', AuditEventSchema),
+      approvals: each('approval', ApprovalSchema),
     };
+  }
+
+  /**
+   * The ids of the tickets in one queue and state created in `[from, to)`: one Query of the queue view
+   * (paged; the period is a filter, the view being sorted by priority first), only `id` read back.
+   */
+  async ticketIdsCreated(
+    queue: string,
+    state: string,
+    period: { readonly from: Date; readonly to: Date },
+  ): Promise<string[]> {
+    const ids: string[] = [];
+    let startKey: QueryCommandOutput['LastEvaluatedKey'];
+    do {
+      const page: QueryCommandOutput = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi1-queue',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          FilterExpression: 'createdAt >= :from AND createdAt < :to',
+          ExpressionAttributeValues: {
+            ':pk': `QUEUE#${queue}#STATE#${state}`,
+            ':from': period.from.toISOString(),
+            ':to': period.to.toISOString(),
+          },
+          ProjectionExpression: 'id',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if (typeof item.id === 'string') ids.push(item.id);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return ids;
   }
 
   /**

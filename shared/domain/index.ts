@@ -21,3 +21,4 @@ export * from './states';
 export * from './ticket';
 export * from './ticket-scope';
 export * from './triage';
+export * from './what-if';

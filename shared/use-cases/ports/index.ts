@@ -20,3 +20,4 @@ export * from './mail';
 export * from './metrics';
 export * from './tickets';
 export * from './wake-ups';
+export * from './what-if';

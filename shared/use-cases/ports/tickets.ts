@@ -20,6 +20,8 @@ export interface TicketHistory {
   readonly ticket: Ticket;
   readonly messages: Message[];
   readonly audit: AuditEvent[];
+  /** Its approvals (the same partition); absent from repositories that do not keep them beside the ticket. */
+  readonly approvals?: Approval[];
 }
 
 /** Filters of a queue view, applied after the key condition. */
