@@ -26,8 +26,10 @@ class UsageError extends Error {}
 
 interface WhatIfArgs {
   readonly config: string;
-  readonly from: Date;
-  readonly to: Date;
+  /** Absent: 90 days before `to`. */
+  readonly from: Date | undefined;
+  /** Absent: now (locally, the workflow clock's now). */
+  readonly to: Date | undefined;
   readonly out: string;
   readonly url: string | undefined;
   readonly target: 'local' | 'aws';
@@ -42,7 +44,7 @@ function moment(raw: string, name: string, endOfDay: boolean): Date {
   return day && endOfDay ? new Date(at.getTime() + 86_400_000) : at;
 }
 
-export function parseWhatIfArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now: Date): WhatIfArgs {
+export function parseWhatIfArgs(argv: readonly string[], env: NodeJS.ProcessEnv): WhatIfArgs {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -62,13 +64,9 @@ export function parseWhatIfArgs(argv: readonly string[], env: NodeJS.ProcessEnv,
     throw new UsageError(`${e instanceof Error ? e.message : String(e)}. ${USAGE}`);
   }
   if (typeof values.config !== 'string') throw new UsageError(`--config is required. ${USAGE}`);
-  // By default the last 90 days, to the end of today.
-  const to = typeof values.to === 'string' ? moment(values.to, 'to', true) : now;
-  const from =
-    typeof values.from === 'string'
-      ? moment(values.from, 'from', false)
-      : new Date(to.getTime() - 90 * 86_400_000);
-  if (from.getTime() >= to.getTime()) throw new UsageError('--from must be before --to');
+  const to = typeof values.to === 'string' ? moment(values.to, 'to', true) : undefined;
+  const from = typeof values.from === 'string' ? moment(values.from, 'from', false) : undefined;
+  if (from && to && from.getTime() >= to.getTime()) throw new UsageError('--from must be before --to');
   if (values.aws && values.local) throw new UsageError(`--aws and --local exclude each other. ${USAGE}`);
   const target = values.aws || (!values.local && env.AWS_REGION) ? 'aws' : 'local';
   if (target === 'aws' && !env.TABLE_NAME)
@@ -108,7 +106,7 @@ async function useLocalRuntime(url: string | undefined): Promise<Date> {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const args = parseWhatIfArgs(argv, process.env, new Date());
+  const args = parseWhatIfArgs(argv, process.env);
   let candidate: ReturnType<typeof parseWorkflowConfig>;
   try {
     candidate = parseWorkflowConfig(await candidateInput(args.config));
@@ -120,13 +118,17 @@ async function main(argv: readonly string[]): Promise<number> {
     throw e;
   }
   const now = args.target === 'local' ? await useLocalRuntime(args.url) : new Date();
+  // By default the last 90 days up to now.
+  const to = args.to ?? now;
+  const from = args.from ?? new Date(to.getTime() - 90 * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw new UsageError('--from must be before --to');
   // Imported once the environment names the table.
   const { whatIfPorts } = await import('../shared/adapters/ports');
   const { replayPeriod } = await import('../shared/use-cases/what-if');
   const started = Date.now();
   let lastLine = 0;
   const run = await replayPeriod(
-    { period: { from: args.from, to: args.to }, current: workflowConfig, candidate, now },
+    { period: { from, to }, current: workflowConfig, candidate, now },
     whatIfPorts(),
     (p) => {
       // One line a second at most, and the last one of each phase.
@@ -141,7 +143,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const seconds = (Date.now() - started) / 1000;
   const facts = {
     candidate: args.config,
-    period: { from: args.from.toISOString(), to: args.to.toISOString() },
+    period: { from: from.toISOString(), to: to.toISOString() },
     target: args.target,
     replayedAt: now.toISOString(),
     seconds,
