@@ -221,4 +221,35 @@ describe('learned intent and language (local runtime)', () => {
     expect(retrained.model?.version).not.toBe(before.model?.version);
     expect(retrained.model?.examples).toBe(counted.labels);
   });
+
+  it('trains from a text,category CSV with npm run intent:train -- --csv, and intake uses that model next', async () => {
+    const { stdout } = await tool('tools/intent-train.ts', ['--csv', 'test/fixtures/intent/train.csv']);
+    const facts = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      version: string;
+      intents: string[];
+    };
+    expect(facts.intents).toEqual([
+      'cancel_subscription',
+      'card_arrival',
+      'password_reset',
+      'refund_request',
+    ]);
+    expect((await overview()).model?.version).toBe(facts.version);
+    const view = await mailed(
+      'card@customer.example',
+      'Card',
+      'My new card still has not arrived, where is it? It has been two weeks.',
+    );
+    expect(view.ticket.intent?.predicted).toMatchObject({
+      name: 'card_arrival',
+      modelVersion: facts.version,
+    });
+    // An intent that is no request type sets none: the keyword rules and the default decide.
+    expect(view.ticket.requestType).toBe('general_question');
+
+    const bad = await tool('tools/intent-train.ts', ['--csv', 'test/fixtures/intent/no-columns.csv']).catch(
+      (e: { code?: number; stderr?: string }) => e,
+    );
+    expect(bad).toMatchObject({ code: 2 });
+  });
 });
