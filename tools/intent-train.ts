@@ -9,9 +9,8 @@
  * Exit codes: 0 trained, 1 failed or not enough labels (the reason is printed), 2 bad arguments.
  */
 import { parseArgs } from 'node:util';
-import { useLocalEnvironment } from '../infra/local/local-environment';
-import { localSettings, ownUrl } from '../infra/local/settings';
 import { IntentCsvError, readIntentCsv } from './intent-csv';
+import { useLocalRuntime } from './local-runtime';
 
 const USAGE = 'usage: npm run intent:train [-- --csv <text,category file>] [--aws]';
 
@@ -37,21 +36,6 @@ function parseTrainArgs(argv: readonly string[], env: NodeJS.ProcessEnv): TrainA
   } catch (e: unknown) {
     return { error: `${e instanceof Error ? e.message : String(e)}. ${USAGE}` };
   }
-}
-
-/** Points the adapters at `npm start`'s DynamoDB Local and object store; the workflow clock's time. */
-async function useLocalRuntime(): Promise<Date> {
-  const settings = localSettings();
-  const url = ownUrl(settings.host, settings.port);
-  const answer = await fetch(`${url}/local/clock`).catch(() => undefined);
-  if (!answer?.ok) throw new Error(`no Frontdoor runtime answers on ${url}: start it with npm start`);
-  const { now } = (await answer.json()) as { now: string };
-  useLocalEnvironment(settings, {
-    url,
-    dynamoEndpoint: `http://127.0.0.1:${settings.dynamoPort}`,
-    webhookSources: [],
-  });
-  return new Date(now);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

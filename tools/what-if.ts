@@ -13,10 +13,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { useLocalEnvironment } from '../infra/local/local-environment';
-import { localSettings, ownUrl } from '../infra/local/settings';
 import { parseWorkflowConfig, WorkflowConfigError, workflowConfig } from '../shared/config';
 import { REPLAY_LIMITS } from '../shared/domain/what-if';
+import { useLocalRuntime } from './local-runtime';
 import { summaryLines, whatIfReport } from './what-if/report';
 
 const USAGE =
@@ -88,21 +87,6 @@ async function candidateInput(path: string): Promise<unknown> {
   if (input === undefined)
     throw new UsageError(`${path} exports no workflow: export it as defaultWorkflow, workflow or default`);
   return input;
-}
-
-/** Points the table adapter at `npm start`'s DynamoDB Local; the workflow clock's time. */
-async function useLocalRuntime(url: string | undefined): Promise<Date> {
-  const settings = localSettings();
-  const base = url ?? ownUrl(settings.host, settings.port);
-  const answer = await fetch(`${base}/local/clock`).catch(() => undefined);
-  if (!answer?.ok) throw new Error(`no Frontdoor runtime answers on ${base}: start it with npm start`);
-  const { now } = (await answer.json()) as { now: string };
-  useLocalEnvironment(settings, {
-    url: base,
-    dynamoEndpoint: `http://127.0.0.1:${settings.dynamoPort}`,
-    webhookSources: [],
-  });
-  return new Date(now);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

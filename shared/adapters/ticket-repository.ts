@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   type QueryCommandOutput,
   TransactWriteCommand,
   UpdateCommand,
@@ -313,21 +314,11 @@ export class TicketRepository implements TicketRepositoryPort, TicketPeriodPort 
 
   /** The ticket, its conversation and its audit trail: one partition, one Query (paged). */
   async history(ticketId: string): Promise<TicketHistory | undefined> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': ticketPk(ticketId) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ticketPk(ticketId) },
+      ConsistentRead: true,
+    });
 
     const meta = items.find((i) => i.sk === 'META');
     if (!meta) return undefined;
@@ -358,28 +349,18 @@ export class TicketRepository implements TicketRepositoryPort, TicketPeriodPort 
     state: string,
     period: { readonly from: Date; readonly to: Date },
   ): Promise<string[]> {
-    const ids: string[] = [];
-    let startKey: QueryCommandOutput['LastEvaluatedKey'];
-    do {
-      const page: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1-queue',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          FilterExpression: 'createdAt >= :from AND createdAt < :to',
-          ExpressionAttributeValues: {
-            ':pk': `QUEUE#${queue}#STATE#${state}`,
-            ':from': period.from.toISOString(),
-            ':to': period.to.toISOString(),
-          },
-          ProjectionExpression: 'id',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) if (typeof item.id === 'string') ids.push(item.id);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return ids;
+    const items = await this.queryAll({
+      IndexName: 'gsi1-queue',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      FilterExpression: 'createdAt >= :from AND createdAt < :to',
+      ExpressionAttributeValues: {
+        ':pk': `QUEUE#${queue}#STATE#${state}`,
+        ':from': period.from.toISOString(),
+        ':to': period.to.toISOString(),
+      },
+      ProjectionExpression: 'id',
+    });
+    return items.flatMap((item) => (typeof item.id === 'string' ? [item.id] : []));
   }
 
   /**
@@ -512,29 +493,37 @@ export class TicketRepository implements TicketRepositoryPort, TicketPeriodPort 
     state: string,
   ): Promise<{ count: number; warning: number; breached: number }> {
     const stats = { count: 0, warning: 0, breached: 0 };
+    const items = await this.queryAll({
+      IndexName: 'gsi1-queue',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `QUEUE#${queue}#STATE#${state}` },
+      ProjectionExpression: 'sla',
+    });
+    for (const item of items) {
+      stats.count++;
+      const statuses = (
+        (item.sla as { targets?: Array<{ status?: string }> } | undefined)?.targets ?? []
+      ).map((t) => t.status);
+      if (statuses.includes('breached')) stats.breached++;
+      else if (statuses.includes('warning')) stats.warning++;
+    }
+    return stats;
+  }
+
+  /** Every item a Query of this table finds, page after page. */
+  private async queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let startKey: QueryCommandOutput['LastEvaluatedKey'];
     do {
       const page: QueryCommandOutput = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi1-queue',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': `QUEUE#${queue}#STATE#${state}` },
-          ProjectionExpression: 'sla',
-          ExclusiveStartKey: startKey,
-        }),
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey: startKey }),
       );
-      for (const item of page.Items ?? []) {
-        stats.count++;
-        const statuses = (
-          (item.sla as { targets?: Array<{ status?: string }> } | undefined)?.targets ?? []
-        ).map((t) => t.status);
-        if (statuses.includes('breached')) stats.breached++;
-        else if (statuses.includes('warning')) stats.warning++;
-      }
+      items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return stats;
+    return items;
   }
 
   private async page(
