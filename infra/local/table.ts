@@ -3,10 +3,11 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  type Projection,
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { tableDesign } from '../../shared/adapters/table-design';
+import { type IndexProjection, tableDesign } from '../../shared/adapters/table-design';
 
 /** Creates the single table from the same design the CDK stack uses, if it does not exist yet. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'exists'> {
@@ -37,7 +38,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: indexProjection(i.projection),
       })),
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
@@ -50,4 +51,11 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   return 'created';
+}
+
+/** DynamoDB's form of a table-design projection. */
+function indexProjection(projection: IndexProjection): Projection {
+  if (projection === 'all') return { ProjectionType: 'ALL' };
+  if (projection === 'keys') return { ProjectionType: 'KEYS_ONLY' };
+  return { ProjectionType: 'INCLUDE', NonKeyAttributes: [...projection] };
 }

@@ -23,12 +23,31 @@ export interface MeterSnapshot {
   readonly counts: OperationCounts;
   /** Lambda invocations and duration by function. */
   readonly functions: Readonly<Record<string, FunctionUsage>>;
+  /** DynamoDB write units by the kind of item written (see `writeUnitsByItem`). */
+  readonly writesByItem: Readonly<Record<string, ItemWrites>>;
+}
+
+/** Where write units went: the items of one kind written, and the units spent on the table and on each index. */
+export interface ItemWrites {
+  readonly items: number;
+  readonly table: number;
+  readonly indexes: Readonly<Record<string, number>>;
 }
 
 export class BillingMeter {
   private counts = new Map<BillableOperation, number>();
   private functions = new Map<string, { invocations: number; billedMs: number; gbSeconds: number }>();
+  private writes = new Map<string, { items: number; table: number; indexes: Record<string, number> }>();
   private since = new Date();
+
+  /** Write units spent on one kind of item (`entity`), on the table or on an index. */
+  addWrite(kind: string, items: number, table: number, indexes: Readonly<Record<string, number>> = {}): void {
+    const w = this.writes.get(kind) ?? { items: 0, table: 0, indexes: {} };
+    w.items += items;
+    w.table += table;
+    for (const [name, units] of Object.entries(indexes)) w.indexes[name] = (w.indexes[name] ?? 0) + units;
+    this.writes.set(kind, w);
+  }
 
   add(operation: BillableOperation, amount = 1): void {
     if (!Number.isFinite(amount) || amount <= 0) return;
@@ -57,12 +76,22 @@ export class BillingMeter {
     for (const [name, u] of [...this.functions].sort(([a], [b]) => a.localeCompare(b))) {
       functions[name] = { ...u, gbSeconds: Math.round(u.gbSeconds * 1e6) / 1e6 };
     }
-    return { since: this.since.toISOString(), at: now.toISOString(), counts, functions };
+    const round = (n: number) => Math.round(n * 1000) / 1000;
+    const writesByItem: Record<string, ItemWrites> = {};
+    for (const [kind, w] of [...this.writes].sort(([a], [b]) => a.localeCompare(b))) {
+      writesByItem[kind] = {
+        items: w.items,
+        table: round(w.table),
+        indexes: Object.fromEntries(Object.entries(w.indexes).map(([k, v]) => [k, round(v)])),
+      };
+    }
+    return { since: this.since.toISOString(), at: now.toISOString(), counts, functions, writesByItem };
   }
 
   reset(now = new Date()): void {
     this.counts = new Map();
     this.functions = new Map();
+    this.writes = new Map();
     this.since = now;
   }
 }
@@ -123,6 +152,130 @@ const DYNAMO_WRITES = new Set([
 interface ConsumedCapacity {
   /** The request's total: table plus every index it read or wrote (ReturnConsumedCapacity INDEXES). */
   CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+type Marshalled = Record<string, Record<string, unknown> | undefined>;
+
+/** One item a write touched: its kind, its weight (the kilobytes it is billed by) and the index keys it carries. */
+interface WrittenItem {
+  readonly kind: string;
+  readonly weight: number;
+  readonly attributes: ReadonlySet<string>;
+}
+
+/**
+ * An item's size as DynamoDB counts it, from its marshalled form: each attribute's name and value (strings
+ * and binaries by their bytes, numbers by about one byte per two digits, maps and lists 3 bytes plus one
+ * per element). Close enough to share a transaction's units out; the units themselves are DynamoDB's.
+ */
+function attributesBytes(attributes: Marshalled): number {
+  return Object.entries(attributes).reduce((n, [name, v]) => n + Buffer.byteLength(name) + valueBytes(v), 0);
+}
+
+function valueBytes(v: unknown): number {
+  if (v === null || typeof v !== 'object') return 1;
+  const [type, value] = Object.entries(v as Record<string, unknown>)[0] ?? ['NULL', null];
+  if (type === 'S') return Buffer.byteLength(String(value));
+  if (type === 'B') return (value as { length?: number } | null)?.length ?? 0;
+  if (type === 'N') return Math.ceil(String(value).replace(/[-.]/g, '').length / 2) + 1;
+  if (type === 'M') return 3 + attributesBytes((value ?? {}) as Marshalled) + Object.keys(value ?? {}).length;
+  if (type === 'L' || type === 'SS' || type === 'NS')
+    return (
+      3 +
+      (value as unknown[]).reduce<number>(
+        (n, e) => n + 1 + (type === 'L' ? valueBytes(e) : Buffer.byteLength(String(e))),
+        0,
+      )
+    );
+  return 1;
+}
+
+/** An item's kind: its `entity`, else its partition key's prefix (`IDEMPOTENCY`, `METRIC`, …). */
+function itemKind(item: Marshalled | undefined, key: Marshalled | undefined): string {
+  const entity = item?.entity?.S;
+  if (typeof entity === 'string') return entity;
+  const pk = (item ?? key)?.pk?.S;
+  return typeof pk === 'string' ? (pk.split('#')[0] ?? '').toLowerCase() || 'unknown' : 'unknown';
+}
+
+function writtenItems(command: string, input: Record<string, unknown>): WrittenItem[] {
+  const one = (op: Record<string, unknown> | undefined): WrittenItem | undefined => {
+    if (!op) return undefined;
+    const item = op.Item as Marshalled | undefined;
+    const key = op.Key as Marshalled | undefined;
+    const updated = typeof op.UpdateExpression === 'string' ? op.UpdateExpression : '';
+    const values = op.ExpressionAttributeValues as Marshalled | undefined;
+    return {
+      kind: itemKind(item, key),
+      weight: Math.max(1, Math.ceil(attributesBytes(item ?? values ?? key ?? {}) / KB)),
+      attributes: new Set([
+        ...Object.keys(item ?? {}),
+        ...Object.values((op.ExpressionAttributeNames as Record<string, string> | undefined) ?? {}),
+        ...(updated.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []),
+      ]),
+    };
+  };
+  if (command === 'TransactWriteItemsCommand') {
+    const items = (input.TransactItems ?? []) as Array<Record<string, Record<string, unknown>>>;
+    return items.flatMap((t) => {
+      const w = one(t.Put ?? t.Update ?? t.Delete);
+      return w ? [w] : [];
+    });
+  }
+  if (command === 'BatchWriteItemCommand') {
+    const byTable = (input.RequestItems ?? {}) as Record<
+      string,
+      Array<Record<string, Record<string, unknown>>>
+    >;
+    return Object.values(byTable).flatMap((requests) =>
+      requests.flatMap((r) => {
+        const w = one(r.PutRequest ?? r.DeleteRequest);
+        return w ? [w] : [];
+      }),
+    );
+  }
+  const w = one(input);
+  return w ? [w] : [];
+}
+
+/**
+ * Shares a write's consumed units out to the kinds of item it wrote: the table's units by each item's
+ * started kilobytes, an index's units among the items that carry an attribute of that index's keys (`gsiNpk`/`gsiNsk`
+ * for index `gsiN-…`). Exact for a single-item write; for a transaction or batch, DynamoDB reports only
+ * the totals, so the split is by the kilobytes each item is billed by.
+ */
+function countWritesByItem(
+  meter: BillingMeter,
+  command: string,
+  input: Record<string, unknown>,
+  consumed: unknown,
+): void {
+  const items = writtenItems(command, input);
+  if (items.length === 0) return;
+  const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as ConsumedCapacity[];
+  const table = list.reduce((n, c) => n + (c.Table?.CapacityUnits ?? 0), 0);
+  const indexes: Record<string, number> = {};
+  for (const c of list)
+    for (const [name, u] of Object.entries(c.GlobalSecondaryIndexes ?? {}))
+      indexes[name] = (indexes[name] ?? 0) + (u.CapacityUnits ?? 0);
+  const share = (units: number, among: readonly WrittenItem[], item: WrittenItem) => {
+    const total = among.reduce((n, i) => n + i.weight, 0);
+    return total > 0 && among.includes(item) ? (units * item.weight) / total : 0;
+  };
+  for (const item of items) {
+    const onIndexes: Record<string, number> = {};
+    for (const [name, units] of Object.entries(indexes)) {
+      const prefix = name.split('-')[0];
+      const carriers = items.filter(
+        (i) => i.attributes.has(`${prefix}pk`) || i.attributes.has(`${prefix}sk`),
+      );
+      const u = share(units, carriers.length ? carriers : items, item);
+      if (u > 0) onIndexes[name] = u;
+    }
+    meter.addWrite(item.kind, 1, share(table, items, item), onIndexes);
+  }
 }
 
 function capacityUnits(consumed: unknown): number {
@@ -140,10 +293,18 @@ function failedWriteUnits(command: string, input: Record<string, unknown>, error
   return 0;
 }
 
-function countDynamo(meter: BillingMeter, command: string, output: Record<string, unknown>): void {
+function countDynamo(
+  meter: BillingMeter,
+  command: string,
+  input: Record<string, unknown>,
+  output: Record<string, unknown>,
+): void {
   const units = capacityUnits(output.ConsumedCapacity);
   if (DYNAMO_READS.has(command)) meter.add('dynamodb.readRequestUnits', units);
-  if (DYNAMO_WRITES.has(command)) meter.add('dynamodb.writeRequestUnits', units);
+  if (DYNAMO_WRITES.has(command)) {
+    meter.add('dynamodb.writeRequestUnits', units);
+    countWritesByItem(meter, command, input, output.ConsumedCapacity);
+  }
 }
 
 function countEventBridge(
@@ -203,7 +364,7 @@ export function meterClient<C extends { middlewareStack: unknown }>(
       try {
         const result = await next(args);
         const output = result.output as Record<string, unknown>;
-        if (context.clientName === 'DynamoDBClient') countDynamo(meter, command, output);
+        if (context.clientName === 'DynamoDBClient') countDynamo(meter, command, input, output);
         else if (context.clientName === 'EventBridgeClient' && command === 'PutEventsCommand')
           countEventBridge(meter, input, output);
         else if (context.clientName === 'SecretsManagerClient') meter.add('secretsManager.apiCalls');

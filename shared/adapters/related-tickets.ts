@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { type Ticket, TicketSchema, TicketState } from '../domain';
 import type { RelatedTicketsPort } from '../use-cases/ports';
+import { batchGetItems } from './batch-get';
 import { reportUnreadableItem, type UnreadableItemReporter } from './unreadable-items';
 
 const OPEN_STATES = TicketState.options.filter((s) => s !== 'resolved' && s !== 'closed');
@@ -45,7 +46,9 @@ export class RelatedTickets implements RelatedTicketsPort {
                 ExclusiveStartKey: startKey,
               }),
             );
-            for (const item of page.Items ?? []) {
+            // The queue view holds keys and `account`: the filter runs there, the tickets come from the table.
+            const keys = (page.Items ?? []).map((i) => ({ pk: String(i.pk), sk: 'META' }));
+            for (const item of await batchGetItems(this.db, this.tableName, keys)) {
               const ticket = TicketSchema.safeParse(item);
               if (ticket.success) found.set(ticket.data.id, ticket.data);
               // Left out, never in the way: the repository's reads do the same.

@@ -229,17 +229,18 @@ export const TicketSchema = z.object({
   requestType: z.string().check(z.minLength(1), z.maxLength(64)),
   // 998: the longest line RFC 5322 allows, so any mail subject fits.
   subject: z.string().check(z.minLength(1), z.maxLength(998)),
-  fields: FieldValues,
-  missingFields: z.array(z.string()),
+  // The defaults: an item stores none of these while it holds them (ticket-repository.ts).
+  fields: z._default(FieldValues, {}),
+  missingFields: z._default(z.array(z.string()), []),
   priority: Priority,
   queue: z.string().check(z.minLength(1)),
-  assignee: z.nullable(z.string()),
-  tags: z.array(z.string()),
+  assignee: z._default(z.nullable(z.string()), null),
+  tags: z._default(z.array(z.string()), []),
   language: z.optional(z.string().check(z.minLength(2), z.maxLength(35))),
   /** The learned intent (issue 19); absent on tickets opened while no model existed and never labelled. */
   intent: z.optional(TicketIntent),
   state: TicketState,
-  blockedOn: z.nullable(BlockedOn),
+  blockedOn: z._default(z.nullable(BlockedOn), null),
   slaPolicy: z.nullable(z.string()),
   /** The SLA targets as the clock last recorded them (met and breached targets stay). */
   sla: z.optional(TicketSla),

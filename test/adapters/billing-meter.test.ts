@@ -112,7 +112,7 @@ describe('the billing meter on a DynamoDB client (DynamoDB Local)', () => {
       );
       return units()['dynamodb.writeRequestUnits'];
     };
-    // Every index projects all attributes: any change to an indexed item rewrites its entry.
+    // The approver index projects all attributes: any change to an item in it rewrites its entry.
     expect(await update('SET decided = :d', { ':d': true })).toBe(1 + 1);
     // A key change deletes the old entry and puts the new one.
     expect(await update('SET gsi4pk = :k', { ':k': 'APPROVER#y' })).toBe(1 + 2);
@@ -129,6 +129,54 @@ describe('the billing meter on a DynamoDB client (DynamoDB Local)', () => {
       }),
     );
     expect(units()['dynamodb.writeRequestUnits']).toBe(1);
+  });
+
+  it('spends nothing on an index that holds none of what a write changed (keys-only, include)', async () => {
+    const TableName = table.tableName;
+    const item = { pk: 'K', sk: 'META', gsi1pk: 'QUEUE#q', gsi1sk: '1', gsi2pk: 'REQ#a@b', gsi2sk: '1' };
+    await db.send(new PutCommand({ TableName, Item: { ...item, body: 'a', priority: 'normal' } }));
+    meter.reset();
+    // Neither index holds `body`: the table's unit only.
+    await db.send(new PutCommand({ TableName, Item: { ...item, body: 'b', priority: 'normal' } }));
+    expect(units()['dynamodb.writeRequestUnits']).toBe(1);
+    meter.reset();
+    // The queue view holds `priority` (table-design.ts): its entry is rewritten, the requester's is not.
+    await db.send(new PutCommand({ TableName, Item: { ...item, body: 'b', priority: 'high' } }));
+    expect(units()['dynamodb.writeRequestUnits']).toBe(1 + 1);
+    expect(meter.snapshot().writesByItem.k).toEqual({ items: 1, table: 1, indexes: { 'gsi1-queue': 1 } });
+  });
+
+  it("shares a transaction's units out to the kinds of item it wrote, by size, and the index units to their carriers", async () => {
+    const TableName = table.tableName;
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName,
+              Item: {
+                pk: 'S',
+                sk: 'META',
+                entity: 'ticket',
+                gsi2pk: 'REQ#s@b',
+                gsi2sk: '1',
+                v: 'x'.repeat(1500),
+              },
+            },
+          },
+          { Put: { TableName, Item: { pk: 'S', sk: 'EVT#1', entity: 'audit', v: 'y'.repeat(100) } } },
+        ],
+      }),
+    );
+    const { writesByItem } = meter.snapshot();
+    const total = (k: string) =>
+      (writesByItem[k]?.table ?? 0) +
+      Object.values(writesByItem[k]?.indexes ?? {}).reduce((a, b) => a + b, 0);
+    // 2 × (2 KB ticket + 1 KB audit) on the table, 2 × 1 on the requester index (the ticket's only).
+    expect(total('ticket') + total('audit')).toBeCloseTo(units()['dynamodb.writeRequestUnits'] ?? 0, 6);
+    expect(writesByItem.ticket?.indexes).toEqual({ 'gsi2-requester': 2 });
+    expect(writesByItem.audit?.indexes).toEqual({});
+    expect(total('ticket')).toBeGreaterThan(total('audit'));
   });
 
   it('still counts a write whose condition failed, and leaves the caller its error and its input', async () => {

@@ -120,4 +120,45 @@ describe('TicketRepository against DynamoDB Local', () => {
       'ticket.state_changed',
     ]);
   });
+
+  it('lists through the narrow indexes (keys and filter attributes), reading whole tickets in index order', async () => {
+    const a = opened('FD-500');
+    const b = opened('FD-501');
+    const requester = { email: 'narrow@bigcorp.example' };
+    const first = { ...a.ticket, requester, createdAt: '2026-11-23T10:00:01.000Z' };
+    const second = { ...b.ticket, requester, createdAt: '2026-11-23T10:00:02.000Z' };
+    await repo.create({ ...a, ticket: first, dedupe: { channel: 'webhook', key: 'demo#n1', expiresAt: 1 } });
+    await repo.create({ ...b, ticket: second, dedupe: { channel: 'webhook', key: 'demo#n2', expiresAt: 1 } });
+
+    const mine = await repo.listByRequester(requester.email, { limit: 10 });
+    expect(mine.tickets).toEqual([second, first]); // newest first, each one whole
+    const page = await repo.listQueue(first.queue, first.state, { limit: 1 });
+    expect(page.tickets).toHaveLength(1);
+    expect(page.tickets[0]?.subject).toBe(first.subject);
+    expect(page.cursor).toBeDefined();
+
+    // The SLA risk the queue statistics read moves with the ticket's targets.
+    const before = await repo.queueStats(first.queue, first.state);
+    const breached = {
+      ...first,
+      version: 2,
+      sla: first.sla && {
+        ...first.sla,
+        targets: first.sla.targets.map((t, i) => ({
+          ...t,
+          status: i === 0 ? ('breached' as const) : t.status,
+        })),
+      },
+    };
+    await repo.append({ ticket: breached, expectedVersion: 1, audit: [] });
+    const after = await repo.queueStats(first.queue, first.state);
+    expect(after).toEqual({ ...before, breached: before.breached + 1 });
+
+    const ids = await repo.ticketIdsCreated(first.queue, first.state, {
+      from: new Date('2026-11-23T10:00:01.500Z'),
+      to: new Date('2026-11-23T10:00:03.000Z'),
+    });
+    expect(ids).toContain(second.id);
+    expect(ids).not.toContain(first.id);
+  });
 });

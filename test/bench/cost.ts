@@ -183,6 +183,8 @@ async function main(): Promise<void> {
       );
     }
 
+    printWritesByItem(snapshot, N);
+
     const profile: CostProfile = CostProfileSchema.parse({
       measuredAt: new Date().toISOString(),
       lifecycles: N,
@@ -196,6 +198,27 @@ async function main(): Promise<void> {
   } finally {
     await runtime.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Where the write units went, per lifecycle: each kind of item, its table units and each index's. */
+function printWritesByItem(snapshot: MeterSnapshot, n: number): void {
+  const rows = Object.entries(snapshot.writesByItem).map(([kind, w]) => {
+    const indexes = Object.values(w.indexes).reduce((a, b) => a + b, 0);
+    return { kind, w, total: w.table + indexes };
+  });
+  const total = rows.reduce((a, r) => a + r.total, 0);
+  console.log(
+    `\nDynamoDB write units per lifecycle, by item written (${fmtCount(total / n)} in all; a transaction's units shared by item size):`,
+  );
+  for (const { kind, w, total: units } of rows.toSorted((a, b) => b.total - a.total)) {
+    const indexes = Object.entries(w.indexes)
+      .filter(([, u]) => u / n >= 0.005)
+      .map(([name, u]) => `${name} ${(u / n).toFixed(2)}`)
+      .join(', ');
+    console.log(
+      `  ${kind.padEnd(20)} ${(w.items / n).toFixed(2).padStart(6)} writes  ${(units / n).toFixed(2).padStart(7)} WRU  (table ${(w.table / n).toFixed(2)}${indexes ? `; ${indexes}` : ''})`,
+    );
   }
 }
 

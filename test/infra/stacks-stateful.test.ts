@@ -19,7 +19,7 @@ import {
 // mail, in the app synthesised once for the run (test/support/stacks-global-setup.ts).
 
 describe('stateful stack', () => {
-  it('builds the table from tableDesign: string keys, every GSI projecting ALL, on-demand', () => {
+  it('builds the table from tableDesign: string keys, each GSI with its projection (ticket indexes narrow), on-demand', () => {
     const gsiAttributes = tableDesign.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]);
     stateful.resourceCountIs('AWS::DynamoDB::Table', 1);
     stateful.hasResourceProperties('AWS::DynamoDB::Table', {
@@ -39,10 +39,35 @@ describe('stateful stack', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection:
+          index.projection === 'all'
+            ? { ProjectionType: 'ALL' }
+            : index.projection === 'keys'
+              ? { ProjectionType: 'KEYS_ONLY' }
+              : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection] },
       })),
       BillingMode: 'PAY_PER_REQUEST',
     });
+    // The ticket indexes never copy a whole ticket: each revision would rewrite it in every index.
+    const gsis = stateful.findResources('AWS::DynamoDB::Table') as Record<
+      string,
+      {
+        Properties: {
+          GlobalSecondaryIndexes: Array<{ IndexName: string; Projection: { ProjectionType: string } }>;
+        };
+      }
+    >;
+    const projections = Object.values(gsis)[0]?.Properties.GlobalSecondaryIndexes.map((g) => [
+      g.IndexName,
+      g.Projection.ProjectionType,
+    ]);
+    expect(projections).toEqual([
+      ['gsi1-queue', 'INCLUDE'],
+      ['gsi2-requester', 'KEYS_ONLY'],
+      ['gsi3-assignee', 'KEYS_ONLY'],
+      ['gsi4-approver', 'ALL'],
+      ['gsi5-account', 'KEYS_ONLY'],
+    ]);
   });
 
   it('protects the table: PITR, stream of new and old images, TTL, KMS with the key, retained', () => {
