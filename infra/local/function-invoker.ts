@@ -33,12 +33,20 @@ export async function loadFunctions(root: string): Promise<Invoke> {
       );
     });
     const startedAt = performance.now();
+    const cpuBefore = process.cpuUsage();
     try {
       return await Promise.race([handler(event, context), timeout]);
     } finally {
       clearTimeout(timer);
-      // What Lambda bills: the request, and memory × duration (shared/adapters/billing-meter.ts).
-      billingMeter.invocation(fn.name, fn.memoryMb, performance.now() - startedAt);
+      // What Lambda bills: the request, and memory × duration (shared/adapters/billing-meter.ts). The CPU
+      // time is the whole process's meanwhile: other invocations overlapping this one count in it too.
+      const cpu = process.cpuUsage(cpuBefore);
+      billingMeter.invocation(
+        fn.name,
+        fn.memoryMb,
+        performance.now() - startedAt,
+        (cpu.user + cpu.system) / 1000,
+      );
     }
   };
 }

@@ -1,3 +1,4 @@
+import { lambdaDurationMs } from '../metrics/memory-sizing';
 import type { BillableOperation, OperationCounts } from '../metrics/pricing';
 
 /**
@@ -10,8 +11,15 @@ import type { BillableOperation, OperationCounts } from '../metrics/pricing';
 
 export interface FunctionUsage {
   readonly invocations: number;
-  /** Billed milliseconds: each invocation's duration rounded up to the millisecond, as Lambda bills it. */
+  /**
+   * Billed milliseconds: each invocation's duration as it would run at the function's memory (see
+   * `lambdaDurationMs`), rounded up to the millisecond as Lambda bills it.
+   */
   readonly billedMs: number;
+  /** The wall time the invocations took here. */
+  readonly wallMs: number;
+  /** The process CPU time measured during the invocations (an upper bound when invocations overlapped). */
+  readonly cpuMs: number;
   readonly gbSeconds: number;
 }
 
@@ -36,7 +44,10 @@ export interface ItemWrites {
 
 export class BillingMeter {
   private counts = new Map<BillableOperation, number>();
-  private functions = new Map<string, { invocations: number; billedMs: number; gbSeconds: number }>();
+  private functions = new Map<
+    string,
+    { invocations: number; billedMs: number; wallMs: number; cpuMs: number; gbSeconds: number }
+  >();
   private writes = new Map<string, { items: number; table: number; indexes: Record<string, number> }>();
   private since = new Date();
 
@@ -54,15 +65,26 @@ export class BillingMeter {
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + amount);
   }
 
-  /** One Lambda invocation: a request, and memory × duration rounded up to the millisecond. */
-  invocation(functionName: string, memoryMb: number, durationMs: number): void {
-    const billedMs = Math.max(1, Math.ceil(durationMs));
+  /**
+   * One Lambda invocation: a request, and memory × duration rounded up to the millisecond, the duration
+   * being the wall time with its CPU part (`cpuMs`, measured) run at the memory's CPU share.
+   */
+  invocation(functionName: string, memoryMb: number, durationMs: number, cpuMs = 0): void {
+    const billedMs = Math.max(1, Math.ceil(lambdaDurationMs(durationMs, cpuMs, memoryMb)));
     const gbSeconds = (memoryMb / 1024) * (billedMs / 1000);
     this.add('lambda.requests');
     this.add('lambda.gbSeconds', gbSeconds);
-    const usage = this.functions.get(functionName) ?? { invocations: 0, billedMs: 0, gbSeconds: 0 };
+    const usage = this.functions.get(functionName) ?? {
+      invocations: 0,
+      billedMs: 0,
+      wallMs: 0,
+      cpuMs: 0,
+      gbSeconds: 0,
+    };
     usage.invocations++;
     usage.billedMs += billedMs;
+    usage.wallMs += Math.max(0, durationMs);
+    usage.cpuMs += Math.max(0, cpuMs);
     usage.gbSeconds += gbSeconds;
     this.functions.set(functionName, usage);
   }
@@ -74,7 +96,12 @@ export class BillingMeter {
     }
     const functions: Record<string, FunctionUsage> = {};
     for (const [name, u] of [...this.functions].sort(([a], [b]) => a.localeCompare(b))) {
-      functions[name] = { ...u, gbSeconds: Math.round(u.gbSeconds * 1e6) / 1e6 };
+      functions[name] = {
+        ...u,
+        wallMs: Math.round(u.wallMs * 1000) / 1000,
+        cpuMs: Math.round(u.cpuMs * 1000) / 1000,
+        gbSeconds: Math.round(u.gbSeconds * 1e6) / 1e6,
+      };
     }
     const round = (n: number) => Math.round(n * 1000) / 1000;
     const writesByItem: Record<string, ItemWrites> = {};

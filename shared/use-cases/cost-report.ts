@@ -32,7 +32,14 @@ export const CostProfileSchema = z.object({
   /** Lambda by function, per lifecycle. */
   functions: z.record(
     z.string(),
-    z.object({ invocations: count, averageBilledMs: count, gbSeconds: count, memoryMb: count }),
+    z.object({
+      invocations: count,
+      averageBilledMs: count,
+      /** Average process CPU time per invocation, measured (absent in profiles measured before it was). */
+      averageCpuMs: z.optional(count),
+      gbSeconds: count,
+      memoryMb: count,
+    }),
   ),
 });
 

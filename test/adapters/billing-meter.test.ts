@@ -19,6 +19,7 @@ import {
   sesRecipients,
   sqsRequests,
 } from '../../shared/adapters/billing-meter';
+import { lambdaDurationMs } from '../../shared/metrics/memory-sizing';
 import { freshTable } from '../support/dynamodb';
 
 // The meter counts through the SDK's own middleware stack against AWS's DynamoDB Local, so what is
@@ -258,5 +259,20 @@ describe('billable sizes', () => {
     expect(counts['lambda.requests']).toBe(2);
     expect(counts['lambda.gbSeconds']).toBeCloseTo(0.25 * (0.011 + 0.001), 9);
     expect(functions['get-ticket']).toMatchObject({ invocations: 2, billedMs: 12 });
+  });
+
+  it("runs an invocation's CPU time at the CPU share its memory buys (1,769 MB: one vCPU); waiting is not stretched", () => {
+    const meter = new BillingMeter();
+    // 30 ms wall of which 10 ms CPU: at 1,769 MB as measured, at 884.5 MB the CPU takes twice as long.
+    meter.invocation('a', 1769, 30, 10);
+    meter.invocation('b', 884.5, 30, 10);
+    meter.invocation('c', 256, 30, 0);
+    const { functions } = meter.snapshot();
+    expect(functions.a).toMatchObject({ billedMs: 30, cpuMs: 10 });
+    expect(functions.b).toMatchObject({ billedMs: 40, cpuMs: 10 });
+    expect(functions.c).toMatchObject({ billedMs: 30 });
+    // Above one vCPU nothing gets faster; CPU time beyond the wall time (other work overlapping) is capped.
+    expect(lambdaDurationMs(30, 10, 3538)).toBe(30);
+    expect(lambdaDurationMs(30, 50, 1769 / 2)).toBe(60);
   });
 });

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
+import { chooseMemory } from '../../shared/metrics/memory-sizing';
 import { billableOperations, costReport, priceTable, services } from '../../shared/metrics/pricing';
 import { functions } from '../../shared/topology';
 import { type CostProfile, CostProfileSchema } from '../../shared/use-cases/cost-report';
@@ -165,23 +166,48 @@ async function main(): Promise<void> {
     console.log(`  ${'total'.padEnd(22)} ${usd(report.perThousandLifecycles.total).padStart(10)}`);
     console.log(`  = $${(report.perThousandLifecycles.total / 1000).toFixed(6)} per ticket lifecycle`);
 
-    console.log('\nLambda per lifecycle, by function (invocations, average billed ms, memory):');
-    const memory = new Map(functions.map((f) => [f.name, f.memoryMb]));
+    console.log(
+      '\nLambda per lifecycle, by function: invocations, average wall and CPU ms here, billed ms at its memory' +
+        " (CPU run at the memory's share of a vCPU), memory; and the memory the measurement suggests" +
+        ' (shared/metrics/memory-sizing.ts):',
+    );
+    const specs = new Map(functions.map((f) => [f.name, f]));
     const profileFunctions: CostProfile['functions'] = {};
+    let suggestedGbSeconds = 0;
     for (const [name, u] of Object.entries(snapshot.functions).sort(
       ([, a], [, b]) => b.gbSeconds - a.gbSeconds,
     )) {
-      const memoryMb = memory.get(name) ?? 0;
+      const spec = specs.get(name);
+      const memoryMb = spec?.memoryMb ?? 0;
       profileFunctions[name] = {
         invocations: round(u.invocations / N),
         averageBilledMs: round(u.billedMs / u.invocations),
+        averageCpuMs: round(u.cpuMs / u.invocations),
         gbSeconds: round(u.gbSeconds / N, 6),
         memoryMb,
       };
+      const measured = {
+        name,
+        invocations: u.invocations,
+        wallMs: u.wallMs,
+        cpuMs: u.cpuMs,
+        http: spec?.triggers.some((t) => t.kind === 'http') ?? false,
+      };
+      const suggested = chooseMemory(measured);
+      suggestedGbSeconds += suggested.gbSeconds * (u.invocations / N);
+      const per = (v: number) => (v / u.invocations).toFixed(0).padStart(5);
       console.log(
-        `  ${name.padEnd(20)} ${fmtCount(u.invocations / N).padStart(6)} ×  ${(u.billedMs / u.invocations).toFixed(0).padStart(5)} ms  ${String(memoryMb).padStart(5)} MB`,
+        `  ${name.padEnd(20)} ${fmtCount(u.invocations / N).padStart(6)} ×  wall ${per(u.wallMs)} ms  cpu ${per(u.cpuMs)} ms  billed ${per(u.billedMs)} ms  ${String(memoryMb).padStart(5)} MB` +
+          (suggested.memoryMb === memoryMb
+            ? ''
+            : `   → ${suggested.memoryMb} MB (${suggested.durationMs.toFixed(0)} ms)`),
       );
     }
+    const gbSeconds = snapshot.counts['lambda.gbSeconds'] ?? 0;
+    console.log(
+      `  GB-seconds per lifecycle: ${(gbSeconds / N).toFixed(4)} at the memory sizes in shared/topology.ts, ` +
+        `${suggestedGbSeconds.toFixed(4)} at the suggested ones`,
+    );
 
     printWritesByItem(snapshot, N);
 
