@@ -57,7 +57,8 @@ export async function getTicket(
 
   const history = id ? await ports.tickets.history(id) : undefined;
   if (!history) return { kind: 'not_found' };
-  const approvals = await ports.approvals.forTicket(history.ticket.id);
+  // The history's Query read them with the ticket (same partition); a second Query only where it did not.
+  const approvals = history.approvals ?? (await ports.approvals.forTicket(history.ticket.id));
   const groups = approvals.map((a) => a.group);
   const refusal = readRefusal(input.scope, history.ticket, groups);
   if (refusal) return { kind: 'forbidden', refusal };

@@ -10,7 +10,12 @@
  * to the same single-writer DynamoDB Local, so measuring the bare calls after the intake run (as this
  * bench once did) put the handler's leftover work on the bare figures. The ratio is printed per round
  * with the median and the min–max across rounds, so the noise is visible.
+ *
+ * Last, once the runtime has stopped, the handlers' CPU time per request in process (test/bench/cpu.ts, in
+ * a process of its own: it mocks the SDK clients): what a Lambda user pays for when a function is CPU-bound,
+ * and DynamoDB Local cannot show. BENCH_CPU_* (and BENCH_ROUNDS) tune it; see its header.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -348,7 +353,18 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+/** test/bench/cpu.ts in its own process (it replaces SDK clients' `send`), its figures on our stdout. */
+async function cpuBench(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'cpu.ts')], {
+    stdio: 'inherit',
+  });
+  const code = await new Promise<number | null>((done) => child.on('exit', done));
+  if (code !== 0) throw new Error(`the CPU bench exited with ${code}`);
+}
+
+main()
+  .then(cpuBench)
+  .catch((e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
