@@ -1,4 +1,9 @@
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions } from 'esbuild';
+import { workflowConfig } from '../shared/config';
+import { routeAccess } from '../shared/http/access';
 
 /**
  * ESM bundles have no `require`; a few CommonJS dependencies still call it (e.g. for `node:` builtins),
@@ -6,6 +11,99 @@ import type { BuildOptions } from 'esbuild';
  */
 export const ESM_REQUIRE_SHIM =
   "import { createRequire } from 'module';const require = createRequire(import.meta.url);";
+
+/** A module of this repository by its path from the root, absolute (see `FUNCTION_ALIASES`). */
+const repoModule = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/**
+ * Packages published as ES modules and as CommonJS that a bundle would otherwise carry twice: mailparser
+ * imports them, its MIME splitter (@zone-eu/mailsplit) requires them, and each gets its own build (libmime
+ * alone is 85 KiB, with its MIME types table). One copy is enough, and it must be the CommonJS one: its
+ * `require`rs read properties of `module.exports`, which an importer's default import is too.
+ */
+const DUAL_FORMAT_PACKAGES = ['libmime', 'libqp', 'libbase64'] as const;
+
+/** A package's CommonJS entry, as `require` resolves it from here (the repository's node_modules). */
+const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(name);
+
+/**
+ * Packages a bundle takes from another module than their own (esbuild `alias`), each a part of a
+ * dependency that Lambda never reaches; the module that stands in says why and what it saves. The SDK's
+ * default credential chain becomes its first link, the environment's credentials, the only one Lambda
+ * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws.
+ * Absolute paths: esbuild resolves an alias from its working directory, which differs between `cdk synth`
+ * and the benchmark.
+ */
+export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
+  '@aws-sdk/credential-provider-node': repoModule('shared/adapters/lambda-credentials.ts'),
+  postcss: repoModule('shared/http/no-style-parser.ts'),
+  ...Object.fromEntries(DUAL_FORMAT_PACKAGES.map((name) => [name, commonJsBuild(name)])),
+  'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
+};
+
+/** Linux's limit on one argument of a command (MAX_ARG_STRLEN); NodejsFunction runs esbuild's CLI. */
+const MAX_ARGUMENT_BYTES = 128 * 1024;
+
+/**
+ * A value computed at synth, as the source of the JS string an esbuild `define` puts in the bundle (read
+ * back with `JSON.parse`: V8 builds a large object faster from JSON than from code). Only what JSON carries
+ * unchanged may go (no dates, no `undefined`), and only what fits on esbuild's command line: anything else
+ * fails the synth here rather than the function in Lambda.
+ */
+export function jsonDefine(name: string, value: unknown): string {
+  const json = JSON.stringify(value);
+  if (!isDeepStrictEqual(JSON.parse(json), value)) {
+    throw new Error(`${name} does not survive JSON: the function bundles cannot carry it`);
+  }
+  const literal = JSON.stringify(json);
+  if (Buffer.byteLength(literal) > MAX_ARGUMENT_BYTES - 1024) {
+    throw new Error(`${name} (${Buffer.byteLength(literal)} bytes) no longer fits in one esbuild argument`);
+  }
+  return literal;
+}
+
+/**
+ * What a bundle knows from the synth instead of working it out at every cold start (see where each is
+ * read): the workflow config, parsed and validated (shared/config/workflow.ts), and who may call which route
+ * (shared/http/access.ts), without the topology it comes from.
+ */
+export const FUNCTION_DEFINES: Readonly<Record<string, string>> = {
+  FRONTDOOR_WORKFLOW_CONFIG: jsonDefine('The workflow config', workflowConfig),
+  FRONTDOOR_ROUTE_ACCESS: jsonDefine('The route access table', routeAccess),
+};
+
+/**
+ * Files a bundle reads from beside itself instead of carrying them (esbuild `external`, by the path the
+ * dependency requires them with), and where they are copied from. iconv-lite's code-page tables for the
+ * Chinese, Japanese and Korean charsets are about 210 KiB that it `require`s only to decode such a mail
+ * (and libmime the GBK one when it loads): inside the bundle, receive-email would compile all of them at
+ * every cold start; beside it, a table is read from disk when it is first needed.
+ */
+export const BESIDE_BUNDLE = [
+  { external: './tables/*', from: 'node_modules/iconv-lite/encodings/tables', to: 'tables' },
+] as const;
+
+/** How a bundle that needs a `BESIDE_BUNDLE` file set requires it: `"./tables/` and a file name. */
+const requiredAs = (files: (typeof BESIDE_BUNDLE)[number]) =>
+  `"${files.external.slice(0, files.external.indexOf('*'))}`;
+
+/** The `BESIDE_BUNDLE` file sets a bundle's code requires. */
+export function besideBundleNeeds(code: string): ReadonlyArray<(typeof BESIDE_BUNDLE)[number]> {
+  return BESIDE_BUNDLE.filter((files) => code.includes(requiredAs(files)));
+}
+
+/**
+ * The shell commands that copy next to a bundle each `BESIDE_BUNDLE` file set it requires, as
+ * `besideBundleNeeds` finds them (NodejsFunction's `afterBundling` hook; `bundle` is the bundle's path).
+ */
+export function besideBundleCommands(repoRoot: string, outputDir: string, bundle: string): string[] {
+  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  return BESIDE_BUNDLE.map((files) => {
+    const source = `${repoRoot.replace(/\/$/, '')}/${files.from}`;
+    const target = `${outputDir}/${files.to}`;
+    return `if grep -qF ${q(requiredAs(files))} ${q(bundle)}; then mkdir -p ${q(target)} && cp ${q(source)}/* ${q(target)}/; fi`;
+  });
+}
 
 /**
  * The esbuild options behind every function bundle. The CDK construct passes the same values through
@@ -18,4 +116,15 @@ export const functionBundling = {
   mainFields: ['module', 'main'],
   banner: { js: ESM_REQUIRE_SHIM },
   minify: true,
+  // Characters as they are, not as \u escapes: half the size for the non-ASCII tables of the mail
+  // libraries (HTML entities, charsets, language profiles). Node reads sources as UTF-8.
+  charset: 'utf8',
+  alias: FUNCTION_ALIASES,
+  define: FUNCTION_DEFINES,
+  external: BESIDE_BUNDLE.map((files) => files.external),
 } as const satisfies BuildOptions;
+
+/** The aliases as NodejsFunction's `esbuildArgs` (it has no `alias` option): `--alias:<package>=<path>` each. */
+export function aliasArgs(aliases: Readonly<Record<string, string>>): string[] {
+  return Object.entries(aliases).map(([from, to]) => `${from}=${to}`);
+}

@@ -7,6 +7,7 @@
 
 import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
 import { INTENT_EVENT_SOURCE, INTENT_TRAINING_REQUESTED } from './domain/intent-events';
+import type { Role } from './domain/roles';
 import type * as z from './domain/zod';
 import {
   AgentProfileBody,
@@ -97,19 +98,9 @@ export type EnvValue = string | EnvRef;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/**
- * Who may call an agent-API route: roles are Cognito groups in AWS and the dev users' groups locally —
- * `agent` (own queues: the `queue-<id>` groups), `lead` (all queues, reassign, merge, metrics), `approver`
- * (any `approver-<group>`), `admin` (accounts, config). `shared/http/access.ts` reads it in every handler
- * (`authorize`), the RBAC test drives every route × role, the OpenAPI document prints it.
- *
- * Routes with `scope: 'own-queues'` are also scoped per ticket (queue isolation, `shared/domain/ticket-scope.ts`):
- * an agent reads and changes only tickets of their queues (403 rule `own-queues`; searches leave the others
- * out instead of refusing), leads and admins all, an approver reads only the tickets an approval of their
- * group is about (403 rule `approver-tickets`).
- */
-export const ROLES = ['agent', 'lead', 'approver', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+// The roles an agent-API route admits (`access.roles`) are in ./domain/roles.ts: handlers check them
+// (shared/http/access.ts) without loading this declaration.
+export { ROLES, type Role } from './domain/roles';
 
 export interface RouteAccess {
   readonly roles: readonly Role[];
@@ -247,8 +238,7 @@ export const stateMachines: readonly StateMachineSpec[] = [
   },
 ];
 
-/** Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`. */
-export const INBOUND_MAIL_PREFIX = 'inbound/';
+export { INBOUND_MAIL_PREFIX } from './domain/mail';
 
 export interface FunctionSpec {
   /** kebab-case, verb-noun; also the CDK construct id (never change it once deployed). */
@@ -421,7 +411,8 @@ export const functions: readonly FunctionSpec[] = [
     name: 'receive-webhook',
     description: 'Signed webhook intake: verify, normalise, triage, persist, publish ticket.created',
     entry: 'functions/receive-webhook/handler.ts',
-    memoryMb: 512,
+    // From measurement (npm run cost, shared/metrics/memory-sizing.ts): within the HTTP budget at 256, was 512.
+    memoryMb: 256,
     timeoutSeconds: 10,
     triggers: [
       {
@@ -617,7 +608,8 @@ export const functions: readonly FunctionSpec[] = [
     name: 'send-notification',
     description: 'Mails the requester what a domain event asks for (SES), once per event and template',
     entry: 'functions/send-notification/handler.ts',
-    memoryMb: 512,
+    // From measurement (npm run cost, shared/metrics/memory-sizing.ts): mostly waiting, was 512.
+    memoryMb: 256,
     timeoutSeconds: 30,
     triggers: [{ kind: 'queue', queue: 'notifications', batchSize: 10 }],
     env: {
@@ -726,7 +718,8 @@ export const functions: readonly FunctionSpec[] = [
     description:
       "The ticket's clock: record SLA warnings and breaches, overdue escalations, reminders, status updates, follow-ups, closing and idle notices; set the next wake-up",
     entry: 'functions/run-ticket-clock/handler.ts',
-    memoryMb: 512,
+    // From measurement (npm run cost, shared/metrics/memory-sizing.ts): mostly waiting, was 512.
+    memoryMb: 256,
     timeoutSeconds: 20,
     triggers: [{ kind: 'queue', queue: WAKE_UP_QUEUE, batchSize: 10 }],
     env: {
@@ -1269,7 +1262,8 @@ export const functions: readonly FunctionSpec[] = [
     description:
       'Flow metrics from the table stream: per day × queue × request type aggregates and KB-gap drivers (idempotent)',
     entry: 'functions/project-metrics/handler.ts',
-    memoryMb: 512,
+    // From measurement (npm run cost, shared/metrics/memory-sizing.ts): mostly waiting, was 512.
+    memoryMb: 256,
     timeoutSeconds: 60,
     triggers: [
       {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
-import { approvalPorts } from '../../shared/adapters/ports';
+import { approvalDecisionPorts } from '../../shared/adapters/ports';
 import { NotFoundError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
 import { publicApproval } from '../../shared/http/approvals';
@@ -10,7 +10,7 @@ import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { jsonBody, pathParameter } from '../../shared/http/request';
 import { decideApprovalAsApprover } from '../../shared/use-cases/approvals';
 
-const ports = approvalPorts();
+const ports = approvalDecisionPorts();
 
 /**
  * `POST /v1/approvals/{approvalId}/decision` `{ decision: approve|reject, reason }`: 200 `{ approval, ticket }`;

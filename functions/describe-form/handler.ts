@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { NotFoundError } from '../../shared/domain';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { formJsonSchema } from '../../shared/http/form-contract';

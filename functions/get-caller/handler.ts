@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { authorize, queuesOf } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { intentAdminPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { authorize } from '../../shared/http/access';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { intentOverview } from '../../shared/use-cases/intent';

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { intentStorePorts } from '../../shared/adapters/intent-ports';
+import { intentMarkerPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
 import { IntentLabelBody } from '../../shared/http/contracts';
@@ -8,7 +8,7 @@ import { type HttpResult, httpErrors } from '../../shared/http/errors';
 import { agentWriteRequest, ticketWriteResponse } from '../../shared/http/ticket-write';
 import { labelTicketIntent } from '../../shared/use-cases/intent';
 
-const ports = { ...ticketPorts(), models: intentStorePorts().models };
+const ports = { ...ticketPorts(), models: intentMarkerPorts().models };
 
 /**
  * `PUT /v1/tickets/{id}/intent` `{ intent }` with `If-Match`: the agent confirms the predicted intent or

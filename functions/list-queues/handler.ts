@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { NotFoundError } from '../../shared/domain';
 import { authorize, queuesOf, requireQueue } from '../../shared/http/access';
 import { QueueViewQuery } from '../../shared/http/contracts';

@@ -5,7 +5,7 @@ import { documentClient } from '../../shared/adapters/clients';
 import { DeflectionLedger } from '../../shared/adapters/deflection-ledger';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { groupByRequestType } from '../../shared/domain/articles';
 import { NotFoundError } from '../../shared/domain/errors';
 import { authorize } from '../../shared/http/access';

@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { articlePorts } from '../../shared/adapters/article-ports';
 import { logger } from '../../shared/adapters/logger';
 import { metricPorts } from '../../shared/adapters/store-ports';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { InvalidInputError } from '../../shared/domain';
 import { authorize } from '../../shared/http/access';
 import { FlowQuery, KbGapsQuery } from '../../shared/http/contracts';

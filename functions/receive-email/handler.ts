@@ -1,7 +1,7 @@
 import type { SESEvent } from 'aws-lambda';
 import { inboundMailPorts } from '../../shared/adapters/inbound-mail-ports';
 import { logger } from '../../shared/adapters/logger';
-import { INBOUND_MAIL_PREFIX } from '../../shared/topology';
+import { INBOUND_MAIL_PREFIX } from '../../shared/domain/mail';
 import { receiveEmail } from '../../shared/use-cases/receive-email';
 
 const ports = inboundMailPorts();

@@ -4,7 +4,7 @@ import { wallClock } from '../../shared/adapters/clock';
 import { logger } from '../../shared/adapters/logger';
 import { externalEventPorts } from '../../shared/adapters/ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { InvalidInputError } from '../../shared/domain';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { EventDelivery } from '../../shared/http/event-delivery';

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { wallClock } from '../../shared/adapters/clock';
-import { understandingPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
+import { understandingPorts } from '../../shared/adapters/understanding-ports';
 import { webhookSecrets } from '../../shared/adapters/webhook-secrets';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { InvalidInputError } from '../../shared/domain';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { jsonBody, pathParameter } from '../../shared/http/request';

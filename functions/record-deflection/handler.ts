@@ -5,7 +5,7 @@ import { documentClient } from '../../shared/adapters/clients';
 import { DeflectionLedger } from '../../shared/adapters/deflection-ledger';
 import { requiredEnv } from '../../shared/adapters/env';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { DeflectionBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { jsonBody } from '../../shared/http/request';

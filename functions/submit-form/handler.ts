@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { understandingPorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
 import { ticketPorts } from '../../shared/adapters/ports';
-import { workflowConfig } from '../../shared/config';
+import { understandingPorts } from '../../shared/adapters/understanding-ports';
+import { workflowConfig } from '../../shared/config/workflow';
 import { InvalidInputError, NotFoundError } from '../../shared/domain';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';
 import { formSubmissionSchema } from '../../shared/http/form-contract';

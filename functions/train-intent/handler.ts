@@ -3,7 +3,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { systemClock } from '../../shared/adapters/clock';
 import { intentStorePorts } from '../../shared/adapters/intent-ports';
 import { logger } from '../../shared/adapters/logger';
-import { workflowConfig } from '../../shared/config';
+import { workflowConfig } from '../../shared/config/workflow';
 import { trainIntentFromLabels } from '../../shared/use-cases/intent';
 
 const ports = { ...intentStorePorts(), clock: systemClock, config: workflowConfig };

@@ -7,7 +7,7 @@ import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -24,7 +24,7 @@ import {
   stateMachines as topologyStateMachines,
 } from '../../shared/topology';
 import { ATTACHMENTS_PREFIX, INTENT_MODELS_PREFIX } from '../../shared/use-cases/ports';
-import { functionBundling } from '../bundling';
+import { aliasArgs, besideBundleCommands, functionBundling } from '../bundling';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -186,11 +186,21 @@ export class FrontdoorFunction extends NodejsFunction {
         mainFields: [...functionBundling.mainFields],
         banner: functionBundling.banner.js,
         minify: functionBundling.minify,
+        charset: functionBundling.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
+        esbuildArgs: { '--alias': aliasArgs(functionBundling.alias) },
+        define: functionBundling.define,
         sourceMap: true,
         // Stack traces only need the mappings; embedding the sources would double the asset.
         sourcesContent: false,
         bundleAwsSDK: true,
-        externalModules: [],
+        // Nothing from node_modules: only the data files copied beside the bundle (BESIDE_BUNDLE).
+        externalModules: [...functionBundling.external],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir, outputDir) =>
+            besideBundleCommands(inputDir, outputDir, join(outputDir, 'index.mjs')),
+        },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },

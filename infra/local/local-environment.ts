@@ -3,6 +3,8 @@
  * …) resolved to a local resource, and the process environment that points every AWS SDK client the
  * functions create back at the local runtime. All functions share one process, so they share these.
  */
+import { meterClient } from '../../shared/adapters/billing-meter';
+import { meterClients } from '../../shared/adapters/clients';
 import { localSecretVariable } from '../../shared/adapters/webhook-secrets';
 import { type EnvRef, functions, stateMachines, WAKE_UP_QUEUE } from '../../shared/topology';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './dynamodb-local';
@@ -65,8 +67,8 @@ function functionEnvironment(settings: LocalSettings): Record<string, string> {
 
 /**
  * Sets the process environment the functions read when they are imported: webhook secrets, local
- * credentials, and the endpoints that send their SDK calls to DynamoDB Local and to this runtime.
- * Returns each webhook source's secret.
+ * credentials, and the endpoints that send their SDK calls to DynamoDB Local and to this runtime; and has
+ * the clients they create metered. Returns each webhook source's secret.
  */
 export function useLocalEnvironment(
   settings: LocalSettings,
@@ -96,11 +98,11 @@ export function useLocalEnvironment(
     AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
     // EventBridge Scheduler (the tickets' wake-ups): the stand-in in ./scheduler.ts.
     AWS_ENDPOINT_URL_SCHEDULER: `${url}/local/scheduler`,
-    // Count what the handlers' calls would be billed for (GET /local/costs, `npm run cost`); Lambda does not.
-    FRONTDOOR_BILLING_METER: 'on',
     ...functionEnvironment(settings),
   });
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  // Count what the handlers' calls would be billed for (GET /local/costs, `npm run cost`); Lambda does not.
+  meterClients(meterClient);
   return secrets;
 }

@@ -3,7 +3,6 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { meterClient } from './billing-meter';
 
 /*
  * SDK clients are created once per execution environment and reused across invocations.
@@ -13,12 +12,24 @@ import { meterClient } from './billing-meter';
  * the request units and events their calls are billed for are counted, which `npm run cost` prices); Step
  * Functions bills state transitions, not API calls, and the local runtime counts those.
  */
+
+/** What wraps a client to count its calls: billing-meter.ts's `meterClient`. */
+export type ClientMeter = <C extends { middlewareStack: unknown }>(client: C) => C;
+
+let meter: ClientMeter | undefined;
+
 /**
- * Metered only where someone reads the meter: the local runtime sets FRONTDOOR_BILLING_METER=on (its
- * `GET /local/costs` and `npm run cost`); in Lambda no request carries the meter's ReturnConsumedCapacity.
+ * Meters the DynamoDB and EventBridge clients created from now on. Only where someone reads the meter: the
+ * local runtime calls it before the functions load (its `GET /local/costs` and `npm run cost`). Lambda
+ * never does — no request there carries the meter's ReturnConsumedCapacity — so the function bundles leave
+ * the meter out instead of importing it here.
  */
+export function meterClients(wrap: ClientMeter): void {
+  meter = wrap;
+}
+
 function metered<C extends { middlewareStack: unknown }>(client: C): C {
-  return process.env.FRONTDOOR_BILLING_METER === 'on' ? meterClient(client) : client;
+  return meter ? meter(client) : client;
 }
 
 let dynamo: DynamoDBDocumentClient | undefined;

@@ -1,8 +1,8 @@
 import { requiredEnv } from './env';
-import { understandingPorts } from './intent-ports';
 import { parseMail } from './mail-parser';
 import { S3ObjectStore, s3Client } from './object-store';
 import { ticketPorts } from './ports';
+import { understandingPorts } from './understanding-ports';
 
 // The email use case's ports, composed like the others in ports.ts but apart from them, so that only the
 // function that receives mail bundles S3 and the MIME parser.

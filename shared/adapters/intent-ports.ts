@@ -1,43 +1,52 @@
-import { workflowConfig } from '../config';
+import type { IntentModelStorePort, ObjectStore } from '../use-cases/ports';
 import { documentClient, eventBridgeClient } from './clients';
 import { requiredEnv } from './env';
-import { ModelIntentClassifier } from './intent-classifier';
 import { IntentLabels, IntentModelStore } from './intent-store';
 import { EventBridgeTrainingRequests } from './intent-training-requests';
-import { TinyLanguageDetector } from './language-detector';
-import { logger } from './logger';
 
 // The learned intent's port families (issue 19), composed like those in ports.ts. The model's artifact is
 // in the mail bucket; the S3 client is imported only when a model is read or written, so an intake
-// function that never finds a model never loads it.
+// function that never finds a model never loads it. A bundle still carries it (esbuild inlines a dynamic
+// import), so the functions that never touch an artifact get the marker alone and bundle no S3 at all.
+// Intake's intent and language are in understanding-ports.ts.
+
+/** The mail bucket, for a model's artifact: imported on the first read or write of one. */
+async function modelObjects(): Promise<ObjectStore> {
+  const { S3ObjectStore, s3Client } = await import('./object-store');
+  return new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET'));
+}
+
+/** What the marker-only families give the model store instead: their types let no artifact be reached. */
+async function noModelObjects(): Promise<ObjectStore> {
+  throw new Error('this function reads the intent model marker, never the artifact');
+}
 
 /** The model marker and artifact, and the agents' labels. */
 export function intentStorePorts() {
   const tableName = requiredEnv('TABLE_NAME');
   return {
     // The bucket is needed only to read or write an artifact: reading the marker or the labels does without.
-    models: new IntentModelStore(documentClient(), tableName, async () => {
-      const { S3ObjectStore, s3Client } = await import('./object-store');
-      return new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET'));
-    }),
+    models: new IntentModelStore(documentClient(), tableName, modelObjects),
     labels: new IntentLabels(documentClient(), tableName),
   };
 }
 
-/** What intake reads into a new request before triage: its intent and its language. */
-export function understandingPorts() {
+/** The model marker (its version, intents and figures) and the agents' labels: no artifact, no S3 client. */
+export function intentMarkerPorts(): {
+  readonly models: Pick<IntentModelStorePort, 'current'>;
+  readonly labels: IntentLabels;
+} {
+  const tableName = requiredEnv('TABLE_NAME');
   return {
-    intent: new ModelIntentClassifier(intentStorePorts().models, (error) =>
-      logger.warn('intent model unavailable; the keyword rules decide', { error }),
-    ),
-    language: new TinyLanguageDetector(workflowConfig.language),
+    models: new IntentModelStore(documentClient(), tableName, noModelObjects),
+    labels: new IntentLabels(documentClient(), tableName),
   };
 }
 
 /** The model's marker and labels, and the bus a retraining request goes to. */
 export function intentAdminPorts() {
   return {
-    ...intentStorePorts(),
+    ...intentMarkerPorts(),
     training: new EventBridgeTrainingRequests(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
   };
 }

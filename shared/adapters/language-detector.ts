@@ -1,4 +1,3 @@
-import { detect } from 'tinyld/light';
 import type { LanguageConfig } from '../config/intent';
 import type { LanguageDetectorPort } from '../use-cases/ports';
 
@@ -12,14 +11,20 @@ import type { LanguageDetectorPort } from '../use-cases/ports';
  * first, called half a German sentence Dutch and a short English one French; tinyld got both right. ELD,
  * tried after, is more accurate on short text but its smallest profile is 1 MB of code that takes over a
  * second to initialise: too much for an intake function's cold start. tinyld's light profile is 80 kB.)
+ * Even tinyld unpacks its profile when it loads (30 ms and more of an intake function's module
+ * initialisation), so it is imported on the first text long enough to detect: a reply, a bounce or a
+ * request whose door names its language never loads it.
  */
 export class TinyLanguageDetector implements LanguageDetectorPort {
+  private tinyld: Promise<typeof import('tinyld/light')> | undefined;
+
   constructor(private readonly config: LanguageConfig) {}
 
-  detect(text: string): string | undefined {
+  async detect(text: string): Promise<string | undefined> {
     const sample = text.replace(/\s+/g, ' ').trim().slice(0, 2000);
     if (sample.length < this.config.minLength) return undefined;
-    const found = detect(sample);
+    this.tinyld ??= import('tinyld/light');
+    const found = (await this.tinyld).detect(sample);
     return /^[a-z]{2}$/.test(found) && this.config.detect.includes(found) ? found : undefined;
   }
 }

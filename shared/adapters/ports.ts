@@ -1,4 +1,4 @@
-import { workflowConfig } from '../config';
+import { workflowConfig } from '../config/workflow';
 import type { WhatIfPorts } from '../use-cases/ports';
 import { ApprovalStore } from './approval-store';
 import { documentClient, eventBridgeClient, schedulerClient, stepFunctionsClient } from './clients';
@@ -33,18 +33,25 @@ export function ticketPorts() {
   };
 }
 
-/** Ticket ports plus the approval store and the task-token callback into the approval workflow. */
+/** Ticket ports plus the approval store: what reads approvals (a ticket's, an approver's queue). */
 export function approvalPorts() {
   return {
     ...ticketPorts(),
     approvals: new ApprovalStore(documentClient(), requiredEnv('TABLE_NAME')),
-    callback: new StepFunctionsTaskCallback(stepFunctionsClient()),
   };
 }
 
-/** Approval ports plus the bus the workflow's announcements go to (the workflow puts them itself). */
+/**
+ * Approval ports plus the task-token callback into the approval workflow: what a decision reaches. Apart
+ * from `approvalPorts` so that the functions that only read approvals do not bundle Step Functions.
+ */
+export function approvalDecisionPorts() {
+  return { ...approvalPorts(), callback: new StepFunctionsTaskCallback(stepFunctionsClient()) };
+}
+
+/** Decision ports plus the bus the workflow's announcements go to (the workflow puts them itself). */
 export function approvalLookPorts() {
-  return { ...approvalPorts(), busName: requiredEnv('EVENT_BUS_NAME') };
+  return { ...approvalDecisionPorts(), busName: requiredEnv('EVENT_BUS_NAME') };
 }
 
 /** Ticket ports plus what the integration rules read and record: related open tickets and the ledger. */

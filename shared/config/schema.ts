@@ -16,9 +16,11 @@ import {
   LanguageCode,
   LanguageConfigSchema,
 } from './intent';
+import { formatPath } from './issue-path';
 import { checkMacros, MacrosSchema } from './macros';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
 
+export { formatPath } from './issue-path';
 export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
 
 import * as z from '../domain/zod';
@@ -602,17 +604,6 @@ export class WorkflowConfigError extends Error {
       options,
     );
   }
-}
-
-/** `['triageRules', 0, 'then', 'queue']` → `triageRules[0].then.queue`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z0-9_$-]+$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out === '' ? '(root)' : out;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

@@ -6,6 +6,13 @@ import type { AccountContext, Attachment, PredictedIntent, Requester, TicketDraf
 import { cut, INPUT_LIMITS, requesterNameFrom, wellFormed } from './ticket-input';
 import { triage } from './triage';
 
+/**
+ * Key prefix under which SES (and the local SMTP server) stores inbound mail: `<prefix><SES message id>`.
+ * Here rather than in the topology (which re-exports it) so the function that reads the mail does not load
+ * the topology to find it.
+ */
+export const INBOUND_MAIL_PREFIX = 'inbound/';
+
 /** `human` is the only kind that may ever get an automatic answer (DESIGN.md, "Email": no mail loops). */
 export type MailClass = 'human' | 'auto_reply' | 'list' | 'bounce';
 

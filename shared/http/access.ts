@@ -1,18 +1,37 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { ROLES, type Role } from '../domain/roles';
 import { queueRefusal, type ScopeRefusal, type TicketScope, worksQueue } from '../domain/ticket-scope';
-import { httpRoutes, ROLES, type Role, type RouteAccess } from '../topology';
+import type { HttpTrigger, RouteAccess } from '../topology';
 import { type Caller, callerFrom } from './auth';
 import { HttpError } from './errors';
+
+/** The access of each agent-API route (`jwt`), by route key (`GET /v1/tickets/{id}`, as API Gateway names it). */
+function routeAccessOf(
+  routes: ReadonlyArray<{ readonly trigger: HttpTrigger }>,
+): Record<string, RouteAccess> {
+  return Object.fromEntries(
+    routes.flatMap(({ trigger }) =>
+      trigger.auth === 'jwt' ? [[`${trigger.method} ${trigger.path}`, trigger.access] as const] : [],
+    ),
+  );
+}
+
+/**
+ * `routeAccess` as the synth read it, JSON, in function bundles only (an esbuild `define`,
+ * infra/bundling.ts); elsewhere the name is not declared at all.
+ */
+declare const FRONTDOOR_ROUTE_ACCESS: string | undefined;
 
 /**
  * Who may call which agent-API route, derived from the topology's rows (`shared/topology.ts`, `access`): read
  * by every handler (`authorize`), by the RBAC test (every route × role) and by the OpenAPI document.
+ * A handler needs this table, not the topology with every function and request contract in it: a bundle
+ * carries the table, esbuild folds the `typeof`, and the topology's import goes with the branch.
  */
-export const routeAccess: Readonly<Record<string, RouteAccess>> = Object.fromEntries(
-  httpRoutes().flatMap(({ trigger }) =>
-    trigger.auth === 'jwt' ? [[`${trigger.method} ${trigger.path}`, trigger.access] as const] : [],
-  ),
-);
+export const routeAccess: Readonly<Record<string, RouteAccess>> =
+  typeof FRONTDOOR_ROUTE_ACCESS === 'string'
+    ? JSON.parse(FRONTDOOR_ROUTE_ACCESS)
+    : routeAccessOf((await import('../topology')).httpRoutes());
 
 export { ROLES, type Role, type RouteAccess };
 

@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { formatPath } from '../config/schema';
+import { formatPath } from '../config/issue-path';
 import type {
   AgentActionRefusedError,
   ApprovalRefusedError,

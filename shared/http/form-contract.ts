@@ -1,4 +1,5 @@
-import { fieldsSchemaFor, type WorkflowConfig } from '../config';
+import { fieldsSchemaFor } from '../config/fields';
+import type { WorkflowConfig } from '../config/schema';
 import { Email, Requester } from '../domain';
 import { blankAsAbsent } from '../domain/ticket-input';
 import * as z from '../domain/zod';

@@ -33,6 +33,9 @@ const SANITISE: sanitizeHtml.IOptions = {
   allowedSchemesByTag: { img: ['http', 'https'] },
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
+  // No tag keeps a `style` attribute, so there is nothing for postcss to parse: the bundles leave it out
+  // (shared/http/no-style-parser.ts), and `allowedStyles` would now throw rather than need it.
+  parseStyleAttributes: false,
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }),
     input: (_tag, attribs) => ({

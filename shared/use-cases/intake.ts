@@ -45,7 +45,7 @@ export async function understand(
   const intent = request.intent ?? (await ports.intent?.predict(request.subject, request.body));
   // The first message alone: a subject of two or three words only misleads a detector ("Our payment" read
   // as Polish turned "we were charged twice, please refund" Polish too).
-  const language = request.language ?? ports.language?.detect(request.body);
+  const language = request.language ?? (await ports.language?.detect(request.body));
   return {
     ...(intent !== undefined ? { intent } : {}),
     ...(language !== undefined ? { language } : {}),

@@ -108,9 +108,11 @@ export interface IntentOverview {
   readonly quality: IntentEvaluation | null;
 }
 
-export async function intentOverview(
-  ports: Pick<TrainIntentPorts, 'labels' | 'models' | 'config'>,
-): Promise<IntentOverview> {
+export async function intentOverview(ports: {
+  readonly labels: IntentLabelsPort;
+  readonly models: Pick<IntentModelStorePort, 'current'>;
+  readonly config: WorkflowConfig;
+}): Promise<IntentOverview> {
   const [model, labels] = await Promise.all([ports.models.current(), ports.labels.list()]);
   const judged = labels.flatMap((l) =>
     l.predicted !== undefined

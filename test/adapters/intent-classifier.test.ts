@@ -255,46 +255,46 @@ describe('TinyLanguageDetector', () => {
     en: 'Hello, I was charged twice for my subscription this month and would like a refund please.',
   };
 
-  it('detects German, French and English among the configured languages (ISO 639-1)', () => {
+  it('detects German, French and English among the configured languages (ISO 639-1)', async () => {
     const detector = new TinyLanguageDetector(DEFAULT_LANGUAGE);
-    expect(detector.detect(SENTENCES.de)).toBe('de');
-    expect(detector.detect(SENTENCES.fr)).toBe('fr');
-    expect(detector.detect(SENTENCES.en)).toBe('en');
+    expect(await detector.detect(SENTENCES.de)).toBe('de');
+    expect(await detector.detect(SENTENCES.fr)).toBe('fr');
+    expect(await detector.detect(SENTENCES.en)).toBe('en');
   });
 
-  it('detects the language of a first message with line breaks and indentation', () => {
+  it('detects the language of a first message with line breaks and indentation', async () => {
     const detector = new TinyLanguageDetector(DEFAULT_LANGUAGE);
-    expect(detector.detect(`Hallo,\n\n   mein Passwort\n\tfunktioniert nicht mehr.\n\nViele Grüße`)).toBe(
-      'de',
-    );
+    expect(
+      await detector.detect(`Hallo,\n\n   mein Passwort\n\tfunktioniert nicht mehr.\n\nViele Grüße`),
+    ).toBe('de');
   });
 
-  it('answers nothing for a text shorter than the minimum length (counted after collapsing spaces)', () => {
+  it('answers nothing for a text shorter than the minimum length (counted after collapsing spaces)', async () => {
     const text = 'Mein Passwort ist weg';
     const exactly = new TinyLanguageDetector({ detect: ['en', 'de', 'fr'], minLength: text.length });
-    expect(exactly.detect(text)).toBe('de');
+    expect(await exactly.detect(text)).toBe('de');
     const longer = new TinyLanguageDetector({ detect: ['en', 'de', 'fr'], minLength: text.length + 1 });
-    expect(longer.detect(text)).toBeUndefined();
+    expect(await longer.detect(text)).toBeUndefined();
     // Padding with whitespace does not make a text long enough.
-    expect(longer.detect(`   ${text.replace(/ /g, '    ')}   \n\n`)).toBeUndefined();
-    expect(new TinyLanguageDetector(DEFAULT_LANGUAGE).detect('Hallo')).toBeUndefined();
-    expect(new TinyLanguageDetector(DEFAULT_LANGUAGE).detect('')).toBeUndefined();
+    expect(await longer.detect(`   ${text.replace(/ /g, '    ')}   \n\n`)).toBeUndefined();
+    expect(await new TinyLanguageDetector(DEFAULT_LANGUAGE).detect('Hallo')).toBeUndefined();
+    expect(await new TinyLanguageDetector(DEFAULT_LANGUAGE).detect('')).toBeUndefined();
   });
 
-  it('answers nothing for a language outside the configured list, rather than the nearest one in it', () => {
+  it('answers nothing for a language outside the configured list, rather than the nearest one in it', async () => {
     const englishAndGerman = new TinyLanguageDetector({ detect: ['en', 'de'], minLength: 20 });
-    expect(englishAndGerman.detect(SENTENCES.en)).toBe('en');
-    expect(englishAndGerman.detect(SENTENCES.de)).toBe('de');
-    expect(englishAndGerman.detect(SENTENCES.fr)).toBeUndefined();
+    expect(await englishAndGerman.detect(SENTENCES.en)).toBe('en');
+    expect(await englishAndGerman.detect(SENTENCES.de)).toBe('de');
+    expect(await englishAndGerman.detect(SENTENCES.fr)).toBeUndefined();
     expect(
-      englishAndGerman.detect(
+      await englishAndGerman.detect(
         'Hola, me cobraron dos veces este mes y quiero que me devuelvan el dinero, por favor.',
       ),
     ).toBeUndefined();
 
     const defaults = new TinyLanguageDetector(DEFAULT_LANGUAGE);
-    expect(defaults.detect('Jag kan inte logga in på mitt konto sedan i går')).toBeUndefined();
-    expect(defaults.detect('Nie mogę zalogować się na moje konto od wczoraj')).toBeUndefined();
-    expect(defaults.detect('Здравствуйте, с меня дважды списали деньги за подписку.')).toBeUndefined();
+    expect(await defaults.detect('Jag kan inte logga in på mitt konto sedan i går')).toBeUndefined();
+    expect(await defaults.detect('Nie mogę zalogować się na moje konto od wczoraj')).toBeUndefined();
+    expect(await defaults.detect('Здравствуйте, с меня дважды списали деньги за подписку.')).toBeUndefined();
   });
 });

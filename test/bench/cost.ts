@@ -194,7 +194,9 @@ async function main(): Promise<void> {
         http: spec?.triggers.some((t) => t.kind === 'http') ?? false,
       };
       const suggested = chooseMemory(measured);
-      suggestedGbSeconds += suggested.gbSeconds * (u.invocations / N);
+      // Where the suggestion is the size it ran at, what the meter billed (per invocation, not the average's).
+      suggestedGbSeconds +=
+        suggested.memoryMb === memoryMb ? u.gbSeconds / N : suggested.gbSeconds * (u.invocations / N);
       const per = (v: number) => (v / u.invocations).toFixed(0).padStart(5);
       console.log(
         `  ${name.padEnd(20)} ${fmtCount(u.invocations / N).padStart(6)} ×  wall ${per(u.wallMs)} ms  cpu ${per(u.cpuMs)} ms  billed ${per(u.billedMs)} ms  ${String(memoryMb).padStart(5)} MB` +
@@ -235,7 +237,7 @@ function printWritesByItem(snapshot: MeterSnapshot, n: number): void {
   });
   const total = rows.reduce((a, r) => a + r.total, 0);
   console.log(
-    `\nDynamoDB write units per lifecycle, by item written (${fmtCount(total / n)} in all; a transaction's units shared by item size):`,
+    `\nDynamoDB write units per lifecycle, by item written (${fmtCount(total / n)} in all; a transaction's units shared out by the kilobytes each item is billed by):`,
   );
   for (const { kind, w, total: units } of rows.toSorted((a, b) => b.total - a.total)) {
     const indexes = Object.entries(w.indexes)

@@ -1,17 +1,18 @@
 /**
- * The cold-start proxy (issue 21): every function's bundle, built with the CDK's esbuild options, imported in
- * a fresh Node process several times; the median module initialisation against that of a handler that only
- * creates the DynamoDB and EventBridge clients, bundled the same way. Figures only, nothing asserted.
+ * The cold-start proxy (issue 21): every function's bundle, built with the CDK's esbuild options (and the
+ * files the CDK copies beside it), imported in a fresh Node process several times; the median module
+ * initialisation against that of a handler that only creates the DynamoDB and EventBridge clients, bundled
+ * the same way. Figures only, nothing asserted.
  * Standalone: `tsx test/bench/init.ts [runs]`; `npm run bench` prints the same table at its end.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { functionBundling } from '../../infra/bundling';
+import { besideBundleNeeds, functionBundling } from '../../infra/bundling';
 import { functions } from '../../shared/topology';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -88,6 +89,7 @@ export async function measureInit(
       { name: '(SDK-only baseline)', entry: baselineEntry },
       ...functions.map((fn) => ({ name: fn.name, entry: join(ROOT, fn.entry) })),
     ];
+    mkdirSync(dirname(baselineEntry), { recursive: true });
     writeFileSync(baselineEntry, BASELINE);
     const bundles: Array<{ name: string; file: string; bytes: number; times: number[] }> = [];
     for (const e of entries) {
@@ -101,6 +103,9 @@ export async function measureInit(
       const js = out.outputFiles?.[0]?.contents ?? new Uint8Array();
       const file = join(dir, `${e.name.replace(/\W+/g, '_')}.mjs`);
       writeFileSync(file, js);
+      // What the deployed bundle has beside it (infra/bundling.ts): a dependency may read it at import.
+      for (const files of besideBundleNeeds(new TextDecoder().decode(js)))
+        cpSync(join(ROOT, files.from), join(dir, files.to), { recursive: true });
       bundles.push({ name: e.name, file, bytes: js.length, times: [] });
     }
     rmSync(baselineEntry, { force: true });

@@ -95,7 +95,7 @@ function humanize(key: string): string {
   return words ? words.charAt(0).toUpperCase() + words.slice(1) : key;
 }
 
-/** The path as `formatPath` (shared/config/schema.ts) prints it, so server issues match controls. */
+/** The path as `formatPath` (shared/config/issue-path.ts) prints it, so server issues match controls. */
 function issuePath(keys: readonly string[]): string {
   let out = '';
   for (const key of keys) {

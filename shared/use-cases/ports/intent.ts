@@ -14,7 +14,7 @@ export interface IntentClassifierPort {
 
 /** The language of a text as an ISO 639-1 code (`de`), or undefined when it cannot tell. */
 export interface LanguageDetectorPort {
-  detect(text: string): string | undefined;
+  detect(text: string): Promise<string | undefined>;
 }
 
 /** One agent's label: the ticket's text as it arrived and the intent they confirmed or set. */

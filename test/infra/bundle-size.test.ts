@@ -1,0 +1,148 @@
+import { cpSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { besideBundleNeeds, functionBundling } from '../../infra/bundling';
+import { parseMail } from '../../shared/adapters/mail-parser';
+import { type FunctionSpec, functions } from '../../shared/topology';
+import { temporaryDirectories } from '../support/cdk';
+
+// What each function carries (issue 21, "Lighter functions"): every bundle built with the options the CDK
+// deploys (infra/bundling.ts), measured in bytes — deterministic, unlike its start-up time, which
+// `npm run bench` reports. bundle.test.ts checks the same options through NodejsFunction itself.
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const KiB = 1024;
+
+/** The issue's budget for a function behind the API. */
+const API_BUDGET = 420 * KiB;
+/** The issue's goal for the mail parser's function. */
+const MAIL_BUDGET = 900 * KiB;
+/** Functions behind no route (queues, streams, the state machine): held to the API's budget too. */
+const OTHER_BUDGET = API_BUDGET;
+
+/**
+ * Functions that do not fit their budget, at today's size rounded up to the next 10 KiB, and what makes
+ * them big. Each carries a library its work cannot do without; what could be cut or left beside the bundle
+ * is (see infra/bundling.ts). Lower a figure when a change shrinks one; raise one only with a reason.
+ */
+const OVER_BUDGET: Readonly<Record<string, { readonly kib: number; readonly why: string }>> = {
+  'receive-email': {
+    kib: 1240,
+    why: 'mailparser (charsets, HTML to text, entities, MIME types: ~600 KiB even with the CJK tables beside the bundle), S3, tinyld',
+  },
+  'receive-webhook': {
+    kib: 680,
+    why: "intake: S3 for the intent model's artifact (~150 KiB) and tinyld's language profiles (~70 KiB)",
+  },
+  'submit-form': { kib: 660, why: 'intake, as receive-webhook' },
+  'read-kb': { kib: 520, why: 'renders articles: marked and sanitize-html (~140 KiB), minisearch' },
+  'write-article': { kib: 480, why: 'renders previews: marked and sanitize-html, minisearch' },
+  'send-notification': { kib: 540, why: 'SES, Powertools idempotency, the article search for suggestions' },
+  'train-intent': { kib: 530, why: "S3 to write the model's artifact" },
+};
+
+function budgetOf(fn: FunctionSpec): number {
+  const over = OVER_BUDGET[fn.name];
+  if (over) return over.kib * KiB;
+  if (fn.triggers.some((t) => t.kind === 'inbound-mail')) return MAIL_BUDGET;
+  return fn.triggers.some((t) => t.kind === 'http') ? API_BUDGET : OTHER_BUDGET;
+}
+
+async function bundle(entry: string): Promise<Uint8Array> {
+  const out = await build({
+    ...functionBundling,
+    entryPoints: [join(ROOT, entry)],
+    bundle: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  const js = out.outputFiles?.[0]?.contents;
+  if (!js) throw new Error(`esbuild wrote nothing for ${entry}`);
+  return js;
+}
+
+const bundles = new Map<string, string>();
+
+beforeAll(async () => {
+  for (const fn of functions) bundles.set(fn.name, new TextDecoder().decode(await bundle(fn.entry)));
+});
+
+describe('every function bundle', () => {
+  it.each(functions.map((fn) => [fn.name, fn] as const))('%s fits its budget', (name, fn) => {
+    const size = Buffer.byteLength(bundles.get(name) ?? '');
+    expect(size).toBeGreaterThan(0);
+    expect(size, `${name}: ${(size / KiB).toFixed(0)} KiB`).toBeLessThanOrEqual(budgetOf(fn));
+  });
+
+  it('names no function over its budget that fits it by a margin (the figures stay honest)', () => {
+    for (const [name, { kib }] of Object.entries(OVER_BUDGET)) {
+      const fn = functions.find((f) => f.name === name);
+      expect(fn, name).toBeDefined();
+      const size = Buffer.byteLength(bundles.get(name) ?? '');
+      // Within 20 KiB of the recorded figure: a bundle that shrank more should get the lower one.
+      expect(kib * KiB - size, name).toBeLessThan(20 * KiB);
+    }
+  });
+
+  it("has neither the SDK's whole credential chain, nor the config's parser, nor the topology", () => {
+    // Markers that only those carry: a provider's debug message, WorkflowConfigError's, a spec's entry.
+    const carries = (name: string, marker: string) => bundles.get(name)?.includes(marker) ?? false;
+    for (const name of bundles.keys()) {
+      expect(carries(name, 'defaultProvider::fromSSO'), name).toBe(false);
+      expect(carries(name, 'Invalid workflow config'), name).toBe(false);
+      // describe-api prints the topology's routes: it is the one function that needs it.
+      if (name !== 'describe-api') expect(carries(name, 'functions/get-ticket/handler.ts'), name).toBe(false);
+    }
+  });
+});
+
+describe('the mail parser, bundled', () => {
+  const temporary = temporaryDirectories();
+  let bundled: typeof parseMail;
+
+  beforeAll(async () => {
+    // With the files the CDK copies beside the bundle (iconv-lite's CJK tables), as receive-email has them.
+    const dir = temporary.make('frontdoor-bundle-size-');
+    const js = await bundle('shared/adapters/mail-parser.ts');
+    const file = join(dir, 'mail-parser.mjs');
+    writeFileSync(file, js);
+    const needs = besideBundleNeeds(new TextDecoder().decode(js));
+    expect(needs.length).toBeGreaterThan(0);
+    for (const files of needs) cpSync(join(ROOT, files.from), join(dir, files.to), { recursive: true });
+    ({ parseMail: bundled } = (await import(pathToFileURL(file).href)) as { parseMail: typeof parseMail });
+  });
+
+  afterAll(() => temporary.removeAll());
+
+  /** A plain-text mail whose subject and body are `text` in `charset`, as bytes of that charset. */
+  function mailIn(charset: string, bytes: readonly number[]): Buffer {
+    const head = [
+      'From: Kunde <customer@example.com>',
+      'To: support@example.com',
+      'Subject: charset test',
+      'Message-ID: <charset-test@example.com>',
+      'Date: Mon, 07 Dec 2026 09:00:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: text/plain; charset=${charset}`,
+      'Content-Transfer-Encoding: 8bit',
+      '',
+      '',
+    ].join('\r\n');
+    return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(bytes), Buffer.from('\r\n')]);
+  }
+
+  it.each([
+    // 日本語 in Shift_JIS, 中文 in GBK and Big5, 한국어 in EUC-KR: each reads a table from beside the bundle.
+    ['Shift_JIS', [0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea], '日本語'],
+    ['GBK', [0xd6, 0xd0, 0xce, 0xc4], '中文'],
+    ['Big5', [0xa4, 0xa4, 0xa4, 0xe5], '中文'],
+    ['EUC-KR', [0xc7, 0xd1, 0xb1, 0xb9, 0xbe, 0xee], '한국어'],
+  ] as const)('decodes a %s body as the sources do', async (charset, bytes, text) => {
+    const raw = mailIn(charset, bytes);
+    const fromBundle = await bundled(raw);
+    expect(fromBundle.text.trim()).toBe(text);
+    expect(fromBundle).toEqual(await parseMail(raw));
+  });
+});
