@@ -18,6 +18,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../shared/adapters/table-design';
+import { EXPORTS_PREFIX } from '../shared/domain/privacy-export';
 import {
   EVENT_BUS_BASENAME,
   INBOUND_MAIL_PREFIX,
@@ -404,6 +405,13 @@ export class StatefulStack extends Stack {
           id: 'expire-raw-inbound-mail',
           prefix: INBOUND_MAIL_PREFIX,
           expiration: INBOUND_MAIL_RETENTION,
+        },
+        {
+          // A requester's export is personal data handed over once: its links work 15 minutes, the files
+          // are gone after a week (a new export can always be asked for).
+          id: 'expire-privacy-exports',
+          prefix: EXPORTS_PREFIX,
+          expiration: Duration.days(7),
         },
         {
           id: 'tidy-versions-and-uploads',

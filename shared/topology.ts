@@ -7,6 +7,7 @@
 
 import { EXTERNAL_EVENT_SOURCES, EXTERNAL_EVENT_TYPES } from './domain/external-events';
 import { INTENT_EVENT_SOURCE, INTENT_TRAINING_REQUESTED } from './domain/intent-events';
+import { PRIVACY_EVENT_SOURCE, PRIVACY_EXPORT_REQUESTED } from './domain/privacy-export';
 import type { Role } from './domain/roles';
 import type * as z from './domain/zod';
 import {
@@ -20,6 +21,7 @@ import {
   DeclareIncidentBody,
   DeflectionBody,
   EscalateBody,
+  ExportBody,
   FlowQuery,
   HandoffBody,
   HelpQuery,
@@ -58,6 +60,13 @@ export type Grant =
   | 'models:read'
   /** PutObject on the intent models in the mail bucket (`models/intent/*`): training writes a new one. */
   | 'models:write'
+  /**
+   * GetObject on a requester export's files in the mail bucket (`exports/*`): the admin API signs the
+   * download links with it (a presigned URL reads with its signer's rights).
+   */
+  | 'exports:read'
+  /** GetObject on the attachments (`attachments/*`) and PutObject on the exports (`exports/*`): builds an export. */
+  | 'exports:build'
   /** ses:SendEmail from the support address. */
   | 'mail:send'
   /**
@@ -376,6 +385,15 @@ export const queues: readonly QueueSpec[] = [
     subscriptions: [{ source: [INTENT_EVENT_SOURCE], 'detail-type': [INTENT_TRAINING_REQUESTED] }],
     every: { days: 7, why: 'the model learns the week’s corrections (issue 19: retrain weekly)' },
   },
+  {
+    name: 'privacy-exports',
+    description: 'A requester’s data export an admin asked for (issue 22): built in the background',
+    // Six times build-export's timeout, as AWS advises for Lambda event sources.
+    visibilityTimeoutSeconds: 6 * 900,
+    // EXPORT_BUILD_ATTEMPTS (shared/use-cases/privacy-export.ts): the last delivery marks the job failed.
+    maxReceiveCount: 3,
+    subscriptions: [{ source: [PRIVACY_EVENT_SOURCE], 'detail-type': [PRIVACY_EXPORT_REQUESTED] }],
+  },
 ];
 
 const READERS: readonly Role[] = ['agent', 'lead', 'approver', 'admin'];
@@ -529,6 +547,46 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [{ kind: 'queue', queue: 'intent-training', batchSize: 1 }],
     env: { ...common, ...intentModels },
     grants: ['table:read', 'models:write'],
+  },
+  // ---- privacy (issue 22): a requester's data export ----
+  {
+    name: 'export-requester-data',
+    description:
+      'Admin API: ask for everything about one requester (audited, built in the background); its progress and download links',
+    entry: 'functions/export-requester-data/handler.ts',
+    memoryMb: 256,
+    timeoutSeconds: 10,
+    triggers: [
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/privacy/exports',
+        auth: 'jwt',
+        access: { roles: ['admin'], action: "exporting a requester's data" },
+        contract: { body: ExportBody },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/privacy/exports/{id}',
+        auth: 'jwt',
+        access: { roles: ['admin'], action: "reading a requester's data export" },
+      },
+    ],
+    env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' } },
+    grants: ['table:read', 'table:write', 'bus:put', 'exports:read'],
+  },
+  {
+    name: 'build-export',
+    description:
+      "Builds a requester's data export: their tickets, messages, audit and approvals as JSON, and their attachments",
+    entry: 'functions/build-export/handler.ts',
+    // Attachments (up to SES's 40 MB each) pass through memory one at a time.
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'queue', queue: 'privacy-exports', batchSize: 1 }],
+    env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' } },
+    grants: ['table:read', 'table:write', 'exports:build'],
   },
   {
     name: 'hand-off-ticket',

@@ -15,6 +15,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../../shared/adapters/table-design';
+import { EXPORTS_PREFIX } from '../../shared/domain/privacy-export';
 import {
   type EnvRef,
   type FunctionSpec,
@@ -352,6 +353,7 @@ export class FrontdoorFunction extends NodejsFunction {
     const inbound = `${mailBucketArn}/${INBOUND_MAIL_PREFIX}*`;
     const attachments = `${mailBucketArn}/${ATTACHMENTS_PREFIX}*`;
     const models = `${mailBucketArn}/${INTENT_MODELS_PREFIX}*`;
+    const exports = `${mailBucketArn}/${EXPORTS_PREFIX}*`;
     switch (grant) {
       case 'table:read': {
         // Query on the named indexes only (not `index/*`): the indexes come from the same `tableDesign`.
@@ -437,6 +439,31 @@ export class FrontdoorFunction extends NodejsFunction {
         this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [models] }));
         this.grantKeyViaS3(resources.key, 'kms:GenerateDataKey', 'kms:Decrypt');
         this.acknowledgeObjectWildcard(models, 'write one object per trained intent model version');
+        return;
+      case 'exports:read':
+        // A presigned download link reads with its signer's rights: the admin API signs, so it may read.
+        this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [exports] }));
+        this.grantKeyViaS3(resources.key, 'kms:Decrypt');
+        this.acknowledgeObjectWildcard(
+          exports,
+          "sign download links to a requester export's files, `exports/<export id>/…`",
+        );
+        return;
+      case 'exports:build':
+        // Reads the attachments to copy (not the raw mail under `inbound/`), writes the export's files.
+        this.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [attachments] }),
+        );
+        this.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [exports] }));
+        this.grantKeyViaS3(resources.key, 'kms:GenerateDataKey', 'kms:Decrypt');
+        this.acknowledgeObjectWildcard(
+          attachments,
+          "read the requester's attachments, `attachments/<receipt id>/…`, to copy them into the export",
+        );
+        this.acknowledgeObjectWildcard(
+          exports,
+          "write a requester export's files under `exports/<export id>/`",
+        );
         return;
       case 'mail:send':
         this.grantSendMail(resources.supportAddress);

@@ -100,6 +100,8 @@ export const QueueViewQuery = z.object({
 const isoDay = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day like 2026-11-23'));
 /** `day` defaults to today (UTC), which the handler knows from its clock. */
 export const MailLogQuery = z.object({ day: z.optional(isoDay) });
+/** `POST /v1/privacy/exports` (issue 22): whose data to export, by e-mail address. */
+export const ExportBody = z.object({ email: Email });
 export const FlowQuery = z.object({
   from: z.optional(isoDay),
   to: z.optional(isoDay),

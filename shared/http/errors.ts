@@ -147,6 +147,7 @@ const answers: { readonly [code: string]: (error: never) => Answer } = {
     extra: { ...(e.rule ? { rule: e.rule } : {}), ...(e.condition ? { condition: e.condition } : {}) },
   }),
   'MACRO.NOT_FOUND': notFound,
+  'EXPORT.NOT_FOUND': notFound,
   'MACRO.REFUSED': (e: MacroRefusedError) => ({
     status: 422,
     error: 'macro_refused',

@@ -46,13 +46,19 @@ describe('least privilege', () => {
     expect(actions).not.toContain('events:PutEvents');
   });
 
-  it('lets only publish-events, receive-event, intent-model and the state machines put events on the bus', () => {
+  it('lets only publish-events, receive-event, intent-model, export-requester-data and the state machines put events on the bus', () => {
     const publishers = functions
       .filter((fn) => actionsOf(statementsOfFunction(fn.name)).includes('events:PutEvents'))
       .map((fn) => fn.name);
     // intent-model puts a lead's retraining request (no ticket, no table write to pair it with: a refused
-    // put is the lead's 5xx) straight on the bus; every ticket event goes through the outbox.
-    expect(publishers.sort()).toEqual(['intent-model', 'publish-events', 'receive-event']);
+    // put is the lead's 5xx) straight on the bus; export-requester-data asks for an export's build the same
+    // way (a refused put marks the job failed and answers 5xx); every ticket event goes through the outbox.
+    expect(publishers.sort()).toEqual([
+      'export-requester-data',
+      'intent-model',
+      'publish-events',
+      'receive-event',
+    ]);
     expect(
       actionsOf(statementsOfFunction('publish-events')).filter((a) => a.startsWith('dynamodb:')),
     ).not.toContain('dynamodb:PutItem');
@@ -100,7 +106,9 @@ describe('least privilege', () => {
   it('gives S3 and SES rights only to functions granted objects or mail', () => {
     for (const spec of functions) {
       const actions = actionsOf(statementsOfFunction(spec.name));
-      const objects = spec.grants.some((g) => g.startsWith('objects:') || g.startsWith('models:'));
+      const objects = spec.grants.some(
+        (g) => g.startsWith('objects:') || g.startsWith('models:') || g.startsWith('exports:'),
+      );
       expect(
         actions.some((a) => a.startsWith('s3:')),
         spec.name,
@@ -133,6 +141,22 @@ describe('least privilege', () => {
       )
       .map((fn) => fn.name);
     expect(writers).toEqual(['train-intent']);
+  });
+
+  it('lets build-export read attachments and write exports/ only, and the export API read exports/ only', () => {
+    const s3 = (name: string) =>
+      statementsOfFunction(name)
+        .filter((st) => actionsOf([st]).some((a) => a.startsWith('s3:')))
+        .map((st) => ({ actions: actionsOf([st]).sort(), resources: JSON.stringify(st.Resource) }));
+    const build = s3('build-export');
+    expect(build).toHaveLength(2);
+    expect(build.find((st) => st.actions.includes('s3:PutObject'))?.resources).toContain('/exports/*');
+    expect(build.find((st) => st.actions.includes('s3:GetObject'))?.resources).toContain('/attachments/*');
+    expect(JSON.stringify(build)).not.toContain('/inbound/');
+    const api = s3('export-requester-data');
+    expect(api).toHaveLength(1);
+    expect(api[0]?.actions).toEqual(['s3:GetObject']);
+    expect(api[0]?.resources).toContain('/exports/*');
   });
 
   it('uses no AWS managed policies and only X-Ray (and, for stream consumers, ListStreams) on Resource *', () => {

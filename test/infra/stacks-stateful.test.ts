@@ -197,6 +197,7 @@ describe('inbound mail', () => {
         LifecycleConfiguration: {
           Rules: Match.arrayWith([
             Match.objectLike({ Prefix: INBOUND_MAIL_PREFIX, ExpirationInDays: 365, Status: 'Enabled' }),
+            Match.objectLike({ Prefix: 'exports/', ExpirationInDays: 7, Status: 'Enabled' }),
           ]),
         },
       }),

@@ -18,6 +18,7 @@ export * from './links';
 export * from './macros';
 export * from './mail';
 export * from './metrics';
+export * from './privacy';
 export * from './tickets';
 export * from './wake-ups';
 export * from './what-if';
