@@ -45,6 +45,7 @@ import {
   wireDynamoDb,
 } from './support/in-memory-aws';
 import { type Item, MemoryTable } from './support/memory-table';
+import { benchPayload } from './support/payload';
 
 const REQUESTS = Math.max(1, Number(process.env.BENCH_CPU_REQUESTS ?? 200));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
@@ -129,15 +130,7 @@ const runTag = Date.now().toString(36);
 /** A new webhook delivery, signed now, as API Gateway HTTP API v2 hands it to the function. */
 function webhookEvent(): APIGatewayProxyEventV2 {
   const i = payloadSeq++;
-  const body = JSON.stringify({
-    id: `cpu-${runTag}-${process.pid}-${i}`,
-    subject: i % 2 ? 'Question about invoice INV-7' : 'Cannot log in',
-    body: 'Benchmark ticket body. '.repeat(20),
-    requester: { email: `user${i % 97}@bench.example`, name: 'Bench User' },
-    account: { id: `acct-${i % 13}`, tier: i % 3 ? 'enterprise' : 'smb' },
-    requestType: 'billing_dispute',
-    fields: { invoiceId: `INV-${i}`, customerId: `C-${i}` },
-  });
+  const body = JSON.stringify(benchPayload(`cpu-${runTag}-${process.pid}-${i}`, i));
   const ts = Math.floor(Date.now() / 1000);
   return httpEvent({
     method: 'POST',

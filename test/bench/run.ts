@@ -35,6 +35,7 @@ import { drain, outbox, sendMail } from '../support/mail';
 import { startRuntimeProcess } from '../support/runtime-process';
 import { postWebhook } from '../support/webhooks';
 import { initLines, measureInit } from './init';
+import { benchPayload } from './support/payload';
 
 const WARMUP = 30;
 const N1 = Number(process.env.BENCH_N1 ?? 300);
@@ -121,15 +122,7 @@ const fmt = (r: Run) =>
   `p50 ${r.p50.toFixed(1).padStart(6)} ms   p95 ${r.p95.toFixed(1).padStart(6)} ms   ${r.perSecond.toFixed(0).padStart(5)} /s   (n=${r.n})`;
 
 let runId = 0;
-const payload = (i: number) => ({
-  id: `bench-${runId}-${i}`,
-  subject: i % 2 ? 'Question about invoice INV-7' : 'Cannot log in',
-  body: 'Benchmark ticket body. '.repeat(20),
-  requester: { email: `user${i % 97}@bench.example`, name: 'Bench User' },
-  account: { id: `acct-${i % 13}`, tier: i % 3 ? 'enterprise' : 'smb' },
-  requestType: 'billing_dispute',
-  fields: { invoiceId: `INV-${i}`, customerId: `C-${i}` },
-});
+const payload = (i: number) => benchPayload(`bench-${runId}-${i}`, i);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'frontdoor-bench-'));
