@@ -20,6 +20,7 @@ import {
   DecisionBody,
   DeclareIncidentBody,
   DeflectionBody,
+  ErasureBody,
   EscalateBody,
   ExportBody,
   FlowQuery,
@@ -46,6 +47,8 @@ export type Grant =
   | 'table:read'
   /** PutItem/UpdateItem/DeleteItem/ConditionCheckItem on the table (transactions are authorised per item). */
   | 'table:write'
+  /** Scan on the table (an erasure reads every item, page by page, for the requester). */
+  | 'table:scan'
   /** PutEvents on the Frontdoor event bus. */
   | 'bus:put'
   /** GetSecretValue on the webhook sources' secrets named in the workflow config. */
@@ -67,6 +70,11 @@ export type Grant =
   | 'exports:read'
   /** GetObject on the attachments (`attachments/*`) and PutObject on the exports (`exports/*`): builds an export. */
   | 'exports:build'
+  /**
+   * ListBucketVersions on the mail bucket and DeleteObject/DeleteObjectVersion under `inbound/`,
+   * `attachments/` and `exports/`: a requester's files erased, a closed ticket's purged.
+   */
+  | 'objects:erase'
   /** ses:SendEmail from the support address. */
   | 'mail:send'
   /**
@@ -394,6 +402,18 @@ export const queues: readonly QueueSpec[] = [
     maxReceiveCount: 3,
     subscriptions: [{ source: [PRIVACY_EVENT_SOURCE], 'detail-type': [PRIVACY_EXPORT_REQUESTED] }],
   },
+  {
+    name: 'privacy-erasures',
+    description:
+      'Decided data_change approvals: an approved erasure runs (issue 22), a rejected one is recorded',
+    // Six times erase-requester-data's timeout, as AWS advises for Lambda event sources.
+    visibilityTimeoutSeconds: 6 * 900,
+    // ERASURE_ATTEMPTS (functions/erase-requester-data): the last delivery marks the run failed.
+    maxReceiveCount: 3,
+    subscriptions: [
+      { source: ['frontdoor'], 'detail-type': ['approval.decided'], detail: { kind: ['data_change'] } },
+    ],
+  },
 ];
 
 const READERS: readonly Role[] = ['agent', 'lead', 'approver', 'admin'];
@@ -548,11 +568,11 @@ export const functions: readonly FunctionSpec[] = [
     env: { ...common, ...intentModels },
     grants: ['table:read', 'models:write'],
   },
-  // ---- privacy (issue 22): a requester's data export ----
+  // ---- privacy (issue 22): a requester's data exported or erased ----
   {
     name: 'export-requester-data',
     description:
-      'Admin API: ask for everything about one requester (audited, built in the background); its progress and download links',
+      "Admin API on a requester's data: an export (audited, built in the background, download links) or an erasure (approved first); their progress",
     entry: 'functions/export-requester-data/handler.ts',
     memoryMb: 256,
     timeoutSeconds: 10,
@@ -572,6 +592,21 @@ export const functions: readonly FunctionSpec[] = [
         auth: 'jwt',
         access: { roles: ['admin'], action: "reading a requester's data export" },
       },
+      {
+        kind: 'http',
+        method: 'POST',
+        path: '/v1/privacy/erasures',
+        auth: 'jwt',
+        access: { roles: ['admin'], action: "asking for a requester's erasure" },
+        contract: { body: ErasureBody },
+      },
+      {
+        kind: 'http',
+        method: 'GET',
+        path: '/v1/privacy/erasures/{id}',
+        auth: 'jwt',
+        access: { roles: ['admin'], action: "reading a requester's erasure" },
+      },
     ],
     env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' } },
     grants: ['table:read', 'table:write', 'bus:put', 'exports:read'],
@@ -587,6 +622,17 @@ export const functions: readonly FunctionSpec[] = [
     triggers: [{ kind: 'queue', queue: 'privacy-exports', batchSize: 1 }],
     env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' } },
     grants: ['table:read', 'table:write', 'exports:build'],
+  },
+  {
+    name: 'erase-requester-data',
+    description:
+      "Erases a requester's personal data once its data_change approval is approved: their tickets pseudonymised, every other record swept, their files deleted",
+    entry: 'functions/erase-requester-data/handler.ts',
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    triggers: [{ kind: 'queue', queue: 'privacy-erasures', batchSize: 1 }],
+    env: { ...common, MAIL_BUCKET: { ref: 'bucket.name' } },
+    grants: ['table:read', 'table:write', 'table:scan', 'objects:erase'],
   },
   {
     name: 'hand-off-ticket',
@@ -786,8 +832,10 @@ export const functions: readonly FunctionSpec[] = [
       TICKET_CLOCK_QUEUE_ARN: { ref: 'wakeUps.queueArn' },
       SCHEDULER_ROLE_ARN: { ref: 'wakeUps.roleArn' },
       TICKET_CLOCK_DLQ_ARN: { ref: 'wakeUps.deadLetterArn' },
+      // Retention: a closed ticket's attachments are deleted when its time is up (issue 22).
+      MAIL_BUCKET: { ref: 'bucket.name' },
     },
-    grants: ['table:read', 'table:write', 'wakeUps:schedule'],
+    grants: ['table:read', 'table:write', 'wakeUps:schedule', 'objects:erase'],
   },
   {
     name: 'apply-escalations',

@@ -370,6 +370,34 @@ export class FrontdoorFunction extends NodejsFunction {
         tableKey.grant(this, 'kms:Decrypt', 'kms:DescribeKey');
         return;
       }
+      case 'table:scan':
+        // The whole table read page by page: an erasure looks for the requester in every item.
+        this.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['dynamodb:Scan'], resources: [table.tableArn] }),
+        );
+        tableKey.grant(this, 'kms:Decrypt', 'kms:DescribeKey');
+        return;
+      case 'objects:erase':
+        // Every version of a key listed, then deleted: the bucket is versioned, and erased means gone.
+        this.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ['s3:ListBucketVersions'], resources: [mailBucketArn] }),
+        );
+        this.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+            resources: [inbound, attachments, exports],
+          }),
+        );
+        for (const [objects, what] of [
+          [inbound, 'raw mail'],
+          [attachments, 'attachments'],
+          [exports, 'export files'],
+        ] as const)
+          this.acknowledgeObjectWildcard(
+            objects,
+            `delete a requester's ${what} (every version) when their data is erased or its retention ends`,
+          );
+        return;
       case 'table:write':
         // TransactWriteItems is authorised per item through these same actions; it has no IAM action of its own.
         this.addToRolePolicy(

@@ -19,4 +19,7 @@ export const devUsers = [
   { email: 'security2@example.com', name: 'Sam Second', groups: ['approver-security'] },
   { email: 'finance-lead@example.com', name: 'Fay Finance', groups: ['approver-finance-leads'] },
   { email: 'success@example.com', name: 'Sue Success', groups: ['approver-success'] },
+  // Two admins who approve erasures (a requester's data needs two, never the admin who asked).
+  { email: 'privacy@example.com', name: 'Pat Privacy', groups: ['admin', 'approver-privacy'] },
+  { email: 'privacy2@example.com', name: 'Pia Privacy', groups: ['admin', 'approver-privacy'] },
 ] as const;

@@ -98,6 +98,8 @@ export function useLocalEnvironment(
     AWS_ENDPOINT_URL_SESV2: `${url}/local/ses`,
     // EventBridge Scheduler (the tickets' wake-ups): the stand-in in ./scheduler.ts.
     AWS_ENDPOINT_URL_SCHEDULER: `${url}/local/scheduler`,
+    // The outbox keeps every mail sent; an erasure reaches it there (shared/adapters/sent-mail-copies.ts).
+    LOCAL_OUTBOX_URL: `${url}/local/outbox`,
     ...functionEnvironment(settings),
   });
   delete process.env.AWS_SESSION_TOKEN;

@@ -7,6 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { billingMeter, sesRecipients } from '../../shared/adapters/billing-meter';
+import * as z from '../../shared/domain/zod';
 import { stateMachines } from '../../shared/topology';
 import { serveAgentUi } from './agent-ui';
 import { send } from './http-io';
@@ -46,6 +47,8 @@ export function localRoutes(s: RuntimeServices): readonly LocalEndpoint[] {
     { method: 'POST', path: '/local/ses/v2/email/outbound-emails', handle: (r) => sendEmail(s, r) },
     { method: 'GET', path: '/local/outbox', handle: ({ res }) => send(res, 200, s.outbox.list()) },
     { method: 'GET', path: '/local/outbox.html', handle: ({ res }) => outboxPage(s, res) },
+    // An erasure reaches the outbox too (the local stand-in for mail already sent; AWS keeps no copy).
+    { method: 'POST', path: '/local/outbox/forget', handle: (r) => forgetInOutbox(s, r) },
     { method: 'GET', path: '/local/dead-letters', handle: ({ res }) => send(res, 200, deadLetters(s)) },
     { method: 'POST', path: '/local/redrive', handle: (r) => redrive(s, r) },
     { method: 'POST', path: '/local/drain', handle: (r) => drain(s, r) },
@@ -93,7 +96,31 @@ function s3Api(s: RuntimeServices, { req, res, url, method, body }: LocalRequest
   // S3 bills GET/HEAD at the read rate, PUT/POST/LIST at the write rate; DELETE is free.
   if (method !== 'DELETE')
     billingMeter.add(method === 'GET' || method === 'HEAD' ? 's3.readRequests' : 's3.writeRequests');
-  return s.objects.serve(method, url.pathname.slice('/local/s3/'.length), body, req.headers, res);
+  return s.objects.serve(
+    method,
+    url.pathname.slice('/local/s3/'.length),
+    body,
+    req.headers,
+    res,
+    url.searchParams,
+  );
+}
+
+const RedactionBody = z.object({
+  email: z.string().check(z.minLength(3)),
+  names: z.array(z.string()),
+  texts: z.array(z.string()),
+  pseudonym: z.string().check(z.minLength(3)),
+});
+
+/** `{ email, names, texts, pseudonym }`: every mail in the outbox redacted as an erasure says. */
+function forgetInOutbox(s: RuntimeServices, { res, body }: LocalRequest): void {
+  const parsed = RedactionBody.safeParse(JSON.parse(body.toString('utf8') || '{}'));
+  if (!parsed.success) {
+    send(res, 400, { message: 'expected { email, names, texts, pseudonym }' });
+    return;
+  }
+  send(res, 200, { rewritten: s.outbox.forget({ ...parsed.data, ticketIds: new Set() }) });
 }
 
 /** SES v2 SendEmail: the mail lands in the outbox instead of anyone's inbox. */

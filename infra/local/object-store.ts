@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -50,17 +50,39 @@ export class LocalObjectStore {
     }
   }
 
-  /** Serves `/local/s3/<bucket>/<key>` for GET, HEAD and PUT. */
+  /** Deletes an object (and its content type); a key that is not there is fine, as in S3. */
+  delete(bucket: string, key: string): void {
+    const file = this.pathFor(bucket, key);
+    if (!file) return;
+    rmSync(file, { force: true });
+    rmSync(`${file}.__meta.json`, { force: true });
+  }
+
+  /**
+   * Serves `/local/s3/<bucket>/<key>` for GET, HEAD, PUT and DELETE, and `/local/s3/<bucket>?versions&prefix=<key>`
+   * (ListObjectVersions of one key: the store keeps no versions, so an object is its one version `null`).
+   */
   serve(
     method: string,
     path: string,
     body: Buffer,
     headers: Record<string, unknown>,
     res: ServerResponse,
+    query: URLSearchParams = new URLSearchParams(),
   ): void {
     // `path` is what follows `/local/s3/`: `<bucket>/<key…>`, the key URL-encoded per segment.
     const [bucket = '', ...rest] = path.split('/');
     const key = rest.map((segment) => decodeURIComponent(segment)).join('/');
+    if (method === 'GET' && key === '' && query.has('versions')) {
+      this.listVersions(bucket, query.get('prefix') ?? '', res);
+      return;
+    }
+    if (method === 'DELETE') {
+      this.delete(bucket, key);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
     if (method === 'PUT') {
       const contentType = typeof headers['content-type'] === 'string' ? headers['content-type'] : undefined;
       const payload = headers['content-encoding'] === 'aws-chunked' ? decodeAwsChunked(body) : body;
@@ -86,6 +108,17 @@ export class LocalObjectStore {
       'last-modified': found.modified.toUTCString(),
     });
     res.end(method === 'HEAD' ? undefined : found.body);
+  }
+
+  private listVersions(bucket: string, key: string, res: ServerResponse): void {
+    const found = key ? this.get(bucket, key) : undefined;
+    const version = found
+      ? `<Version><Key>${escapeXml(key)}</Key><VersionId>null</VersionId><IsLatest>true</IsLatest><LastModified>${found.modified.toISOString()}</LastModified><ETag>"${createHash('md5').update(found.body).digest('hex')}"</ETag><Size>${found.body.length}</Size><StorageClass>STANDARD</StorageClass></Version>`
+      : '';
+    res.writeHead(200, { 'content-type': 'application/xml' });
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListVersionsResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${escapeXml(bucket)}</Name><Prefix>${escapeXml(key)}</Prefix><MaxKeys>1000</MaxKeys><IsTruncated>false</IsTruncated>${version}</ListVersionsResult>`,
+    );
   }
 
   /** Where a raw inbound mail lives on disk, for people looking at `.data/`. */

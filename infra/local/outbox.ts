@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type Redaction, redactValue } from '../../shared/domain/privacy-erasure';
 
 /** One mail Frontdoor sent, as `GET /local/outbox` answers it (DESIGN.md "Local runtime"). */
 export interface OutboxMail {
@@ -80,6 +81,24 @@ export class LocalOutbox {
       .filter(Boolean)
       .map((line) => JSON.parse(line) as OutboxMail)
       .reverse();
+  }
+
+  /**
+   * Every mail with the requester's address, names and texts replaced (an erasure, issue 22); how many
+   * changed. The file is replaced whole (written beside it, then renamed), so a reader never sees half.
+   */
+  forget(redaction: Redaction): number {
+    const mails = this.list().reverse();
+    let changed = 0;
+    const lines = mails.map((mail) => {
+      const redacted = redactValue(mail, redaction);
+      if (redacted !== mail) changed += 1;
+      return `${JSON.stringify(redacted)}\n`;
+    });
+    if (changed === 0) return 0;
+    writeFileSync(`${this.file}.tmp`, lines.join(''));
+    renameSync(`${this.file}.tmp`, this.file);
+    return changed;
   }
 
   html(): string {

@@ -7,6 +7,8 @@ import { EventBridgeExternalPublisher } from './external-event-publisher';
 import { IncidentRegistry } from './incident-registry';
 import { IntegrationLedger } from './integration-ledger';
 import { MacroUsage } from './macro-usage';
+import { S3ObjectEraser, s3Client } from './object-store';
+import { DynamoPersonalData } from './personal-data';
 import { RelatedTickets } from './related-tickets';
 import { storePorts } from './store-ports';
 import { StepFunctionsTaskCallback } from './task-callback';
@@ -69,10 +71,15 @@ export function macroPorts() {
   return { ...ticketPorts(), usage: new MacroUsage(documentClient(), requiredEnv('TABLE_NAME')) };
 }
 
-/** Ticket ports plus the ticket clock's wake-ups: the recorded one and its schedule. */
+/**
+ * Ticket ports plus the ticket clock's wake-ups (the recorded one and its schedule), and what retention
+ * purges with (the ticket's records, the mail bucket's files).
+ */
 export function ticketClockPorts() {
   return {
     ...ticketPorts(),
+    personalData: new DynamoPersonalData(documentClient(), requiredEnv('TABLE_NAME')),
+    objects: new S3ObjectEraser(s3Client(), requiredEnv('MAIL_BUCKET')),
     store: new WakeUpStore(documentClient(), requiredEnv('TABLE_NAME')),
     wakeUps: new EventBridgeWakeUps(schedulerClient(), {
       group: requiredEnv('SCHEDULE_GROUP'),

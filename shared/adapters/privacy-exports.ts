@@ -2,6 +2,7 @@ import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventb
 import {
   type DynamoDBDocumentClient,
   GetCommand,
+  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -15,88 +16,111 @@ import {
 } from '../domain/privacy-export';
 import type { ExportBuildRequestsPort, PrivacyExportStorePort } from '../use-cases/ports';
 
+/** What a job's schema offers: a safe parse. */
+interface ReadSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false };
+}
+
 const exportPk = (exportId: string) => `PRIVACY#EXPORT#${exportId}`;
 const JOB_SK = 'JOB';
 
-/** An audit entry's item: beside its job, append-only, ordered by time (`AUDIT#<at>#<action>`). */
-function auditPut(tableName: string, audit: PrivacyAudit) {
-  return {
-    Put: {
-      TableName: tableName,
-      Item: {
-        pk: exportPk(audit.exportId),
-        sk: `AUDIT#${audit.at}#${audit.action}`,
-        entity: 'privacy-audit',
-        ...audit,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    },
-  };
-}
-
-const isConditionFailure = (e: unknown): boolean =>
+export const isConditionFailure = (e: unknown): boolean =>
   e instanceof Error &&
   (e.name === 'ConditionalCheckFailedException' || e.name === 'TransactionCanceledException');
 
+/** A conditional update of a job item: what to set, on which condition. */
+export interface JobUpdate {
+  readonly UpdateExpression: string;
+  readonly ConditionExpression: string;
+  readonly ExpressionAttributeNames?: Record<string, string>;
+  readonly ExpressionAttributeValues: Record<string, unknown>;
+}
+
 /**
- * Export jobs in the single table: `PRIVACY#EXPORT#<id>` / `JOB` (entity `privacy-export`), and their
- * privacy audit entries in the same partition (`AUDIT#<at>#<action>`, entity `privacy-audit`). State moves
- * only forward (queued → running → done | failed), each move conditional, so a redelivered or concurrent
- * build can neither undo a finished job nor audit it twice.
+ * Privacy jobs in the single table: `<pk>` / `JOB`, and their privacy audit entries in the same partition
+ * (`AUDIT#<at>#<action>`, entity `privacy-audit`, append-only). State moves only forward, each move
+ * conditional, so a redelivered or concurrent run can neither undo a finished job nor audit it twice.
  */
-export class DynamoPrivacyExports implements PrivacyExportStorePort {
+export class PrivacyJobTable<Job, Audit extends { readonly at: string; readonly action: string }> {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly tableName: string,
+    private readonly kind: { pk: (id: string) => string; entity: string; schema: ReadSchema<Job> },
   ) {}
 
-  async create(job: ExportJob, audit: PrivacyAudit): Promise<void> {
+  private auditPut(id: string, audit: Audit) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: this.kind.pk(id),
+          sk: `AUDIT#${audit.at}#${audit.action}`,
+          entity: 'privacy-audit',
+          ...audit,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  /** The job and the audit entry of its request, together (a job is never without its audit). */
+  protected async createJob(id: string, job: Job, audit: Audit): Promise<void> {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
           {
             Put: {
               TableName: this.tableName,
-              Item: { pk: exportPk(job.exportId), sk: JOB_SK, entity: 'privacy-export', ...job },
+              Item: { pk: this.kind.pk(id), sk: JOB_SK, entity: this.kind.entity, ...job },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
-          auditPut(this.tableName, audit),
+          this.auditPut(id, audit),
         ],
       }),
     );
   }
 
-  async get(exportId: string): Promise<ExportJob | undefined> {
+  protected async readJob(id: string): Promise<Job | undefined> {
     const out = await this.db.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: exportPk(exportId), sk: JOB_SK },
+        Key: { pk: this.kind.pk(id), sk: JOB_SK },
         ConsistentRead: true,
       }),
     );
     if (!out.Item) return undefined;
     const { pk: _pk, sk: _sk, entity: _entity, ...job } = out.Item;
-    const parsed = ExportJobSchema.safeParse(job);
-    if (!parsed.success) throw new Error(`export ${exportId} is stored in a form that cannot be read`);
+    const parsed = this.kind.schema.safeParse(job);
+    if (!parsed.success) throw new Error(`${this.kind.entity} ${id} is stored in a form that cannot be read`);
     return parsed.data;
   }
 
-  async start(exportId: string, total: number, at: Date): Promise<boolean> {
+  /** The job's audit entries, oldest first (their schema: the job kind's audit). */
+  protected async readAudit(id: string, schema: ReadSchema<Audit>): Promise<Audit[]> {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': this.kind.pk(id), ':audit': 'AUDIT#' },
+        ConsistentRead: true,
+      }),
+    );
+    return (out.Items ?? []).flatMap((item) => {
+      const { pk: _pk, sk: _sk, entity: _entity, ...audit } = item;
+      const parsed = schema.safeParse(audit);
+      return parsed.success ? [parsed.data] : [];
+    });
+  }
+
+  /** A conditional move of the job; false when its condition no longer holds (another delivery moved it). */
+  protected async updateJob(id: string, update: JobUpdate): Promise<boolean> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: exportPk(exportId), sk: JOB_SK },
-          UpdateExpression: 'SET #state = :running, progress = :progress, startedAt = :at',
-          ConditionExpression: '#state IN (:queued, :running)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':running': 'running',
-            ':queued': 'queued',
-            ':progress': { done: 0, total },
-            ':at': at.toISOString(),
-          },
+          Key: { pk: this.kind.pk(id), sk: JOB_SK },
+          ...update,
         }),
       );
       return true;
@@ -106,22 +130,64 @@ export class DynamoPrivacyExports implements PrivacyExportStorePort {
     }
   }
 
-  async progress(exportId: string, done: number): Promise<void> {
+  /** The job's move and its audit entry together; false when another delivery moved it first. */
+  protected async settle(id: string, update: JobUpdate, audit: Audit): Promise<boolean> {
     try {
       await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { pk: exportPk(exportId), sk: JOB_SK },
-          UpdateExpression: 'SET progress.done = :done',
-          ConditionExpression: '#state = :running',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':done': done, ':running': 'running' },
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: this.tableName, Key: { pk: this.kind.pk(id), sk: JOB_SK }, ...update } },
+            this.auditPut(id, audit),
+          ],
         }),
       );
+      return true;
     } catch (e: unknown) {
-      // Finished (or failed) meanwhile by another delivery: its figures stand.
-      if (!isConditionFailure(e)) throw e;
+      if (isConditionFailure(e)) return false;
+      throw e;
     }
+  }
+}
+
+/** Export jobs: `PRIVACY#EXPORT#<id>` / `JOB` (entity `privacy-export`) and their audit entries. */
+export class DynamoPrivacyExports
+  extends PrivacyJobTable<ExportJob, PrivacyAudit>
+  implements PrivacyExportStorePort
+{
+  constructor(db: DynamoDBDocumentClient, tableName: string) {
+    super(db, tableName, { pk: exportPk, entity: 'privacy-export', schema: ExportJobSchema });
+  }
+
+  async create(job: ExportJob, audit: PrivacyAudit): Promise<void> {
+    await this.createJob(job.exportId, job, audit);
+  }
+
+  get(exportId: string): Promise<ExportJob | undefined> {
+    return this.readJob(exportId);
+  }
+
+  start(exportId: string, total: number, at: Date): Promise<boolean> {
+    return this.updateJob(exportId, {
+      UpdateExpression: 'SET #state = :running, progress = :progress, startedAt = :at',
+      ConditionExpression: '#state IN (:queued, :running)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':running': 'running',
+        ':queued': 'queued',
+        ':progress': { done: 0, total },
+        ':at': at.toISOString(),
+      },
+    });
+  }
+
+  async progress(exportId: string, done: number): Promise<void> {
+    // Finished (or failed) meanwhile by another delivery: its figures stand.
+    await this.updateJob(exportId, {
+      UpdateExpression: 'SET progress.done = :done',
+      ConditionExpression: '#state = :running',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':done': done, ':running': 'running' },
+    });
   }
 
   async finish(
@@ -165,37 +231,6 @@ export class DynamoPrivacyExports implements PrivacyExportStorePort {
       },
       audit,
     );
-  }
-
-  /** The job's last move and its audit entry together; a job another delivery settled first stays as it is. */
-  private async settle(
-    exportId: string,
-    update: {
-      UpdateExpression: string;
-      ConditionExpression: string;
-      ExpressionAttributeNames: Record<string, string>;
-      ExpressionAttributeValues: Record<string, unknown>;
-    },
-    audit: PrivacyAudit,
-  ): Promise<void> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: exportPk(exportId), sk: JOB_SK },
-                ...update,
-              },
-            },
-            auditPut(this.tableName, audit),
-          ],
-        }),
-      );
-    } catch (e: unknown) {
-      if (!isConditionFailure(e)) throw e;
-    }
   }
 }
 

@@ -281,6 +281,13 @@ export const defaultWorkflow = {
       then: { queue: 'billing' },
     },
     {
+      id: 'privacy-erasures-to-security',
+      description:
+        'A requester’s erasure is tracked by the security queue, whatever the request type routes to.',
+      when: { all: [{ field: 'tags', op: 'contains', value: 'privacy-erasure' }] },
+      then: { queue: 'security' },
+    },
+    {
       id: 'urgent-enterprise-to-specialists',
       description: 'Urgent requests from enterprise accounts skip the frontline.',
       when: {
@@ -580,6 +587,19 @@ export const defaultWorkflow = {
       expireAfterMinutes: 8 * 60,
       onExpiry: { action: 'reject' },
     },
+    'privacy-erasures': {
+      description:
+        'Erasing a requester’s personal data needs two privacy approvers, neither the admin who asked (GDPR art. 17).',
+      kind: 'data_change',
+      when: [{ field: 'tags', op: 'contains', value: 'privacy-erasure' }],
+      group: 'privacy',
+      notify: 'privacy@example.com',
+      approvalsRequired: 2,
+      remindAfterMinutes: 24 * 60,
+      // An erasure is answered within a month (art. 12(3)); a week unanswered is rejected and asked again.
+      expireAfterMinutes: 7 * 24 * 60,
+      onExpiry: { action: 'reject' },
+    },
     'security-data-changes': {
       description: 'Changes to customer data (ownership, exports, deletion) need security approval.',
       kind: 'data_change',
@@ -699,6 +719,21 @@ export const defaultWorkflow = {
       reply: 'Validated by {{agentEmail}}; handed to engineering ({{priority}}).',
       visibility: 'internal',
       actions: { tags: { add: ['validated'] }, queue: 'engineering' },
+    },
+  },
+
+  // Personal data (issue 22): erasures are tracked on an account_change ticket; closed tickets lose their
+  // bodies and attachments (the requester becomes a pseudonym) once their type's retention is over.
+  privacy: {
+    erasureRequestType: 'account_change',
+    retention: {
+      general_question: { purgeClosedAfterDays: 730 },
+      bug_report: { purgeClosedAfterDays: 730 },
+      access_request: { purgeClosedAfterDays: 730 },
+      account_change: { purgeClosedAfterDays: 730 },
+      cancellation: { purgeClosedAfterDays: 730 },
+      // Disputed invoices are business records: kept as long as the invoices are (10 years in some countries).
+      billing_dispute: { purgeClosedAfterDays: 3650 },
     },
   },
 } satisfies WorkflowConfigInput;

@@ -19,6 +19,7 @@ import {
 import { formatPath } from './issue-path';
 import { checkMacros, MacrosSchema } from './macros';
 import { ConditionSchema, fieldName, kebabId, snakeId, text } from './primitives';
+import { checkPrivacy, DEFAULT_PRIVACY, PrivacySchema } from './privacy';
 
 export { formatPath } from './issue-path';
 export { type Condition, ConditionField, ConditionSchema, conditionFieldNames } from './primitives';
@@ -388,6 +389,8 @@ export const WorkflowConfigSchema = z
     automation: z._default(AutomationSchema, DEFAULT_AUTOMATION),
     /** What resolving an incident does to its linked tickets (shared/config/incidents.ts). */
     incidents: z._default(IncidentsSchema, DEFAULT_INCIDENTS),
+    /** Personal data: the erasure's ticket, retention per request type (shared/config/privacy.ts). */
+    privacy: z._default(PrivacySchema, DEFAULT_PRIVACY),
     /** Canned replies with actions that agents preview and apply in one write (`shared/config/macros.ts`). */
     macros: MacrosSchema,
     /** The learned intent: how sure a prediction must be before rules and the request type use it. */
@@ -573,6 +576,7 @@ export const WorkflowConfigSchema = z
       }
       checkIntegrationRules(config, issue);
       checkIncidents(config, issue);
+      checkPrivacy(config, issue);
       checkMacros(config, issue);
 
       for (const [sourceId, source] of Object.entries(config.webhookSources)) {

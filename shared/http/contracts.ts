@@ -102,6 +102,11 @@ const isoDay = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day li
 export const MailLogQuery = z.object({ day: z.optional(isoDay) });
 /** `POST /v1/privacy/exports` (issue 22): whose data to export, by e-mail address. */
 export const ExportBody = z.object({ email: Email });
+export const ErasureBody = z.object({
+  email: Email,
+  /** Why (the request, its legal ground): approvers read it; it is redacted with the data afterwards. */
+  reason: z.string().check(z.trim(), z.minLength(1, 'say why the data is to be erased'), z.maxLength(1000)),
+});
 export const FlowQuery = z.object({
   from: z.optional(isoDay),
   to: z.optional(isoDay),

@@ -11,6 +11,7 @@ import type { CsatRefusedError } from '../domain/csat';
 import { DomainError, type InvalidInputError, type Issue } from '../domain/errors';
 import type { IncidentRefusedError } from '../domain/incident';
 import type { MacroRefusedError } from '../domain/macros';
+import type { ErasureRefusedError } from '../domain/privacy-erasure';
 import type { ResolutionAnswerRefusedError } from '../domain/resolution-answer';
 import type { EscalationRefusedError } from '../use-cases/escalation';
 import type { InvalidTicketIdError } from '../use-cases/get-ticket';
@@ -148,6 +149,12 @@ const answers: { readonly [code: string]: (error: never) => Answer } = {
   }),
   'MACRO.NOT_FOUND': notFound,
   'EXPORT.NOT_FOUND': notFound,
+  'ERASURE.NOT_FOUND': notFound,
+  'ERASURE.REFUSED': (e: ErasureRefusedError) => ({
+    status: 409,
+    error: 'erasure_refused',
+    extra: { rule: e.rule },
+  }),
   'MACRO.REFUSED': (e: MacroRefusedError) => ({
     status: 422,
     error: 'macro_refused',

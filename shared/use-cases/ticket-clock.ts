@@ -1,4 +1,5 @@
 import type { WorkflowConfig } from '../config';
+import { purgeDueAt } from '../config/privacy';
 import {
   type AuditEvent,
   type DomainEvent,
@@ -10,7 +11,17 @@ import {
   recordSla,
   runAutomation,
 } from '../domain';
-import type { Clock, TicketHistory, TicketRepositoryPort, WakeUpScheduler, WakeUpStorePort } from './ports';
+import { closedAtOf, isPseudonym } from '../domain/privacy-erasure';
+import type {
+  Clock,
+  ObjectEraserPort,
+  PersonalDataPort,
+  TicketHistory,
+  TicketRepositoryPort,
+  WakeUpScheduler,
+  WakeUpStorePort,
+} from './ports';
+import { purgeTicket } from './privacy-erasure';
 import { changeTicket } from './ticket-change';
 
 export interface TicketClockPorts {
@@ -19,6 +30,9 @@ export interface TicketClockPorts {
   readonly store: Pick<WakeUpStorePort, 'get' | 'claim'>;
   readonly clock: Clock;
   readonly config: WorkflowConfig;
+  /** Retention: a closed ticket whose time is up is purged (issue 22). */
+  readonly personalData: Pick<PersonalDataPort, 'redactTicket'>;
+  readonly objects: ObjectEraserPort;
 }
 
 export type ClockResult =
@@ -69,6 +83,10 @@ export function lookAt(history: TicketHistory, config: WorkflowConfig, now: Date
   audit.push(...automation.audit);
   events.push(...automation.events);
   const slaNext = ticket.state === 'closed' ? null : sla.nextCheckAt;
+  // Retention: when a closed ticket's bodies and attachments go (once; a purged ticket's requester is a pseudonym).
+  const purgeAt = isPseudonym(ticket.requester.email)
+    ? null
+    : purgeDueAt(ticket, closedAtOf([...history.audit, ...audit]), config.privacy);
   const candidates = [slaNext, escalationDueAt(ticket), automation.upcoming[0]?.at ?? null].filter(
     (t): t is string => t !== null,
   );
@@ -78,6 +96,7 @@ export function lookAt(history: TicketHistory, config: WorkflowConfig, now: Date
     events,
     changed: ticket !== history.ticket,
     next: candidates.toSorted()[0] ?? null,
+    purgeAt,
     upcoming: automation.upcoming,
   };
 }
@@ -110,6 +129,8 @@ export async function runTicketClock(
     const result = {
       acted: look.audit.map((a) => a.action),
       next: look.next,
+      purgeAt: look.purgeAt,
+      requestType: look.ticket.requestType,
       version: look.ticket.version,
     };
     return look.changed
@@ -117,29 +138,40 @@ export async function runTicketClock(
       : { result };
   });
   if (!outcome) return { kind: 'skipped', reason: `ticket ${ticketId} not found` };
-  const looked = { kind: 'looked', acted: outcome.acted, wakeAt: outcome.next } as const;
-  if (outcome.next === null) return { ...looked, scheduled: 'none' };
-
   const now = ports.clock.now();
+  const acted = [...outcome.acted];
+  let next = outcome.next;
+  if (outcome.purgeAt !== null && Date.parse(outcome.purgeAt) <= now.getTime()) {
+    const days = ports.config.privacy.retention[outcome.requestType]?.purgeClosedAfterDays;
+    const purged = await purgeTicket(
+      ticketId,
+      `retention: ${outcome.requestType} tickets are purged ${days} days after closing`,
+      ports,
+    );
+    if (purged.purged) acted.push('ticket.purged');
+  } else if (outcome.purgeAt !== null && (next === null || outcome.purgeAt < next)) next = outcome.purgeAt;
+  const looked = { kind: 'looked', acted, wakeAt: next } as const;
+  if (next === null) return { ...looked, scheduled: 'none' };
+
   const current = await ports.store.get(ticketId);
   const pending =
     !redelivered &&
     current !== undefined &&
-    current.wakeAt === outcome.next &&
+    current.wakeAt === next &&
     current.wakeAt !== fired &&
     Date.parse(current.wakeAt) > now.getTime();
   if (pending) return { ...looked, scheduled: 'unchanged' };
   const claimed = await ports.store.claim(ticketId, {
-    wakeAt: outcome.next,
+    wakeAt: next,
     version: outcome.version,
     updatedAt: now.toISOString(),
   });
   if (!claimed) return { ...looked, scheduled: 'superseded' };
-  await ports.wakeUps.schedule(ticketId, new Date(outcome.next));
+  await ports.wakeUps.schedule(ticketId, new Date(next));
   // A look at a newer version may have recorded its wake-up between our claim and our schedule call,
   // and ours may have reached the scheduler last: set theirs again, so the newest decision stands.
   const after = await ports.store.get(ticketId);
-  if (after && after.version > outcome.version && after.wakeAt !== outcome.next)
+  if (after && after.version > outcome.version && after.wakeAt !== next)
     await ports.wakeUps.schedule(ticketId, new Date(after.wakeAt));
   return { ...looked, scheduled: 'set' };
 }

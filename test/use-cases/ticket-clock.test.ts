@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { DynamoPersonalData } from '../../shared/adapters/personal-data';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { WakeUpStore } from '../../shared/adapters/wake-up-store';
 import { workflowConfig } from '../../shared/config';
@@ -28,12 +29,26 @@ describe('runTicketClock against DynamoDB Local', () => {
     },
   };
   let ports: TicketClockPorts;
+  const erased: string[] = [];
 
   beforeAll(async () => {
     table = await freshTable();
     tickets = new TicketRepository(table.db, table.tableName);
     store = new WakeUpStore(table.db, table.tableName);
-    ports = { tickets, store, wakeUps, clock: { now: () => now }, config: workflowConfig };
+    ports = {
+      tickets,
+      store,
+      wakeUps,
+      clock: { now: () => now },
+      config: workflowConfig,
+      personalData: new DynamoPersonalData(table.db, table.tableName),
+      objects: {
+        erase: async (keys) => {
+          erased.push(...keys);
+          return keys.length;
+        },
+      },
+    };
   });
   afterAll(async () => {
     await table.drop();
@@ -158,10 +173,30 @@ describe('runTicketClock against DynamoDB Local', () => {
     await runTicketClock(id, ports);
     now = new Date(now.getTime() + 5 * 24 * HOUR);
     const closed = await runTicketClock(id, ports);
+    // Closed: its only wake-up left is its retention (general questions: 730 days after closing).
     expect(closed).toMatchObject({
       acted: ['ticket.state_changed', 'automation.auto_closed'],
-      scheduled: 'none',
+      scheduled: 'set',
+      wakeAt: new Date(now.getTime() + 730 * 24 * HOUR).toISOString(),
     });
     expect((await tickets.get(id))?.state).toBe('closed');
+
+    // Retention: past it, the bodies and the requester go, the ticket stays closed, nothing left to wake for.
+    now = new Date(now.getTime() + 731 * 24 * HOUR);
+    const purged = await runTicketClock(id, ports, {
+      fired: closed.kind === 'looked' ? (closed.wakeAt ?? '') : '',
+    });
+    expect(purged).toMatchObject({ acted: ['ticket.purged'], scheduled: 'none' });
+    const history = await tickets.history(id);
+    expect(history?.ticket).toMatchObject({
+      state: 'closed',
+      subject: '[erased]',
+      requester: { email: `expired-${id.toLowerCase()}@erased.invalid`, name: 'Erased requester' },
+    });
+    expect(history?.messages.map((m) => m.body)).toEqual(history?.messages.map(() => '[erased]'));
+    expect(JSON.stringify(history)).not.toContain('closing@customer.example');
+    expect(history?.audit.at(-1)).toMatchObject({ action: 'ticket.purged', actor: { id: 'retention' } });
+    // Once is enough: a second look purges nothing more.
+    expect(await runTicketClock(id, ports)).toMatchObject({ acted: [], scheduled: 'none' });
   });
 });

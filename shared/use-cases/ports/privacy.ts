@@ -1,6 +1,8 @@
 // A requester's data export (issue 22): the job and its audit, the request for a build, and the
 // time-limited links its files are downloaded by.
 
+import type { AuditEvent, Ticket } from '../../domain';
+import type { ErasureAudit, ErasureJob, Redaction } from '../../domain/privacy-erasure';
 import type { ExportFile, ExportJob, PrivacyAudit } from '../../domain/privacy-export';
 
 export interface PrivacyExportStorePort {
@@ -30,4 +32,89 @@ export interface ExportBuildRequestsPort {
 /** A time-limited download link for one object of the export (a presigned S3 GET in AWS). */
 export interface DownloadLinksPort {
   link(key: string, expiresInSeconds: number): Promise<string>;
+}
+
+/** A requester's erasure (issue 22): its job and audit, moved only forward, each move conditional. */
+export interface ErasureStorePort {
+  /** The job and the audit entry of its request, together. */
+  create(job: ErasureJob, audit: ErasureAudit): Promise<void>;
+  /** undefined when there is no such erasure. */
+  get(erasureId: string): Promise<ErasureJob | undefined>;
+  /** Its audit trail, oldest first. */
+  auditOf(erasureId: string): Promise<ErasureAudit[]>;
+  /** awaiting_approval → approved | rejected, with who decided; false when it was decided already. */
+  decide(
+    erasureId: string,
+    decision: {
+      readonly outcome: 'approved' | 'rejected';
+      readonly by: readonly string[];
+      readonly approvalId: string;
+      readonly at: Date;
+    },
+    audit: ErasureAudit,
+  ): Promise<boolean>;
+  /** approved (or running, on a redelivery) → running; false when it is not (done, rejected, failed). */
+  start(erasureId: string, at: Date): Promise<boolean>;
+  progress(erasureId: string, progress: ErasureJob['progress']): Promise<void>;
+  /**
+   * running → done with its counts; the job keeps only the pseudonym (the address and the reason
+   * as redacted replace theirs), and the audit entry of it, together.
+   */
+  finish(
+    erasureId: string,
+    result: { counts: NonNullable<ErasureJob['counts']>; reason: string; at: Date },
+    audit: ErasureAudit,
+  ): Promise<void>;
+  fail(erasureId: string, problem: string, audit: ErasureAudit): Promise<void>;
+}
+
+/** What a redaction of one ticket did. */
+export interface TicketRedaction {
+  readonly messages: number;
+  /** Objects its records pointed at (attachments, raw mail): the caller deletes them. */
+  readonly objectKeys: readonly string[];
+}
+
+/** What a sweep of every other record did. */
+export interface SweepResult {
+  readonly scanned: number;
+  readonly rewritten: number;
+  readonly deleted: number;
+  readonly objectKeys: readonly string[];
+}
+
+/** Where personal data lives in the table, found and rewritten (the single table, ticket by ticket and whole). */
+export interface PersonalDataPort {
+  /**
+   * One ticket's records rewritten by the redaction: the ticket (a new version, its requester the
+   * pseudonym), its messages (no bodies, no attachments), its audit, approvals and every other item of
+   * it; `audit` is appended. undefined when the ticket does not exist. Rerunning it changes nothing more.
+   */
+  redactTicket(
+    ticketId: string,
+    redaction: Redaction,
+    audit: (ticket: Ticket) => AuditEvent,
+  ): Promise<TicketRedaction | undefined>;
+  /**
+   * Every record of the table that names the requester or one of their tickets, outside those tickets
+   * and outside `skip` partitions: rewritten without it, or deleted where it exists only to point at
+   * their tickets (mail threading). Reports its progress as it reads.
+   */
+  sweep(
+    redaction: Redaction,
+    options: { readonly skip: readonly string[]; readonly onProgress: (scanned: number) => Promise<void> },
+  ): Promise<SweepResult>;
+}
+
+/** Objects deleted for good (every version, in a versioned bucket); keys that do not exist are fine. */
+export interface ObjectEraserPort {
+  erase(keys: readonly string[]): Promise<number>;
+}
+
+/**
+ * Copies of mail already sent. In AWS there are none (SES keeps no copy); the local runtime's outbox is
+ * one, and forgets the requester there too.
+ */
+export interface SentMailCopiesPort {
+  forget(redaction: Redaction): Promise<void>;
 }
