@@ -172,7 +172,7 @@ const MIN_INNER_TEXT = 12;
 /** Names shorter than this are not looked for inside other text ("Al" is in "Always"). */
 const MIN_NAME = 3;
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 interface Matchers {
   readonly whole: ReadonlySet<string>;
@@ -195,11 +195,11 @@ function matchersOf(r: Redaction): Matchers {
     inner: texts
       .filter((t) => t.length >= MIN_INNER_TEXT)
       .toSorted((a, b) => b.length - a.length)
-      .map((t) => new RegExp(escape(t), 'gi')),
-    email: new RegExp(escape(r.email), 'gi'),
+      .map((t) => new RegExp(escapeRegExp(t), 'gi')),
+    email: new RegExp(escapeRegExp(r.email), 'gi'),
     names: [...new Set(r.names.map((n) => n.trim()).filter((n) => n.length >= MIN_NAME))]
       .toSorted((a, b) => b.length - a.length)
-      .map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${escape(n)}(?![\\p{L}\\p{N}])`, 'giu')),
+      .map((n) => new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(n)}(?![\\p{L}\\p{N}])`, 'giu')),
   };
   matcherCache.set(r, made);
   return made;
