@@ -18,6 +18,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
 import { tableDesign } from '../shared/adapters/table-design';
+import { workflowConfig } from '../shared/config';
+import { shortestRetentionDays } from '../shared/config/privacy';
 import { EXPORTS_PREFIX } from '../shared/domain/privacy-export';
 import {
   EVENT_BUS_BASENAME,
@@ -87,8 +89,14 @@ export interface WakeUps {
   readonly role: iam.Role;
 }
 
-/** How long SES's raw inbound mail (`inbound/…`) is kept; tickets keep what was taken out of it. */
-export const INBOUND_MAIL_RETENTION = Duration.days(365);
+/**
+ * How long SES's raw inbound mail (`inbound/…`) is kept; tickets keep what was taken out of it. A year, or
+ * the shortest retention of any request type (issue 22) if that is shorter: raw mail is never kept longer
+ * than the bodies taken out of it.
+ */
+export const INBOUND_MAIL_RETENTION = Duration.days(
+  Math.min(365, shortestRetentionDays(workflowConfig.privacy) ?? 365),
+);
 
 /**
  * Everything that holds data and outlives a deployment: the KMS key, the single table, the event bus

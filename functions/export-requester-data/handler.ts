@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { logger } from '../../shared/adapters/logger';
-import { privacyAdminPorts } from '../../shared/adapters/privacy-ports';
+import { privacyAdminPorts } from '../../shared/adapters/privacy-admin-ports';
 import { authorize } from '../../shared/http/access';
 import { ErasureBody, ExportBody } from '../../shared/http/contracts';
 import { type HttpResult, httpErrors, json } from '../../shared/http/errors';

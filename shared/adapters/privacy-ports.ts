@@ -1,33 +1,14 @@
-import { workflowConfig } from '../config/workflow';
-import { documentClient, eventBridgeClient } from './clients';
+import { documentClient } from './clients';
 import { systemClock } from './clock';
-import { S3DownloadLinks } from './download-links';
 import { requiredEnv } from './env';
 import { S3ObjectEraser, S3ObjectStore, s3Client } from './object-store';
 import { DynamoPersonalData } from './personal-data';
 import { DynamoErasures } from './privacy-erasures';
-import { DynamoPrivacyExports, EventBridgeExportRequests } from './privacy-exports';
+import { DynamoPrivacyExports } from './privacy-exports';
 import { SentMailCopies } from './sent-mail-copies';
 import { TicketRepository } from './ticket-repository';
 
 // A requester's data exported or erased (issue 22): the admin API's ports, the builder's and the eraser's.
-
-/**
- * Exports: the jobs, the bus a build is asked on, the links to the finished files. Erasures: their jobs,
- * the tickets (the erasure's own ticket is opened and its approval asked), the workflow config.
- */
-export function privacyAdminPorts() {
-  const tableName = requiredEnv('TABLE_NAME');
-  return {
-    exports: new DynamoPrivacyExports(documentClient(), tableName),
-    builds: new EventBridgeExportRequests(eventBridgeClient(), requiredEnv('EVENT_BUS_NAME')),
-    links: new S3DownloadLinks(s3Client(), requiredEnv('MAIL_BUCKET')),
-    erasures: new DynamoErasures(documentClient(), tableName),
-    tickets: new TicketRepository(documentClient(), tableName),
-    config: workflowConfig,
-    clock: systemClock,
-  };
-}
 
 /** The erasures, the requester's tickets, the whole table, the mail bucket, copies of sent mail. */
 export function erasureRunPorts() {

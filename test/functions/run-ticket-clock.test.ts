@@ -23,6 +23,7 @@ const TARGET = {
   TICKET_CLOCK_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:ticket-clock',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
   TICKET_CLOCK_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:ticket-clock-dlq',
+  MAIL_BUCKET: 'frontdoor-test-mail',
 };
 
 beforeAll(async () => {

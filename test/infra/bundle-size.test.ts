@@ -41,7 +41,12 @@ const OVER_BUDGET: Readonly<Record<string, { readonly kib: number; readonly why:
   'write-article': { kib: 480, why: 'renders previews: marked and sanitize-html, minisearch' },
   'send-notification': { kib: 540, why: 'SES, Powertools idempotency, the article search for suggestions' },
   'train-intent': { kib: 530, why: "S3 to write the model's artifact" },
-  'export-requester-data': { kib: 500, why: "S3 and its presigner, to sign an export's download links" },
+  'export-requester-data': {
+    kib: 570,
+    why: "S3 and its presigner, to sign an export's download links; an erasure opens its ticket and asks its approval (workflow config, triage, approvals)",
+  },
+  'erase-requester-data': { kib: 490, why: "S3 to delete the requester's files, every version" },
+  'run-ticket-clock': { kib: 560, why: "S3 to delete a purged ticket's attachments (retention, issue 22)" },
   'build-export': { kib: 490, why: "S3 to copy the requester's attachments and write the export" },
 };
 

@@ -156,6 +156,7 @@ describe('stateless stack', () => {
       'queue-engineering',
       'approver-finance',
       'approver-finance-leads',
+      'approver-privacy',
       'approver-security',
       'approver-success',
       'admin',

@@ -360,3 +360,15 @@ describe('dead letters', () => {
     }
   });
 });
+
+describe('CloudFormation limits', () => {
+  it('keeps every stack under 500 resources (the stateless stack is the one that grows with functions)', () => {
+    const counts = {
+      stateful: Object.keys(stateful.toJSON().Resources ?? {}).length,
+      stateless: Object.keys(stateless.toJSON().Resources ?? {}).length,
+    };
+    console.log(`resources: stateful ${counts.stateful}, stateless ${counts.stateless} of 500`);
+    expect(counts.stateful).toBeLessThan(500);
+    expect(counts.stateless).toBeLessThan(500);
+  });
+});
