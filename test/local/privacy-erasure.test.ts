@@ -28,6 +28,8 @@ interface View {
     state: string;
     queue: string;
     subject: string;
+    version: number;
+    createdAt: string;
     requester: { email: string; name?: string };
   };
   messages: Array<{ body: string; attachments: unknown[] }>;
@@ -59,6 +61,15 @@ describe('a requester erasure (local runtime)', () => {
   };
   const view = async (id: string) => (await as(ADMIN, `/v1/tickets/${id}`)).body as unknown as View;
   const flow = async () => (await as(ADMIN, '/v1/metrics/flow')).body;
+  /** Moves the workflow clock and waits until everything it made due is done. */
+  const clockBy = async (minutes: number) => {
+    const res = await fetch(`${runtime.url}/local/clock`, {
+      method: 'POST',
+      body: JSON.stringify({ advanceMinutes: minutes }),
+    });
+    expect(res.status).toBe(200);
+    await drain(runtime.url);
+  };
 
   /** Every item of the local table, as DynamoDB Local holds it. */
   const wholeTable = async (): Promise<string> => {
@@ -237,5 +248,62 @@ describe('a requester erasure (local runtime)', () => {
     expect(ids).toHaveLength(1);
     expect(danaTickets).not.toContain(ids[0]);
     expect((await view(ids[0] ?? '')).ticket.requester.email).toBe(DANA);
+  });
+
+  it('purges a closed ticket once its retention is over: bodies and attachments go, the record and its metrics stay', async () => {
+    const RITA = 'rita.retention@customer.example';
+    const note = randomBytes(800);
+    await sendMail(runtime.smtpPort, {
+      from: `Rita Retention <${RITA}>`,
+      subject: 'Where is my order?',
+      text: 'Order 4711, placed last week by Rita Retention.',
+      attachments: [{ filename: 'order.bin', content: note, contentType: 'application/octet-stream' }],
+    });
+    await drain(runtime.url);
+    const [id = ''] = await ticketIdsOf(RITA);
+    const attachmentFile = () =>
+      filesUnder(join(dataDir, 'objects')).find((f) => readFileSync(f).equals(note)) ?? null;
+    expect(attachmentFile()).not.toBeNull();
+    for (const to of ['in_progress', 'resolved']) {
+      const current = await view(id);
+      const moved = await as('lead@example.com', `/v1/tickets/${id}/transition`, {
+        method: 'POST',
+        body: { to },
+        ifMatch: current.ticket.version,
+      });
+      expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+      await drain(runtime.url);
+    }
+    // The quiet days after the resolution pass: the ticket's clock closes it.
+    await clockBy(10 * 24 * 60);
+    const closed = await view(id);
+    expect(closed.ticket.state).toBe('closed');
+    // Its days, fixed: the default range follows the clock, which is about to move two years.
+    const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+    const created = Date.parse(closed.ticket.createdAt);
+    const itsDays = `/v1/metrics/flow?from=${day(created)}&to=${day(created + 20 * 86_400_000)}`;
+    const metricsOf = async () => (await as(ADMIN, itsDays)).body;
+    const metricsBefore = await metricsOf();
+    expect(JSON.stringify(metricsBefore)).toContain('"created":');
+
+    // General questions are purged 730 days after closing: the workflow clock moves past that.
+    await clockBy(731 * 24 * 60);
+    const after = await view(id);
+    expect(after.ticket).toMatchObject({
+      state: 'closed',
+      subject: '[erased]',
+      requester: { email: `expired-${id.toLowerCase()}@erased.invalid` },
+    });
+    expect(after.messages.every((m) => m.body === '[erased]' && m.attachments.length === 0)).toBe(true);
+    expect(after.audit.at(-1)?.action).toBe('ticket.purged');
+    expect(attachmentFile()).toBeNull();
+    expect((await wholeTable()).toLowerCase()).not.toContain(RITA);
+    // The same counts (created, resolved, closed, times, drivers…); only the open backlog's ages moved on
+    // with the clock, and the drivers' labels (words of the subject) are gone.
+    const counted = (metrics: unknown) =>
+      JSON.parse(JSON.stringify(metrics), (key, value) =>
+        key === 'label' || key === 'aging' ? undefined : value,
+      );
+    expect(counted(await metricsOf())).toEqual(counted(metricsBefore));
   });
 });
