@@ -31,7 +31,7 @@ export class DynamoErasures extends PrivacyJobTable<ErasureJob, ErasureAudit> im
   }
 
   auditOf(erasureId: string): Promise<ErasureAudit[]> {
-    return this.readAudit(erasureId, ErasureAuditSchema);
+    return this.readAudit(erasureId, ErasureAuditSchema, ErasureAuditSchema.shape.action.options);
   }
 
   decide(

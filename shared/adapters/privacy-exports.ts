@@ -96,8 +96,15 @@ export class PrivacyJobTable<Job, Audit extends { readonly at: string; readonly 
     return parsed.data;
   }
 
-  /** The job's audit entries, oldest first (their schema: the job kind's audit). */
-  protected async readAudit(id: string, schema: ReadSchema<Audit>): Promise<Audit[]> {
+  /**
+   * The job's audit entries, oldest first (their schema: the job kind's audit); entries of one instant in
+   * the order of `lifecycle` (the sort key orders them by time, then by name).
+   */
+  protected async readAudit(
+    id: string,
+    schema: ReadSchema<Audit>,
+    lifecycle: readonly string[],
+  ): Promise<Audit[]> {
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -106,11 +113,14 @@ export class PrivacyJobTable<Job, Audit extends { readonly at: string; readonly 
         ConsistentRead: true,
       }),
     );
-    return (out.Items ?? []).flatMap((item) => {
-      const { pk: _pk, sk: _sk, entity: _entity, ...audit } = item;
-      const parsed = schema.safeParse(audit);
-      return parsed.success ? [parsed.data] : [];
-    });
+    const rank = (a: Audit) => lifecycle.indexOf(a.action);
+    return (out.Items ?? [])
+      .flatMap((item) => {
+        const { pk: _pk, sk: _sk, entity: _entity, ...audit } = item;
+        const parsed = schema.safeParse(audit);
+        return parsed.success ? [parsed.data] : [];
+      })
+      .toSorted((a, b) => (a.at === b.at ? rank(a) - rank(b) : a.at < b.at ? -1 : 1));
   }
 
   /** A conditional move of the job; false when its condition no longer holds (another delivery moved it). */
