@@ -59,6 +59,9 @@ const ModelMarker = z.object({
   evaluation: z.optional(Evaluation),
 });
 
+/** Where a ticket's label is kept. */
+export const intentLabelKey = (ticketId: string) => ({ pk: LABELS_PK, sk: ticketId });
+
 /** The label item a ticket write carries (ticket-repository.ts puts it in the same transaction). */
 export function intentLabelItem(label: IntentLabelRecord): Record<string, unknown> {
   return {

@@ -25,6 +25,7 @@ import {
   type SweepResult,
   type TicketRedaction,
 } from '../use-cases/ports';
+import { intentLabelKey } from './intent-store';
 import { isConditionFailure } from './privacy-exports';
 import { tableDesign } from './table-design';
 import { auditItem, messageItem, ticketItem } from './ticket-repository';
@@ -45,8 +46,11 @@ const dataOf = (item: Item): Item =>
 
 /** Objects a record may point at: raw inbound mail, attachments, export files. */
 const OBJECT_PREFIXES = [INBOUND_MAIL_PREFIX, ATTACHMENTS_PREFIX, EXPORTS_PREFIX];
-/** Items that exist only to point at a ticket (a mail Message-ID → its ticket): deleted, not rewritten. */
-const POINTER_ENTITIES = new Set(['thread']);
+/**
+ * Items that exist only because of a ticket: a mail Message-ID pointing at it, an agent's intent label
+ * (its subject and opening as training data). Of their tickets, deleted rather than rewritten.
+ */
+const DERIVED_ENTITIES = new Set(['thread', 'intent_label']);
 const BATCH = 25;
 const MAX_CONFLICT_RETRIES = 5;
 
@@ -127,6 +131,8 @@ export class DynamoPersonalData implements PersonalDataPort {
       }
       await this.putAll([auditItem(entry)]);
     }
+    // Its intent label (subject and opening kept as training data) goes with the bodies.
+    await this.deleteAll([intentLabelKey(ticketId)]);
     return { messages, objectKeys: [...objectKeys] };
   }
 
@@ -151,7 +157,7 @@ export class DynamoPersonalData implements PersonalDataPort {
         if (skip.has(pk) || (pk.startsWith('TICKET#') && redaction.ticketIds.has(pk.slice(7)))) continue;
         if (!mentions(item, redaction)) continue;
         for (const key of objectKeysIn(item, OBJECT_PREFIXES)) objectKeys.add(key);
-        if (POINTER_ENTITIES.has(String(item.entity))) {
+        if (DERIVED_ENTITIES.has(String(item.entity)) && redaction.ticketIds.has(String(item.ticketId))) {
           deletes.push(keyOf(item));
           continue;
         }

@@ -1,6 +1,7 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountDirectory } from '../../shared/adapters/account-directory';
+import { intentLabelItem } from '../../shared/adapters/intent-store';
 import { DynamoPersonalData } from '../../shared/adapters/personal-data';
 import { DynamoErasures } from '../../shared/adapters/privacy-erasures';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
@@ -123,6 +124,20 @@ describe('an erasure run (DynamoDB Local)', () => {
     const EVE = 'eve@customer.example';
     const ids = [await open(EVE, 'eve-1'), await open(EVE, 'eve-2'), await open(EVE, 'eve-3')];
     const erasureId = await awaiting(EVE);
+    // An agent's intent label on one of them: her subject and opening, kept as training data.
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: intentLabelItem({
+          ticketId: ids[0] ?? '',
+          subject: 'Question about my account eve-1',
+          body: 'Hello, it is me again with a longer story about my account',
+          label: 'account_change',
+          by: 'agent@example.com',
+          at: now.toISOString(),
+        }),
+      }),
+    );
     let redacted = 0;
     const dying: RunErasurePorts = {
       ...ports,
@@ -155,7 +170,9 @@ describe('an erasure run (DynamoDB Local)', () => {
       expect(history?.ticket.requester).toEqual({ email: job?.requester, name: 'Erased requester' });
       expect(history?.audit.filter((a) => a.action === 'ticket.erased')).toHaveLength(1);
     }
-    expect(await tableText()).not.toMatch(/eve@customer\.example|Eve Example/i);
+    const after = await tableText();
+    expect(after).not.toMatch(/eve@customer\.example|Eve Example|longer story/i);
+    expect(after).not.toContain('"entity":"intent_label"');
     expect(forgotten.at(-1)?.email).toBe(EVE);
 
     // Delivered once more: done is done.
