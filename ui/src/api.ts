@@ -8,7 +8,10 @@ import type {
   BulkRequest,
   BulkResult,
   Decision,
+  ErasureRequested,
+  ErasureView,
   ErrorBody,
+  ExportView,
   IncidentSummary,
   IncidentView,
   IntentLabelBody,
@@ -132,6 +135,15 @@ export class Api {
       `/v1/incidents/${encodeURIComponent(id)}/${unlink ? 'unlink' : 'links'}`,
       { body: { tickets } },
     );
+  // Issue 22: a requester's data, exported or erased (admins).
+  requestExport = (email: string) =>
+    this.request<{ exportId: string; state: 'queued' }>('POST', '/v1/privacy/exports', { body: { email } });
+  exportStatus = (id: string) =>
+    this.request<ExportView>('GET', `/v1/privacy/exports/${encodeURIComponent(id)}`);
+  requestErasure = (email: string, reason: string) =>
+    this.request<ErasureRequested>('POST', '/v1/privacy/erasures', { body: { email, reason } });
+  erasureStatus = (id: string) =>
+    this.request<ErasureView>('GET', `/v1/privacy/erasures/${encodeURIComponent(id)}`);
   // Issue 18: the knowledge base.
   articles = () => this.request<{ articles: Article[] }>('GET', '/v1/kb/articles');
   /** One article with its body rendered and sanitised by the server (`html`). */

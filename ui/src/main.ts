@@ -20,6 +20,7 @@ import { incidentScreen, incidentsScreen } from './views/incidents';
 import { articleScreen, kbScreen } from './views/kb';
 import { articleEditScreen } from './views/kb-editor';
 import { metricsScreen } from './views/metrics/screen';
+import { privacyScreen } from './views/privacy';
 import { queueScreen } from './views/queue';
 import { queuesScreen } from './views/queues';
 import { ticketScreen } from './views/ticket/screen';
@@ -172,6 +173,7 @@ const screens: Record<Route['name'], Screen> = {
   incidents: incidentsScreen,
   incident: incidentScreen,
   metrics: metricsScreen,
+  privacy: privacyScreen,
   kb: kbScreen,
   article: articleScreen,
   article_edit: articleEditScreen,
@@ -236,6 +238,8 @@ async function startSession(config: AppConfig): Promise<void> {
   // The flow-metrics dashboard is for leads and admins (the API refuses everyone else).
   if (me.roles.includes('lead') || me.roles.includes('admin'))
     navLinks.push(['#/metrics', 'Metrics', (r) => r.name === 'metrics']);
+  // A requester's data, exported or erased: admins only (the API refuses everyone else).
+  if (me.roles.includes('admin')) navLinks.push(['#/privacy', 'Personal data', (r) => r.name === 'privacy']);
   const nav = h(
     'nav',
     { 'aria-label': 'Main' },

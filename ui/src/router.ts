@@ -1,6 +1,6 @@
 /**
  * A tiny hash router: `#/queues`, `#/queues/<id>`, `#/mine`, `#/tickets/<FD-n>`, `#/approvals`,
- * `#/incidents`, `#/incidents/<FD-n>`, the knowledge base `#/kb`, `#/kb/<slug>`, `#/kb/<slug>/edit` and
+ * `#/incidents`, `#/incidents/<FD-n>`, `#/privacy` (admins), the knowledge base `#/kb`, `#/kb/<slug>`, `#/kb/<slug>/edit` and
  * `#/new-article` (a path no kebab-case slug can take), and
  * `#/metrics?from=&to=&queue=&requestType=` (the dashboard keeps its filters in the address, so a view can be shared).
  */
@@ -13,6 +13,7 @@ export type Route =
   | { name: 'incidents' }
   | { name: 'incident'; id: string }
   | { name: 'metrics'; query: string }
+  | { name: 'privacy' }
   | { name: 'kb' }
   | { name: 'article'; slug: string }
   | { name: 'article_edit'; slug?: string }
@@ -32,6 +33,7 @@ export function parseRoute(hash: string): Route {
     if (first === 'incidents' && second === undefined) return { name: 'incidents' };
     if (first === 'incidents' && second) return { name: 'incident', id: second };
     if (first === 'metrics' && second === undefined) return { name: 'metrics', query };
+    if (first === 'privacy' && second === undefined) return { name: 'privacy' };
     if (first === 'kb' && second === undefined) return { name: 'kb' };
     if (first === 'kb' && second) return { name: 'article', slug: second };
     if (first === 'new-article' && second === undefined) return { name: 'article_edit' };
@@ -53,6 +55,8 @@ export function hrefOf(route: Route): string {
       return `#/tickets/${encodeURIComponent(route.id)}`;
     case 'approvals':
       return '#/approvals';
+    case 'privacy':
+      return '#/privacy';
     case 'incidents':
       return '#/incidents';
     case 'incident':

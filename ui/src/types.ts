@@ -26,6 +26,8 @@ import type { Article, ArticleInputSchema } from '../../shared/domain/articles';
 import type { Issue } from '../../shared/domain/errors';
 import type { IntentEvaluation } from '../../shared/domain/intent-types';
 import type { MacroChange } from '../../shared/domain/macros';
+import type { ErasureAudit, ErasureJob } from '../../shared/domain/privacy-erasure';
+import type { ExportJob } from '../../shared/domain/privacy-export';
 import type * as z from '../../shared/domain/zod';
 import type {
   ApprovalBody,
@@ -409,4 +411,18 @@ export interface IntentStatus {
   minConfidence: number;
   labels: number;
   quality: IntentQualityFigures | null;
+}
+
+// ---- a requester's data (issue 22): the admin API's answers (shared/use-cases/privacy-*.ts assemble them) ----
+export type ExportView = Omit<ExportJob, 'files' | 'startedAt'> & {
+  /** Once done: a 15-minute download link per file. */
+  files?: Array<{ name: string; url: string; expiresAt: string; size: number }>;
+};
+export type ErasureView = Omit<ErasureJob, 'startedAt'> & { audit: ErasureAudit[] };
+export interface ErasureRequested {
+  erasureId: string;
+  reference: string;
+  state: 'awaiting_approval';
+  approvalId: string;
+  tickets: number;
 }
