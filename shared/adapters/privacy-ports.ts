@@ -18,7 +18,7 @@ export function erasureRunPorts() {
     tickets: new TicketRepository(documentClient(), tableName),
     personalData: new DynamoPersonalData(documentClient(), tableName),
     objects: new S3ObjectEraser(s3Client(), requiredEnv('MAIL_BUCKET')),
-    sentMail: new SentMailCopies(),
+    sentMail: new SentMailCopies(process.env.LOCAL_OUTBOX_URL || undefined),
     clock: systemClock,
   };
 }

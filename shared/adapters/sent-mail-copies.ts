@@ -7,7 +7,8 @@ import type { SentMailCopiesPort } from '../use-cases/ports';
  * keeps every mail, so there the erasure reaches it too (`LOCAL_OUTBOX_URL`, set only by `npm start`).
  */
 export class SentMailCopies implements SentMailCopiesPort {
-  constructor(private readonly localOutbox: string | undefined = process.env.LOCAL_OUTBOX_URL) {}
+  /** `localOutbox`: the local outbox's URL, `LOCAL_OUTBOX_URL` (unset in AWS). */
+  constructor(private readonly localOutbox: string | undefined) {}
 
   async forget(redaction: Redaction): Promise<void> {
     if (!this.localOutbox) return;

@@ -3,13 +3,22 @@ import {
   DescribeContinuousBackupsCommand,
   DescribeTableCommand,
   type DynamoDBClient,
-  GetItemCommand,
   RestoreTableToPointInTimeCommand,
   ScanCommand,
   type SSESpecification,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { type Item, isTicket, Reservoir, sameItem, stamp, Tally, tallyDifferences, throttled } from './items';
+import {
+  type Item,
+  isTicket,
+  Reservoir,
+  readItem,
+  sameItem,
+  stamp,
+  Tally,
+  tallyDifferences,
+  throttled,
+} from './items';
 import type { DrillOutcome } from './local';
 
 /**
@@ -122,17 +131,7 @@ export async function restoreDrillInAws(
     print(`Comparing ${sample.items.length} tickets chosen at random …`);
     for (const keys of sample.items) {
       const id = keys.pk?.S ?? '?';
-      const get = async (name: string) =>
-        (
-          await client.send(
-            new GetItemCommand({
-              TableName: name,
-              Key: { pk: keys.pk as Item[string], sk: keys.sk as Item[string] },
-              ConsistentRead: true,
-            }),
-          )
-        ).Item;
-      const [now, then] = await Promise.all([get(table), get(target)]);
+      const [now, then] = await Promise.all([readItem(client, table, keys), readItem(client, target, keys)]);
       if (sameItem(now, then)) continue;
       const updatedAt = now?.updatedAt?.S;
       if (now === undefined) notes.push(`ticket ${id} was deleted from ${table} after the restore point`);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 
 /**
  * What the restore drill compares, in DynamoDB's own attribute-value form (never unmarshalled, so numbers
@@ -75,6 +75,22 @@ export function sameItem(a: Item | undefined, b: Item | undefined): boolean {
 }
 
 /** `TICKET` for `TICKET#01J…`; the whole key when it has no `#`. */
+/** One item of `tableName`, read by the keys of `keys` (strongly consistent): how both drills compare a ticket. */
+export async function readItem(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: Item,
+): Promise<Item | undefined> {
+  const out = await client.send(
+    new GetItemCommand({
+      TableName: tableName,
+      Key: { pk: keys.pk as Item[string], sk: keys.sk as Item[string] },
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item;
+}
+
 export function pkPrefix(pk: string): string {
   const at = pk.indexOf('#');
   return at < 0 ? pk : pk.slice(0, at);

@@ -10,7 +10,6 @@ import {
   BatchWriteItemCommand,
   DescribeTableCommand,
   DynamoDBClient,
-  GetItemCommand,
   ResourceNotFoundException,
   ScanCommand,
   type WriteRequest,
@@ -29,6 +28,7 @@ import {
   type Item,
   isTicket,
   Reservoir,
+  readItem,
   sameItem,
   stamp,
   Tally,
@@ -450,19 +450,12 @@ async function compareTickets(
 ): Promise<{ compared: number; problems: string[]; notes: string[] }> {
   const problems: string[] = [];
   const notes: string[] = [];
-  const get = async (client: DynamoDBClient, item: Item) =>
-    (
-      await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { pk: item.pk as Item[string], sk: item.sk as Item[string] },
-          ConsistentRead: true,
-        }),
-      )
-    ).Item;
   for (const backedUp of sample) {
     const id = backedUp.pk?.S ?? '?';
-    const [now, copy] = await Promise.all([get(original, backedUp), get(restored, backedUp)]);
+    const [now, copy] = await Promise.all([
+      readItem(original, tableName, backedUp),
+      readItem(restored, tableName, backedUp),
+    ]);
     if (sameItem(now, copy)) continue;
     if (copy === undefined) problems.push(`ticket ${id} is missing from the restored copy`);
     else if (sameItem(copy, backedUp) && !sameItem(now, backedUp))
