@@ -4,6 +4,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import { workflowConfig } from '../shared/config';
 import { routeAccess } from '../shared/http/access';
+import { pureInitializers } from './pure-initializers';
 
 /**
  * ESM bundles have no `require`; a few CommonJS dependencies still call it (e.g. for `node:` builtins),
@@ -92,12 +93,15 @@ export function besideBundleNeeds(code: string): ReadonlyArray<(typeof BESIDE_BU
   return BESIDE_BUNDLE.filter((files) => code.includes(requiredAs(files)));
 }
 
+/** A word for `bash -c`, quoted. */
+const shellQuoted = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+
 /**
  * The shell commands that copy next to a bundle each `BESIDE_BUNDLE` file set it requires, as
  * `besideBundleNeeds` finds them (NodejsFunction's `afterBundling` hook; `bundle` is the bundle's path).
  */
 export function besideBundleCommands(repoRoot: string, outputDir: string, bundle: string): string[] {
-  const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+  const q = shellQuoted;
   return BESIDE_BUNDLE.map((files) => {
     const source = `${repoRoot.replace(/\/$/, '')}/${files.from}`;
     const target = `${outputDir}/${files.to}`;
@@ -122,7 +126,19 @@ export const functionBundling = {
   alias: FUNCTION_ALIASES,
   define: FUNCTION_DEFINES,
   external: BESIDE_BUNDLE.map((files) => files.external),
+  // What the handler never uses of a shared module stays out (infra/pure-initializers.ts). NodejsFunction
+  // runs esbuild's command line, which takes no plugins: the construct rebuilds through this API.
+  plugins: [pureInitializers],
 } as const satisfies BuildOptions;
+
+/**
+ * The shell command that rebuilds a function's bundle (and its source map) with `functionBundling`,
+ * plugins included (infra/rebundle-function.ts), run from the repository root with this Node.
+ */
+export function rebundleCommand(repoRoot: string, entry: string, bundle: string): string {
+  const q = shellQuoted;
+  return `cd ${q(repoRoot)} && ${q(process.execPath)} --import tsx infra/rebundle-function.ts ${q(entry)} ${q(bundle)}`;
+}
 
 /** The aliases as NodejsFunction's `esbuildArgs` (it has no `alias` option): `--alias:<package>=<path>` each. */
 export function aliasArgs(aliases: Readonly<Record<string, string>>): string[] {

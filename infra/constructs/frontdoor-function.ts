@@ -25,7 +25,7 @@ import {
   stateMachines as topologyStateMachines,
 } from '../../shared/topology';
 import { ATTACHMENTS_PREFIX, INTENT_MODELS_PREFIX } from '../../shared/use-cases/ports';
-import { aliasArgs, besideBundleCommands, functionBundling } from '../bundling';
+import { aliasArgs, besideBundleCommands, functionBundling, rebundleCommand } from '../bundling';
 
 /** Repository root: `entry` paths in the topology are relative to it, and it is esbuild's project root. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -199,8 +199,11 @@ export class FrontdoorFunction extends NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) =>
-            besideBundleCommands(inputDir, outputDir, join(outputDir, 'index.mjs')),
+          // The bundle again through esbuild's API, with the plugins the command line cannot take.
+          afterBundling: (inputDir, outputDir) => [
+            rebundleCommand(inputDir, join(REPO_ROOT, spec.entry), join(outputDir, 'index.mjs')),
+            ...besideBundleCommands(inputDir, outputDir, join(outputDir, 'index.mjs')),
+          ],
         },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
