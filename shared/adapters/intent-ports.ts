@@ -5,9 +5,9 @@ import { IntentLabels, IntentModelStore } from './intent-store';
 import { EventBridgeTrainingRequests } from './intent-training-requests';
 
 // The learned intent's port families (issue 19), composed like those in ports.ts. The model's artifact is
-// in the mail bucket; the S3 client is imported only when a model is read or written, so an intake
+// in the mail bucket; the S3 adapter is imported only when a model is read or written, so an intake
 // function that never finds a model never loads it. A bundle still carries it (esbuild inlines a dynamic
-// import), so the functions that never touch an artifact get the marker alone and bundle no S3 at all.
+// import), so the functions that never touch an artifact get the marker alone and bundle no S3 code at all.
 // Intake's intent and language are in understanding-ports.ts.
 
 /** The mail bucket, for a model's artifact: imported on the first read or write of one. */

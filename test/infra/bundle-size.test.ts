@@ -29,25 +29,14 @@ const OTHER_BUDGET = API_BUDGET;
  */
 const OVER_BUDGET: Readonly<Record<string, { readonly kib: number; readonly why: string }>> = {
   'receive-email': {
-    kib: 1220,
-    why: 'mailparser (charsets, HTML to text, entities, MIME types: ~600 KiB even with the CJK tables beside the bundle), S3, tinyld',
+    kib: 1020,
+    why: 'mailparser (charsets, HTML to text, entities, MIME types: ~600 KiB even with the CJK tables beside the bundle), tinyld',
   },
-  'receive-webhook': {
-    kib: 660,
-    why: "intake: S3 for the intent model's artifact (~150 KiB) and tinyld's language profiles (~70 KiB)",
-  },
-  'submit-form': { kib: 640, why: 'intake, as receive-webhook' },
+  'receive-webhook': { kib: 470, why: "intake: tinyld's language profiles (~70 KiB)" },
+  'submit-form': { kib: 440, why: 'intake, as receive-webhook' },
   'read-kb': { kib: 480, why: 'renders articles: marked and sanitize-html (~140 KiB), minisearch' },
   'write-article': { kib: 450, why: 'renders previews: marked and sanitize-html, minisearch' },
   'send-notification': { kib: 520, why: 'SES, Powertools idempotency, the article search for suggestions' },
-  'train-intent': { kib: 490, why: "S3 to write the model's artifact" },
-  'export-requester-data': {
-    kib: 550,
-    why: "S3 and its presigner, to sign an export's download links; an erasure opens its ticket and asks its approval (workflow config, triage, approvals)",
-  },
-  'erase-requester-data': { kib: 470, why: "S3 to delete the requester's files, every version" },
-  'run-ticket-clock': { kib: 530, why: "S3 to delete a purged ticket's attachments (retention, issue 22)" },
-  'build-export': { kib: 470, why: "S3 to copy the requester's attachments and write the export" },
 };
 
 function budgetOf(fn: FunctionSpec): number {
