@@ -1,4 +1,6 @@
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions } from 'esbuild';
@@ -31,7 +33,9 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
  * Packages a bundle takes from another module than their own (esbuild `alias`), each a part of a
  * dependency that Lambda never reaches; the module that stands in says why and what it saves. The SDK's
  * default credential chain becomes its first link, the environment's credentials, the only one Lambda
- * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws.
+ * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws;
+ * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape; libmime's
+ * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail.
  * Absolute paths: esbuild resolves an alias from its working directory, which differs between `cdk synth`
  * and the benchmark.
  */
@@ -40,6 +44,8 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   postcss: repoModule('shared/http/no-style-parser.ts'),
   ...Object.fromEntries(DUAL_FORMAT_PACKAGES.map((name) => [name, commonJsBuild(name)])),
   'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
+  he: repoModule('shared/adapters/mail-parser/bundled/html-escape.ts'),
+  'encoding-japanese': repoModule('shared/adapters/mail-parser/bundled/japanese-on-demand.ts'),
 };
 
 /** Linux's limit on one argument of a command (MAX_ARG_STRLEN); NodejsFunction runs esbuild's CLI. */
@@ -78,11 +84,27 @@ export const FUNCTION_DEFINES: Readonly<Record<string, string>> = {
  * dependency requires them with), and where they are copied from. iconv-lite's code-page tables for the
  * Chinese, Japanese and Korean charsets are about 210 KiB that it `require`s only to decode such a mail
  * (and libmime the GBK one when it loads): inside the bundle, receive-email would compile all of them at
- * every cold start; beside it, a table is read from disk when it is first needed.
+ * every cold start; beside it, a table is read from disk when it is first needed. Likewise encoding-japanese's
+ * one-file build (87 KiB), for the JIS mails only (shared/adapters/mail-parser/bundled/japanese-on-demand.ts).
  */
 export const BESIDE_BUNDLE = [
-  { external: './tables/*', from: 'node_modules/iconv-lite/encodings/tables', to: 'tables' },
+  { external: './tables/*', from: 'node_modules/iconv-lite/encodings/tables', to: 'tables', files: ['*'] },
+  {
+    external: './japanese/*',
+    from: 'node_modules/encoding-japanese',
+    to: 'japanese',
+    files: ['encoding.min.js', 'LICENSE'],
+  },
 ] as const;
+
+/** Copies a `BESIDE_BUNDLE` file set from the repository (`root`) into the directory beside a bundle. */
+export function copyBeside(root: string, files: (typeof BESIDE_BUNDLE)[number], bundleDir: string): void {
+  const target = join(bundleDir, files.to);
+  mkdirSync(target, { recursive: true });
+  const listed: readonly string[] = files.files;
+  const names = listed.includes('*') ? readdirSync(join(root, files.from)) : listed;
+  for (const name of names) copyFileSync(join(root, files.from, name), join(target, name));
+}
 
 /** How a bundle that needs a `BESIDE_BUNDLE` file set requires it: `"./tables/` and a file name. */
 const requiredAs = (files: (typeof BESIDE_BUNDLE)[number]) =>
@@ -105,7 +127,10 @@ export function besideBundleCommands(repoRoot: string, outputDir: string, bundle
   return BESIDE_BUNDLE.map((files) => {
     const source = `${repoRoot.replace(/\/$/, '')}/${files.from}`;
     const target = `${outputDir}/${files.to}`;
-    return `if grep -qF ${q(requiredAs(files))} ${q(bundle)}; then mkdir -p ${q(target)} && cp ${q(source)}/* ${q(target)}/; fi`;
+    const copied = files.files
+      .map((name) => (name === '*' ? `${q(source)}/*` : q(`${source}/${name}`)))
+      .join(' ');
+    return `if grep -qF ${q(requiredAs(files))} ${q(bundle)}; then mkdir -p ${q(target)} && cp ${copied} ${q(target)}/; fi`;
   });
 }
 

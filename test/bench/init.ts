@@ -6,13 +6,13 @@
  * Standalone: `tsx test/bench/init.ts [runs]`; `npm run bench` prints the same table at its end.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { besideBundleNeeds, functionBundling } from '../../infra/bundling';
+import { besideBundleNeeds, copyBeside, functionBundling } from '../../infra/bundling';
 import { functions } from '../../shared/topology';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -104,8 +104,7 @@ export async function measureInit(
       const file = join(dir, `${e.name.replace(/\W+/g, '_')}.mjs`);
       writeFileSync(file, js);
       // What the deployed bundle has beside it (infra/bundling.ts): a dependency may read it at import.
-      for (const files of besideBundleNeeds(new TextDecoder().decode(js)))
-        cpSync(join(ROOT, files.from), join(dir, files.to), { recursive: true });
+      for (const files of besideBundleNeeds(new TextDecoder().decode(js))) copyBeside(ROOT, files, dir);
       bundles.push({ name: e.name, file, bytes: js.length, times: [] });
     }
     rmSync(baselineEntry, { force: true });

@@ -102,6 +102,17 @@ describe(`the ${MAIL_SPEC_NAME} bundle`, () => {
     }
   });
 
+  it("has encoding-japanese's one-file build beside it, with its licence, and not inside", () => {
+    const bundle = bundleOf(MAIL_SPEC_NAME);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('"./japanese/encoding.min.js"');
+    expect(code).not.toContain('Convert and detect character encodings');
+    expect(readFileSync(join(dirname(bundle), 'japanese/encoding.min.js'), 'utf8')).toContain(
+      'Convert and detect character encodings',
+    );
+    expect(existsSync(join(dirname(bundle), 'japanese/LICENSE'))).toBe(true);
+  });
+
   it('has no charset table inside', () => {
     expect(readFileSync(bundleOf(MAIL_SPEC_NAME), 'utf8')).not.toContain('"8140","　、。，．・：；？！');
   });
