@@ -1,6 +1,6 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions } from 'esbuild';
@@ -35,7 +35,8 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
  * default credential chain becomes its first link, the environment's credentials, the only one Lambda
  * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws;
  * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape; libmime's
- * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail.
+ * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail, and
+ * tinyld's profiles one that loads them from beside the bundle on the first language detection.
  * Absolute paths: esbuild resolves an alias from its working directory, which differs between `cdk synth`
  * and the benchmark.
  */
@@ -44,8 +45,9 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   postcss: repoModule('shared/http/no-style-parser.ts'),
   ...Object.fromEntries(DUAL_FORMAT_PACKAGES.map((name) => [name, commonJsBuild(name)])),
   'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
-  he: repoModule('shared/adapters/mail-parser/bundled/html-escape.ts'),
-  'encoding-japanese': repoModule('shared/adapters/mail-parser/bundled/japanese-on-demand.ts'),
+  he: repoModule('shared/adapters/bundled/html-escape.ts'),
+  'encoding-japanese': repoModule('shared/adapters/bundled/japanese-on-demand.ts'),
+  'tinyld/light': repoModule('shared/adapters/bundled/language-profiles-on-demand.ts'),
 };
 
 /** Linux's limit on one argument of a command (MAX_ARG_STRLEN); NodejsFunction runs esbuild's CLI. */
@@ -85,7 +87,8 @@ export const FUNCTION_DEFINES: Readonly<Record<string, string>> = {
  * Chinese, Japanese and Korean charsets are about 210 KiB that it `require`s only to decode such a mail
  * (and libmime the GBK one when it loads): inside the bundle, receive-email would compile all of them at
  * every cold start; beside it, a table is read from disk when it is first needed. Likewise encoding-japanese's
- * one-file build (87 KiB), for the JIS mails only (shared/adapters/mail-parser/bundled/japanese-on-demand.ts).
+ * one-file build (87 KiB), for the JIS mails only, and tinyld's language profiles (68 KiB), for the first
+ * detection (shared/adapters/bundled/).
  */
 export const BESIDE_BUNDLE = [
   { external: './tables/*', from: 'node_modules/iconv-lite/encodings/tables', to: 'tables', files: ['*'] },
@@ -95,15 +98,21 @@ export const BESIDE_BUNDLE = [
     to: 'japanese',
     files: ['encoding.min.js', 'LICENSE'],
   },
+  {
+    external: './tinyld/*',
+    from: 'node_modules/tinyld',
+    to: 'tinyld',
+    files: ['dist/tinyld.light.node.js', 'license'],
+  },
 ] as const;
 
-/** Copies a `BESIDE_BUNDLE` file set from the repository (`root`) into the directory beside a bundle. */
+/** Copies a `BESIDE_BUNDLE` file set from the repository (`root`) into the directory beside a bundle (flat). */
 export function copyBeside(root: string, files: (typeof BESIDE_BUNDLE)[number], bundleDir: string): void {
   const target = join(bundleDir, files.to);
   mkdirSync(target, { recursive: true });
   const listed: readonly string[] = files.files;
   const names = listed.includes('*') ? readdirSync(join(root, files.from)) : listed;
-  for (const name of names) copyFileSync(join(root, files.from, name), join(target, name));
+  for (const name of names) copyFileSync(join(root, files.from, name), join(target, basename(name)));
 }
 
 /** How a bundle that needs a `BESIDE_BUNDLE` file set requires it: `"./tables/` and a file name. */

@@ -88,6 +88,16 @@ describe(`the ${SPEC_NAME} bundle`, () => {
   });
 });
 
+describe(`the ${SPEC_NAME} bundle's language profiles`, () => {
+  it('are beside it, with their licence, loaded on the first detection instead of parsed at every start', () => {
+    const bundle = bundleOf(SPEC_NAME);
+    expect(readFileSync(bundle, 'utf8')).toContain('"./tinyld/tinyld.light.node.js"');
+    expect(readFileSync(bundle, 'utf8')).not.toContain('detectAll');
+    expect(readFileSync(join(dirname(bundle), 'tinyld/tinyld.light.node.js'), 'utf8')).toContain('detectAll');
+    expect(existsSync(join(dirname(bundle), 'tinyld/license'))).toBe(true);
+  });
+});
+
 describe(`the ${MAIL_SPEC_NAME} bundle`, () => {
   it("has every charset table it requires beside it (iconv-lite's, loaded on first use)", () => {
     const bundle = bundleOf(MAIL_SPEC_NAME);
