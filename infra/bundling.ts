@@ -33,7 +33,8 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
  * Packages a bundle takes from another module than their own (esbuild `alias`), each a part of a
  * dependency that Lambda never reaches; the module that stands in says why and what it saves. The SDK's
  * default credential chain becomes its first link, the environment's credentials, the only one Lambda
- * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws;
+ * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws,
+ * and so does dayjs, which launder loads for sanitize-html but only for date helpers it never calls;
  * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape; libmime's
  * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail, and
  * tinyld's profiles one that loads them from beside the bundle on the first language detection.
@@ -43,6 +44,7 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
 export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': repoModule('shared/adapters/lambda-credentials.ts'),
   postcss: repoModule('shared/http/no-style-parser.ts'),
+  dayjs: repoModule('shared/http/no-date-library.ts'),
   ...Object.fromEntries(DUAL_FORMAT_PACKAGES.map((name) => [name, commonJsBuild(name)])),
   'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
   he: repoModule('shared/adapters/bundled/html-escape.ts'),

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { articlePorts } from '../../shared/adapters/article-ports';
+import { articleStorePorts } from '../../shared/adapters/article-ports';
 import { logger } from '../../shared/adapters/logger';
 import { authorize } from '../../shared/http/access';
 import { ArticleBody, ArticlePath, ArticlePreviewBody } from '../../shared/http/contracts';
@@ -9,7 +9,7 @@ import { renderMarkdown } from '../../shared/http/markdown';
 import { header, jsonBody, parseWith } from '../../shared/http/request';
 import { putArticle } from '../../shared/use-cases/articles';
 
-const ports = articlePorts();
+const ports = articleStorePorts();
 
 /** `If-Match: <version>` when given (an update needs it: the use case says so); 428 when it is not a version. */
 function ifMatch(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'headers'>): number | undefined {

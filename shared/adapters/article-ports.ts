@@ -9,6 +9,11 @@ import { requiredEnv } from './env';
  * per execution environment, so a Lambda instance keeps its index between requests.
  */
 export function articlePorts() {
-  const articles = new ArticleStore(documentClient(), requiredEnv('TABLE_NAME'));
-  return { articles, search: new ArticleSearchIndex(articles), clock: systemClock };
+  const { articles, clock } = articleStorePorts();
+  return { articles, search: new ArticleSearchIndex(articles), clock };
+}
+
+/** The article store alone, for a function that writes articles and never searches (no search index). */
+export function articleStorePorts() {
+  return { articles: new ArticleStore(documentClient(), requiredEnv('TABLE_NAME')), clock: systemClock };
 }
