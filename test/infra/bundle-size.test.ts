@@ -55,6 +55,23 @@ async function bundle(entry: string): Promise<Uint8Array> {
   return js;
 }
 
+const loaded = temporaryDirectories();
+afterAll(() => loaded.removeAll());
+
+/**
+ * A module of the sources bundled with the deployed options, written to a directory of its own with the
+ * files the CDK copies beside a bundle that requires them, and imported: its code and its exports.
+ */
+async function bundledModule<T>(entry: string): Promise<{ code: string; module: T }> {
+  const dir = loaded.make('frontdoor-bundled-');
+  const js = await bundle(entry);
+  const code = new TextDecoder().decode(js);
+  const file = join(dir, 'index.mjs');
+  writeFileSync(file, js);
+  for (const files of besideBundleNeeds(code)) copyBeside(ROOT, files, dir);
+  return { code, module: (await import(pathToFileURL(file).href)) as T };
+}
+
 const bundles = new Map<string, string>();
 
 beforeAll(async () => {
@@ -91,22 +108,16 @@ describe('every function bundle', () => {
 });
 
 describe('the mail parser, bundled', () => {
-  const temporary = temporaryDirectories();
   let bundled: typeof parseMail;
 
   beforeAll(async () => {
     // With the files the CDK copies beside the bundle (iconv-lite's CJK tables), as receive-email has them.
-    const dir = temporary.make('frontdoor-bundle-size-');
-    const js = await bundle('shared/adapters/mail-parser.ts');
-    const file = join(dir, 'mail-parser.mjs');
-    writeFileSync(file, js);
-    const needs = besideBundleNeeds(new TextDecoder().decode(js));
-    expect(needs.length).toBeGreaterThan(0);
-    for (const files of needs) copyBeside(ROOT, files, dir);
-    ({ parseMail: bundled } = (await import(pathToFileURL(file).href)) as { parseMail: typeof parseMail });
+    const { code, module } = await bundledModule<{ parseMail: typeof parseMail }>(
+      'shared/adapters/mail-parser.ts',
+    );
+    expect(besideBundleNeeds(code).length).toBeGreaterThan(0);
+    bundled = module.parseMail;
   });
-
-  afterAll(() => temporary.removeAll());
 
   /** A plain-text mail whose subject and body are `text` in `charset`, as bytes of that charset. */
   function mailIn(charset: string, bytes: readonly number[]): Buffer {
@@ -142,24 +153,17 @@ describe('the mail parser, bundled', () => {
 });
 
 describe('the language detector, bundled', () => {
-  const temporary = temporaryDirectories();
   let bundled: typeof TinyLanguageDetector;
 
   beforeAll(async () => {
     // With tinyld's profiles copied beside the bundle, as the intake functions have them.
-    const dir = temporary.make('frontdoor-bundle-language-');
-    const js = await bundle('shared/adapters/language-detector.ts');
+    const { code, module } = await bundledModule<{ TinyLanguageDetector: typeof TinyLanguageDetector }>(
+      'shared/adapters/language-detector.ts',
+    );
     // tinyld's API names are in its code, not in the stand-in that requires it.
-    expect(new TextDecoder().decode(js)).not.toContain('detectAll');
-    const file = join(dir, 'language-detector.mjs');
-    writeFileSync(file, js);
-    for (const files of besideBundleNeeds(new TextDecoder().decode(js))) copyBeside(ROOT, files, dir);
-    ({ TinyLanguageDetector: bundled } = (await import(pathToFileURL(file).href)) as {
-      TinyLanguageDetector: typeof TinyLanguageDetector;
-    });
+    expect(code).not.toContain('detectAll');
+    bundled = module.TinyLanguageDetector;
   });
-
-  afterAll(() => temporary.removeAll());
 
   it.each([
     ['Guten Tag, wir wurden letzten Monat zweimal belastet und bitten um eine Erstattung.'],
@@ -173,24 +177,17 @@ describe('the language detector, bundled', () => {
 });
 
 describe('the article renderer, bundled', () => {
-  const temporary = temporaryDirectories();
   let bundled: typeof renderMarkdown;
 
   beforeAll(async () => {
     // With postcss and dayjs replaced by their stand-ins (infra/bundling.ts), as the KB functions have it.
-    const dir = temporary.make('frontdoor-bundle-markdown-');
-    const js = await bundle('shared/http/markdown.ts');
-    const code = new TextDecoder().decode(js);
+    const { code, module } = await bundledModule<{ renderMarkdown: typeof renderMarkdown }>(
+      'shared/http/markdown.ts',
+    );
     expect(code).toContain('dayjs is not bundled');
     expect(code).toContain('postcss is not bundled');
-    const file = join(dir, 'markdown.mjs');
-    writeFileSync(file, js);
-    ({ renderMarkdown: bundled } = (await import(pathToFileURL(file).href)) as {
-      renderMarkdown: typeof renderMarkdown;
-    });
+    bundled = module.renderMarkdown;
   });
-
-  afterAll(() => temporary.removeAll());
 
   it.each([
     ['# Refunds\n\nSee [the form](https://example.com/refund) or [mail us](mailto:help@example.com).'],
