@@ -9,7 +9,8 @@ import { renderMarkdown } from '../../shared/http/markdown';
 import { header, jsonBody, parseWith } from '../../shared/http/request';
 import { putArticle } from '../../shared/use-cases/articles';
 
-const ports = articleStorePorts();
+// Each write keeps the body's HTML beside the article: read-kb serves it without the renderer.
+const ports = articleStorePorts(renderMarkdown);
 
 /** `If-Match: <version>` when given (an update needs it: the use case says so); 428 when it is not a version. */
 function ifMatch(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'headers'>): number | undefined {

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readArticleFiles } from '../../shared/adapters/article-files';
 import { ArticleStore } from '../../shared/adapters/article-store';
 import { writeArticle } from '../../shared/domain/articles';
+import { renderMarkdown } from '../../shared/http/markdown';
 import { ROOT } from './paths';
 
 /** The starter knowledge base `npm start` loads into a fresh table: kb/ at the repository root. */
@@ -23,7 +24,7 @@ export async function seedKnowledgeBase(
   // A tree without the starter set (a copy of the runtime alone, as some tests make) starts with none.
   if (!existsSync(dir)) return [];
   const files = await readArticleFiles(dir);
-  const store = new ArticleStore(db, tableName);
+  const store = new ArticleStore(db, tableName, renderMarkdown);
   const slugs: string[] = [];
   for (const file of files) {
     if (!file.ok)

@@ -1,5 +1,5 @@
 import { ArticleSearchIndex } from './article-search';
-import { ArticleStore } from './article-store';
+import { type ArticleRenderer, ArticleStore } from './article-store';
 import { documentClient } from './clients';
 import { systemClock } from './clock';
 import { requiredEnv } from './env';
@@ -13,7 +13,13 @@ export function articlePorts() {
   return { articles, search: new ArticleSearchIndex(articles), clock };
 }
 
-/** The article store alone, for a function that writes articles and never searches (no search index). */
-export function articleStorePorts() {
-  return { articles: new ArticleStore(documentClient(), requiredEnv('TABLE_NAME')), clock: systemClock };
+/**
+ * The article store alone, for a function that writes articles and never searches (no search index); with
+ * `render`, each write keeps the body's HTML for the readers.
+ */
+export function articleStorePorts(render?: ArticleRenderer) {
+  return {
+    articles: new ArticleStore(documentClient(), requiredEnv('TABLE_NAME'), render),
+    clock: systemClock,
+  };
 }

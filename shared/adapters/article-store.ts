@@ -14,16 +14,40 @@ import { cancellationCodes } from './ticket-repository';
  * article `KB`/`ARTICLE#<slug>` (the article's fields, `version` for optimistic writes) and the KB's
  * version marker `KB`/`VERSION` (`kbVersion`, stepped in the same transaction as every article write),
  * which a search index compares to know whether it must rebuild. A team's KB is a few hundred articles.
+ * Beside each article, its body rendered to HTML when written (`RENDERED#<slug>`, outside the list's prefix).
  */
 const PK = 'KB';
 const MARKER = 'VERSION';
 const articleKey = (slug: string) => ({ pk: PK, sk: `ARTICLE#${slug}` });
+/** The article's body as HTML, rendered when it was written: `KB`/`RENDERED#<slug>` (`version`, `html`). */
+const renderedKey = (slug: string) => ({ pk: PK, sk: `RENDERED#${slug}` });
+
+/** Markdown → sanitised HTML (shared/http/markdown.ts's renderMarkdown, given by whoever writes articles). */
+export type ArticleRenderer = (markdown: string) => string;
 
 export class ArticleStore implements ArticleStorePort {
+  /**
+   * @param render given where articles are written (write-article, the local runtime's starter KB): each
+   *   write keeps the body's HTML beside the article, in the same transaction, so the functions that show
+   *   articles (read-kb) serve it without carrying the Markdown renderer and sanitiser (issue 21).
+   */
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly render?: ArticleRenderer,
   ) {}
+
+  /**
+   * The article's body as HTML rendered when this version was written; undefined when none was kept for it
+   * (written before renders were kept, or by a writer without a renderer).
+   */
+  async renderedHtml(article: Pick<Article, 'slug' | 'version'>): Promise<string | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: renderedKey(article.slug) }),
+    );
+    const item = out?.Item;
+    return item?.version === article.version && typeof item.html === 'string' ? item.html : undefined;
+  }
 
   async get(slug: string): Promise<Article | undefined> {
     const out = await this.db.send(new GetCommand({ TableName: this.tableName, Key: articleKey(slug) }));
@@ -62,14 +86,28 @@ export class ArticleStore implements ArticleStorePort {
   }
 
   async put(article: Article, expectedVersion: number | undefined): Promise<void> {
-    await this.write(
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: { ...articleKey(article.slug), entity: 'article', ...article },
-          ...this.condition(expectedVersion),
+    const rendered = this.render && {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          ...renderedKey(article.slug),
+          entity: 'article-html',
+          version: article.version,
+          html: this.render(article.body),
         },
       },
+    };
+    await this.write(
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...articleKey(article.slug), entity: 'article', ...article },
+            ...this.condition(expectedVersion),
+          },
+        },
+        ...(rendered ? [rendered] : []),
+      ],
       article.slug,
       expectedVersion,
     );
@@ -77,7 +115,10 @@ export class ArticleStore implements ArticleStorePort {
 
   async delete(slug: string, expectedVersion: number): Promise<void> {
     await this.write(
-      { Delete: { TableName: this.tableName, Key: articleKey(slug), ...this.condition(expectedVersion) } },
+      [
+        { Delete: { TableName: this.tableName, Key: articleKey(slug), ...this.condition(expectedVersion) } },
+        { Delete: { TableName: this.tableName, Key: renderedKey(slug) } },
+      ],
       slug,
       expectedVersion,
     );
@@ -93,9 +134,9 @@ export class ArticleStore implements ArticleStorePort {
         };
   }
 
-  /** The article's write and the marker's step, together or not at all. */
+  /** The article's write (its rendering too), and the marker's step, together or not at all. */
   private async write(
-    item: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number],
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
     slug: string,
     expectedVersion: number | undefined,
   ): Promise<void> {
@@ -103,7 +144,7 @@ export class ArticleStore implements ArticleStorePort {
       await this.db.send(
         new TransactWriteCommand({
           TransactItems: [
-            item,
+            ...items,
             {
               Update: {
                 TableName: this.tableName,

@@ -122,3 +122,17 @@ export function renderHelpArticle(opts: {
 export function helpPage(statusCode: number, html: string): HttpResult {
   return { statusCode, headers: formPageHeaders(createNonce()), body: html };
 }
+
+/**
+ * An article body shown without its Markdown rendering: each paragraph escaped, in a `<p>`. What read-kb
+ * serves for an article whose rendered HTML was not kept (written before write-article kept it); saving the
+ * article again, or `npm run kb:import`, keeps it.
+ */
+export function plainArticleHtml(body: string): string {
+  return body
+    .split(/\n\s*\n/)
+    .map((paragraph) => paragraph.trim())
+    .filter((paragraph) => paragraph !== '')
+    .map((paragraph) => `<p>${e(paragraph).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
+}

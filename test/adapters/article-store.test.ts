@@ -53,6 +53,29 @@ describe('ArticleStore against DynamoDB Local', () => {
     expect(await store.kbVersion()).toBe(3);
   });
 
+  it("keeps, with a renderer, each version's HTML beside the article, which the list never returns", async () => {
+    const rendering = new ArticleStore(table.db, table.tableName, (markdown) => `<p>${markdown.length}</p>`);
+    const faq = anArticle({ slug: 'rendered-faq', body: 'Twelve chars' });
+    await rendering.put(faq, undefined);
+    expect(await rendering.renderedHtml(faq)).toBe('<p>12</p>');
+    // The reader needs no renderer; a render kept for another version is not this version's.
+    expect(await store.renderedHtml(faq)).toBe('<p>12</p>');
+    expect(await store.renderedHtml({ ...faq, version: 2 })).toBeUndefined();
+    expect((await store.list()).every((a) => !('html' in a))).toBe(true);
+    expect((await store.list()).filter((a) => a.slug === faq.slug)).toHaveLength(1);
+    // A write without a renderer keeps none for its version; a refused write keeps nothing either.
+    await store.put({ ...faq, body: 'Longer body now', version: 2 }, 1);
+    expect(await store.renderedHtml({ ...faq, version: 2 })).toBeUndefined();
+    await expect(rendering.put({ ...faq, body: 'x', version: 9 }, 1)).rejects.toMatchObject({
+      code: 'ARTICLE.STALE_VERSION',
+    });
+    expect(await rendering.renderedHtml({ ...faq, version: 9 })).toBeUndefined();
+    await rendering.put({ ...faq, body: 'Three', version: 3 }, 2);
+    expect(await store.renderedHtml({ ...faq, version: 3 })).toBe('<p>5</p>');
+    await store.delete(faq.slug, 3);
+    expect(await store.renderedHtml({ ...faq, version: 3 })).toBeUndefined();
+  });
+
   it('deletes an article only at the version it was read at', async () => {
     await store.put(internal, undefined);
     await expect(store.delete(internal.slug, 5)).rejects.toMatchObject({ code: 'ARTICLE.STALE_VERSION' });

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { helpArticleUrl, helpPage, renderHelpArticle, renderHelpIndex } from '../../shared/http/help-page';
+import {
+  helpArticleUrl,
+  helpPage,
+  plainArticleHtml,
+  renderHelpArticle,
+  renderHelpIndex,
+} from '../../shared/http/help-page';
 import { anArticle } from '../support/articles';
 
 describe('the help centre pages', () => {
@@ -40,5 +47,22 @@ describe('the help centre pages', () => {
     const page = helpPage(200, '<p>x</p>');
     expect(page.headers?.['content-security-policy']).toContain("default-src 'none'");
     expect(helpArticleUrl('export-your-data')).toBe('/help/export-your-data');
+  });
+});
+
+describe('plainArticleHtml (an article whose rendering was not kept)', () => {
+  it('shows every paragraph of any body as escaped text: no markup of its own gets through', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (body) => {
+        const html = plainArticleHtml(body);
+        // Only the <p> and <br> it makes; every < > & " ' of the body escaped.
+        expect(html.replace(/<\/?p>|<br>/g, '')).not.toMatch(/[<>"']|&(?!#\d+;)/);
+        const paragraphs = body.split(/\n\s*\n/).filter((p) => p.trim() !== '');
+        expect((html.match(/<p>/g) ?? []).length).toBe(paragraphs.length);
+      }),
+    );
+    expect(plainArticleHtml('# Title\n\nUse <b>this</b> & that.\nNext line.')).toBe(
+      '<p># Title</p>\n<p>Use &#60;b&#62;this&#60;/b&#62; &#38; that.<br>Next line.</p>',
+    );
   });
 });

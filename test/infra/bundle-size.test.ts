@@ -31,7 +31,6 @@ const OTHER_BUDGET = API_BUDGET;
  * is (see infra/bundling.ts). Lower a figure when a change shrinks one; raise one only with a reason.
  */
 const OVER_BUDGET: Readonly<Record<string, { readonly kib: number; readonly why: string }>> = {
-  'read-kb': { kib: 480, why: 'renders articles: marked and sanitize-html (~135 KiB), minisearch' },
   'send-notification': { kib: 520, why: 'SES, Powertools idempotency, the article search for suggestions' },
 };
 

@@ -156,6 +156,13 @@ describe('the knowledge base in the local runtime', () => {
     }
   });
 
+  it('serves the body as write-article rendered it when the article was written (read-kb carries no renderer)', async () => {
+    const api = await as(AGENT, '/v1/kb/articles/two-factor');
+    const { html } = await page('/help/two-factor');
+    for (const rendered of [String(api.body.html), html])
+      expect(rendered).toContain('<strong>Settings → Security</strong>');
+  });
+
   it('updates an article only with If-Match of its current version', async () => {
     const body = { title: 'Set up 2FA', body: 'Scan the code.', audience: 'external', status: 'published' };
     const current = await as(LEAD, '/v1/kb/articles/two-factor');
