@@ -35,7 +35,8 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
  * default credential chain becomes its first link, the environment's credentials, the only one Lambda
  * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws,
  * and so does dayjs, which launder loads for sanitize-html but only for date helpers it never calls;
- * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape; libmime's
+ * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape, its linkify-it (links
+ * in that HTML) a matcher that matches nothing; libmime's
  * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail, and
  * tinyld's profiles one that loads them from beside the bundle on the first language detection.
  * Absolute paths: esbuild resolves an alias from its working directory, which differs between `cdk synth`
@@ -48,6 +49,7 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(DUAL_FORMAT_PACKAGES.map((name) => [name, commonJsBuild(name)])),
   'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
   he: repoModule('shared/adapters/bundled/html-escape.ts'),
+  'linkify-it': repoModule('shared/adapters/bundled/no-links.ts'),
   'encoding-japanese': repoModule('shared/adapters/bundled/japanese-on-demand.ts'),
   'tinyld/light': repoModule('shared/adapters/bundled/language-profiles-on-demand.ts'),
 };

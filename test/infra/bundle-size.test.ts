@@ -149,6 +149,37 @@ describe('the mail parser, bundled', () => {
     expect(fromBundle.text.trim()).toBe(text);
     expect(fromBundle).toEqual(await parseMail(raw));
   });
+
+  it('reads a mail with links, addresses and <markup> in its text and HTML as the sources do', async () => {
+    // linkify-it and he are stand-ins in the bundle (HTML renderings Frontdoor switches off or never reads).
+    const text =
+      'See https://example.com/refund?a=1&b=2 or www.example.org, mail help@example.com, ping @someone <b>';
+    const raw = Buffer.from(
+      [
+        'From: "Kunde & Co" <customer@example.com>',
+        'To: Support <support@example.com>, "A <B>" <b@example.com>',
+        'Subject: links & <tags>',
+        'Message-ID: <links-test@example.com>',
+        'Date: Mon, 07 Dec 2026 09:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/alternative; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        text,
+        '--b',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        `<p>${text.replace('<b>', '&lt;b&gt;')} <a href="https://example.com">here</a></p>`,
+        '--b--',
+        '',
+      ].join('\r\n'),
+    );
+    const fromBundle = await bundled(raw);
+    expect(fromBundle.text).toContain('https://example.com/refund?a=1&b=2');
+    expect(fromBundle).toEqual(await parseMail(raw));
+  });
 });
 
 describe('the language detector, bundled', () => {
