@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -19,8 +20,11 @@ import { cancellationCodes } from './ticket-repository';
 const PK = 'KB';
 const MARKER = 'VERSION';
 const articleKey = (slug: string) => ({ pk: PK, sk: `ARTICLE#${slug}` });
-/** The article's body as HTML, rendered when it was written: `KB`/`RENDERED#<slug>` (`version`, `html`). */
+/** The article's body as HTML, rendered when it was written: `KB`/`RENDERED#<slug>` (`version`, `html` gzipped). */
 const renderedKey = (slug: string) => ({ pk: PK, sk: `RENDERED#${slug}` });
+
+/** The largest gzipped rendering kept (DynamoDB holds 400 KB per item). */
+const MAX_RENDERED_BYTES = 350_000;
 
 /** Markdown → sanitised HTML (shared/http/markdown.ts's renderMarkdown, given by whoever writes articles). */
 export type ArticleRenderer = (markdown: string) => string;
@@ -46,7 +50,9 @@ export class ArticleStore implements ArticleStorePort {
       new GetCommand({ TableName: this.tableName, Key: renderedKey(article.slug) }),
     );
     const item = out?.Item;
-    return item?.version === article.version && typeof item.html === 'string' ? item.html : undefined;
+    return item?.version === article.version && item.html instanceof Uint8Array
+      ? gunzipSync(item.html).toString('utf8')
+      : undefined;
   }
 
   async get(slug: string): Promise<Article | undefined> {
@@ -86,17 +92,16 @@ export class ArticleStore implements ArticleStorePort {
   }
 
   async put(article: Article, expectedVersion: number | undefined): Promise<void> {
-    const rendered = this.render && {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          ...renderedKey(article.slug),
-          entity: 'article-html',
-          version: article.version,
-          html: this.render(article.body),
+    // Gzipped: rendered HTML can be several times its Markdown (100,000 `&` are 500 KB of `&amp;`), more
+    // than an item holds; compressed, any article fits. Should one not, it is kept without its rendering.
+    const html = this.render && gzipSync(this.render(article.body));
+    const rendered = html &&
+      html.byteLength <= MAX_RENDERED_BYTES && {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...renderedKey(article.slug), entity: 'article-html', version: article.version, html },
         },
-      },
-    };
+      };
     await this.write(
       [
         {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArticleSearchIndex, buildIndex, searchIndex } from '../../shared/adapters/article-search';
 import { ArticleStore } from '../../shared/adapters/article-store';
-import type { Article } from '../../shared/domain/articles';
+import { type Article, MAX_ARTICLE_BODY } from '../../shared/domain/articles';
+import { renderMarkdown } from '../../shared/http/markdown';
 import { anArticle } from '../support/articles';
 import { freshTable } from '../support/dynamodb';
 
@@ -74,6 +75,14 @@ describe('ArticleStore against DynamoDB Local', () => {
     expect(await store.renderedHtml({ ...faq, version: 3 })).toBe('<p>5</p>');
     await store.delete(faq.slug, 3);
     expect(await store.renderedHtml({ ...faq, version: 3 })).toBeUndefined();
+  });
+
+  it('keeps the rendering of the largest article whose HTML outgrows an item (gzipped)', async () => {
+    const rendering = new ArticleStore(table.db, table.tableName, renderMarkdown);
+    const ampersands = anArticle({ slug: 'ampersands', body: '&'.repeat(MAX_ARTICLE_BODY) });
+    expect(renderMarkdown(ampersands.body).length).toBeGreaterThan(400_000);
+    await rendering.put(ampersands, undefined);
+    expect(await store.renderedHtml(ampersands)).toBe(renderMarkdown(ampersands.body));
   });
 
   it('deletes an article only at the version it was read at', async () => {
