@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { besideBundleNeeds, copyBeside, functionBundling } from '../../infra/bundling';
+import { besideBundleNeeds, copyBeside, ESM_REQUIRE_SHIM, functionBundling } from '../../infra/bundling';
 import { TinyLanguageDetector } from '../../shared/adapters/language-detector';
 import { parseMail } from '../../shared/adapters/mail-parser';
 import { DEFAULT_LANGUAGE } from '../../shared/config/intent';
@@ -41,9 +43,10 @@ function budgetOf(fn: FunctionSpec): number {
   return fn.triggers.some((t) => t.kind === 'http') ? API_BUDGET : OTHER_BUDGET;
 }
 
-async function bundle(entry: string): Promise<Uint8Array> {
+async function bundle(entry: string, options: { minify?: boolean } = {}): Promise<Uint8Array> {
   const out = await build({
     ...functionBundling,
+    ...options,
     entryPoints: [join(ROOT, entry)],
     bundle: true,
     write: false,
@@ -179,6 +182,25 @@ describe('the mail parser, bundled', () => {
     const fromBundle = await bundled(raw);
     expect(fromBundle.text).toContain('https://example.com/refund?a=1&b=2');
     expect(fromBundle).toEqual(await parseMail(raw));
+  });
+});
+
+describe('the stand-ins of infra/bundling.ts', () => {
+  it('load in a bundle that is not minified too (nothing of theirs clashes with the banner)', async () => {
+    for (const entry of ['shared/adapters/mail-parser.ts', 'shared/adapters/language-detector.ts']) {
+      const dir = loaded.make('frontdoor-unminified-');
+      const js = await bundle(entry, { minify: false });
+      expect(new TextDecoder().decode(js).startsWith(ESM_REQUIRE_SHIM), entry).toBe(true);
+      writeFileSync(join(dir, 'index.mjs'), js);
+      for (const files of besideBundleNeeds(new TextDecoder().decode(js))) copyBeside(ROOT, files, dir);
+      // Node itself, as Lambda loads the bundle (vitest's own import would transform the module first).
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(pathToFileURL(join(dir, 'index.mjs')).href)}); console.log('loaded');`,
+      ]);
+      expect(stdout.trim(), entry).toBe('loaded');
+    }
   });
 });
 

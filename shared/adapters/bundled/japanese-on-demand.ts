@@ -1,6 +1,7 @@
-import { createRequire } from 'node:module';
-
 /*
+ * Bundles only: `require` is the one the bundle's banner defines (infra/bundling.ts, ESM_REQUIRE_SHIM), which
+ * resolves beside the bundle; a `createRequire` imported here would clash with the banner's when not minified.
+ *
  * What the function bundles use instead of `encoding-japanese` (an esbuild alias, infra/bundling.ts); no
  * source module imports this one. libmime requires it when it loads, to convert ISO-2022-JP, JIS and EUC-JP
  * text — a few mails in a thousand — and it is 87 KiB of tables that receive-email would compile at every
@@ -13,7 +14,7 @@ type Encoding = typeof import('encoding-japanese');
 let loaded: Encoding | undefined;
 
 function encoding(): Encoding {
-  loaded ??= createRequire(import.meta.url)('./japanese/encoding.min.js') as Encoding;
+  loaded ??= require('./japanese/encoding.min.js') as Encoding;
   return loaded;
 }
 
