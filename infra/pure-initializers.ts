@@ -26,26 +26,23 @@ const PURE_END = '))()';
 
 type AnyNode = Node & Record<string, unknown>;
 
-/** Whether evaluating the expression calls or constructs anything now (not inside a function it defines). */
-function callsAtOnce(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(callsAtOnce);
+/**
+ * Whether evaluating the expression now reaches a node of one of `types`: functions it defines are not
+ * entered (their bodies run later).
+ */
+function reachesAtOnce(node: unknown, types: ReadonlySet<string>): boolean {
+  if (Array.isArray(node)) return node.some((n) => reachesAtOnce(n, types));
   if (node === null || typeof node !== 'object' || typeof (node as AnyNode).type !== 'string') return false;
   const n = node as AnyNode;
+  if (types.has(n.type)) return true;
   if (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression') return false;
-  if (n.type === 'CallExpression' || n.type === 'NewExpression' || n.type === 'TaggedTemplateExpression')
-    return true;
-  return Object.entries(n).some(([key, value]) => key !== 'type' && callsAtOnce(value));
+  return Object.entries(n).some(([key, value]) => key !== 'type' && reachesAtOnce(value, types));
 }
 
-/** Whether the expression awaits at the top level (a module's top-level await). */
-function awaits(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(awaits);
-  if (node === null || typeof node !== 'object' || typeof (node as AnyNode).type !== 'string') return false;
-  const n = node as AnyNode;
-  if (n.type === 'AwaitExpression') return true;
-  if (n.type === 'ArrowFunctionExpression' || n.type === 'FunctionExpression') return false;
-  return Object.entries(n).some(([key, value]) => key !== 'type' && awaits(value));
-}
+/** Calling or constructing anything. */
+const CALLS = new Set(['CallExpression', 'NewExpression', 'TaggedTemplateExpression']);
+/** A module's top-level await. */
+const AWAITS = new Set(['AwaitExpression']);
 
 /** The top-level `const` declarators of an ES module whose initializer calls something when it loads. */
 export function callingInitializers(
@@ -62,7 +59,7 @@ export function callingInitializers(
     for (const declarator of declaration.declarations as AnyNode[]) {
       const init = declarator.init as AnyNode | null;
       const id = declarator.id as AnyNode;
-      if (!init || !callsAtOnce(init) || awaits(init)) continue;
+      if (!init || !reachesAtOnce(init, CALLS) || reachesAtOnce(init, AWAITS)) continue;
       found.push({
         name: id.type === 'Identifier' ? String(id.name) : '(pattern)',
         exported: statement.type === 'ExportNamedDeclaration',
