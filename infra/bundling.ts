@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { BuildOptions } from 'esbuild';
 import { workflowConfig } from '../shared/config';
 import { routeAccess } from '../shared/http/access';
+import { deferredLoads } from './deferred-loads';
 import { pureInitializers } from './pure-initializers';
 
 /**
@@ -36,7 +37,7 @@ const commonJsBuild = (name: string) => createRequire(import.meta.url).resolve(n
  * uses; postcss, which sanitize-html loads but Frontdoor's options never call, becomes a stub that throws,
  * and so does dayjs, which launder loads for sanitize-html but only for date helpers it never calls;
  * mailparser's `he` (HTML it renders and Frontdoor never reads) a five-character escape, its linkify-it (links
- * in that HTML) a matcher that matches nothing; libmime's
+ * in that HTML) a matcher that matches nothing, and the list of top-level domains it would match an empty one; libmime's
  * `encoding-japanese` a stand-in that loads the package from beside the bundle on the first JIS mail, and
  * tinyld's profiles one that loads them from beside the bundle on the first language detection.
  * Absolute paths: esbuild resolves an alias from its working directory, which differs between `cdk synth`
@@ -50,6 +51,7 @@ export const FUNCTION_ALIASES: Readonly<Record<string, string>> = {
   'libmime/lib/charset': commonJsBuild('libmime/lib/charset'),
   he: repoModule('shared/adapters/bundled/html-escape.ts'),
   'linkify-it': repoModule('shared/adapters/bundled/no-links.ts'),
+  tlds: repoModule('shared/adapters/bundled/no-tlds.ts'),
   'encoding-japanese': repoModule('shared/adapters/bundled/japanese-on-demand.ts'),
   'tinyld/light': repoModule('shared/adapters/bundled/language-profiles-on-demand.ts'),
 };
@@ -164,9 +166,10 @@ export const functionBundling = {
   alias: FUNCTION_ALIASES,
   define: FUNCTION_DEFINES,
   external: BESIDE_BUNDLE.map((files) => files.external),
-  // What the handler never uses of a shared module stays out (infra/pure-initializers.ts). NodejsFunction
-  // runs esbuild's command line, which takes no plugins: the construct rebuilds through this API.
-  plugins: [pureInitializers],
+  // What the handler never uses of a shared module stays out (infra/pure-initializers.ts), and what only
+  // rare mails need of the mail parser's dependencies runs on the first such mail (infra/deferred-loads.ts).
+  // NodejsFunction runs esbuild's command line, which takes no plugins: the construct rebuilds through this API.
+  plugins: [pureInitializers, deferredLoads],
 } as const satisfies BuildOptions;
 
 /**

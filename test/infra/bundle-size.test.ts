@@ -183,6 +183,57 @@ describe('the mail parser, bundled', () => {
     expect(fromBundle.text).toContain('https://example.com/refund?a=1&b=2');
     expect(fromBundle).toEqual(await parseMail(raw));
   });
+
+  it('reads an HTML-only mail and typeless attachments as the sources do (what it loads on demand)', async () => {
+    // html-to-text runs on the first mail without a text part, libmime's MIME type tables on the first
+    // attachment sent as application/octet-stream or without a type (infra/deferred-loads.ts).
+    const head = (type: string) => [
+      'From: customer@example.com',
+      'To: support@example.com',
+      'Subject: on demand',
+      'Message-ID: <on-demand@example.com>',
+      'Date: Mon, 07 Dec 2026 09:00:00 +0000',
+      'MIME-Version: 1.0',
+      `Content-Type: ${type}`,
+      '',
+    ];
+    const htmlOnly = Buffer.from(
+      [
+        ...head('text/html; charset=utf-8'),
+        '<h1>Refund</h1><p>We were <b>charged twice</b>:</p><ul><li>12 &euro;</li><li>12 &euro;</li></ul>',
+        '',
+      ].join('\r\n'),
+    );
+    const fromBundle = await bundled(htmlOnly);
+    expect(fromBundle.text).toMatch(/REFUND[\s\S]*charged twice[\s\S]*\* 12 €/);
+    expect(fromBundle).toEqual(await parseMail(htmlOnly));
+
+    const typeless = Buffer.from(
+      [
+        ...head('multipart/mixed; boundary="m"'),
+        '--m',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Invoice and photo attached.',
+        '--m',
+        'Content-Type: application/octet-stream; name="invoice.pdf"',
+        'Content-Disposition: attachment; filename="invoice.pdf"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('%PDF-1.4 invoice').toString('base64'),
+        '--m',
+        'Content-Disposition: attachment; filename="photo.png"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        Buffer.from('not really a png').toString('base64'),
+        '--m--',
+        '',
+      ].join('\r\n'),
+    );
+    const withAttachments = await bundled(typeless);
+    expect(withAttachments.attachments.map((a) => a.contentType)).toEqual(['application/pdf', 'image/png']);
+    expect(withAttachments).toEqual(await parseMail(typeless));
+  });
 });
 
 describe('the stand-ins of infra/bundling.ts', () => {
