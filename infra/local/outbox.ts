@@ -31,8 +31,8 @@ interface SendEmailInput {
 }
 
 /**
- * SES v2 `SendEmail` for the local runtime (`/local/ses/v2/email/outbound-emails`, reached by the real
- * SES client via AWS_ENDPOINT_URL_SESV2). Every mail is kept in `<DATA_DIR>/outbox.jsonl`, so the
+ * SES v2 `SendEmail` for the local runtime (`/local/ses/v2/email/outbound-emails`, reached by the
+ * functions' signed SendEmail calls, shared/adapters/mailer.ts, via AWS_ENDPOINT_URL_SESV2). Every mail is kept in `<DATA_DIR>/outbox.jsonl`, so the
  * captured mail survives restarts, and is readable as JSON and in a browser.
  */
 export class LocalOutbox {

@@ -360,8 +360,8 @@ interface MiddlewareStackLike {
 }
 
 /**
- * Counts what `client`'s calls are billed for: DynamoDB request units, EventBridge events (64 KB chunks of
- * the entries published) and Secrets Manager calls. Every DynamoDB request is made to return its
+ * Counts what `client`'s calls are billed for: DynamoDB request units and EventBridge events (64 KB chunks
+ * of the entries published). Every DynamoDB request is made to return its
  * ConsumedCapacity (INDEXES): DynamoDB computes the units itself — item sizes rounded up to 4 KB per read
  * and 1 KB per write, eventually consistent reads at ½, transactions at 2×, every index write (a key change
  * is a delete and a put) — and DynamoDB Local does the same (test/adapters/billing-meter.test.ts). Counting happens once per command (retries
@@ -394,12 +394,10 @@ export function meterClient<C extends { middlewareStack: unknown }>(
         if (context.clientName === 'DynamoDBClient') countDynamo(meter, command, input, output);
         else if (context.clientName === 'EventBridgeClient' && command === 'PutEventsCommand')
           countEventBridge(meter, input, output);
-        else if (context.clientName === 'SecretsManagerClient') meter.add('secretsManager.apiCalls');
         return result;
       } catch (e: unknown) {
         if (context.clientName === 'DynamoDBClient' && DYNAMO_WRITES.has(command))
           meter.add('dynamodb.writeRequestUnits', failedWriteUnits(command, input, e));
-        else if (context.clientName === 'SecretsManagerClient') meter.add('secretsManager.apiCalls');
         throw e;
       }
     },

@@ -1,5 +1,5 @@
 import { requiredEnv } from './env';
-import { SesMailer, sesClient } from './mailer';
+import { SesMailer, sesService } from './mailer';
 import { ticketPorts } from './ports';
 import { sendOnceStore } from './send-once';
 
@@ -15,7 +15,7 @@ export function notificationPorts() {
   const sending = sendOnceStore(requiredEnv('TABLE_NAME'), 'send-notification');
   return {
     ...ticketPorts(),
-    mailer: new SesMailer(sesClient(), process.env.AWS_REGION ?? 'us-east-1'),
+    mailer: new SesMailer(sesService(), process.env.AWS_REGION ?? 'us-east-1'),
     once: sending.once,
     registerLambdaContext: sending.registerLambdaContext,
     supportAddress: requiredEnv('SUPPORT_ADDRESS'),

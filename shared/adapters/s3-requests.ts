@@ -1,16 +1,12 @@
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { buildQueryString, escapeUriPath } from '@smithy/core/protocols';
-import { Hash, streamCollector } from '@smithy/core/serde';
 import { HttpRequest } from '@smithy/core/transport';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider, HttpResponse } from '@smithy/types';
+import { AwsServiceError, SignedRequests } from './signed-requests';
 
 /*
  * The handful of S3 calls Frontdoor makes (get, put and delete an object, list one key's versions, presign a
- * download), signed and sent with the AWS SDK's own parts: @smithy/signature-v4 signs exactly as the S3
- * client does (same options: S3 paths are escaped once, the payload is UNSIGNED-PAYLOAD), @smithy's
- * NodeHttpHandler sends, the SDK's credential chain (the environment's credentials in the bundles) signs.
+ * download), signed and sent with the AWS SDK's own parts (./signed-requests.ts): signed exactly as the S3
+ * client signs (S3 paths are escaped once, the payload is UNSIGNED-PAYLOAD).
  * Why not @aws-sdk/client-s3 (issue 21): its code alone — the model of every S3 operation, its endpoint
  * rules, checksums, XML codec — measured +160 KiB and +37 ms of module initialisation over a DynamoDB +
  * EventBridge handler, i.e. more than the 1.3× budget by itself, in each of the seven functions that touch
@@ -22,16 +18,7 @@ import type { AwsCredentialIdentityProvider, HttpResponse } from '@smithy/types'
  */
 
 /** An error answer of S3, named by its XML `<Code>` (e.g. `NoSuchKey`, `AccessDenied`), as the SDK names them. */
-export class S3RequestError extends Error {
-  constructor(
-    readonly code: string,
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-}
+export class S3RequestError extends AwsServiceError {}
 
 /** Where requests go: S3's regional endpoint, or (AWS_ENDPOINT_URL_S3) a stand-in, path style. */
 export interface S3Endpoint {
@@ -58,9 +45,6 @@ export interface S3Request {
   readonly headers?: Record<string, string>;
   readonly body?: Uint8Array;
 }
-
-/** Attempts for an answer S3 says to retry (500, 503 SlowDown) or a dropped connection, as the SDK's default. */
-const ATTEMPTS = 3;
 
 function endpointFromEnvironment(): S3Endpoint {
   const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
@@ -99,32 +83,18 @@ export function listedVersions(xml: string): {
 
 export class S3Requests {
   private readonly endpoint: () => S3Endpoint;
-  private readonly signer: () => SignatureV4;
-  private readonly signingDate: () => Date;
-  private readonly sendRequest: (request: HttpRequest) => Promise<HttpResponse>;
-  private http: NodeHttpHandler | undefined;
-  private signerInstance: SignatureV4 | undefined;
+  private readonly signed: SignedRequests;
 
   constructor(options: S3RequestsOptions = {}) {
     this.endpoint = () => options.endpoint ?? endpointFromEnvironment();
-    this.signer = () => {
-      this.signerInstance ??= new SignatureV4({
-        service: 's3',
-        region: this.endpoint().region,
-        credentials: options.credentials ?? defaultProvider(),
-        sha256: Hash.bind(null, 'sha256'),
-        uriEscapePath: false,
-        applyChecksum: false,
-      });
-      return this.signerInstance;
-    };
-    this.signingDate = options.signingDate ?? (() => new Date());
-    this.sendRequest =
-      options.send ??
-      (async (request) => {
-        this.http ??= new NodeHttpHandler({ connectionTimeout: 5_000, requestTimeout: 120_000 });
-        return (await this.http.handle(request)).response;
-      });
+    this.signed = new SignedRequests({
+      service: 's3',
+      region: () => this.endpoint().region,
+      credentials: options.credentials,
+      signingDate: options.signingDate,
+      send: options.send,
+      s3: true,
+    });
   }
 
   /** The unsigned request: virtual-hosted style on S3, path style on a configured endpoint. */
@@ -151,37 +121,19 @@ export class S3Requests {
   }
 
   /** The request signed (SigV4, headers), as of the signing clock. */
-  async sign(request: HttpRequest): Promise<HttpRequest> {
-    return (await this.signer().sign(request, { signingDate: this.signingDate() })) as HttpRequest;
+  sign(request: HttpRequest): Promise<HttpRequest> {
+    return this.signed.sign(request);
   }
 
   /** Sends one request, signed; the answer's body, or an `S3RequestError` naming S3's code. */
   async send(call: S3Request): Promise<{ statusCode: number; body: Buffer }> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const response = await this.sendRequest(await this.sign(this.request(call)));
-        const body = Buffer.from(response.body ? await streamCollector(response.body) : new Uint8Array());
-        if (response.statusCode < 300) return { statusCode: response.statusCode, body };
-        const text = body.toString('utf8');
-        const code = xmlText(xmlElements(text, 'Code')[0] ?? '') || `Http${response.statusCode}`;
-        const message =
-          xmlText(xmlElements(text, 'Message')[0] ?? '') || `S3 answered ${response.statusCode}`;
-        throw new S3RequestError(
-          code,
-          response.statusCode,
-          `${call.method} ${call.bucket}/${call.key}: ${message}`,
-        );
-      } catch (e) {
-        const retriable =
-          e instanceof S3RequestError
-            ? e.statusCode >= 500 || e.code === 'SlowDown'
-            : e instanceof Error &&
-              /ECONNRESET|ETIMEDOUT|EPIPE|TimeoutError|socket hang up/.test(`${e.name} ${e.message}`);
-        if (!retriable || attempt >= ATTEMPTS) throw e;
-        // Full jitter on an exponential base (100, 200 ms), as the SDK's standard retry strategy.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** (attempt - 1)));
-      }
-    }
+    const { statusCode, body } = await this.signed.send(this.request(call), ({ statusCode, body }) => {
+      const text = body.toString('utf8');
+      const code = xmlText(xmlElements(text, 'Code')[0] ?? '') || `Http${statusCode}`;
+      const message = xmlText(xmlElements(text, 'Message')[0] ?? '') || `S3 answered ${statusCode}`;
+      return new S3RequestError(code, statusCode, `${call.method} ${call.bucket}/${call.key}: ${message}`);
+    });
+    return { statusCode, body };
   }
 
   /** A GET URL anyone may use until it expires, signed as @aws-sdk/s3-request-presigner signs one. */
@@ -190,9 +142,9 @@ export class S3Requests {
     // Hoisted into the query under the name the SDK's presigner gives it.
     delete request.headers['x-amz-content-sha256'];
     request.headers['X-Amz-Content-Sha256'] = 'UNSIGNED-PAYLOAD';
-    const signed = await this.signer().presign(request, {
+    const signed = await this.signed.signer().presign(request, {
       expiresIn: expiresInSeconds,
-      signingDate: this.signingDate(),
+      signingDate: this.signed.signingDate(),
       unsignableHeaders: new Set(['content-type']),
     });
     const port = signed.port !== undefined ? `:${signed.port}` : '';

@@ -1,4 +1,4 @@
-import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { secretString } from './secrets';
 
 export interface WebhookSecrets {
   /** The shared secret of a webhook source, or undefined if none is configured. */
@@ -12,14 +12,13 @@ export function localSecretVariable(source: string): string {
 
 /**
  * Locally the secret comes from `FRONTDOOR_WEBHOOK_SECRET_<SOURCE>`; in AWS, where that variable is
- * never set, from Secrets Manager under the name the workflow config gives (cached for 5 minutes by
- * Powertools, so a rotation is picked up without a deploy).
+ * never set, from Secrets Manager under the name the workflow config gives (cached for 5 minutes,
+ * ./secrets.ts, so a rotation is picked up without a deploy).
  */
 export const webhookSecrets: WebhookSecrets = {
   async secretFor(source, secretName) {
     const local = process.env[localSecretVariable(source)];
     if (local !== undefined && local !== '') return local;
-    const value = await getSecret(secretName, { maxAge: 300 });
-    return typeof value === 'string' ? value : undefined;
+    return secretString(secretName);
   },
 };

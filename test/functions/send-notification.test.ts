@@ -1,16 +1,25 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../infra/local/dynamodb-local';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { ticketCreatedEvent } from '../../shared/domain';
 import { freshTable } from '../support/dynamodb';
+import { fakeAwsJsonService } from '../support/fake-aws-json';
 import { lambdaContext, sqsEvent, storedTicket } from './events';
 
-// Real DynamoDB Local (tickets and Powertools idempotency records), SES mocked: the question is how
-// many mails leave when SQS delivers the same message twice.
-const ses = mockClient(SESv2Client);
+// Real DynamoDB Local (tickets and Powertools idempotency records), SES a stand-in over HTTP that the
+// function's signed SendEmail calls reach: the question is how many mails leave when SQS delivers the same
+// message twice.
+let ses: Awaited<ReturnType<typeof fakeAwsJsonService>>;
+/** The SendEmail inputs SES received since the last reset. */
+const sentMails = () =>
+  ses.calls
+    .filter((c) => c.path === '/v2/email/outbound-emails')
+    .map((c) => c.body as unknown as SendEmailBody);
+interface SendEmailBody {
+  Destination: { ToAddresses: string[] };
+  Content: { Simple: { Subject: { Data: string }; Body: { Text: { Data: string } }; Headers: unknown[] } };
+}
 let table: Awaited<ReturnType<typeof freshTable>>;
 type Handler = (
   event: SQSEvent,
@@ -21,11 +30,13 @@ let repo: TicketRepository;
 
 beforeAll(async () => {
   table = await freshTable();
+  ses = await fakeAwsJsonService();
   const { inject } = await import('vitest');
   vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', inject('dynamoEndpoint'));
   vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
   vi.stubEnv('AWS_REGION', 'us-east-1');
+  vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.url);
   vi.stubEnv('TABLE_NAME', table.tableName);
   vi.stubEnv('SUPPORT_ADDRESS', 'support@example.com');
   vi.stubEnv('PUBLIC_BASE_URL', 'https://help.example.com');
@@ -38,7 +49,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await table.drop();
+  await ses.close();
 });
+
+/** Forgets the calls so far and answers SendEmail with `answer`. */
+function sesAnswers(answer: Parameters<typeof ses.answerWith>[0]) {
+  ses.calls.length = 0;
+  ses.answerWith(answer);
+}
 
 const aDispute = (fields: Record<string, string>) =>
   storedTicket(repo, {
@@ -63,17 +81,16 @@ const envelope = (e: ReturnType<typeof ticketCreatedEvent>) => ({
 
 describe('send-notification', () => {
   it('sends the acknowledgement once when SQS delivers the same event twice, and records it on the ticket', async () => {
-    ses.reset();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-1' });
+    sesAnswers(() => ({ json: { MessageId: 'ses-1' } }));
     const ticket = await aDispute({ invoiceId: 'INV-1', customerId: 'C-1' });
     const event = envelope(ticketCreatedEvent(ticket));
 
     expect(await handler(sqs(event), lambdaContext)).toEqual({ batchItemFailures: [] });
     expect(await handler(sqs(event, 'm-2'), lambdaContext)).toEqual({ batchItemFailures: [] });
 
-    const sent = ses.commandCalls(SendEmailCommand);
+    const sent = sentMails();
     expect(sent).toHaveLength(1);
-    const input = sent[0]?.args[0].input;
+    const input = sent[0];
     expect(input?.Content?.Simple?.Subject?.Data).toContain(`[${ticket.reference}]`);
     expect(input?.Content?.Simple?.Headers).toEqual(
       expect.arrayContaining([
@@ -89,27 +106,23 @@ describe('send-notification', () => {
   });
 
   it('puts a signed link to only the missing fields in the needs-info mail', async () => {
-    ses.reset();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'ses-2' });
+    sesAnswers(() => ({ json: { MessageId: 'ses-2' } }));
     const ticket = await aDispute({ invoiceId: 'INV-1' });
     await handler(sqs(envelope(ticketCreatedEvent(ticket)), 'm-3'), lambdaContext);
-    const text = ses.commandCalls(SendEmailCommand)[0]?.args[0].input.Content?.Simple?.Body?.Text?.Data ?? '';
+    const text = sentMails()[0]?.Content.Simple.Body.Text.Data ?? '';
     expect(text).toMatch(/https:\/\/help\.example\.com\/forms\/context\/[\w-]+\.[\w-]+/);
     expect(text).toContain('  - Customer ID');
     expect(text).not.toContain('  - Invoice ID');
   });
 
   it('reports a failed send for that record only, so SQS retries it (and its DLQ catches the rest)', async () => {
-    ses.reset();
     const failing = await aDispute({ invoiceId: 'INV-1', customerId: 'C-1' });
     const fine = await aDispute({ invoiceId: 'INV-2', customerId: 'C-2' });
-    ses
-      .on(SendEmailCommand, { Destination: { ToAddresses: ['dana@bigcorp.example'] } })
-      .callsFake((input) => {
-        if (String(input.Content?.Simple?.Subject?.Data).includes(failing.reference))
-          throw new Error('Throttling');
-        return { MessageId: 'ses-3' };
-      });
+    sesAnswers((call) =>
+      String((call.body as unknown as SendEmailBody).Content.Simple.Subject.Data).includes(failing.reference)
+        ? { status: 400, errorType: 'MessageRejected' }
+        : { json: { MessageId: 'ses-3' } },
+    );
     const batch = sqs(envelope(ticketCreatedEvent(failing)), 'm-4');
     batch.Records.push({
       ...sqs(envelope(ticketCreatedEvent(fine)), 'm-5').Records[0],

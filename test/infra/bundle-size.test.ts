@@ -33,7 +33,7 @@ const OTHER_BUDGET = API_BUDGET;
  * is (see infra/bundling.ts). Lower a figure when a change shrinks one; raise one only with a reason.
  */
 const OVER_BUDGET: Readonly<Record<string, { readonly kib: number; readonly why: string }>> = {
-  'send-notification': { kib: 520, why: 'SES, Powertools idempotency, the article search for suggestions' },
+  'send-notification': { kib: 430, why: 'Powertools idempotency, the article search for suggestions' },
 };
 
 function budgetOf(fn: FunctionSpec): number {

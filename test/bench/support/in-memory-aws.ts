@@ -12,12 +12,13 @@
  *
  * In both, the table's own CPU (parsing, marshalling its answers, evaluating conditions) is timed and kept
  * apart (`tableCpuMicros`), so the bench can take it off the handler's figure. Secrets Manager (the webhook
- * secret, read once and cached by Powertools) is answered by aws-sdk-client-mock in both; EventBridge and
+ * secret, read once and cached, shared/adapters/secrets.ts) is answered in both by a stand-in for its HTTP
+ * transport, the signed request built and signed as in Lambda; EventBridge and
  * Step Functions, which these handlers must not call, reject loudly. Nothing leaves the process: the bench
  * also points every other service's endpoint at a closed local port.
  */
+import { Readable } from 'node:stream';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import {
   BatchGetCommand,
@@ -29,7 +30,10 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { HttpResponse } from '@smithy/types';
 import { mockClient } from 'aws-sdk-client-mock';
+import { AwsJsonService, SECRETS_MANAGER } from '../../../shared/adapters/aws-json';
+import { useSecretsManager } from '../../../shared/adapters/secrets';
 import { DynamoError, type Item, type MemoryTable, UnsupportedByMemoryTable } from './memory-table';
 
 export type PortMode = 'sdk-mock' | 'sdk-wire';
@@ -50,13 +54,21 @@ function timed<T>(work: () => T): T {
 
 /** Shared by both modes: Secrets Manager answers the webhook secrets; EventBridge and Step Functions refuse. */
 export function mockOtherServices(secrets: Readonly<Record<string, string>>): () => void {
-  const sm = mockClient(SecretsManagerClient);
-  sm.on(GetSecretValueCommand).callsFake((input: { SecretId?: string }) => {
-    const value = input.SecretId ? secrets[input.SecretId] : undefined;
-    if (value === undefined)
-      throw new DynamoError('ResourceNotFoundException', `no secret ${input.SecretId}`);
-    return { Name: input.SecretId, SecretString: value, VersionId: 'v1' };
-  });
+  const answer = (statusCode: number, json: unknown) =>
+    ({ statusCode, headers: {}, body: Readable.from([Buffer.from(JSON.stringify(json))]) }) as HttpResponse;
+  useSecretsManager(
+    new AwsJsonService(SECRETS_MANAGER, {
+      region: 'eu-west-1',
+      credentials: async () => ({ accessKeyId: 'bench', secretAccessKey: 'bench' }),
+      send: async (request) => {
+        const { SecretId } = JSON.parse(String(request.body)) as { SecretId?: string };
+        const value = SecretId ? secrets[SecretId] : undefined;
+        return value === undefined
+          ? answer(400, { __type: 'ResourceNotFoundException', Message: `no secret ${SecretId}` })
+          : answer(200, { Name: SecretId, SecretString: value, VersionId: 'v1' });
+      },
+    }),
+  );
   const refuse = (service: string) => () => {
     throw new UnsupportedByMemoryTable(`${service} was called; the CPU bench's handlers must not call it`);
   };
@@ -65,7 +77,7 @@ export function mockOtherServices(secrets: Readonly<Record<string, string>>): ()
   const sfn = mockClient(SFNClient);
   sfn.onAnyCommand().callsFake(refuse('Step Functions'));
   return () => {
-    sm.restore();
+    useSecretsManager(undefined);
     bus.restore();
     sfn.restore();
   };
