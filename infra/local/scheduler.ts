@@ -1,7 +1,7 @@
 /**
  * A local EventBridge Scheduler: the one-time schedules (`at(...)`) the tickets' wake-ups are, served over
- * the same REST JSON API the SDK speaks (`@aws-sdk/client-scheduler` with AWS_ENDPOINT_URL_SCHEDULER =
- * `<runtime>/local/scheduler`): CreateSchedule, UpdateSchedule, GetSchedule, DeleteSchedule and
+ * the same REST JSON API the SDK speaks (the functions' signed calls, shared/adapters/wake-ups.ts, and
+ * `@aws-sdk/client-scheduler` alike, with AWS_ENDPOINT_URL_SCHEDULER = `<runtime>/local/scheduler`): CreateSchedule, UpdateSchedule, GetSchedule, DeleteSchedule and
  * ListSchedules, with AWS's status codes and error types (404 ResourceNotFoundException, 409
  * ConflictException, 400 ValidationException, in the `x-amzn-errortype` header).
  *

@@ -3,9 +3,10 @@ import type { AwsCredentialIdentityProvider, HttpResponse } from '@smithy/types'
 import { AwsServiceError, regionFromEnvironment, type SignedAnswer, SignedRequests } from './signed-requests';
 
 /*
- * AWS services that speak JSON (SES v2's REST-JSON, Secrets Manager's JSON 1.1), called through
- * ./signed-requests.ts instead of their SDK clients: Frontdoor makes one call of each (SendEmail,
- * GetSecretValue). test/adapters/aws-json.test.ts checks each request against the one the SDK client signs.
+ * AWS services that speak JSON (SES v2's and EventBridge Scheduler's REST-JSON, Secrets Manager's JSON 1.1),
+ * called through ./signed-requests.ts instead of their SDK clients: Frontdoor makes one or two calls of each
+ * (SendEmail; GetSecretValue; CreateSchedule and UpdateSchedule). test/adapters/aws-json.test.ts checks each
+ * request against the one the SDK client signs.
  */
 
 /** How a service is reached and signed. */
@@ -27,12 +28,22 @@ export const SES_V2: AwsJsonServiceSpec = {
   endpointVariable: 'SESV2',
 };
 
+export const SCHEDULER: AwsJsonServiceSpec = {
+  name: 'EventBridge Scheduler',
+  signingName: 'scheduler',
+  endpointPrefix: 'scheduler',
+  endpointVariable: 'SCHEDULER',
+};
+
 export const SECRETS_MANAGER: AwsJsonServiceSpec = {
   name: 'Secrets Manager',
   signingName: 'secretsmanager',
   endpointPrefix: 'secretsmanager',
   endpointVariable: 'SECRETS_MANAGER',
 };
+
+/** The methods the calls use (REST-JSON creates with POST and updates with PUT). */
+export type JsonMethod = 'POST' | 'PUT';
 
 export interface AwsJsonOptions {
   readonly region?: string;
@@ -91,13 +102,18 @@ export class AwsJsonService {
     });
   }
 
-  /** The unsigned request: a POST of `input` as JSON to `path` of the service's endpoint. */
-  request(path: string, headers: Readonly<Record<string, string>>, input: unknown): HttpRequest {
+  /** The unsigned request: `input` as JSON, sent with `method` to `path` of the service's endpoint. */
+  request(
+    method: JsonMethod,
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    input: unknown,
+  ): HttpRequest {
     const url = this.options.endpoint ?? serviceEndpoint(this.spec, this.region());
     const port = url.port ? Number(url.port) : undefined;
     const body = JSON.stringify(input);
     return new HttpRequest({
-      method: 'POST',
+      method,
       protocol: url.protocol,
       hostname: url.hostname,
       ...(port !== undefined ? { port } : {}),
@@ -117,8 +133,13 @@ export class AwsJsonService {
   }
 
   /** Sends the call (retrying what the SDK retries) and reads the answer's JSON; errors name the service's code. */
-  async call<T>(path: string, headers: Readonly<Record<string, string>>, input: unknown): Promise<T> {
-    const answer = await this.signed.send(this.request(path, headers, input), (a) =>
+  async call<T>(
+    method: JsonMethod,
+    path: string,
+    headers: Readonly<Record<string, string>>,
+    input: unknown,
+  ): Promise<T> {
+    const answer = await this.signed.send(this.request(method, path, headers, input), (a) =>
       jsonServiceError(this.spec, a),
     );
     const text = answer.body.toString('utf8');

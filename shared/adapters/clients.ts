@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AwsJsonService, SCHEDULER } from './aws-json';
 
 /*
  * SDK clients are created once per execution environment and reused across invocations.
@@ -65,13 +65,14 @@ export function stepFunctionsClient(): SFNClient {
   return stepFunctions;
 }
 
-let scheduler: SchedulerClient | undefined;
+let scheduler: AwsJsonService | undefined;
 
 /**
- * EventBridge Scheduler, for the tickets' wake-ups (AWS_ENDPOINT_URL_SCHEDULER points it at the local
- * runtime's stand-in). Scheduler bills invocations, not API calls: the local runtime counts those.
+ * EventBridge Scheduler, for the tickets' wake-ups: signed calls without the SDK client (aws-json.ts);
+ * AWS_ENDPOINT_URL_SCHEDULER points them at the local runtime's stand-in. Scheduler bills invocations, not
+ * API calls: the local runtime counts those.
  */
-export function schedulerClient(): SchedulerClient {
-  scheduler ??= new SchedulerClient({});
+export function schedulerService(): AwsJsonService {
+  scheduler ??= new AwsJsonService(SCHEDULER);
   return scheduler;
 }

@@ -61,6 +61,7 @@ export class SesMailer implements Mailer {
 
   async send(mail: OutgoingMail): Promise<string> {
     const out = await this.ses.call<{ MessageId?: string }>(
+      'POST',
       SEND_EMAIL_PATH,
       { 'content-type': 'application/json' },
       sendEmailInput(mail),

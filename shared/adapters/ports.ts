@@ -1,7 +1,7 @@
 import { workflowConfig } from '../config/workflow';
 import type { WhatIfPorts } from '../use-cases/ports';
 import { ApprovalStore } from './approval-store';
-import { documentClient, eventBridgeClient, schedulerClient, stepFunctionsClient } from './clients';
+import { documentClient, eventBridgeClient, schedulerService, stepFunctionsClient } from './clients';
 import { requiredEnv } from './env';
 import { EventBridgeExternalPublisher } from './external-event-publisher';
 import { IncidentRegistry } from './incident-registry';
@@ -81,7 +81,7 @@ export function ticketClockPorts() {
     personalData: new DynamoPersonalData(documentClient(), requiredEnv('TABLE_NAME')),
     objects: new S3ObjectEraser(s3Client(), requiredEnv('MAIL_BUCKET')),
     store: new WakeUpStore(documentClient(), requiredEnv('TABLE_NAME')),
-    wakeUps: new EventBridgeWakeUps(schedulerClient(), {
+    wakeUps: new EventBridgeWakeUps(schedulerService(), {
       group: requiredEnv('SCHEDULE_GROUP'),
       queueArn: requiredEnv('TICKET_CLOCK_QUEUE_ARN'),
       roleArn: requiredEnv('SCHEDULER_ROLE_ARN'),

@@ -29,6 +29,7 @@ export function secretString(name: string, now = Date.now()): Promise<string | u
   service ??= new AwsJsonService(SECRETS_MANAGER);
   const value = service
     .call<{ SecretString?: unknown }>(
+      'POST',
       '/',
       { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue' },
       { SecretId: name },

@@ -1,12 +1,8 @@
-import {
-  CreateScheduleCommand,
-  type CreateScheduleCommandInput,
-  type SchedulerClient,
-  UpdateScheduleCommand,
-} from '@aws-sdk/client-scheduler';
+import { randomUUID } from 'node:crypto';
 import { IsoDateTime, TicketId } from '../domain/ticket';
 import * as z from '../domain/zod';
 import type { WakeUpScheduler } from '../use-cases/ports';
+import type { AwsJsonService } from './aws-json';
 
 /**
  * The ticket clock's wake-ups: each ticket has at most one pending wake-up, an EventBridge Scheduler
@@ -54,51 +50,80 @@ export interface WakeUpTarget {
  */
 const RETRY_POLICY = { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 24 * 60 * 60 } as const;
 
+/** A ticket's wake-up schedule as CreateSchedule and UpdateSchedule take it (the API reference's names). */
+export interface WakeUpSchedule {
+  readonly Name: string;
+  readonly GroupName: string;
+  readonly ScheduleExpression: string;
+  readonly ScheduleExpressionTimezone: 'UTC';
+  readonly FlexibleTimeWindow: { readonly Mode: 'OFF' };
+  readonly ActionAfterCompletion: 'DELETE';
+  readonly Target: {
+    readonly Arn: string;
+    readonly RoleArn: string;
+    readonly Input: string;
+    readonly RetryPolicy: typeof RETRY_POLICY;
+    readonly DeadLetterConfig: { readonly Arn: string };
+  };
+}
+
+/** The schedule that wakes `ticketId` at `at`: one-time, UTC, deleted after it ran, into the queue. */
+export function wakeUpSchedule(ticketId: string, at: Date, target: WakeUpTarget): WakeUpSchedule {
+  const message: WakeUpMessage = { kind: 'wake-up', ticketId, at: at.toISOString() };
+  return {
+    Name: wakeUpScheduleName(ticketId),
+    GroupName: target.group,
+    ScheduleExpression: atExpression(at),
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    ActionAfterCompletion: 'DELETE',
+    Target: {
+      Arn: target.queueArn,
+      RoleArn: target.roleArn,
+      Input: JSON.stringify(message),
+      RetryPolicy: RETRY_POLICY,
+      DeadLetterConfig: { Arn: target.deadLetterArn },
+    },
+  };
+}
+
 /**
- * EventBridge Scheduler: an upsert of the ticket's one-time schedule (flexible window off, deleted after
- * it ran). UpdateSchedule first (the common case: the ticket already has one); a schedule that is not there
- * (never made, or deleted after it fired) is created; a create that loses to a concurrent create updates
- * the winner's schedule instead, so the last caller's `at` stands either way.
+ * EventBridge Scheduler (REST-JSON through ./aws-json.ts, without the SDK client): an upsert of the
+ * ticket's one-time schedule (flexible window off, deleted after it ran). UpdateSchedule first (the common
+ * case: the ticket already has one); a schedule that is not there (never made, or deleted after it fired)
+ * is created; a create that loses to a concurrent create updates the winner's schedule instead, so the last
+ * caller's `at` stands either way. Each call carries a fresh ClientToken, as the SDK fills it in.
  */
 export class EventBridgeWakeUps implements WakeUpScheduler {
   constructor(
-    private readonly client: SchedulerClient,
+    private readonly scheduler: AwsJsonService,
     private readonly target: WakeUpTarget,
   ) {}
 
   async schedule(ticketId: string, at: Date): Promise<void> {
-    const input = this.input(ticketId, at);
+    const schedule = wakeUpSchedule(ticketId, at, this.target);
     try {
-      await this.client.send(new UpdateScheduleCommand(input));
+      await this.send('PUT', schedule);
       return;
     } catch (e: unknown) {
       if (!isNamed(e, 'ResourceNotFoundException')) throw e;
     }
     try {
-      await this.client.send(new CreateScheduleCommand(input));
+      await this.send('POST', schedule);
     } catch (e: unknown) {
       if (!isNamed(e, 'ConflictException')) throw e;
-      await this.client.send(new UpdateScheduleCommand(input));
+      await this.send('PUT', schedule);
     }
   }
 
-  private input(ticketId: string, at: Date): CreateScheduleCommandInput {
-    const message: WakeUpMessage = { kind: 'wake-up', ticketId, at: at.toISOString() };
-    return {
-      Name: wakeUpScheduleName(ticketId),
-      GroupName: this.target.group,
-      ScheduleExpression: atExpression(at),
-      ScheduleExpressionTimezone: 'UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      ActionAfterCompletion: 'DELETE',
-      Target: {
-        Arn: this.target.queueArn,
-        RoleArn: this.target.roleArn,
-        Input: JSON.stringify(message),
-        RetryPolicy: RETRY_POLICY,
-        DeadLetterConfig: { Arn: this.target.deadLetterArn },
-      },
-    };
+  /** CreateSchedule (POST) or UpdateSchedule (PUT) of the schedule, its name in the path. */
+  private async send(method: 'POST' | 'PUT', { Name, ...body }: WakeUpSchedule): Promise<void> {
+    await this.scheduler.call(
+      method,
+      `/schedules/${encodeURIComponent(Name)}`,
+      { 'content-type': 'application/json' },
+      { ...body, ClientToken: randomUUID() },
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { HttpRequest } from '@smithy/core/transport';
@@ -9,6 +10,7 @@ import {
   AwsJsonService,
   type AwsJsonServiceSpec,
   jsonServiceError,
+  SCHEDULER,
   SECRETS_MANAGER,
   SES_V2,
   serviceEndpoint,
@@ -16,6 +18,7 @@ import {
 import { SEND_EMAIL_PATH, SesMailer, sendEmailInput } from '../../shared/adapters/mailer';
 import { secretString, useSecretsManager } from '../../shared/adapters/secrets';
 import { AwsServiceError } from '../../shared/adapters/signed-requests';
+import { EventBridgeWakeUps, wakeUpSchedule } from '../../shared/adapters/wake-ups';
 import type { OutgoingMail } from '../../shared/use-cases/ports';
 
 // SES v2's SendEmail and Secrets Manager's GetSecretValue, made without their SDK clients (issue 21): each
@@ -229,6 +232,61 @@ describe('Secrets Manager GetSecretValue without the client', () => {
   it('answers undefined for a secret that holds binary only', async () => {
     useSecretsManager(ourService(SECRETS_MANAGER, [], '{"SecretBinary":"AAEC"}'));
     expect(await secretString('binary')).toBeUndefined();
+  });
+});
+
+describe('EventBridge Scheduler UpdateSchedule and CreateSchedule without the client', () => {
+  const target = {
+    group: 'frontdoor-wake-ups',
+    queueArn: 'arn:aws:sqs:eu-west-1:111122223333:ticket-clock',
+    roleArn: 'arn:aws:iam::111122223333:role/scheduler',
+    deadLetterArn: 'arn:aws:sqs:eu-west-1:111122223333:ticket-clock-dlq',
+  };
+
+  it('sends what the SDK client sends (method, path, JSON but the random ClientToken) and signs as it signs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2036-01-01'), noInvalidDate: true }),
+        fc.boolean(),
+        async (ticketId, at, exists) => {
+          const { Name, ...body } = wakeUpSchedule(ticketId, at, target);
+          const input = { Name, ...structuredClone(body) };
+          const sdk = await sdkRequest(
+            (c) => new SchedulerClient(c),
+            exists ? new UpdateScheduleCommand(input as never) : new CreateScheduleCommand(input as never),
+          );
+          const seen: HttpRequest[] = [];
+          // The schedule exists: one UpdateSchedule. It does not: UpdateSchedule answers 404, then CreateSchedule.
+          const scheduler = new AwsJsonService(SCHEDULER, {
+            region: 'eu-west-1',
+            credentials: async () => CREDENTIALS,
+            send: async (request) => {
+              seen.push(request);
+              const missing = !exists && request.method === 'PUT';
+              return {
+                statusCode: missing ? 404 : 200,
+                headers: missing ? { 'x-amzn-errortype': 'ResourceNotFoundException' } : {},
+                body: Readable.from([
+                  Buffer.from(missing ? '{"Message":"no schedule"}' : '{"ScheduleArn":"a"}'),
+                ]),
+              } as HttpResponse;
+            },
+          });
+          await new EventBridgeWakeUps(scheduler, target).schedule(ticketId, at);
+          const ours = seen.at(-1) as HttpRequest;
+          expect(seen).toHaveLength(exists ? 1 : 2);
+          expect([ours.method, ours.hostname, ours.path]).toEqual([sdk.method, sdk.hostname, sdk.path]);
+          expect(ours.headers['content-type']).toBe(sdk.headers['content-type']);
+          const { ClientToken: oursToken, ...oursBody } = JSON.parse(bodyText(ours));
+          const { ClientToken: sdkToken, ...sdkBody } = JSON.parse(bodyText(sdk));
+          expect(oursBody).toEqual(sdkBody);
+          expect([typeof oursToken, typeof sdkToken]).toEqual(['string', 'string']);
+          await expectSameSignature(SCHEDULER, sdk);
+        },
+      ),
+      { numRuns: 20 },
+    );
   });
 });
 

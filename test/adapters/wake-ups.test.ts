@@ -1,13 +1,8 @@
-import {
-  ConflictException,
-  CreateScheduleCommand,
-  ResourceNotFoundException,
-  SchedulerClient,
-  UpdateScheduleCommand,
-  ValidationException,
-} from '@aws-sdk/client-scheduler';
-import { mockClient } from 'aws-sdk-client-mock';
+import { Readable } from 'node:stream';
+import type { HttpRequest } from '@smithy/core/transport';
+import type { HttpResponse } from '@smithy/types';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { AwsJsonService, SCHEDULER } from '../../shared/adapters/aws-json';
 import {
   atExpression,
   EventBridgeWakeUps,
@@ -15,40 +10,61 @@ import {
   wakeUpScheduleName,
 } from '../../shared/adapters/wake-ups';
 
-const scheduler = mockClient(SchedulerClient);
+// The adapter's calls as EventBridge Scheduler receives them (method, path, JSON body), answered by a script
+// of Scheduler's answers; test/adapters/aws-json.test.ts checks the requests against the SDK client's.
 const target = {
   group: 'frontdoor-test-wake-ups',
   queueArn: 'arn:aws:sqs:us-east-1:111122223333:ticket-clock',
   roleArn: 'arn:aws:iam::111122223333:role/scheduler',
   deadLetterArn: 'arn:aws:sqs:us-east-1:111122223333:ticket-clock-dlq',
 };
-const wakeUps = new EventBridgeWakeUps(scheduler as unknown as SchedulerClient, target);
 const ticketId = '01JD0000000000000000000000';
 const at = new Date('2026-11-23T10:00:00.250Z');
 
-const notFound = () =>
-  new ResourceNotFoundException({
-    message: 'Schedule does not exist.',
-    Message: 'Schedule does not exist.',
-    $metadata: {},
-  });
-const conflict = () =>
-  new ConflictException({
-    message: 'Schedule already exists.',
-    Message: 'Schedule already exists.',
-    $metadata: {},
-  });
+interface Call {
+  readonly method: string;
+  readonly path: string;
+  readonly body: Record<string, unknown>;
+}
+let calls: Call[] = [];
+/** Scheduler's answer to each call: by default UpdateSchedule and CreateSchedule succeed. */
+let answer: (call: Call, index: number) => { status: number; errorType?: string } = () => ({ status: 200 });
+
+const wakeUps = new EventBridgeWakeUps(
+  new AwsJsonService(SCHEDULER, {
+    region: 'us-east-1',
+    credentials: async () => ({ accessKeyId: 'test', secretAccessKey: 'test' }),
+    send: async (request: HttpRequest) => {
+      const call = { method: request.method, path: request.path, body: JSON.parse(String(request.body)) };
+      calls.push(call);
+      const { status, errorType } = answer(call, calls.length - 1);
+      const json = errorType ? { Message: `fake ${errorType}` } : { ScheduleArn: 'arn' };
+      return {
+        statusCode: status,
+        headers: errorType ? { 'x-amzn-errortype': `${errorType}:http://internal.amazon.com/` } : {},
+        body: Readable.from([Buffer.from(JSON.stringify(json))]),
+      } as HttpResponse;
+    },
+  }),
+  target,
+);
+const creates = () => calls.filter((c) => c.method === 'POST');
+const updates = () => calls.filter((c) => c.method === 'PUT');
+const notFound = { status: 404, errorType: 'ResourceNotFoundException' };
+const conflict = { status: 409, errorType: 'ConflictException' };
 
 describe('EventBridgeWakeUps.schedule', () => {
-  beforeEach(() => scheduler.reset());
+  beforeEach(() => {
+    calls = [];
+    answer = () => ({ status: 200 });
+  });
 
   it('updates the schedule named for the ticket: a one-time, UTC, self-deleting schedule into the queue', async () => {
-    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     await wakeUps.schedule(ticketId, at);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
-    const [update] = scheduler.commandCalls(UpdateScheduleCommand);
-    expect(update?.args[0].input).toEqual({
-      Name: `ticket-${ticketId}`,
+    expect(creates()).toHaveLength(0);
+    const [update] = updates();
+    expect(update?.path).toBe(`/schedules/ticket-${ticketId}`);
+    expect(update?.body).toEqual({
       GroupName: target.group,
       ScheduleExpression: 'at(2026-11-23T10:00:01)',
       ScheduleExpressionTimezone: 'UTC',
@@ -61,41 +77,40 @@ describe('EventBridgeWakeUps.schedule', () => {
         RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 86_400 },
         DeadLetterConfig: { Arn: target.deadLetterArn },
       },
+      ClientToken: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 
   it('creates the schedule when the ticket has none (never made, or deleted after it fired)', async () => {
-    scheduler.on(UpdateScheduleCommand).rejects(notFound());
-    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    answer = (call) => (call.method === 'PUT' ? notFound : { status: 200 });
     await wakeUps.schedule(ticketId, at);
-    const [update] = scheduler.commandCalls(UpdateScheduleCommand);
-    const [create] = scheduler.commandCalls(CreateScheduleCommand);
-    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
-    expect(create?.args[0].input).toEqual(update?.args[0].input);
+    const [update] = updates();
+    const [create] = creates();
+    expect(updates()).toHaveLength(1);
+    expect(create?.path).toBe(update?.path);
+    const { ClientToken: a, ...created } = create?.body ?? {};
+    const { ClientToken: b, ...updated } = update?.body ?? {};
+    expect(created).toEqual(updated);
+    expect(a).not.toBe(b);
   });
 
   it('updates the schedule a concurrent caller created first, so the last caller’s moment stands', async () => {
-    scheduler.on(UpdateScheduleCommand).rejectsOnce(notFound()).resolves({ ScheduleArn: 'arn' });
-    scheduler.on(CreateScheduleCommand).rejects(conflict());
+    answer = (call, i) => (call.method === 'POST' ? conflict : i === 0 ? notFound : { status: 200 });
     await wakeUps.schedule(ticketId, at);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
-    const updates = scheduler.commandCalls(UpdateScheduleCommand);
-    expect(updates).toHaveLength(2);
-    expect(updates[1]?.args[0].input.ScheduleExpression).toBe('at(2026-11-23T10:00:01)');
+    expect(creates()).toHaveLength(1);
+    expect(updates()).toHaveLength(2);
+    expect(updates()[1]?.body.ScheduleExpression).toBe('at(2026-11-23T10:00:01)');
   });
 
   it('lets any other failure through (the caller’s message is retried)', async () => {
-    scheduler
-      .on(UpdateScheduleCommand)
-      .rejects(new ValidationException({ message: 'bad', Message: 'bad', $metadata: {} }));
-    await expect(wakeUps.schedule(ticketId, at)).rejects.toThrow('bad');
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    answer = () => ({ status: 400, errorType: 'ValidationException' });
+    await expect(wakeUps.schedule(ticketId, at)).rejects.toMatchObject({ name: 'ValidationException' });
+    expect(creates()).toHaveLength(0);
   });
 
   it('sends a body the wake-up consumer parses: the ticket and the moment asked for', async () => {
-    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
     await wakeUps.schedule(ticketId, at);
-    const input = scheduler.commandCalls(UpdateScheduleCommand)[0]?.args[0].input.Target?.Input;
+    const input = (updates()[0]?.body.Target as { Input?: string } | undefined)?.Input;
     expect(WakeUpMessage.parse(JSON.parse(String(input)))).toEqual({
       kind: 'wake-up',
       ticketId,

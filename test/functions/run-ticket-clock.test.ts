@@ -1,15 +1,18 @@
-import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import type { SQSEvent } from 'aws-lambda';
-import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TicketRepository } from '../../shared/adapters/ticket-repository';
 import { ticketCreatedEvent } from '../../shared/domain';
 import { freshTable, stubHandlerEnv } from '../support/dynamodb';
+import { fakeAwsJsonService, type ReceivedCall } from '../support/fake-aws-json';
 import { lambdaContext, sqsEvent, storedTicket } from './events';
 
-// Real DynamoDB Local, EventBridge Scheduler mocked (no account here): what the handler asks the scheduler
-// for, from a ticket change and from a wake-up, on the one ticket-clock queue.
-const scheduler = mockClient(SchedulerClient);
+// Real DynamoDB Local, EventBridge Scheduler a stand-in over HTTP (no account here) that the function's
+// signed calls reach: what the handler asks the scheduler for, from a ticket change and from a wake-up, on
+// the one ticket-clock queue.
+let scheduler: Awaited<ReturnType<typeof fakeAwsJsonService>>;
+/** CreateSchedule is a POST, UpdateSchedule a PUT, of /schedules/<name>. */
+const creates = () => scheduler.calls.filter((c) => c.method === 'POST');
+const updates = () => scheduler.calls.filter((c) => c.method === 'PUT');
 let table: Awaited<ReturnType<typeof freshTable>>;
 type Handler = (
   event: SQSEvent,
@@ -28,7 +31,8 @@ const TARGET = {
 
 beforeAll(async () => {
   table = await freshTable();
-  stubHandlerEnv(table.tableName, TARGET);
+  scheduler = await fakeAwsJsonService();
+  stubHandlerEnv(table.tableName, { ...TARGET, AWS_ENDPOINT_URL_SCHEDULER: scheduler.url });
   ({ handler } = (await import('../../functions/run-ticket-clock/handler')) as unknown as {
     handler: Handler;
   });
@@ -36,6 +40,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await table.drop();
+  await scheduler.close();
 });
 
 const aTicketStored = () =>
@@ -52,11 +57,12 @@ const aTicketStored = () =>
 
 describe('run-ticket-clock', () => {
   it('sets the ticket’s schedule from a change, creating it when there is none, and asks nothing more on a redelivery', async () => {
-    scheduler.reset();
-    scheduler
-      .on(UpdateScheduleCommand)
-      .rejects(Object.assign(new Error('no such schedule'), { name: 'ResourceNotFoundException' }));
-    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:schedule' });
+    scheduler.calls.length = 0;
+    scheduler.answerWith((call: ReceivedCall) =>
+      call.method === 'PUT'
+        ? { status: 404, errorType: 'ResourceNotFoundException' }
+        : { json: { ScheduleArn: 'arn:schedule' } },
+    );
     const ticket = await aTicketStored();
     const created = ticketCreatedEvent(ticket);
     const body = { id: 'e-1', source: 'frontdoor', 'detail-type': created.type, detail: created.detail };
@@ -64,9 +70,9 @@ describe('run-ticket-clock', () => {
     expect(await handler(sqsEvent(body, 'm-1', 'ticket-clock'), lambdaContext)).toEqual({
       batchItemFailures: [],
     });
-    const [create] = scheduler.commandCalls(CreateScheduleCommand);
-    expect(create?.args[0].input).toMatchObject({
-      Name: `ticket-${ticket.id}`,
+    const [create] = creates();
+    expect(create?.path).toBe(`/schedules/ticket-${ticket.id}`);
+    expect(create?.body).toMatchObject({
       GroupName: TARGET.SCHEDULE_GROUP,
       ActionAfterCompletion: 'DELETE',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -76,7 +82,7 @@ describe('run-ticket-clock', () => {
         DeadLetterConfig: { Arn: TARGET.TICKET_CLOCK_DLQ_ARN },
       },
     });
-    expect(JSON.parse(String(create?.args[0].input.Target?.Input))).toMatchObject({
+    expect(JSON.parse(String((create?.body.Target as { Input?: string } | undefined)?.Input))).toMatchObject({
       kind: 'wake-up',
       ticketId: ticket.id,
     });
@@ -84,15 +90,15 @@ describe('run-ticket-clock', () => {
     expect(await handler(sqsEvent(body, 'm-2', 'ticket-clock'), lambdaContext)).toEqual({
       batchItemFailures: [],
     });
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(1);
-    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+    expect(creates()).toHaveLength(1);
+    expect(updates()).toHaveLength(1);
 
     // The first message delivered a second time (its look may have died before scheduling): set again.
     const again = sqsEvent(body, 'm-1', 'ticket-clock');
     for (const r of again.Records) r.attributes.ApproximateReceiveCount = '2';
     expect(await handler(again, lambdaContext)).toEqual({ batchItemFailures: [] });
-    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(2);
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(2);
+    expect(updates()).toHaveLength(2);
+    expect(creates()).toHaveLength(2);
   });
 
   it('fails a message that is neither a wake-up nor a ticket event, so it ends in the DLQ, not dropped', async () => {

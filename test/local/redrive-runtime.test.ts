@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { AwsJsonService, SCHEDULER } from '../../shared/adapters/aws-json';
 import { EventBridgeWakeUps } from '../../shared/adapters/wake-ups';
 import { drain } from '../support/mail';
 import { ROOT, type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
@@ -47,18 +47,17 @@ describe('npm run redrive against the local runtime', () => {
 
   it('shows the dead letters in a dry run, then moves them back onto their queue', async () => {
     runtime = await startRuntimeProcess({ dataDir });
-    const client = new SchedulerClient({
-      endpoint: `${runtime.url}/local/scheduler`,
+    const scheduler = new AwsJsonService(SCHEDULER, {
+      endpoint: new URL(`${runtime.url}/local/scheduler`),
       region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
+      credentials: async () => LOCAL_CREDENTIALS,
     });
-    await new EventBridgeWakeUps(client, {
+    await new EventBridgeWakeUps(scheduler, {
       group: 'frontdoor-local-wake-ups',
       queueArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:notifications`,
       roleArn: 'arn:aws:iam::000000000000:role/scheduler',
       deadLetterArn: `arn:aws:sqs:${LOCAL_REGION}:000000000000:wake-ups-dlq`,
     }).schedule(TICKET, new Date(Date.now() - 1000));
-    client.destroy();
     await drain(runtime.url);
     const [dead] = await queueDeadLetters(runtime);
     expect(dead?.queue).toBe('notifications');

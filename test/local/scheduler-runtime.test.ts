@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../infra/local/dynamodb-local';
+import { AwsJsonService, SCHEDULER } from '../../shared/adapters/aws-json';
 import { EventBridgeWakeUps, WakeUpMessage, wakeUpScheduleName } from '../../shared/adapters/wake-ups';
 import { drain } from '../support/mail';
 import { type RuntimeProcess, startRuntimeProcess } from '../support/runtime-process';
@@ -31,7 +32,13 @@ function wakeUpsFor(
     region: LOCAL_REGION,
     credentials: LOCAL_CREDENTIALS,
   });
-  const wakeUps = new EventBridgeWakeUps(client, {
+  // The function's own calls (signed, without the SDK client) make the schedules; the SDK client reads them.
+  const scheduler = new AwsJsonService(SCHEDULER, {
+    endpoint: new URL(`${rt.url}/local/scheduler`),
+    region: LOCAL_REGION,
+    credentials: async () => LOCAL_CREDENTIALS,
+  });
+  const wakeUps = new EventBridgeWakeUps(scheduler, {
     group: 'frontdoor-local-wake-ups',
     queueArn,
     roleArn: 'arn:aws:iam::000000000000:role/scheduler',

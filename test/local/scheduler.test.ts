@@ -16,6 +16,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableList, DurableRecords } from '../../infra/local/durable-records';
 import { LocalScheduler, type ScheduleDeadLetter, type StoredSchedule } from '../../infra/local/scheduler';
 import { VirtualClock } from '../../infra/local/virtual-clock';
+import { AwsJsonService, SCHEDULER } from '../../shared/adapters/aws-json';
 import { billingMeter } from '../../shared/adapters/billing-meter';
 import { EventBridgeWakeUps, WakeUpMessage, wakeUpScheduleName } from '../../shared/adapters/wake-ups';
 
@@ -307,7 +308,12 @@ describe('the local EventBridge Scheduler', () => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     try {
-      const wakeUps = new EventBridgeWakeUps(client, {
+      const scheduler = new AwsJsonService(SCHEDULER, {
+        endpoint: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/local/scheduler`),
+        region: 'us-east-1',
+        credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }),
+      });
+      const wakeUps = new EventBridgeWakeUps(scheduler, {
         group: GROUP,
         queueArn: QUEUE,
         roleArn: 'arn:aws:iam::000000000000:role/scheduler',

@@ -1,8 +1,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** One request a fake JSON service received: its path, headers and JSON body. */
+/** One request a fake JSON service received: its method, path, headers and JSON body. */
 export interface ReceivedCall {
+  readonly method: string;
   readonly path: string;
   readonly headers: IncomingHttpHeaders;
   readonly body: Record<string, unknown>;
@@ -35,7 +36,12 @@ export async function fakeAwsJsonService(
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const call = { path: req.url ?? '', headers: req.headers, body: text ? JSON.parse(text) : {} };
+      const call = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        body: text ? JSON.parse(text) : {},
+      };
       calls.push(call);
       const signed = /^AWS4-HMAC-SHA256 Credential=\S+, SignedHeaders=\S+, Signature=[0-9a-f]{64}$/.test(
         req.headers.authorization ?? '',
