@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import type { BuildOptions } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { workflowConfig } from '../shared/config';
 import { routeAccess } from '../shared/http/access';
 import { deferredLoads } from './deferred-loads';
@@ -93,7 +93,8 @@ export const FUNCTION_DEFINES: Readonly<Record<string, string>> = {
  * Chinese, Japanese and Korean charsets are about 210 KiB that it `require`s only to decode such a mail
  * (and libmime the GBK one when it loads): inside the bundle, receive-email would compile all of them at
  * every cold start; beside it, a table is read from disk when it is first needed. Likewise encoding-japanese's
- * one-file build (87 KiB), for the JIS mails only, and tinyld's language profiles (68 KiB), for the first
+ * one-file build (87 KiB), for the JIS mails only, libmime's MIME type tables (50 KiB), for the first
+ * attachment without a type (infra/deferred-loads.ts), and tinyld's language profiles (68 KiB), for the first
  * detection (shared/adapters/bundled/).
  */
 export const BESIDE_BUNDLE = [
@@ -103,6 +104,12 @@ export const BESIDE_BUNDLE = [
     from: 'node_modules/encoding-japanese',
     to: 'japanese',
     files: ['encoding.min.js', 'LICENSE'],
+  },
+  {
+    external: './libmime/*',
+    from: 'node_modules/libmime/dist/cjs',
+    to: 'libmime',
+    files: ['mimetypes.js', '../../LICENSE'],
   },
   {
     external: './tinyld/*',
@@ -121,13 +128,60 @@ export function copyBeside(root: string, files: (typeof BESIDE_BUNDLE)[number], 
   for (const name of names) copyFileSync(join(root, files.from, name), join(target, basename(name)));
 }
 
-/** How a bundle that needs a `BESIDE_BUNDLE` file set requires it: `"./tables/` and a file name. */
-const requiredAs = (files: (typeof BESIDE_BUNDLE)[number]) =>
+/**
+ * Dependencies a bundle loads from beside itself that have dependencies of their own, so that no file of
+ * theirs can be copied: each is built there, with its dependencies, as one CommonJS file when the bundle
+ * is (infra/rebundle-function.ts), with its licence. html-to-text (and htmlparser2, selderee, parseley,
+ * deepmerge-ts, dom-serializer and a second build of `entities`: 216 KiB) converts HTML to text for
+ * mailparser when a mail has no plain-text part; inside the bundle, receive-email parsed it at every cold
+ * start, about 10 ms (shared/adapters/bundled/html-to-text-on-demand.ts).
+ */
+export const SIDE_BUNDLES = [
+  {
+    external: './html-to-text/*',
+    entry: 'html-to-text',
+    to: 'html-to-text',
+    file: 'index.cjs',
+    licence: 'node_modules/html-to-text/LICENSE',
+  },
+] as const;
+
+/** How a bundle that needs a `BESIDE_BUNDLE` or `SIDE_BUNDLES` entry requires it: `"./tables/` and a file name. */
+const requiredAs = (files: { readonly external: string }) =>
   `"${files.external.slice(0, files.external.indexOf('*'))}`;
 
 /** The `BESIDE_BUNDLE` file sets a bundle's code requires. */
 export function besideBundleNeeds(code: string): ReadonlyArray<(typeof BESIDE_BUNDLE)[number]> {
   return BESIDE_BUNDLE.filter((files) => code.includes(requiredAs(files)));
+}
+
+/** Builds beside a bundle (in `bundleDir`) each of `SIDE_BUNDLES` its code requires, with its licence. */
+export async function buildSideBundles(root: string, code: string, bundleDir: string): Promise<void> {
+  for (const side of SIDE_BUNDLES.filter((s) => code.includes(requiredAs(s)))) {
+    const target = join(bundleDir, side.to);
+    mkdirSync(target, { recursive: true });
+    await build({
+      entryPoints: [createRequire(join(root, 'package.json')).resolve(side.entry)],
+      outfile: join(target, side.file),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node22',
+      minify: true,
+      charset: 'utf8',
+      logLevel: 'warning',
+    });
+    copyFileSync(join(root, side.licence), join(target, basename(side.licence)));
+  }
+}
+
+/**
+ * Everything a bundle whose code is `code` reads from beside itself, put in `bundleDir`: the copied file
+ * sets and the built side bundles (as the deployed function has them; the benchmark and tests use this).
+ */
+export async function placeBeside(root: string, code: string, bundleDir: string): Promise<void> {
+  for (const files of besideBundleNeeds(code)) copyBeside(root, files, bundleDir);
+  await buildSideBundles(root, code, bundleDir);
 }
 
 /** A word for `bash -c`, quoted. */
@@ -165,7 +219,7 @@ export const functionBundling = {
   charset: 'utf8',
   alias: FUNCTION_ALIASES,
   define: FUNCTION_DEFINES,
-  external: BESIDE_BUNDLE.map((files) => files.external),
+  external: [...BESIDE_BUNDLE, ...SIDE_BUNDLES].map((files) => files.external),
   // What the handler never uses of a shared module stays out (infra/pure-initializers.ts), and what only
   // rare mails need of the mail parser's dependencies runs on the first such mail (infra/deferred-loads.ts).
   // NodejsFunction runs esbuild's command line, which takes no plugins: the construct rebuilds through this API.

@@ -17,7 +17,8 @@ import type { Plugin } from 'esbuild';
  * by then (libmime's previous statements call getCodec); no table is read.
  * libmime.js loads its MIME type ↔ file extension tables (2,000 entries) when it loads; mailparser and
  * mailsplit look a type up only for an attachment sent as application/octet-stream or without a
- * Content-Type. The two tables become getters that load them on that first look-up.
+ * Content-Type. The two tables become getters that load them on that first look-up, from the copy of the
+ * module beside the bundle (infra/bundling.ts, BESIDE_BUNDLE: 50 KiB that V8 no longer parses at start).
  */
 export const SOURCE_PATCHES = [
   {
@@ -29,7 +30,7 @@ export const SOURCE_PATCHES = [
     module: 'libmime/dist/cjs/libmime.js',
     find: 'const mimetypes = __importStar(require("./mimetypes.js"));',
     replace:
-      'const mimetypes = { get list() { return require("./mimetypes.js").list; }, get extensions() { return require("./mimetypes.js").extensions; } };',
+      'const mimetypes = { get list() { return require("./libmime/mimetypes.js").list; }, get extensions() { return require("./libmime/mimetypes.js").extensions; } };',
   },
 ] as const;
 
@@ -49,7 +50,9 @@ export function patched(source: string, patch: (typeof SOURCE_PATCHES)[number]):
 
 /**
  * Imports of a package that, from one importer, go to a stand-in that loads the package on first use
- * (shared/adapters/bundled/): mailparser's html-to-text, for mails with no plain-text part.
+ * (shared/adapters/bundled/): mailparser's html-to-text, for mails with no plain-text part, from the file
+ * built beside the bundle (infra/bundling.ts, SIDE_BUNDLES). Only mailparser's import: the side bundle is
+ * html-to-text itself.
  */
 export const DEFERRED_IMPORTS = [
   {

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { besideBundleNeeds, copyBeside, functionBundling } from '../../infra/bundling';
+import { functionBundling, placeBeside } from '../../infra/bundling';
 import { functions } from '../../shared/topology';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -104,7 +104,7 @@ export async function measureInit(
       const file = join(dir, `${e.name.replace(/\W+/g, '_')}.mjs`);
       writeFileSync(file, js);
       // What the deployed bundle has beside it (infra/bundling.ts): a dependency may read it at import.
-      for (const files of besideBundleNeeds(new TextDecoder().decode(js))) copyBeside(ROOT, files, dir);
+      await placeBeside(ROOT, new TextDecoder().decode(js), dir);
       bundles.push({ name: e.name, file, bytes: js.length, times: [] });
     }
     rmSync(baselineEntry, { force: true });

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { besideBundleNeeds, copyBeside, ESM_REQUIRE_SHIM, functionBundling } from '../../infra/bundling';
+import { besideBundleNeeds, ESM_REQUIRE_SHIM, functionBundling, placeBeside } from '../../infra/bundling';
 import { TinyLanguageDetector } from '../../shared/adapters/language-detector';
 import { parseMail } from '../../shared/adapters/mail-parser';
 import { DEFAULT_LANGUAGE } from '../../shared/config/intent';
@@ -70,7 +70,7 @@ async function bundledModule<T>(entry: string): Promise<{ code: string; module: 
   const code = new TextDecoder().decode(js);
   const file = join(dir, 'index.mjs');
   writeFileSync(file, js);
-  for (const files of besideBundleNeeds(code)) copyBeside(ROOT, files, dir);
+  await placeBeside(ROOT, code, dir);
   return { code, module: (await import(pathToFileURL(file).href)) as T };
 }
 
@@ -243,7 +243,7 @@ describe('the stand-ins of infra/bundling.ts', () => {
       const js = await bundle(entry, { minify: false });
       expect(new TextDecoder().decode(js).startsWith(ESM_REQUIRE_SHIM), entry).toBe(true);
       writeFileSync(join(dir, 'index.mjs'), js);
-      for (const files of besideBundleNeeds(new TextDecoder().decode(js))) copyBeside(ROOT, files, dir);
+      await placeBeside(ROOT, new TextDecoder().decode(js), dir);
       // Node itself, as Lambda loads the bundle (vitest's own import would transform the module first).
       const { stdout } = await promisify(execFile)(process.execPath, [
         '--input-type=module',

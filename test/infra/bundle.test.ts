@@ -123,6 +123,37 @@ describe(`the ${MAIL_SPEC_NAME} bundle`, () => {
     expect(existsSync(join(dirname(bundle), 'japanese/LICENSE'))).toBe(true);
   });
 
+  it('has html-to-text built beside it as one file, with its licence, and not inside', async () => {
+    const bundle = bundleOf(MAIL_SPEC_NAME);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('"./html-to-text/index.cjs"');
+    // htmlparser2's tokenizer and html-to-text's own option names are in the side file only.
+    expect(code).not.toContain('wordwrap');
+    const side = join(dirname(bundle), 'html-to-text/index.cjs');
+    expect(readFileSync(side, 'utf8')).toContain('wordwrap');
+    expect(existsSync(join(dirname(bundle), 'html-to-text/LICENSE'))).toBe(true);
+    // One file with everything it needs: Node loads it with nothing installed beside it.
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '-e',
+      `console.log(require(${JSON.stringify(side)}).htmlToText('<h1>Refund</h1><p>charged <b>twice</b></p>'))`,
+    ]);
+    expect(stdout).toContain('REFUND');
+    expect(stdout).toContain('charged twice');
+  });
+
+  it("has libmime's MIME type tables beside it, with their licence, and not inside", () => {
+    const bundle = bundleOf(MAIL_SPEC_NAME);
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('"./libmime/mimetypes.js"');
+    expect(code).not.toContain('application/vnd.openxmlformats');
+    expect(readFileSync(join(dirname(bundle), 'libmime/mimetypes.js'), 'utf8')).toContain(
+      'application/vnd.openxmlformats',
+    );
+    expect(existsSync(join(dirname(bundle), 'libmime/LICENSE'))).toBe(true);
+  });
+
   it('has no charset table inside', () => {
     expect(readFileSync(bundleOf(MAIL_SPEC_NAME), 'utf8')).not.toContain('"8140","　、。，．・：；？！');
   });

@@ -1,11 +1,13 @@
 /*
- * Bundles only: what mailparser imports instead of `html-to-text` (infra/deferred-loads.ts redirects its
- * import, and only its: this module's own `require` reaches the package). mailparser converts HTML to text
- * for a mail that has no plain-text part of its own — most mail clients send one beside the HTML — yet
- * importing html-to-text at the top of mailparser ran it and its parser (htmlparser2, selderee, parseley,
- * two builds of `entities`) at every cold start of receive-email. esbuild bundles a `require`d ES module as
- * a function run on the first call, so here the package stays in the bundle but runs on the first HTML-only
- * mail, not before.
+ * Bundles only: `require` is the one the bundle's banner defines (infra/bundling.ts, ESM_REQUIRE_SHIM), which
+ * resolves beside the bundle.
+ *
+ * What mailparser imports instead of `html-to-text` (infra/deferred-loads.ts redirects its import). mailparser
+ * converts HTML to text for a mail that has no plain-text part of its own — most mail clients send one beside
+ * the HTML — yet importing html-to-text at the top of mailparser parsed and ran it and its parser
+ * (htmlparser2, selderee, parseley, a second build of `entities`: 216 KiB) at every cold start of
+ * receive-email. The package is built beside the bundle instead, as one file (infra/bundling.ts,
+ * SIDE_BUNDLES), and required on the first HTML-only mail.
  */
 
 /** The part of html-to-text's API mailparser calls (the package ships no types). */
@@ -18,7 +20,7 @@ interface HtmlToText {
 let loaded: HtmlToText | undefined;
 
 const htmlToTextModule = (): HtmlToText => {
-  loaded ??= require('html-to-text') as HtmlToText;
+  loaded ??= require('./html-to-text/index.cjs') as HtmlToText;
   return loaded;
 };
 
