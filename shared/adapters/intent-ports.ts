@@ -3,16 +3,17 @@ import { documentClient, eventBridgeClient } from './clients';
 import { requiredEnv } from './env';
 import { IntentLabels, IntentModelStore } from './intent-store';
 import { EventBridgeTrainingRequests } from './intent-training-requests';
+import { S3ObjectStore, s3Client } from './object-store';
 
 // The learned intent's port families (issue 19), composed like those in ports.ts. The model's artifact is
-// in the mail bucket; the S3 adapter is imported only when a model is read or written, so an intake
-// function that never finds a model never loads it. A bundle still carries it (esbuild inlines a dynamic
-// import), so the functions that never touch an artifact get the marker alone and bundle no S3 code at all.
-// Intake's intent and language are in understanding-ports.ts.
+// in the mail bucket; the functions that never touch an artifact get the marker alone and bundle no S3 code
+// at all. Intake's intent and language are in understanding-ports.ts.
+// The S3 adapter is imported statically: a dynamic import of it (to load it on the first artifact) made
+// esbuild wrap it, and every module it reaches — the SDK core the DynamoDB client shares included — in
+// functions run on demand, which cost intake 2–4 ms more module initialisation than loading it (issue 21).
 
-/** The mail bucket, for a model's artifact: imported on the first read or write of one. */
+/** The mail bucket, for a model's artifact: its client made on the first read or write of one. */
 async function modelObjects(): Promise<ObjectStore> {
-  const { S3ObjectStore, s3Client } = await import('./object-store');
   return new S3ObjectStore(s3Client(), requiredEnv('MAIL_BUCKET'));
 }
 
