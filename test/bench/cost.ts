@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
+import { workflowConfig } from '../../shared/config/workflow';
 import { chooseMemory } from '../../shared/metrics/memory-sizing';
 import { billableOperations, costReport, priceTable, services } from '../../shared/metrics/pricing';
 import { functions } from '../../shared/topology';
@@ -22,6 +23,12 @@ import { ROOT, startRuntimeProcess } from '../support/runtime-process';
 import { postWebhook } from '../support/webhooks';
 
 const N = Number(process.env.COST_LIFECYCLES ?? 50);
+/**
+ * How far the workflow clock moves after each resolution: past the quiet days after which the ticket's clock
+ * closes it (4 by default) and a follow-up. Short enough that 50 lifecycles (500 days) end before the
+ * shortest retention (730 days) purges the first ticket: the purge is measured on its own, after them.
+ */
+const CLOCK_STEP_DAYS = 10;
 const PROFILE = resolve(ROOT, 'shared/metrics/cost-profile.json');
 const LIFECYCLE =
   'webhook intake → acknowledgement mail → agent opens the ticket and replies (mailed) → in_progress → ' +
@@ -29,7 +36,7 @@ const LIFECYCLE =
 const AGENT = 'agent@example.com';
 
 interface TicketView {
-  ticket: { id: string; version: number; state: string; reference: string };
+  ticket: { id: string; version: number; state: string; reference: string; requestType: string };
   transitions: string[];
 }
 
@@ -67,20 +74,34 @@ async function main(): Promise<void> {
   };
 
   /**
-   * Long after: the quiet days have passed, so the ticket's clock closed the ticket and it has no wake-up
-   * left (a closed ticket has nothing to wait for).
+   * Long after: the quiet days have passed, so the ticket's clock closed the ticket, and its one wake-up left
+   * is the retention purge (issue 22), due when its request type's retention ends — years later, outside
+   * the lifecycle measured here.
    */
   const letTheClockClose = async (ref: string, id: string) => {
-    const res = await post('/local/clock', { advanceMinutes: 30 * 24 * 60 });
+    const res = await post('/local/clock', { advanceMinutes: CLOCK_STEP_DAYS * 24 * 60 });
     if (!res.ok) throw new Error(`POST /local/clock answered ${res.status}`);
     const deadline = Date.now() + 60_000;
     for (;;) {
       const view = await open(ref);
+      const now = Date.parse(
+        ((await (await fetch(`${runtime.url}/local/clock`)).json()) as { now: string }).now,
+      );
       const schedules = (await (await fetch(`${runtime.url}/local/schedules`)).json()) as Array<{
         name: string;
+        at: string;
       }>;
-      if (view.ticket.state === 'closed' && !schedules.some((s) => s.name === `ticket-${id}`)) return;
-      if (Date.now() > deadline) throw new Error(`${ref} not closed by its clock 60 s after the quiet days`);
+      const purgeAfterDays =
+        workflowConfig.privacy?.retention?.[view.ticket.requestType]?.purgeClosedAfterDays;
+      const pending = schedules.filter((s) => s.name === `ticket-${id}`);
+      const onlyThePurge = pending.every(
+        (s) => purgeAfterDays !== undefined && Date.parse(s.at) - now >= (purgeAfterDays - 1) * 86_400_000,
+      );
+      if (view.ticket.state === 'closed' && onlyThePurge) return;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${ref} not closed by its clock 60 s after the quiet days (${view.ticket.state}; wake-ups ${JSON.stringify(pending)})`,
+        );
       await new Promise((r) => setTimeout(r, 200));
     }
   };
@@ -223,10 +244,49 @@ async function main(): Promise<void> {
     });
     writeFileSync(PROFILE, `${JSON.stringify(profile, null, 2)}\n`);
     console.log(`\nWrote ${PROFILE.slice(ROOT.length + 1)} (N=${N}, ${profile.measuredAt}).`);
+
+    await measureRetentionPurge(runtime.url, N + 1, post);
   } finally {
     await runtime.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Years later, each closed ticket's retention ends and its clock purges it (issue 22: bodies, attachments
+ * and the requester replaced, the record kept). Not part of the lifecycle above, and not in the profile:
+ * the clock moves past the longest retention, every ticket of the run (`tickets`, the warm-up's included)
+ * is purged, and what that cost is printed per ticket.
+ */
+async function measureRetentionPurge(
+  url: string,
+  tickets: number,
+  post: (path: string, body: unknown) => Promise<Response>,
+): Promise<void> {
+  const retention = Object.values(workflowConfig.privacy?.retention ?? {});
+  if (retention.length === 0) return;
+  const longest = Math.max(...retention.map((r) => r.purgeClosedAfterDays));
+  await post('/local/costs/reset', {});
+  const res = await post('/local/clock', { advanceMinutes: (longest + 1) * 24 * 60 });
+  if (!res.ok) throw new Error(`POST /local/clock answered ${res.status}`);
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    await drain(url);
+    const schedules = (await (await fetch(`${url}/local/schedules`)).json()) as Array<{ name: string }>;
+    if (!schedules.some((s) => s.name.startsWith('ticket-'))) break;
+    if (Date.now() > deadline)
+      throw new Error(`${schedules.length} wake-up(s) still pending after the purge`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const { counts } = (await (await fetch(`${url}/local/costs`)).json()) as MeterSnapshot;
+  const report = costReport(counts, tickets);
+  const op = report.perLifecycleOperations;
+  console.log(
+    `\nLater, not in the lifecycle: the retention purge of a closed ticket (${tickets} tickets, the clock moved past ${longest} days), per ticket:` +
+      `\n  ${fmtCount(op['dynamodb.writeRequestUnits'])} write and ${fmtCount(op['dynamodb.readRequestUnits'])} read units, ` +
+      `${fmtCount(op['lambda.requests'])} Lambda invocations, ${fmtCount(op['scheduler.invocations'])} scheduled wake-ups: ` +
+      `${usd(report.perThousandLifecycles.total)} per 1,000 tickets`,
+  );
 }
 
 /** Where the write units went, per lifecycle: each kind of item, its table units and each index's. */
