@@ -10,8 +10,9 @@ import type { AwsCredentialIdentityProvider, HttpResponse } from '@smithy/types'
  * signer, the Node HTTP handler and the credential chain every bundle already has for DynamoDB. A service
  * client brings the model of every operation, its endpoint rules and its codec: S3's measured +160 KiB and
  * +37 ms of module initialisation, SES v2's and Secrets Manager's +100 KiB and +8 ms in send-notification,
- * for one or two calls each. Used by s3-requests.ts (XML answers) and aws-json.ts (SES v2, Secrets
- * Manager); each checks its signed requests against the SDK client's (test/adapters/).
+ * Scheduler's +32 KiB and +3.5 ms in run-ticket-clock, for one or two calls each. Used by s3-requests.ts
+ * (XML answers) and aws-json.ts (SES v2, Secrets Manager, EventBridge Scheduler); their tests check the
+ * signed requests against AWS's example and the SDK clients' (test/adapters/).
  */
 
 /** An error answer of an AWS service, named by its error code as the SDK names its exceptions. */
@@ -34,7 +35,7 @@ export interface SignedAnswer {
 }
 
 export interface SignedRequestsOptions {
-  /** The signing name (`s3`, `ses`, `secretsmanager`). */
+  /** The signing name (`s3`, `ses`, `secretsmanager`, `scheduler`). */
   readonly service: string;
   readonly region: () => string;
   readonly credentials?: AwsCredentialIdentityProvider | undefined;
@@ -42,7 +43,7 @@ export interface SignedRequestsOptions {
   readonly signingDate?: (() => Date) | undefined;
   /** Sends a signed request (tests replace it). */
   readonly send?: ((request: HttpRequest) => Promise<HttpResponse>) | undefined;
-  /** S3 only: paths are signed as sent (escaped once) and the payload hash goes in a header. */
+  /** S3 only: paths are signed as sent (escaped once, not twice as for the other services). */
   readonly s3?: boolean;
 }
 
