@@ -52,6 +52,8 @@ export interface Price {
   readonly usdPerUnit: number;
   /** The pricing page the figure comes from. */
   readonly source: string;
+  /** When this price was last checked, where later than the table's `asOf`, and against what. */
+  readonly checked?: { readonly on: string; readonly against: string };
 }
 
 export interface PriceTable {
@@ -69,6 +71,15 @@ export interface PriceTable {
 const perMillion = (usd: number) => usd / 1_000_000;
 
 /**
+ * Where the SES figures were checked: AWS's Price List for AmazonSES in us-east-1 as published on
+ * 2026-07-22, read through a public transcription of it (the price list and AWS's pages are not reachable
+ * from where this was written); AWS's API reference confirms the plans (PutAccountPricingAttributes: NONE,
+ * ESSENTIALS, PRO, ENTERPRISE).
+ */
+const SES_PRICE_LIST =
+  'AWS Price List AmazonSES us-east-1, publication 2026-07-22 (pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonSES/20260722172054/us-east-1/index.json), as transcribed in github.com/api-evangelist/amazon-ses plans/amazon-ses-plans-pricing.yml';
+
+/**
  * us-east-1 list prices, first (lowest-volume) tier, free tiers ignored. Lambda is priced for arm64, which
  * is what every Frontdoor function runs on (infra/constructs/frontdoor-function.ts).
  */
@@ -80,6 +91,7 @@ export const priceTable: PriceTable = {
     'us-east-1 list prices as known on the date given, written down without internet access: re-check each at its source.',
     'DynamoDB on-demand prices are those after the cut of 1 November 2024 (halved from $1.25/M WRU and $0.25/M RRU).',
     'First price tier, no free tier, no Savings Plans or reserved capacity.',
+    "SES re-checked for its 2026 change (the Price List's publication of 2026-07-22): since 2026-07-21 SES has pricing plans, and a new account starts on Essentials ($0.16 per 1,000 mails); the per-feature (à la carte) prices here stay the default of accounts that sent through SES since 2025-06-01, and a plan of NONE selects them. sesEssentialsPriceTable prices the same counts on Essentials.",
   ],
   prices: {
     'apiGateway.requests': {
@@ -148,16 +160,18 @@ export const priceTable: PriceTable = {
     'ses.outboundMessages': {
       service: 'SES',
       unit: 'outbound mail (per recipient)',
-      quoted: '$0.10 per 1,000 emails',
+      quoted: '$0.10 per 1,000 recipients (à la carte, the pricing plan NONE)',
       usdPerUnit: 0.1 / 1000,
       source: 'https://aws.amazon.com/ses/pricing/',
+      checked: { on: '2026-07-22', against: SES_PRICE_LIST },
     },
     'ses.inboundMessages': {
       service: 'SES',
       unit: 'inbound mail (under 256 KB: one incoming chunk)',
-      quoted: '$0.10 per 1,000 emails + $0.09 per 1,000 incoming 256 KB chunks',
+      quoted: '$0.10 per 1,000 emails + $0.09 per 1,000 incoming 256 KB chunks (à la carte)',
       usdPerUnit: (0.1 + 0.09) / 1000,
       source: 'https://aws.amazon.com/ses/pricing/',
+      checked: { on: '2026-07-22', against: SES_PRICE_LIST },
     },
     's3.writeRequests': {
       service: 'S3',
@@ -179,6 +193,24 @@ export const priceTable: PriceTable = {
       quoted: '$0.05 per 10,000 API calls',
       usdPerUnit: 0.05 / 10_000,
       source: 'https://aws.amazon.com/secrets-manager/pricing/',
+    },
+  },
+};
+
+/**
+ * The same prices with SES on its Essentials plan, where a new SES account starts since 2026-07-21: $0.16
+ * per 1,000 outbound mails for the first 10 million a month, no monthly fee. Inbound mail is priced as
+ * à la carte (the transcription lists no Essentials price for classic receiving).
+ */
+export const sesEssentialsPriceTable: PriceTable = {
+  ...priceTable,
+  notes: [...priceTable.notes, 'SES outbound priced on the Essentials plan.'],
+  prices: {
+    ...priceTable.prices,
+    'ses.outboundMessages': {
+      ...priceTable.prices['ses.outboundMessages'],
+      quoted: '$0.16 per 1,000 emails (Essentials plan, first 10 million a month)',
+      usdPerUnit: 0.16 / 1000,
     },
   },
 };

@@ -14,7 +14,13 @@ import { join, resolve } from 'node:path';
 import type { MeterSnapshot } from '../../shared/adapters/billing-meter';
 import { workflowConfig } from '../../shared/config/workflow';
 import { chooseMemory } from '../../shared/metrics/memory-sizing';
-import { billableOperations, costReport, priceTable, services } from '../../shared/metrics/pricing';
+import {
+  billableOperations,
+  costReport,
+  priceTable,
+  services,
+  sesEssentialsPriceTable,
+} from '../../shared/metrics/pricing';
 import { functions } from '../../shared/topology';
 import { type CostProfile, CostProfileSchema } from '../../shared/use-cases/cost-report';
 import { apiAs } from '../support/api';
@@ -186,6 +192,10 @@ async function main(): Promise<void> {
     }
     console.log(`  ${'total'.padEnd(22)} ${usd(report.perThousandLifecycles.total).padStart(10)}`);
     console.log(`  = $${(report.perThousandLifecycles.total / 1000).toFixed(6)} per ticket lifecycle`);
+    const essentials = costReport(snapshot.counts, N, sesEssentialsPriceTable);
+    console.log(
+      `  on SES's Essentials plan (where a new SES account starts since 2026-07-21): ${usd(essentials.perThousandLifecycles.total)}`,
+    );
 
     console.log(
       '\nLambda per lifecycle, by function: invocations, average wall and CPU ms here, billed ms at its memory' +

@@ -5,6 +5,7 @@ import {
   type PriceTable,
   priceTable,
   services,
+  sesEssentialsPriceTable,
 } from '../../shared/metrics/pricing';
 
 describe('the price table', () => {
@@ -30,6 +31,27 @@ describe('the price table', () => {
     expect(prices['lambda.requests'].usdPerUnit * 1e6).toBeCloseTo(0.2, 10);
     expect(prices['lambda.gbSeconds'].usdPerUnit).toBe(0.0000133334);
     expect(prices['secretsManager.apiCalls'].usdPerUnit * 1e4).toBeCloseTo(0.05, 10);
+  });
+});
+
+describe("SES's 2026 pricing plans", () => {
+  it('say when and against what the SES prices were checked', () => {
+    for (const operation of ['ses.outboundMessages', 'ses.inboundMessages'] as const) {
+      const { checked } = priceTable.prices[operation];
+      expect(checked?.on, operation).toBe('2026-07-22');
+      expect(checked?.against, operation).toContain('AmazonSES');
+      expect(checked?.on.localeCompare(priceTable.asOf)).toBe(1);
+    }
+  });
+
+  it('price Essentials outbound mail at $0.16 per 1,000 and everything else as the per-feature table', () => {
+    expect(sesEssentialsPriceTable.prices['ses.outboundMessages'].usdPerUnit * 1e3).toBeCloseTo(0.16, 10);
+    for (const operation of billableOperations.filter((o) => o !== 'ses.outboundMessages'))
+      expect(sesEssentialsPriceTable.prices[operation], operation).toEqual(priceTable.prices[operation]);
+    // Three mails: $0.30 per 1,000 à la carte, $0.48 on Essentials.
+    const mails = { 'ses.outboundMessages': 3 };
+    expect(costReport(mails, 1).perThousandLifecycles.total).toBe(0.3);
+    expect(costReport(mails, 1, sesEssentialsPriceTable).perThousandLifecycles.total).toBe(0.48);
   });
 });
 
