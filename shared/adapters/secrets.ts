@@ -11,7 +11,7 @@ let service: AwsJsonService | undefined;
 const cache = new Map<string, { value: Promise<string | undefined>; until: number }>();
 
 /** How long a fetched secret is used before it is fetched again. */
-export const SECRET_MAX_AGE_MS = 300_000;
+const SECRET_MAX_AGE_MS = 300_000;
 
 /** Replaces the Secrets Manager the secrets are fetched from, and forgets what was cached (tests, bench). */
 export function useSecretsManager(replacement: AwsJsonService | undefined): void {

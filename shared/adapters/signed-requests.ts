@@ -61,7 +61,7 @@ const THROTTLING = new Set([
 ]);
 
 /** Whether an error is worth another attempt: a 5xx, throttling, a dropped or timed-out connection. */
-export function retriable(e: unknown): boolean {
+function retriable(e: unknown): boolean {
   if (e instanceof AwsServiceError)
     return e.statusCode >= 500 || e.statusCode === 429 || THROTTLING.has(e.code);
   return (

@@ -72,21 +72,37 @@ async function expectSameSignature(spec: AwsJsonServiceSpec, sdk: HttpRequest): 
   expect((await ours.sign(unsigned)).headers.authorization).toBe(sdk.headers.authorization);
 }
 
-function ourService(
+/** What the stand-in transport answers to a request (the `index`-th it saw). */
+interface Reply {
+  readonly statusCode?: number;
+  readonly headers?: Record<string, string>;
+  readonly body: string;
+}
+
+/** Our service over a stand-in transport that records each request in `seen` and answers with `reply`. */
+function scriptedService(
   spec: AwsJsonServiceSpec,
   seen: HttpRequest[],
-  answer = '{"MessageId":"m-1"}',
-  statusCode = 200,
+  reply: (request: HttpRequest, index: number) => Reply,
 ) {
   return new AwsJsonService(spec, {
     region: 'eu-west-1',
     credentials: async () => CREDENTIALS,
     send: async (request) => {
       seen.push(request);
-      return { statusCode, headers: {}, body: Readable.from([Buffer.from(answer)]) } as HttpResponse;
+      const { statusCode = 200, headers = {}, body } = reply(request, seen.length - 1);
+      return { statusCode, headers, body: Readable.from([Buffer.from(body)]) } as HttpResponse;
     },
   });
 }
+
+/** Our service answering every request with `body` and `statusCode`. */
+const ourService = (
+  spec: AwsJsonServiceSpec,
+  seen: HttpRequest[],
+  body = '{"MessageId":"m-1"}',
+  statusCode = 200,
+) => scriptedService(spec, seen, () => ({ statusCode, body }));
 
 const mail = (over: Partial<OutgoingMail> = {}): OutgoingMail => ({
   from: 'Support <support@example.com>',
@@ -139,20 +155,13 @@ describe('SES v2 SendEmail without the client', () => {
 
   it("names SES's refusal as the SDK names it, and does not retry it", async () => {
     const seen: HttpRequest[] = [];
-    const ses = new AwsJsonService(SES_V2, {
-      region: 'eu-west-1',
-      credentials: async () => CREDENTIALS,
-      send: async (request) => {
-        seen.push(request);
-        return {
-          statusCode: 400,
-          headers: {
-            'X-Amzn-ErrorType': 'MessageRejected:http://internal.amazon.com/coral/com.amazonaws.sesv2/',
-          },
-          body: Readable.from([Buffer.from('{"message":"Email address is not verified."}')]),
-        } as HttpResponse;
+    const ses = scriptedService(SES_V2, seen, () => ({
+      statusCode: 400,
+      headers: {
+        'X-Amzn-ErrorType': 'MessageRejected:http://internal.amazon.com/coral/com.amazonaws.sesv2/',
       },
-    });
+      body: '{"message":"Email address is not verified."}',
+    }));
     const refused = new SesMailer(ses, 'eu-west-1').send(mail());
     await expect(refused).rejects.toMatchObject({ name: 'MessageRejected', statusCode: 400 });
     await expect(refused).rejects.toThrow('SES: Email address is not verified.');
@@ -165,21 +174,10 @@ describe('SES v2 SendEmail without the client', () => {
       { statusCode: 500, body: 'not json' },
       { statusCode: 200, body: '{"MessageId":"m-3"}' },
     ];
-    let calls = 0;
-    const ses = new AwsJsonService(SES_V2, {
-      region: 'eu-west-1',
-      credentials: async () => CREDENTIALS,
-      send: async () => {
-        const a = answers[calls++] ?? { statusCode: 500, body: '' };
-        return {
-          statusCode: a.statusCode,
-          headers: {},
-          body: Readable.from([Buffer.from(a.body)]),
-        } as HttpResponse;
-      },
-    });
+    const seen: HttpRequest[] = [];
+    const ses = scriptedService(SES_V2, seen, (_, i) => answers[i] ?? { statusCode: 500, body: '' });
     expect(await new SesMailer(ses, 'eu-west-1').send(mail())).toBe('m-3@eu-west-1.amazonses.com');
-    expect(calls).toBe(3);
+    expect(seen).toHaveLength(3);
   });
 });
 
@@ -258,21 +256,15 @@ describe('EventBridge Scheduler UpdateSchedule and CreateSchedule without the cl
           );
           const seen: HttpRequest[] = [];
           // The schedule exists: one UpdateSchedule. It does not: UpdateSchedule answers 404, then CreateSchedule.
-          const scheduler = new AwsJsonService(SCHEDULER, {
-            region: 'eu-west-1',
-            credentials: async () => CREDENTIALS,
-            send: async (request) => {
-              seen.push(request);
-              const missing = !exists && request.method === 'PUT';
-              return {
-                statusCode: missing ? 404 : 200,
-                headers: missing ? { 'x-amzn-errortype': 'ResourceNotFoundException' } : {},
-                body: Readable.from([
-                  Buffer.from(missing ? '{"Message":"no schedule"}' : '{"ScheduleArn":"a"}'),
-                ]),
-              } as HttpResponse;
-            },
-          });
+          const scheduler = scriptedService(SCHEDULER, seen, (request) =>
+            !exists && request.method === 'PUT'
+              ? {
+                  statusCode: 404,
+                  headers: { 'x-amzn-errortype': 'ResourceNotFoundException' },
+                  body: '{"Message":"no schedule"}',
+                }
+              : { body: '{"ScheduleArn":"a"}' },
+          );
           await new EventBridgeWakeUps(scheduler, target).schedule(ticketId, at);
           const ours = seen.at(-1) as HttpRequest;
           expect(seen).toHaveLength(exists ? 1 : 2);

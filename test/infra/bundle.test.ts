@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -133,8 +135,6 @@ describe(`the ${MAIL_SPEC_NAME} bundle`, () => {
     expect(readFileSync(side, 'utf8')).toContain('wordwrap');
     expect(existsSync(join(dirname(bundle), 'html-to-text/LICENSE'))).toBe(true);
     // One file with everything it needs: Node loads it with nothing installed beside it.
-    const { execFile } = await import('node:child_process');
-    const { promisify } = await import('node:util');
     const { stdout } = await promisify(execFile)(process.execPath, [
       '-e',
       `console.log(require(${JSON.stringify(side)}).htmlToText('<h1>Refund</h1><p>charged <b>twice</b></p>'))`,
