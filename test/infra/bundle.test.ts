@@ -94,8 +94,11 @@ describe(`the ${SPEC_NAME} bundle's language profiles`, () => {
   it('are beside it, with their licence, loaded on the first detection instead of parsed at every start', () => {
     const bundle = bundleOf(SPEC_NAME);
     expect(readFileSync(bundle, 'utf8')).toContain('"./tinyld/tinyld.light.node.js"');
-    expect(readFileSync(bundle, 'utf8')).not.toContain('detectAll');
-    expect(readFileSync(join(dirname(bundle), 'tinyld/tinyld.light.node.js'), 'utf8')).toContain('detectAll');
+    // tinyld's export list (supportedLanguages is one of its names Frontdoor never calls) is in the copy only.
+    expect(readFileSync(bundle, 'utf8')).not.toContain('supportedLanguages');
+    expect(readFileSync(join(dirname(bundle), 'tinyld/tinyld.light.node.js'), 'utf8')).toContain(
+      'supportedLanguages',
+    );
     expect(existsSync(join(dirname(bundle), 'tinyld/license'))).toBe(true);
   });
 });

@@ -20,3 +20,6 @@ const tinyld = (): TinyLd => {
 
 /** tinyld's `detect`, from the copy beside the bundle. */
 export const detect: TinyLd['detect'] = (...args) => tinyld().detect(...args);
+
+/** tinyld's `detectAll` (every language's score, best first), from the copy beside the bundle. */
+export const detectAll: TinyLd['detectAll'] = (...args) => tinyld().detectAll(...args);
