@@ -3,7 +3,8 @@
  * `text,category` CSV, encodes and decodes the model as a Lambda would load it, predicts every test text
  * from the decoded model and prints, as the last line of stdout, one JSON object:
  *   {"accuracy","macroF1","coverageAtPrecision95","modelBytes","trainSeconds","p50PredictMs"}
- * plus `ece`, `decodeMs` and the model's own out-of-fold figures in the lines before it.
+ * plus `ece`, `decodeMs`, how many test texts the model finds unfamiliar (intake acts on no prediction for
+ * those) and the model's own out-of-fold figures in the lines before it.
  * Without a test file: `--cv <k>` (stratified k-fold over `--train`, figures over all folds) or
  * `--holdout <share>` (one stratified split). Progress goes to stderr. Bad arguments: exit 2.
  */
@@ -87,7 +88,7 @@ export function splitFolds(examples: readonly LabelledText[], k: number, seed = 
 const round = (x: number, places = 4) => Math.round(x * 10 ** places) / 10 ** places;
 
 interface RunFigures {
-  pairs: { predicted: string; actual: string; confidence: number }[];
+  pairs: { predicted: string; actual: string; confidence: number; familiar: boolean }[];
   modelBytes: number;
   trainSeconds: number;
   decodeMs: number;
@@ -116,7 +117,7 @@ function run(train: readonly LabelledText[], test: readonly LabelledText[], labe
     const t = performance.now();
     const p = predictIntent(decoded, e.text);
     predictMs.push(performance.now() - t);
-    return { predicted: p.intent, actual: e.label, confidence: p.confidence };
+    return { predicted: p.intent, actual: e.label, confidence: p.confidence, familiar: p.familiar };
   });
   return { pairs, modelBytes: bytes.length, trainSeconds, decodeMs, predictMs };
 }
@@ -175,6 +176,11 @@ async function main(argv: readonly string[]): Promise<number> {
       [...runs.flatMap((r) => r.predictMs)].sort((a, b) => a - b)[Math.floor(pairs.length * 0.95)] ?? 0,
       3,
     )}`,
+  );
+  // Intake acts on no prediction for a text unfamiliar to the model; the figures above count them all.
+  const unfamiliar = pairs.filter((p) => !p.familiar);
+  console.log(
+    `unfamiliar ${unfamiliar.length} of ${pairs.length} (no prediction at intake; ${unfamiliar.filter((p) => p.predicted === p.actual).length} of them predicted right)`,
   );
   console.log(
     JSON.stringify({

@@ -7,7 +7,7 @@ const round4 = (n: number) => Math.round(n * 10_000) / 10_000;
 /**
  * The classifier intake asks (issue 19): the model in force, decoded once per execution environment and
  * again only when the marker moves to a new version (one GetItem per request, like the KB's search index).
- * No model, or one that will not load, is no prediction: intake goes on with the keyword rules, and
+ * No model, one that will not load, or a text unfamiliar to it is no prediction: intake goes on with the keyword rules, and
  * `onError` hears why (an artifact that fails to decode is not tried again until the marker moves).
  */
 export class ModelIntentClassifier implements IntentClassifierPort {
@@ -24,6 +24,9 @@ export class ModelIntentClassifier implements IntentClassifierPort {
       const model = await this.model();
       if (!model) return undefined;
       const p = predictIntent(model, intentText(subject, body));
+      // A text unlike the training texts (a language they are not in) gets no prediction: its confidence
+      // would be a guess, and the keyword rules decide as with no model.
+      if (!p.familiar) return undefined;
       return {
         name: p.intent,
         confidence: round4(p.confidence),

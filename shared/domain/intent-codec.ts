@@ -1,7 +1,8 @@
 /**
  * The intent model's artifact: a compact, versioned binary. Layout (little-endian):
  *   "FDIM" magic · u16 format (1) · u32 header length · header (UTF-8 JSON: version, trainedAt, intents,
- *   examples, evaluation, spec, viewWeights, temperature, wordCount, features) · zero padding to 4 bytes ·
+ *   examples, evaluation, spec, viewWeights, temperature, minWordCoverage (optional: models trained before
+ *   it have none), wordCount, features) · zero padding to 4 bytes ·
  *   u32 hashes[features] · f32 idf[features] · f32 scales[intents] · f32 biases[intents] ·
  *   i8 weights[features × intents].
  * Decoding checks every length before reading, so garbage or a cut-off upload is refused by name.
@@ -41,6 +42,7 @@ const HeaderSchema = z.object({
   }),
   viewWeights: z.tuple([Finite, Finite]),
   temperature: Finite.check(z.positive()),
+  minWordCoverage: z.optional(Rate),
   wordCount: Count,
   features: Count,
 });
@@ -60,6 +62,7 @@ export function encodeIntentModel(model: IntentModel): Uint8Array {
       spec: model.spec,
       viewWeights: model.viewWeights,
       temperature: model.temperature,
+      ...(model.minWordCoverage !== undefined ? { minWordCoverage: model.minWordCoverage } : {}),
       wordCount: model.vocabulary.wordCount,
       features: f,
     }),
@@ -145,5 +148,6 @@ export function decodeIntentModel(bytes: Uint8Array): IntentModel {
     scales,
     biases,
     temperature: h.temperature,
+    ...(h.minWordCoverage !== undefined ? { minWordCoverage: h.minWordCoverage } : {}),
   };
 }

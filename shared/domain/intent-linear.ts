@@ -6,7 +6,7 @@
  * decision values into calibrated probabilities. Typed arrays throughout; randomness only from a seeded
  * PRNG, so the same examples give the same model.
  */
-import { forEachFeature, type IntentFeatureSpec, VIEW_CHAR, VIEW_WORD } from './intent-text';
+import { forEachFeature, type IntentFeatureSpec, VIEW_CHAR, VIEW_WORD, wordHashes } from './intent-text';
 
 /** mulberry32: small, fast and good enough to shuffle coordinates and folds. */
 export function seededRandom(seed: number): () => number {
@@ -106,6 +106,20 @@ export function featureIndex(vocabulary: Vocabulary): FeatureIndex {
   const index = { word, char };
   indexes.set(vocabulary, index);
   return index;
+}
+
+/**
+ * The share of a text's words (each occurrence) that are word features of the vocabulary, 0 for a text
+ * without words: how familiar the text is to the texts the model learned from. A text in a language the
+ * training texts were not in shares few of them (issue 19).
+ */
+export function wordCoverage(text: string, vocabulary: Vocabulary): number {
+  const hashes = wordHashes(text);
+  if (hashes.length === 0) return 0;
+  const known = featureIndex(vocabulary).word;
+  let hits = 0;
+  for (const h of hashes) if (known.has(h)) hits += 1;
+  return hits / hashes.length;
 }
 
 /**

@@ -56,6 +56,24 @@ function seedOf(kind: number): number {
   return mix(FNV_OFFSET, 0xe000 + kind);
 }
 
+/** The hash of the word n-gram `words[i..i+n)`: the words joined with a space. */
+function wordGram(words: readonly string[], i: number, n: number, seed: number): number {
+  let h = seed;
+  for (let k = 0; k < n; k++) {
+    const w = words[i + k] ?? '';
+    if (k > 0) h = mix(h, 32);
+    for (let j = 0; j < w.length; j++) h = mix(h, w.charCodeAt(j));
+  }
+  return h;
+}
+
+/** Each word's feature hash as a word 1-gram, in text order (repeats kept). */
+export function wordHashes(text: string): number[] {
+  const words = intentTokens(text);
+  const seed = seedOf(1);
+  return words.map((_, i) => wordGram(words, i, 1, seed));
+}
+
 /**
  * The hashed n-grams of a text with their counts, per view. `add(view, hash)` is called once per
  * occurrence; callers count. Word n-grams join words with a space; char n-grams run over ` word `.
@@ -68,15 +86,7 @@ export function forEachFeature(
   const words = intentTokens(text);
   for (let n = spec.wordMin; n <= spec.wordMax; n++) {
     const seed = seedOf(n);
-    for (let i = 0; i + n <= words.length; i++) {
-      let h = seed;
-      for (let k = 0; k < n; k++) {
-        const w = words[i + k] ?? '';
-        if (k > 0) h = mix(h, 32);
-        for (let j = 0; j < w.length; j++) h = mix(h, w.charCodeAt(j));
-      }
-      add(VIEW_WORD, h);
-    }
+    for (let i = 0; i + n <= words.length; i++) add(VIEW_WORD, wordGram(words, i, n, seed));
   }
   for (const w of words) {
     const len = w.length + 2;

@@ -23,6 +23,14 @@ export interface IntentPrediction {
   /** Best first, up to 3 (includes the winner). */
   readonly top: IntentScore[];
   readonly modelVersion: string;
+  /** The share of the text's words the model learned from (`wordCoverage`). */
+  readonly wordCoverage: number;
+  /**
+   * False when fewer of the text's words were in the training texts than of nearly all held-out training
+   * texts (below the model's `minWordCoverage`): say, a text in a language they were not in. Its confidence
+   * was calibrated on texts like the training ones, not on this, so nothing should act on it.
+   */
+  readonly familiar: boolean;
 }
 
 export interface IntentEvaluation {
@@ -53,6 +61,11 @@ export interface IntentModel {
   readonly biases: Float32Array;
   /** Softmax temperature fitted on out-of-fold decision values. */
   readonly temperature: number;
+  /**
+   * The 1st percentile of the held-out training texts' `wordCoverage` (out-of-fold), at most 0.5: a text
+   * below it is unfamiliar. Absent in models trained before it existed (every text is familiar to them).
+   */
+  readonly minWordCoverage?: number;
 }
 
 export interface TrainOptions {

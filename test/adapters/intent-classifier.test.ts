@@ -241,6 +241,17 @@ describe('ModelIntentClassifier', () => {
     expect((await c.predict('Refund', 'charged twice'))?.modelVersion).toBe('v1');
   });
 
+  it('answers no prediction for a text unfamiliar to the model (a language it never saw), without an error', async () => {
+    const models = new MemoryModels();
+    await models.save(V1.info, V1.artifact);
+    const { classifier: c, errors } = classifier(models);
+    expect(
+      await c.predict('Doppelt belastet', 'Wir wurden doppelt belastet, bitte erstatten Sie den Betrag.'),
+    ).toBeUndefined();
+    expect(await c.predict('Double charge', 'You charged me twice, I want a refund')).toBeDefined();
+    expect(errors).toEqual([]);
+  });
+
   it('never lets an error escape when no onError is given', async () => {
     const models = new MemoryModels();
     await models.save(V1.info, Uint8Array.from([0]));

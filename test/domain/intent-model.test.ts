@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../shared/domain/errors';
-import { fitTemperature, softmax } from '../../shared/domain/intent-linear';
+import { fitTemperature, softmax, wordCoverage } from '../../shared/domain/intent-linear';
 import {
   decodeIntentModel,
   encodeIntentModel,
@@ -85,6 +86,47 @@ describe('training and predicting intents', () => {
   });
 });
 
+describe('texts unfamiliar to the model', () => {
+  const GERMAN = [
+    'Wir wurden doppelt belastet, bitte erstatten Sie den Betrag.',
+    'Ich kann mich seit heute Morgen nicht mehr anmelden.',
+    'Meine Karte ist noch nicht angekommen.',
+  ];
+
+  it('measures the share of a text’s words the model learned from', () => {
+    expect(wordCoverage(TRAIN[0]?.text ?? '', MODEL.vocabulary)).toBe(1);
+    expect(wordCoverage('', MODEL.vocabulary)).toBe(0);
+    expect(wordCoverage('!!! ...', MODEL.vocabulary)).toBe(0);
+    // "zzqx" was in no training text, "refund" was: one word of two.
+    expect(wordCoverage('zzqx refund', MODEL.vocabulary)).toBe(0.5);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), (text) => {
+        const c = wordCoverage(text, MODEL.vocabulary);
+        expect(c).toBeGreaterThanOrEqual(0);
+        expect(c).toBeLessThanOrEqual(1);
+        expect(predictIntent(MODEL, text).wordCoverage).toBe(c);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('draws the line at the 1st percentile of held-out training texts, never above one half', () => {
+    expect(MODEL.minWordCoverage).toBeGreaterThan(0);
+    expect(MODEL.minWordCoverage).toBeLessThanOrEqual(0.5);
+  });
+
+  it('finds the test phrasings familiar and requests in a language it never saw unfamiliar', () => {
+    for (const { text } of TEST) expect(predictIntent(MODEL, text).familiar, text).toBe(true);
+    for (const text of GERMAN) expect(predictIntent(MODEL, text).familiar, text).toBe(false);
+  });
+
+  it('finds every text familiar when the model predates the line (no minWordCoverage)', () => {
+    const { minWordCoverage: _, ...older } = MODEL;
+    for (const text of GERMAN) expect(predictIntent(older, text).familiar).toBe(true);
+    expect(decodeIntentModel(encodeIntentModel(older)).minWordCoverage).toBeUndefined();
+  });
+});
+
 describe('the model artifact', () => {
   const bytes = encodeIntentModel(MODEL);
 
@@ -93,6 +135,7 @@ describe('the model artifact', () => {
     expect(decoded.intents).toEqual(MODEL.intents);
     expect(decoded.version).toBe(MODEL.version);
     expect(decoded.evaluation).toEqual(MODEL.evaluation);
+    expect(decoded.minWordCoverage).toBe(MODEL.minWordCoverage);
     for (const text of [...TEST.map((t) => t.text), 'something else entirely', ''])
       expect(predictIntent(decoded, text)).toEqual(predictIntent(MODEL, text));
   });
