@@ -2,7 +2,8 @@
  * The cold-start proxy (issue 21): every function's bundle, built with the CDK's esbuild options (and the
  * files the CDK copies beside it), imported in a fresh Node process several times; the median module
  * initialisation against that of a handler that only creates the DynamoDB and EventBridge clients, bundled
- * the same way. Figures only, nothing asserted.
+ * the same way, imported next to each of them (the ratio is taken pair by pair). Figures only, nothing
+ * asserted.
  * Standalone: `tsx test/bench/init.ts [runs]`; `npm run bench` prints the same table at its end.
  */
 import { execFile } from 'node:child_process';
@@ -64,10 +65,16 @@ async function initOnce(file: string): Promise<number> {
   return Number(stdout);
 }
 
-const median = (xs: number[]) => {
+/** The value at `p` (0–1) of the sorted values, interpolated between neighbours. */
+const quantile = (xs: readonly number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+  if (s.length === 0) return Number.NaN;
+  const at = p * (s.length - 1);
+  const lo = s[Math.floor(at)] as number;
+  const hi = s[Math.ceil(at)] as number;
+  return lo + (hi - lo) * (at - Math.floor(at));
 };
+const median = (xs: readonly number[]) => quantile(xs, 0.5);
 
 export interface InitFigure {
   readonly name: string;
@@ -75,6 +82,13 @@ export interface InitFigure {
   readonly medianMs: number;
   readonly minMs: number;
   readonly maxMs: number;
+  /**
+   * Each run of the bundle over the baseline's run next to it: the median and the 25th–75th
+   * percentiles. Paired runs a moment apart see the same machine, so a slow spell moves both.
+   */
+  readonly ratio: { readonly median: number; readonly low: number; readonly high: number };
+  /** The bundle's fastest run over the fastest of the baseline runs paired with it. */
+  readonly fastestRatio: number;
 }
 
 /** Builds every bundle and the baseline, then measures each `runs` times, interleaved round by round. */
@@ -91,7 +105,14 @@ export async function measureInit(
     ];
     mkdirSync(dirname(baselineEntry), { recursive: true });
     writeFileSync(baselineEntry, BASELINE);
-    const bundles: Array<{ name: string; file: string; bytes: number; times: number[] }> = [];
+    const bundles: Array<{
+      name: string;
+      file: string;
+      bytes: number;
+      times: number[];
+      /** The baseline runs next to this bundle's, one per run. */
+      paired: number[];
+    }> = [];
     for (const e of entries) {
       const out = await build({
         ...functionBundling,
@@ -105,21 +126,41 @@ export async function measureInit(
       writeFileSync(file, js);
       // What the deployed bundle has beside it (infra/bundling.ts): a dependency may read it at import.
       await placeBeside(ROOT, new TextDecoder().decode(js), dir);
-      bundles.push({ name: e.name, file, bytes: js.length, times: [] });
+      bundles.push({ name: e.name, file, bytes: js.length, times: [], paired: [] });
     }
     rmSync(baselineEntry, { force: true });
-    // Round by round, every bundle once per round: a busy moment of the machine touches them all alike.
+    const [base, ...handlers] = bundles;
+    if (!base) throw new Error('no baseline bundle');
+    // Round by round, every bundle once per round, each next to a run of the baseline: the ratio of the
+    // two is what the table reports, so a busy moment of the machine moves both sides of it. Which of the
+    // pair runs first alternates by round, so neither side always follows the other's exit.
     for (let r = 1; r <= runs; r++) {
-      for (const b of bundles) b.times.push(await initOnce(b.file));
+      for (const b of handlers) {
+        const baselineFirst = r % 2 === 1;
+        const first = await initOnce(baselineFirst ? base.file : b.file);
+        const second = await initOnce(baselineFirst ? b.file : base.file);
+        const [baselineMs, ms] = baselineFirst ? [first, second] : [second, first];
+        base.times.push(baselineMs);
+        b.paired.push(baselineMs);
+        b.times.push(ms);
+      }
       progress(`init round ${r}/${runs}`);
     }
-    const figures = bundles.map((b) => ({
-      name: b.name,
-      bytes: b.bytes,
-      medianMs: median(b.times),
-      minMs: Math.min(...b.times),
-      maxMs: Math.max(...b.times),
-    }));
+    const figures = bundles.map((b) => {
+      const ratios = b.times.map((ms, i) => ms / (b.paired[i] as number));
+      return {
+        name: b.name,
+        bytes: b.bytes,
+        medianMs: median(b.times),
+        minMs: Math.min(...b.times),
+        maxMs: Math.max(...b.times),
+        ratio:
+          b === base
+            ? { median: 1, low: 1, high: 1 }
+            : { median: median(ratios), low: quantile(ratios, 0.25), high: quantile(ratios, 0.75) },
+        fastestRatio: b === base ? 1 : Math.min(...b.times) / Math.min(...b.paired),
+      };
+    });
     const [baseline, ...rest] = figures;
     if (!baseline) throw new Error('no baseline figure');
     return { baseline, figures: rest };
@@ -134,14 +175,14 @@ export function initLines(
   runs: number,
 ): string[] {
   const kib = (n: number) => (n / 1024).toFixed(0).padStart(5);
-  const b = result.baseline;
+  const x = (n: number) => `${n.toFixed(2)}×`;
   const row = (f: InitFigure) =>
-    `  ${f.name.padEnd(24)} ${kib(f.bytes)} KiB  ${f.medianMs.toFixed(0).padStart(5)} ms (${f.minMs.toFixed(0)}–${f.maxMs.toFixed(0)})  ${(f.medianMs / b.medianMs).toFixed(2)}× median  ${(f.minMs / b.minMs).toFixed(2)}× fastest`;
+    `  ${f.name.padEnd(24)} ${kib(f.bytes)} KiB  ${f.medianMs.toFixed(0).padStart(5)} ms (${f.minMs.toFixed(0)}–${f.maxMs.toFixed(0)})  ${x(f.ratio.median)} (${x(f.ratio.low)}–${x(f.ratio.high)})  ${x(f.fastestRatio)} fastest`;
   return [
     `\nModule initialisation (fresh process, import() of the bundle, median of ${runs}, min–max), ratio to an SDK-only handler:`,
-    '  (on a busy machine the fastest runs are the least disturbed: compare their ratio)',
+    '  (ratio: each run over the baseline run next to it, median and 25th–75th percentile; fastest: its fastest run over the fastest of those baseline runs)',
     row(result.baseline),
-    ...[...result.figures].sort((a, b) => b.medianMs - a.medianMs).map(row),
+    ...[...result.figures].sort((a, b) => b.ratio.median - a.ratio.median).map(row),
   ];
 }
 
