@@ -10,11 +10,14 @@ import type { Plugin } from 'esbuild';
 
 /**
  * A dependency's module rewritten at bundling: `find` must occur exactly once in it.
- * libmime's charset.js compares each codec's decoder with the one iconv-lite's double-byte codecs share,
- * and gets that decoder by building the GBK codec when it loads: iconv-lite then reads and unpacks its
- * GBK table (cp936, 22,000 characters) — 8–9 ms of receive-email's start for the few mails in Chinese.
- * The same decoder is the prototype's of iconv-lite's double-byte codec class, which iconv-lite has loaded
- * by then (libmime's previous statements call getCodec); no table is read.
+ * libmime's charset.js asks iconv-lite for six codecs when it loads — to tell UTF-7, base64 and hex
+ * apart from character sets, to know which UTF-16/32 decoders guess a byte order, and the decoder
+ * iconv-lite's double-byte codecs share — and the first ask loads all of iconv-lite's encodings. A mail in
+ * UTF-8 or ASCII (nearly all) never reaches iconv-lite. The two lists become objects that build themselves
+ * on the first mail in another charset, and the double-byte decoder is read where it is compared, from
+ * iconv-lite's double-byte codec class, whose codecs share it: the GBK codec built for it read and
+ * unpacked a 22,000-character table (8–9 ms of every start) for the few mails in Chinese. By then
+ * libmime has just called getCodec, so iconv-lite's encodings are loaded.
  * libmime.js loads its MIME type ↔ file extension tables (2,000 entries) when it loads; mailparser and
  * mailsplit look a type up only for an attachment sent as application/octet-stream or without a
  * Content-Type. The two tables become getters that load them on that first look-up, from the copy of the
@@ -23,8 +26,25 @@ import type { Plugin } from 'esbuild';
 export const SOURCE_PATCHES = [
   {
     module: 'libmime/dist/cjs/charset.js',
+    find: "const UNSUPPORTED_CODECS = new Set(['utf7', 'utf7imap', 'base64', 'hex'].map(name => iconv_lite_1.default.getCodec(name)));",
+    replace:
+      "const UNSUPPORTED_CODECS = { has(codec) { this.codecs ??= new Set(['utf7', 'utf7imap', 'base64', 'hex'].map(name => iconv_lite_1.default.getCodec(name))); return this.codecs.has(codec); } };",
+  },
+  {
+    module: 'libmime/dist/cjs/charset.js',
     find: "const DBCS_DECODER = iconv_lite_1.default.getCodec('gbk').decoder;",
-    replace: 'const DBCS_DECODER = iconv_lite_1.default.encodings._dbcs.prototype.decoder;',
+    replace: '',
+  },
+  {
+    module: 'libmime/dist/cjs/charset.js',
+    find: 'if (codec.decoder === DBCS_DECODER) {',
+    replace: 'if (codec.decoder === iconv_lite_1.default.encodings._dbcs.prototype.decoder) {',
+  },
+  {
+    module: 'libmime/dist/cjs/charset.js',
+    find: "const BYTE_ORDER_GUESSING = new Map([\n    [iconv_lite_1.default.getCodec('utf-16'), 200],\n    [iconv_lite_1.default.getCodec('utf-32'), 400]\n]);",
+    replace:
+      "const BYTE_ORDER_GUESSING = { get(codec) { this.sizes ??= new Map([[iconv_lite_1.default.getCodec('utf-16'), 200], [iconv_lite_1.default.getCodec('utf-32'), 400]]); return this.sizes.get(codec); } };",
   },
   {
     module: 'libmime/dist/cjs/libmime.js',
@@ -68,10 +88,11 @@ const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const deferredLoads: Plugin = {
   name: 'frontdoor-deferred-loads',
   setup(build) {
-    for (const patch of SOURCE_PATCHES) {
-      const path = installedPath(patch.module);
+    for (const module of new Set(SOURCE_PATCHES.map((p) => p.module))) {
+      const path = installedPath(module);
+      const patches = SOURCE_PATCHES.filter((p) => p.module === module);
       build.onLoad({ filter: new RegExp(`^${escaped(path)}$`) }, () => ({
-        contents: patched(readFileSync(path, 'utf8'), patch),
+        contents: patches.reduce((source, patch) => patched(source, patch), readFileSync(path, 'utf8')),
         loader: 'js',
       }));
     }

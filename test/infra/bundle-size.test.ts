@@ -153,6 +153,22 @@ describe('the mail parser, bundled', () => {
     expect(fromBundle).toEqual(await parseMail(raw));
   });
 
+  it('reads UTF-16 with a byte order mark, windows-1252, and UTF-7 (left undecoded) as the sources do', async () => {
+    // libmime builds these codec lists on the first mail in another charset than UTF-8 (infra/deferred-loads.ts).
+    const cases = [
+      ['UTF-16', [0xff, 0xfe, ...Buffer.from('Grüße', 'utf16le')], 'Grüße'],
+      ['windows-1252', [0x47, 0x72, 0xfc, 0xdf, 0x65], 'Grüße'],
+      // UTF-7 smuggles markup past filters: libmime refuses to decode it, so "<b>" stays "+ADw-b+AD4-".
+      ['UTF-7', [...Buffer.from('+ADw-b+AD4-')], '+ADw-b+AD4-'],
+    ] as const;
+    for (const [charset, bytes, text] of cases) {
+      const raw = mailIn(charset, bytes);
+      const fromBundle = await bundled(raw);
+      expect(fromBundle.text, charset).toContain(text);
+      expect(fromBundle, charset).toEqual(await parseMail(raw));
+    }
+  });
+
   it('reads a mail with links, addresses and <markup> in its text and HTML as the sources do', async () => {
     // linkify-it and he are stand-ins in the bundle (HTML renderings Frontdoor switches off or never reads).
     const text =

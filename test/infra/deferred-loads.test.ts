@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFERRED_IMPORTS, patched, SOURCE_PATCHES } from '../../infra/deferred-loads';
 
-// infra/deferred-loads.ts rewrites two statements of libmime at bundling and redirects one import of
+// infra/deferred-loads.ts rewrites statements of libmime at bundling and redirects one import of
 // mailparser; the bundled mail parser reads mails through them in bundle-size.test.ts.
 
 const ROOT = resolve(import.meta.dirname, '../..');
