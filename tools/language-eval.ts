@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { TinyLanguageDetector } from '../shared/adapters/language-detector';
+import { detectionSample, TinyLanguageDetector } from '../shared/adapters/language-detector';
 import { DEFAULT_LANGUAGE } from '../shared/config/intent';
 import { readIntentCsv } from './intent-csv';
 
@@ -41,7 +41,7 @@ export async function tally(
 ): Promise<LanguageTally> {
   const counts: LanguageTally = { right: 0, wrong: 0, none: 0 };
   for (const text of texts) {
-    if (text.replace(/\s+/g, ' ').trim().length < DEFAULT_LANGUAGE.minLength) continue;
+    if (detectionSample(text).length < DEFAULT_LANGUAGE.minLength) continue;
     const found = await detector.detect(text);
     if (found === undefined) counts.none += 1;
     else if (found === language) counts.right += 1;

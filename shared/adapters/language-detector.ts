@@ -33,6 +33,11 @@ export function chooseLanguage(
   return best.lang;
 }
 
+/** What the detector reads of a text: whitespace runs as one space, trimmed, the first 2,000 characters. */
+export function detectionSample(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 2000);
+}
+
 /**
  * The language of a request's first message with tinyld's light profile (n-gram tables of 24 languages in
  * ~70 kB of code, nothing downloaded), answered only when it is one of the workflow's candidate languages,
@@ -54,7 +59,7 @@ export class TinyLanguageDetector implements LanguageDetectorPort {
   constructor(private readonly config: LanguageConfig) {}
 
   async detect(text: string): Promise<string | undefined> {
-    const sample = text.replace(/\s+/g, ' ').trim().slice(0, 2000);
+    const sample = detectionSample(text);
     if (sample.length < this.config.minLength) return undefined;
     this.tinyld ??= import('tinyld/light');
     return chooseLanguage((await this.tinyld).detectAll(sample), this.config.detect);
