@@ -1,5 +1,5 @@
-// Agents teach the intent model (issue 19), in system Chromium against npm start: with no model a ticket shows
-// no Intent panel and the dashboard says so; once a model is trained, a ticket shows its predicted intent,
+// Agents teach the intent model (issue 19), in system Chromium against npm start: with no model a ticket's
+// Intent panel says it has no prediction and an agent labels it there, and the dashboard says there is no model; once a model is trained, a ticket shows its predicted intent,
 // confidence, other guesses and model version; an agent confirms it in one click or corrects it to another
 // name, and the API keeps that label; the detected language shows with the details; the dashboard's Intent
 // quality section shows the model, the labels and per-intent precision and recall, and "Retrain now" asks
@@ -63,11 +63,11 @@ describe('the predicted intent in the agent UI (issue 19) in Chromium', () => {
     await ui?.close();
   });
 
-  it('with no model a ticket has no Intent panel and the dashboard says there is no model yet', async () => {
+  it('with no model a ticket says it has no prediction, an agent labels it there, and the dashboard says there is no model yet', async () => {
     expect((await status()).model).toBeNull();
     const ref = await ui.webhookTicket({
-      subject: 'Question about our plan',
-      body: 'Hello, which plan are we on at the moment? Thanks a lot.',
+      subject: 'Paid twice last month',
+      body: 'Hello, we paid the same invoice twice last month. Could you refund one of the payments? Thanks a lot.',
       requester: { email: 'no-model@customer.example' },
     });
     expect(await intentOf(ref)).toBeUndefined();
@@ -75,8 +75,33 @@ describe('the predicted intent in the agent UI (issue 19) in Chromium', () => {
     const page = await ui.newPage();
     await ui.login(page, AGENT);
     await ui.openTicket(page, ref);
-    await page.getByRole('region', { name: 'Details' }).waitFor();
-    expect(await intentPanel(page).count()).toBe(0);
+    const panel = intentPanel(page);
+    await panel.waitFor();
+    expect(await panel.getByTestId('intent-none').innerText()).toMatch(/^No prediction: there was no model/);
+    expect(await panel.getByTestId('intent-label').innerText()).toMatch(/^Not labelled yet\./);
+    expect(await panel.getByRole('button', { name: 'Confirm' }).count()).toBe(0);
+    expect(await unlabelledControls(page)).toEqual([]);
+    // The first model's examples come from labels like this one: every request type is offered.
+    const offered = await panel
+      .getByLabel('Label as')
+      .locator('option')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(offered).toEqual(expect.arrayContaining(['billing_dispute', 'cancellation', 'general_question']));
+    await panel.getByLabel('Label as').selectOption('billing_dispute');
+    await panel.getByRole('button', { name: 'Label', exact: true }).click();
+    await intentPanel(page)
+      .getByTestId('intent-label')
+      .filter({ hasText: /^Labelled Billing dispute by agent@example\.com/ })
+      .waitFor();
+    await notice(page)
+      .filter({ hasText: `Intent of ${ref} labelled Billing dispute.` })
+      .waitFor();
+    const { ticket } = (await ui.api(AGENT, 'GET', `/v1/tickets/${ref}`)).body as {
+      ticket: { intent?: { predicted?: unknown; label?: { name: string; by: string } } };
+    };
+    expect(ticket.intent?.predicted).toBeUndefined();
+    expect(ticket.intent?.label).toMatchObject({ name: 'billing_dispute', by: AGENT });
+    expect((await status()).labels).toBe(1);
 
     const lead = await ui.newPage();
     await ui.login(lead, LEAD);
@@ -110,7 +135,8 @@ describe('the predicted intent in the agent UI (issue 19) in Chromium', () => {
       const labelled = await ui.api(LEAD, 'PUT', `/v1/tickets/${ref}/intent`, { intent }, version);
       expect(labelled.status).toBe(200);
     }
-    expect((await status()).labels).toBe(TRAINING.length);
+    // With the label given in the UI above.
+    expect((await status()).labels).toBe(TRAINING.length + 1);
 
     const page = await ui.newPage();
     await ui.login(page, LEAD);
@@ -119,7 +145,7 @@ describe('the predicted intent in the agent UI (issue 19) in Chromium', () => {
     await section.waitFor();
     expect(
       await section.locator('.tile').filter({ hasText: 'Agents’ labels' }).locator('dd').innerText(),
-    ).toBe(String(TRAINING.length));
+    ).toBe(String(TRAINING.length + 1));
     await section.getByRole('button', { name: 'Train now' }).click();
     await section.getByTestId('intent-retrain-status').filter({ hasText: 'Retraining requested' }).waitFor();
     // The training runs in the background; the local runtime's drain waits for it.
@@ -131,7 +157,7 @@ describe('the predicted intent in the agent UI (issue 19) in Chromium', () => {
       'billing_dispute',
       'cancellation',
     ]);
-    expect(trained.model?.examples).toBe(TRAINING.length);
+    expect(trained.model?.examples).toBe(TRAINING.length + 1);
 
     await page.reload();
     const after = page.getByRole('region', { name: 'Intent quality' });

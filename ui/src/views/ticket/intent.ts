@@ -1,7 +1,9 @@
 /**
  * The predicted intent (issue 19): what the model made of the ticket at intake, how sure it was, its other
  * guesses and which model it was; an agent confirms it in one click or corrects it to another name, and that
- * label is what the next training learns from. Nothing is shown for a ticket without a prediction.
+ * label is what the next training learns from. A ticket without a prediction (no model yet when it arrived,
+ * or a text unlike the model's training texts) shows the panel only to those who may label it, with a
+ * "Label as" choice: that is how a team's first model gets its examples.
  */
 import { h } from '../../dom';
 import { intentName as nameOf, relativeTime } from '../../format';
@@ -34,6 +36,19 @@ export function ticketIntent(ticket: Ticket): TicketIntent | undefined {
     modelVersion: p.modelVersion ?? '',
     ...(stored.label ? { label: stored.label } : {}),
   };
+}
+
+/** The label of a ticket that has no prediction (an agent labelled it anyway), if any. */
+export function labelWithoutPrediction(ticket: Ticket): IntentLabel | undefined {
+  const raw = (ticket as { intent?: unknown }).intent;
+  if (!raw || typeof raw !== 'object') return undefined;
+  const label = (raw as { label?: Partial<IntentLabel> }).label;
+  return label &&
+    typeof label.name === 'string' &&
+    typeof label.by === 'string' &&
+    typeof label.at === 'string'
+    ? { name: label.name, by: label.by, at: label.at }
+    : undefined;
 }
 
 /** "87 %": confidences are calibrated probabilities, whole percents are as precise as they are. */
@@ -73,7 +88,7 @@ export function correctionChoices(
 export function intentSection(ctx: Ctx, names: IntentNames, mayLabel: boolean): HTMLElement | null {
   const { app, ticket } = ctx;
   const intent = ticketIntent(ticket);
-  if (!intent) return null;
+  if (!intent) return unpredictedSection(ctx, names, mayLabel);
   const others = intent.top.filter((t) => t.name !== intent.name);
   const label = labelText(intent, names);
   const predicted = h(
@@ -170,5 +185,67 @@ export function intentSection(ctx: Ctx, names: IntentNames, mayLabel: boolean): 
       ? h('p', { class: 'hint intent-model', 'data-testid': 'intent-model' }, `Model ${intent.modelVersion}`)
       : null,
   );
+  return panel('Intent', ...children);
+}
+
+/**
+ * The panel of a ticket without a prediction: says why there is none, shows a label an agent gave it, and
+ * lets those who may label choose one of the request types. Hidden from the others while unlabelled.
+ */
+function unpredictedSection(ctx: Ctx, names: IntentNames, mayLabel: boolean): HTMLElement | null {
+  const { app, ticket } = ctx;
+  const label = labelWithoutPrediction(ticket);
+  if (!label && !mayLabel) return null;
+  const children: Array<Node | null> = [
+    h(
+      'p',
+      { class: 'intent-none muted', id: 'intent-none', 'data-testid': 'intent-none' },
+      'No prediction: there was no model when this ticket arrived, or its text was unlike the texts the model learned from.',
+    ),
+    h(
+      'p',
+      { class: label ? 'intent-label' : 'intent-label muted', 'data-testid': 'intent-label' },
+      label
+        ? `Labelled ${intentName(label.name, names)} by ${label.by}, ${relativeTime(label.at)}.`
+        : 'Not labelled yet. Labels are what the next model learns from.',
+    ),
+  ];
+  if (mayLabel) {
+    const slot = h('div', { class: 'error-slot' });
+    const choice = h(
+      'select',
+      { id: 'intent-label-as', name: 'intent', required: true, 'aria-describedby': 'intent-none' },
+      h('option', { value: '' }, 'Choose an intent'),
+      [...names.labels.keys()]
+        .filter((n) => n !== label?.name)
+        .sort((a, b) => intentName(a, names).localeCompare(intentName(b, names)))
+        .map((n) => h('option', { value: n }, intentName(n, names))),
+    );
+    const submit = h('button', { type: 'submit', class: 'button', id: 'intent-label-submit' }, 'Label');
+    children.push(
+      h(
+        'form',
+        {
+          class: 'inline-form intent-correct',
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            const name = choice.value;
+            if (!name) return;
+            void act(
+              ctx,
+              submit,
+              slot,
+              'label the intent',
+              (t) => app.api.labelIntent(t, name),
+              `Intent of ${ticket.reference} labelled ${intentName(name, names)}.`,
+            );
+          },
+        },
+        h('div', { class: 'field' }, h('label', { for: choice.id }, 'Label as'), choice),
+        submit,
+      ),
+      slot,
+    );
+  }
   return panel('Intent', ...children);
 }

@@ -12,7 +12,7 @@ import { composer, conversation } from './conversation';
 import { detailsSection } from './details';
 import { breadcrumb, heading, summary } from './header';
 import { incidentBanner, incidentLinks, incidentSection } from './incident';
-import { intentSection, ticketIntent } from './intent';
+import { intentSection, labelWithoutPrediction, ticketIntent } from './intent';
 import { kbSuggestionsSection } from './kb';
 import { macrosSection } from './macros';
 import { escalationSection, handoffSection, linksSection, mergeSection } from './routing';
@@ -85,7 +85,7 @@ export const ticketScreen: Screen = async (app, host) => {
   // closed ticket's label still teaches the model.
   const mayLabel = (mayWork && mine) || app.has('admin');
   // Macros and the open incidents (issue 17), suggested articles (issue 18), the names an intent may be
-  // corrected to (issue 19); a server without them shows none.
+  // corrected or labelled to (issue 19); a server without them shows none.
   const [macros, incidents, suggestions, typeLabels] = await Promise.all([
     ctx.works
       ? app.api.macros().then(
@@ -100,7 +100,9 @@ export const ticketScreen: Screen = async (app, host) => {
         )
       : [],
     ctx.works ? app.api.kbSuggestions(ticket.id).catch(() => undefined) : undefined,
-    ticketIntent(ticket) ? requestTypeLabels(app) : new Map<string, string>(),
+    ticketIntent(ticket) || labelWithoutPrediction(ticket) || mayLabel
+      ? requestTypeLabels(app)
+      : new Map<string, string>(),
   ]);
 
   const slaList = slaSection(ticket);
