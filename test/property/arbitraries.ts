@@ -11,6 +11,7 @@
 import fc from 'fast-check';
 import { workflowConfig } from '../../shared/config';
 import { EXTERNAL_EVENT_TYPES } from '../../shared/domain/external-events';
+import { TicketState } from '../../shared/domain/ticket';
 import { INPUT_LIMITS } from '../../shared/domain/ticket-input';
 import { parseJson } from '../../shared/http/request';
 
@@ -455,5 +456,137 @@ export const messageBody = body(
       body: orWrong(textUpTo(INPUT_LIMITS.body)),
     },
     { requiredKeys: ['visibility', 'body'] },
+  ),
+);
+
+// ---- the agent API's ticket actions, approvals and accounts ----
+
+/** A reason: mostly words, sometimes blank, at or past its limit, or not text. */
+const reasonText = (limit: number) =>
+  orWrong(
+    fc.oneof({ weight: 4, arbitrary: fc.lorem({ maxCount: 8 }) }, { weight: 1, arbitrary: textUpTo(limit) }),
+  );
+
+/** A queue id: mostly the config's, sometimes one it does not have. */
+const queueId = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...Object.keys(workflowConfig.queues)) },
+  { weight: 1, arbitrary: nastyText },
+);
+
+/** `POST /v1/tickets/{id}/transition`. */
+export const transitionBody = body(
+  fc.record(
+    {
+      to: orWrong(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom(...TicketState.options) },
+          { weight: 1, arbitrary: nastyText },
+        ),
+      ),
+      reason: reasonText(1000),
+    },
+    { requiredKeys: ['to'] },
+  ),
+);
+
+/** `POST /v1/tickets/{id}/handoff`. */
+export const handoffBody = body(
+  fc.record({ to: orWrong(queueId), reason: reasonText(1000) }, { requiredKeys: ['to', 'reason'] }),
+);
+
+/** `POST /v1/tickets/{id}/assign`: an agent's address, `null` (release), or something else. */
+export const assignBody = body(
+  fc.record(
+    {
+      assignee: orWrong(
+        fc.oneof(email, fc.constant(null), fc.constantFrom('agent@example.com', 'lead@example.com')),
+      ),
+    },
+    { requiredKeys: ['assignee'] },
+  ),
+);
+
+/** `POST /v1/tickets/{id}/escalate`. */
+export const escalateBody = body(fc.record({ reason: reasonText(1000) }, { requiredKeys: ['reason'] }));
+
+/** `POST /v1/tickets/{id}/merge`: `into` one of `targets` (ids and references), or anything. */
+export const mergeBody = (targets: readonly string[]) =>
+  body(
+    fc.record(
+      {
+        into: orWrong(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom(...targets) },
+            { weight: 2, arbitrary: fc.integer({ min: 1, max: 10_000 }).map((n) => `FD-${n}`) },
+            { weight: 1, arbitrary: nastyText },
+          ),
+        ),
+        reason: reasonText(1000),
+      },
+      { requiredKeys: ['into'] },
+    ),
+  );
+
+const money = fc.record(
+  {
+    value: orWrong(
+      fc.oneof(fc.double({ min: -10, max: 2_000_000_000, noNaN: true }), fc.integer({ min: 1, max: 5000 })),
+    ),
+    currency: orWrong(fc.oneof(fc.constantFrom('EUR', 'USD', 'GBP', 'CHF'), fc.string({ maxLength: 4 }))),
+  },
+  { requiredKeys: ['value', 'currency'] },
+);
+
+/** `POST /v1/tickets/{id}/approvals`. */
+export const approvalRequestBody = body(
+  fc.record(
+    {
+      kind: orWrong(
+        fc.oneof(fc.constantFrom('credit', 'refund', 'cancellation', 'access', 'data_change'), nastyText),
+      ),
+      amount: orWrong(money),
+      summary: reasonText(2000),
+    },
+    { requiredKeys: ['kind', 'summary'] },
+  ),
+);
+
+/** `POST /v1/approvals/{approvalId}/decision`. */
+export const decisionBody = body(
+  fc.record(
+    { decision: orWrong(fc.constantFrom('approve', 'reject', 'Approve', '')), reason: reasonText(2000) },
+    { requiredKeys: ['decision', 'reason'] },
+  ),
+);
+
+const domainName = fc.oneof({ weight: 12, arbitrary: fc.domain() }, { weight: 1, arbitrary: nastyText });
+
+/** `PUT /v1/accounts/{id}` (the id comes from the path). */
+export const accountBody = body(
+  fc.record(
+    {
+      name: orWrong(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.lorem({ maxCount: 3 }) },
+          { weight: 1, arbitrary: textUpTo(200) },
+        ),
+      ),
+      tier: orWrong(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom('enterprise', 'startup') },
+          { weight: 1, arbitrary: textUpTo(64) },
+        ),
+      ),
+      segment: orWrong(textUpTo(64)),
+      status: orWrong(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom('active', 'trial', 'past_due', 'suspended', 'cancelled') },
+          { weight: 1, arbitrary: nastyText },
+        ),
+      ),
+      domains: orWrong(fc.array(domainName, { maxLength: 4 })),
+      tags: orWrong(fc.array(tag, { maxLength: 4 })),
+    },
+    { requiredKeys: ['name', 'tier', 'status', 'domains'] },
   ),
 );

@@ -6,23 +6,16 @@
  * tests: duplicates, concurrency and reads of what was stored are for the fuzzing against `npm start`.
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ticketItem } from '../../shared/adapters/ticket-repository';
 import { signWebhook } from '../../shared/http/webhook-signature';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { eventDelivery, formSubmission, messageBody, patchBody, webhookBody } from './arbitraries';
 import { baseTickets } from './doors';
-import { storeAndRead } from './dynamodb-item';
 import { HANDLER_RUNS } from './runs';
+import { stubTicketStore } from './store-stub';
 
 const SECRET = 'test-secret';
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
@@ -48,17 +41,7 @@ const tickets = baseTickets();
 beforeEach(() => {
   db.reset();
   bus.reset();
-  db.on(GetCommand).resolves({});
-  for (const t of tickets) {
-    db.on(GetCommand, { Key: { pk: `TICKET#${t.id}`, sk: 'META' } }).resolves({ Item: ticketItem(t) });
-  }
-  db.on(QueryCommand).resolves({ Items: [] });
-  db.on(UpdateCommand).resolves({ Attributes: { value: 42 } });
-  db.on(TransactWriteCommand).callsFake((input: { TransactItems?: Array<{ Put?: { Item?: object } }> }) => {
-    for (const t of input.TransactItems ?? [])
-      if (t.Put?.Item) storeAndRead(t.Put.Item as Record<string, unknown>);
-    return {};
-  });
+  stubTicketStore(db, tickets);
   bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e1' }] });
 });
 

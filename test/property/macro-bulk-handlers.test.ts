@@ -4,23 +4,16 @@
  * ticket asked about, in order, applied or refused with a rule. The store is stubbed as in
  * handlers.test.ts, so these are not end-to-end (test/local/macros.test.ts is).
  */
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ticketItem } from '../../shared/adapters/ticket-repository';
 import { workflowConfig } from '../../shared/config';
 import { TicketState } from '../../shared/domain';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { email, orWrong, tag, wrongType } from './arbitraries';
 import { baseTickets } from './doors';
-import { storeAndRead } from './dynamodb-item';
+import { stubTicketStore } from './store-stub';
 
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
 vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');
@@ -40,17 +33,7 @@ const LEAD = { sub: 'lead-1', email: 'lead@example.com', 'cognito:groups': '[lea
 
 beforeEach(() => {
   db.reset();
-  db.on(GetCommand).resolves({});
-  for (const t of tickets) {
-    db.on(GetCommand, { Key: { pk: `TICKET#${t.id}`, sk: 'META' } }).resolves({ Item: ticketItem(t) });
-  }
-  db.on(QueryCommand).resolves({ Items: [] });
-  db.on(UpdateCommand).resolves({});
-  db.on(TransactWriteCommand).callsFake((input: { TransactItems?: Array<{ Put?: { Item?: object } }> }) => {
-    for (const t of input.TransactItems ?? [])
-      if (t.Put?.Item) storeAndRead(t.Put.Item as Record<string, unknown>);
-    return {};
-  });
+  stubTicketStore(db, tickets);
 });
 
 async function answer(name: string, event: unknown) {

@@ -1,0 +1,24 @@
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsStub } from 'aws-sdk-client-mock';
+import { ticketItem } from '../../shared/adapters/ticket-repository';
+import type { Ticket } from '../../shared/domain';
+import { storeAndRead } from './dynamodb-item';
+
+/**
+ * The store the handler property tests run against: `tickets` readable by id, every other read empty,
+ * counters at 42, and each item a transaction puts marshalled and read back as DynamoDB would (400 KB,
+ * empty attribute names). Call it in `beforeEach`, after `db.reset()`.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the document client's stub, whatever its command types.
+export function stubTicketStore(db: AwsStub<any, any, any>, tickets: readonly Ticket[]): void {
+  db.on(GetCommand).resolves({});
+  for (const t of tickets)
+    db.on(GetCommand, { Key: { pk: `TICKET#${t.id}`, sk: 'META' } }).resolves({ Item: ticketItem(t) });
+  db.on(QueryCommand).resolves({ Items: [] });
+  db.on(UpdateCommand).resolves({ Attributes: { value: 42 } });
+  db.on(TransactWriteCommand).callsFake((input: { TransactItems?: Array<{ Put?: { Item?: object } }> }) => {
+    for (const t of input.TransactItems ?? [])
+      if (t.Put?.Item) storeAndRead(t.Put.Item as Record<string, unknown>);
+    return {};
+  });
+}
