@@ -88,7 +88,8 @@ const FIELDS_REQUIRED = 'an object of field values is required';
 
 /**
  * The body of `POST /v1/context/{token}` (the needs-info form): `{ fields: { <name>: value } }`, every value
- * taken as text (the use case checks the fields the link asked for). Anything else is refused naming `fields`.
+ * taken as text — a number or a boolean as written, `null` as blank (the use case checks the fields the link
+ * asked for). An object or a list as a value is refused naming its field; anything else naming `fields`.
  */
 export const ContextAnswerBody = z.pipe(
   z.transform((body: unknown) => ({
@@ -96,7 +97,17 @@ export const ContextAnswerBody = z.pipe(
   })),
   z.object({
     fields: z.pipe(
-      z.custom<object>((fields) => typeof fields === 'object' && fields !== null, FIELDS_REQUIRED),
+      z
+        .custom<object>((fields) => typeof fields === 'object' && fields !== null, FIELDS_REQUIRED)
+        .check(
+          z.superRefine((fields, ctx) => {
+            for (const [name, value] of Object.entries(fields))
+              if (typeof value === 'object' && value !== null)
+                ctx.issues.push({ code: 'custom', input: value, path: [name], message: 'must be text' });
+          }),
+        ),
+      // Only text, numbers, booleans and null are left: `String` cannot throw on them (it would on an
+      // object whose `toString` key is not a function, e.g. `{"toString": 1}`).
       z.transform((fields) =>
         Object.fromEntries(
           Object.entries(fields).map(([k, v]) => [k, typeof v === 'string' ? v : String(v ?? '')]),
