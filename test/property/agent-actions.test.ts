@@ -23,7 +23,7 @@ import {
   transitionBody,
 } from './arbitraries';
 import { baseTickets } from './doors';
-import { stubTicketStore } from './store-stub';
+import { expectContractAnswer, stubTicketStore } from './handler-harness';
 
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
 vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');
@@ -66,25 +66,12 @@ async function answer(name: (typeof NAMES)[number], event: unknown): Promise<num
   const handler = handlers[name];
   if (!handler) throw new Error(`no handler ${name}`);
   const res = await handler(event, lambdaContext);
-  const body = JSON.parse(res.body) as {
-    error?: string;
-    rule?: string;
-    guard?: string;
-    issues?: Array<{ path: unknown; message: unknown }>;
-  };
-  expect(res.statusCode, res.body).toBeLessThan(500);
-  if (res.statusCode === 400) {
-    expect(body.error, res.body).toBe('validation_failed');
-    expect(body.issues?.length, res.body).toBeGreaterThan(0);
-    for (const issue of body.issues ?? []) {
-      expect(typeof issue.path === 'string' && issue.path.length > 0, res.body).toBe(true);
-      expect(typeof issue.message === 'string' && issue.message.length > 0, res.body).toBe(true);
-    }
-  }
+  const status = expectContractAnswer(res);
   // A refusal by the workflow names what refused it.
-  if (res.statusCode === 422 && body.issues === undefined)
+  const body = JSON.parse(res.body) as { error?: string; rule?: string; guard?: string; issues?: unknown };
+  if (status === 422 && body.issues === undefined)
     expect(body.rule ?? body.guard ?? body.error, res.body).toBeTruthy();
-  return res.statusCode;
+  return status;
 }
 
 function request(

@@ -13,7 +13,7 @@ import { TicketState } from '../../shared/domain';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { email, orWrong, tag, wrongType } from './arbitraries';
 import { baseTickets } from './doors';
-import { stubTicketStore } from './store-stub';
+import { stubTicketStore } from './handler-harness';
 
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
 vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');

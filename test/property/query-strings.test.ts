@@ -14,7 +14,7 @@ import { Priority, TicketState } from '../../shared/domain/ticket';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { email, nastyText } from './arbitraries';
 import { baseTickets } from './doors';
-import { stubTicketStore } from './store-stub';
+import { expectContractAnswer, stubTicketStore } from './handler-harness';
 
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
 vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');
@@ -63,21 +63,7 @@ const cursor = fc.oneof(fc.base64String({ maxLength: 40 }), fc.string({ maxLengt
 async function answer(name: (typeof NAMES)[number], event: unknown): Promise<number> {
   const handler = handlers[name];
   if (!handler) throw new Error(`no handler ${name}`);
-  const res = await handler(event, lambdaContext);
-  const body = JSON.parse(res.body) as {
-    error?: string;
-    issues?: Array<{ path: unknown; message: unknown }>;
-  };
-  expect(res.statusCode, res.body).toBeLessThan(500);
-  if (res.statusCode === 400) {
-    expect(body.error, res.body).toBe('validation_failed');
-    expect(body.issues?.length, res.body).toBeGreaterThan(0);
-    for (const issue of body.issues ?? []) {
-      expect(typeof issue.path === 'string' && issue.path.length > 0, res.body).toBe(true);
-      expect(typeof issue.message === 'string' && issue.message.length > 0, res.body).toBe(true);
-    }
-  }
-  return res.statusCode;
+  return expectContractAnswer(await handler(event, lambdaContext));
 }
 
 function get(routeKey: string, params: Record<string, string>, q: Record<string, string>, claims: object) {

@@ -1,5 +1,6 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { expect } from 'vitest';
 import { ticketItem } from '../../shared/adapters/ticket-repository';
 import type { Ticket } from '../../shared/domain';
 import { storeAndRead } from './dynamodb-item';
@@ -21,4 +22,26 @@ export function stubTicketStore(db: AwsStub<any, any, any>, tickets: readonly Ti
       if (t.Put?.Item) storeAndRead(t.Put.Item as Record<string, unknown>);
     return {};
   });
+}
+
+/**
+ * The contract every API route's answer keeps, whatever it was sent: never a 5xx, and a 400 is
+ * `{error: "validation_failed", issues: [{path, message}]}` with each path and message non-empty text.
+ * Returns the status.
+ */
+export function expectContractAnswer(res: { statusCode: number; body: string }): number {
+  const body = JSON.parse(res.body) as {
+    error?: string;
+    issues?: Array<{ path: unknown; message: unknown }>;
+  };
+  expect(res.statusCode, res.body).toBeLessThan(500);
+  if (res.statusCode === 400) {
+    expect(body.error, res.body).toBe('validation_failed');
+    expect(body.issues?.length, res.body).toBeGreaterThan(0);
+    for (const issue of body.issues ?? []) {
+      expect(typeof issue.path === 'string' && issue.path.length > 0, res.body).toBe(true);
+      expect(typeof issue.message === 'string' && issue.message.length > 0, res.body).toBe(true);
+    }
+  }
+  return res.statusCode;
 }
