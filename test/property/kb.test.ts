@@ -207,6 +207,38 @@ describe('the knowledge-base handlers with generated input, store stubbed (not e
     expect(seen).toContain(201);
     expect(seen).toContain(400);
   });
+
+  it('POST /v1/kb/preview answers 200 with safe HTML or a 400 naming body, never a 5xx', async () => {
+    const seen = new Set<number>();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          { weight: 8, arbitrary: fc.record({ body: fc.oneof(nastyText, fc.string({ maxLength: 400 })) }) },
+          { weight: 1, arbitrary: fc.record({ body: wrongType }) },
+          { weight: 1, arbitrary: fc.oneof(fc.jsonValue({ maxDepth: 2 }), wrongType) },
+        ),
+        async (payload) => {
+          const event = httpEvent({
+            method: 'POST',
+            path: '/v1/kb/preview',
+            routeKey: 'POST /v1/kb/preview',
+            body: JSON.stringify(payload) ?? 'null',
+            claims: LEAD,
+          });
+          const { status, body } = await answer('write-article', event);
+          seen.add(status);
+          expect([200, 400]).toContain(status);
+          if (status === 200) {
+            expect(typeof body.html).toBe('string');
+            expect(body.html as string).not.toMatch(/<script/i);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(seen).toContain(200);
+    expect(seen).toContain(400);
+  });
 });
 
 describe('imported files and rendered Markdown with generated input', () => {
