@@ -23,7 +23,7 @@ import {
   transitionBody,
 } from './arbitraries';
 import { baseTickets } from './doors';
-import { expectContractAnswer, stubTicketStore } from './handler-harness';
+import { expectContractAnswer, statuses, stubTicketStore } from './handler-harness';
 
 vi.stubEnv('TABLE_NAME', 'frontdoor-test');
 vi.stubEnv('EVENT_BUS_NAME', 'frontdoor-test-bus');
@@ -99,58 +99,55 @@ async function ticketRoute(
   name: (typeof NAMES)[number],
   routeKey: string,
   bodies: fc.Arbitrary<unknown>,
-): Promise<Map<number, number>> {
-  const seen = new Map<number, number>();
+): Promise<ReturnType<typeof statuses>> {
+  const seen = statuses();
   await fc.assert(
     fc.asyncProperty(fc.constantFrom(...tickets), bodies, async (ticket, payload) => {
       const status = await answer(name, request(routeKey, { id: ticket.id }, payload, LEAD, ticket.version));
-      seen.set(status, (seen.get(status) ?? 0) + 1);
+      seen.add(status);
     }),
     { numRuns: RUNS },
   );
   return seen;
 }
 
-const accepted = (seen: Map<number, number>, ...statuses: number[]) =>
-  statuses.reduce((n, s) => n + (seen.get(s) ?? 0), 0);
-
 describe('the agent API’s actions with generated bodies, store stubbed (not end-to-end)', () => {
   it('POST /v1/tickets/{id}/transition: 200, a 422 naming its guard, or a 400 naming fields; never a 5xx', async () => {
     const seen = await ticketRoute('transition-ticket', 'POST /v1/tickets/{id}/transition', transitionBody);
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 
   it('POST /v1/tickets/{id}/handoff: 200, a refusal naming its rule, or a 400 naming fields; never a 5xx', async () => {
     const seen = await ticketRoute('hand-off-ticket', 'POST /v1/tickets/{id}/handoff', handoffBody);
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 
   it('POST /v1/tickets/{id}/assign: 200, a refusal naming its rule, or a 400 naming fields; never a 5xx', async () => {
     const seen = await ticketRoute('assign-ticket', 'POST /v1/tickets/{id}/assign', assignBody);
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 
   it('POST /v1/tickets/{id}/escalate and …/escalation/acknowledge: never a 5xx', async () => {
     const seen = await ticketRoute('escalate-ticket', 'POST /v1/tickets/{id}/escalate', escalateBody);
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
     const acknowledged = await ticketRoute(
       'escalate-ticket',
       'POST /v1/tickets/{id}/escalation/acknowledge',
       fc.jsonValue({ maxDepth: 2 }),
     );
     // None of the base tickets is escalated: nothing to acknowledge, whatever the body.
-    expect([...acknowledged.keys()]).toEqual([422]);
+    expect(acknowledged.count(422), acknowledged.toString()).toBe(RUNS);
   });
 
   it('POST /v1/tickets/{id}/merge: 200, a refusal, or a 400 naming fields; never a 5xx', async () => {
     const targets = tickets.flatMap((t) => [t.id, t.reference]);
     const seen = await ticketRoute('merge-ticket', 'POST /v1/tickets/{id}/merge', mergeBody(targets));
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 
   it('POST /v1/tickets/{id}/approvals: 201, a 422 naming its rule, or a 400 naming fields; never a 5xx', async () => {
@@ -159,12 +156,12 @@ describe('the agent API’s actions with generated bodies, store stubbed (not en
       'POST /v1/tickets/{id}/approvals',
       approvalRequestBody,
     );
-    expect(accepted(seen, 201)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(201)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 
   it('POST /v1/approvals/{approvalId}/decision: 404 for an approval nobody asked for, or a 400 naming fields; never a 5xx', async () => {
-    const seen = new Map<number, number>();
+    const seen = statuses();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(fc.ulid(), fc.string({ minLength: 1, maxLength: 40 })),
@@ -174,19 +171,19 @@ describe('the agent API’s actions with generated bodies, store stubbed (not en
             'decide-approval',
             request('POST /v1/approvals/{approvalId}/decision', { approvalId }, payload, APPROVER),
           );
-          seen.set(status, (seen.get(status) ?? 0) + 1);
+          seen.add(status);
         },
       ),
       { numRuns: RUNS },
     );
-    expect(seen.get(404)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(404)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
     // Nothing was decided, so nothing reached the approval workflow.
     expect(sfn.calls()).toHaveLength(0);
   });
 
   it('PUT /v1/accounts/{id}: 200 with the account, or a 400 naming fields; never a 5xx', async () => {
-    const seen = new Map<number, number>();
+    const seen = statuses();
     await fc.assert(
       fc.asyncProperty(
         fc.oneof(
@@ -199,12 +196,12 @@ describe('the agent API’s actions with generated bodies, store stubbed (not en
             'upsert-account',
             request('PUT /v1/accounts/{id}', { id }, payload, ADMIN),
           );
-          seen.set(status, (seen.get(status) ?? 0) + 1);
+          seen.add(status);
         },
       ),
       { numRuns: RUNS },
     );
-    expect(accepted(seen, 200)).toBeGreaterThan(0);
-    expect(seen.get(400)).toBeGreaterThan(0);
+    expect(seen.count(200)).toBeGreaterThan(0);
+    expect(seen.count(400)).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,8 @@ import type { AwsStub } from 'aws-sdk-client-mock';
 import { expect } from 'vitest';
 import { ticketItem } from '../../shared/adapters/ticket-repository';
 import type { Ticket } from '../../shared/domain';
+import { wellFormed } from '../../shared/domain/ticket-input';
+import { httpEvent } from '../functions/events';
 import { storeAndRead } from './dynamodb-item';
 
 /**
@@ -44,4 +46,43 @@ export function expectContractAnswer(res: { statusCode: number; body: string }):
     }
   }
   return res.statusCode;
+}
+
+/** Counts answers by status, so a run that never got past validation (or never to it) fails. */
+export function statuses() {
+  const seen = new Map<number, number>();
+  return {
+    add: (s: number) => seen.set(s, (seen.get(s) ?? 0) + 1),
+    count: (s: number) => seen.get(s) ?? 0,
+    /** Every status seen with its count, for an assertion's message. */
+    toString: () => JSON.stringify([...seen]),
+  };
+}
+
+/** What a signed-link route is sent: JSON, any text, or the link page's own form post. */
+export type Post =
+  | { readonly kind: 'json'; readonly body: unknown }
+  | { readonly kind: 'raw'; readonly text: string }
+  | { readonly kind: 'form'; readonly fields: ReadonlyArray<readonly [string, string]> };
+
+/** `POST /v1/<route>/{token}` as API Gateway hands it over (a form post base64-encoded). */
+export function tokenPost(route: string, token: string, p: Post) {
+  const form = p.kind === 'form';
+  const text =
+    p.kind === 'json'
+      ? (JSON.stringify(p.body) ?? 'null')
+      : p.kind === 'raw'
+        ? p.text
+        : new URLSearchParams(p.fields as Array<[string, string]>).toString();
+  return {
+    ...httpEvent({
+      method: 'POST',
+      path: `/v1/${route}/${encodeURIComponent(wellFormed(token))}`,
+      routeKey: `POST /v1/${route}/{token}`,
+      pathParameters: { token },
+      headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+    }),
+    body: form ? Buffer.from(text).toString('base64') : text,
+    isBase64Encoded: form,
+  };
 }

@@ -14,7 +14,7 @@ import { signWebhook } from '../../shared/http/webhook-signature';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { eventDelivery, formSubmission, messageBody, patchBody, webhookBody } from './arbitraries';
 import { baseTickets } from './doors';
-import { expectContractAnswer, stubTicketStore } from './handler-harness';
+import { expectContractAnswer, statuses, stubTicketStore } from './handler-harness';
 import { HANDLER_RUNS } from './runs';
 
 const SECRET = 'test-secret';
@@ -81,15 +81,6 @@ function agentWrite(routeKey: string, ticketId: string, version: number, payload
     body: JSON.stringify(payload) ?? 'null',
     claims: { sub: 'lead-1', email: 'lead@example.com', 'cognito:groups': '[lead]' },
   });
-}
-
-/** Counts answers by status, so a run that never got past validation fails. */
-function statuses() {
-  const seen = new Map<number, number>();
-  return {
-    add: (s: number) => seen.set(s, (seen.get(s) ?? 0) + 1),
-    count: (s: number) => seen.get(s) ?? 0,
-  };
 }
 
 describe('the handlers with generated bodies, store stubbed (no database: not end-to-end)', () => {

@@ -21,6 +21,7 @@ import { signToken } from '../../shared/http/signed-link';
 import { httpEvent, lambdaContext } from '../functions/events';
 import { freshTable } from '../support/dynamodb';
 import { nastyText, orWrong, textUpTo, tricky, wrongType } from './arbitraries';
+import { type Post, statuses, tokenPost } from './handler-harness';
 
 const SECRET = 'test-link-secret';
 const POOL = 12;
@@ -197,36 +198,11 @@ const formBody = fc.array(
 /** Not JSON at all, sent as JSON. */
 const rawText = fc.oneof(nastyText, fc.constantFrom('', '{', '{"answer":', 'null', '[]', '"solved"'));
 
-type Post =
-  | { kind: 'json'; body: unknown }
-  | { kind: 'raw'; text: string }
-  | { kind: 'form'; fields: Array<[string, string]> };
 const post: fc.Arbitrary<Post> = fc.oneof(
   { weight: 6, arbitrary: jsonBody.map((body) => ({ kind: 'json' as const, body })) },
   { weight: 1, arbitrary: rawText.map((text) => ({ kind: 'raw' as const, text })) },
   { weight: 3, arbitrary: formBody.map((fields) => ({ kind: 'form' as const, fields })) },
 );
-
-function postEvent(tokenValue: string, p: Post) {
-  const form = p.kind === 'form';
-  const text =
-    p.kind === 'json'
-      ? (JSON.stringify(p.body) ?? 'null')
-      : p.kind === 'raw'
-        ? p.text
-        : new URLSearchParams(p.fields).toString();
-  return {
-    ...httpEvent({
-      method: 'POST',
-      path: `/v1/resolution/${encodeURIComponent(wellFormed(tokenValue))}`,
-      routeKey: 'POST /v1/resolution/{token}',
-      pathParameters: { token: tokenValue },
-      headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    }),
-    body: form ? Buffer.from(text).toString('base64') : text,
-    isBase64Encoded: form,
-  };
-}
 
 /** The contract every answer keeps; answers the status. */
 function check(res: Result): number {
@@ -259,14 +235,6 @@ function check(res: Result): number {
   return res.statusCode;
 }
 
-function statuses() {
-  const seen = new Map<number, number>();
-  return {
-    add: (s: number) => seen.set(s, (seen.get(s) ?? 0) + 1),
-    count: (s: number) => seen.get(s) ?? 0,
-  };
-}
-
 describe('the resolution link with generated tokens and bodies, against DynamoDB Local', () => {
   it('POST /v1/resolution/{token} answers 200 or a 4xx naming the field, token or state, never a 5xx', {
     timeout: 300_000,
@@ -274,7 +242,7 @@ describe('the resolution link with generated tokens and bodies, against DynamoDB
     const seen = statuses();
     await fc.assert(
       fc.asyncProperty(token, post, async (t, p) => {
-        seen.add(check(await handler(postEvent(t, p), lambdaContext)));
+        seen.add(check(await handler(tokenPost('resolution', t, p), lambdaContext)));
       }),
       { numRuns: RUNS.post },
     );

@@ -53,6 +53,7 @@ import {
 } from './arbitraries';
 import { baseTickets } from './doors';
 import { storeAndRead } from './dynamodb-item';
+import { type Post, statuses, tokenPost } from './handler-harness';
 
 const SECRET = 'test-link-secret';
 /** Per property: well under a minute for the file on a busy 2-core machine (nothing added to runs.ts). */
@@ -298,42 +299,10 @@ function check(res: Result, fieldPath: (path: string) => boolean): JsonAnswer | 
   return body;
 }
 
-/** Counts answers by status, so a run that never got past validation (or never to it) fails. */
-function statuses() {
-  const seen = new Map<number, number>();
-  return {
-    add: (s: number) => seen.set(s, (seen.get(s) ?? 0) + 1),
-    count: (s: number) => seen.get(s) ?? 0,
-  };
-}
-
 /** What a body is, as far as the route's contract goes: refused whatever the ticket, a field wrong, fine, or either. */
 type BodyClass = 'shape' | 'field' | 'valid' | 'other';
-type Post =
-  | { readonly kind: 'json'; readonly body: unknown }
-  | { readonly kind: 'raw'; readonly text: string }
-  | { readonly kind: 'form'; readonly fields: ReadonlyArray<readonly [string, string]> };
 
-function post(route: 'csat' | 'context', token: string, p: Post) {
-  const form = p.kind === 'form';
-  const text =
-    p.kind === 'json'
-      ? (JSON.stringify(p.body) ?? 'null')
-      : p.kind === 'raw'
-        ? p.text
-        : new URLSearchParams(p.fields as Array<[string, string]>).toString();
-  return {
-    ...httpEvent({
-      method: 'POST',
-      path: `/v1/${route}/${encodeURIComponent(wellFormed(token))}`,
-      routeKey: `POST /v1/${route}/{token}`,
-      pathParameters: { token },
-      headers: form ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
-    }),
-    body: form ? Buffer.from(text).toString('base64') : text,
-    isBase64Encoded: form,
-  };
-}
+const post = (route: 'csat' | 'context', token: string, p: Post) => tokenPost(route, token, p);
 
 function page(path: 'csat' | 'forms/context', token: string) {
   return httpEvent({
